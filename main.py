@@ -1,0 +1,63 @@
+"""Sikdang POS entry point and composition root: picks the local or remote shop, then the screens.
+
+    python main.py                       # every screen, embedded SQLite shop (offline default)
+    python main.py --screen kitchen      # one screen: counter | kitchen | delivery | mypage | all
+    python main.py --db PATH             # another shop database
+    python main.py --server URL          # the same screens against a shop server
+    python main.py demo                  # a short scripted day, printed (no screens)
+    python main.py serve                 # the shop server: every context over REST, one port
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("sikdang-pos", appauthor=False)) / "shop.sqlite"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
+    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve"],
+                        help="app (default): open the screens; demo: a scripted day; serve: the shop server")
+    parser.add_argument("--db", type=Path, default=None, help="shop database (default: the user data directory)")
+    parser.add_argument("--screen", default="all", choices=["all", "counter", "kitchen", "delivery", "mypage"])
+    parser.add_argument("--server", default=None, metavar="URL", help="use a shop server instead of the local database")
+    parser.add_argument("--lang", default=None, choices=["en", "ko"], help="UI language (default: system)")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=8080, help="serve: port (default 8080)")
+    parser.add_argument("--pin", default=None, help="--server: staff PIN to sign in with")
+    parser.add_argument("--log-level", default="INFO")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    db_path = args.db or default_db_path()
+    if args.command == "demo":
+        from services.demo import run_demo
+        return run_demo(db_path if args.db else None)
+    if args.command == "serve":
+        from services.http.server import run_server
+        return run_server(db_path, host=args.host, port=args.port)
+    if args.server:
+        from services.remote import open_remote_shop
+        shop = open_remote_shop(args.server, pin=args.pin)
+    else:
+        from services.local import open_local_shop
+        shop = open_local_shop(db_path)
+    from pos_app.app import run_gui
+    try:
+        return run_gui(shop, screen=args.screen, language=args.lang)
+    finally:
+        shop.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

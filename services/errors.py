@@ -1,0 +1,40 @@
+"""Domain errors. Each names what is wrong in words a cashier can act on.
+
+``code`` is a stable machine-readable tag (the REST layer maps it to a status code);
+``str(error)`` is the message shown to the user.
+"""
+from __future__ import annotations
+
+
+class ShopError(Exception):
+    code = "shop_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ShopError):
+    """The request itself is malformed: nothing was written."""
+    code = "invalid_input"
+
+
+class UnknownItem(InvalidInput):
+    code = "unknown_item"
+
+
+class UnknownOrder(ShopError):
+    code = "unknown_order"
+
+
+class InvalidTransition(ShopError):
+    """The command is well-formed but not allowed in the current state (e.g. bump a cancelled ticket)."""
+    code = "invalid_transition"
+
+
+class CancelRefused(InvalidTransition):
+    code = "cancel_refused"
+
+
+class SoldOut(ShopError):
+    code = "sold_out"

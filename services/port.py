@@ -1,0 +1,183 @@
+"""The port every screen uses: the ``Shop`` protocol and the plain views it returns.
+
+Two implementations satisfy it: ``services.local.LocalShop`` (in-process bus over SQLite, the
+offline default) and ``services.remote.RemoteShop`` (HTTP to the gateway). Screens receive a ``Shop``
+in their constructor and never know which one they have.
+
+Threading contract: every method may block on I/O and may be called from any thread; screens call
+them off the GUI thread. ``subscribe`` callbacks run on a background thread, in event order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Protocol, runtime_checkable
+
+from services.commands import OrderLine, PlaceOrder
+
+__all__ = [
+    "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
+    "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
+]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    code: str
+    name_ko: str
+    name_en: str
+    category: str          # e.g. "찌개 Stews"
+    price: int             # KRW
+    stock: int             # units on hand; 0 = sold out
+
+    @property
+    def sold_out(self) -> bool:
+        return self.stock <= 0
+
+
+@dataclass(frozen=True)
+class OrderReceipt:
+    """What the counter tells the customer. ``status`` is final for this call:
+    "placed" (accepted; cooking or scheduled) or "cancelled" (e.g. out of stock; see ``reason``)."""
+    order_id: int
+    status: str
+    total: int
+    gift_kind: str | None      # None: no gift (out of gift stock, or deferred: see gift_status)
+    gift_status: str           # "sent" | "out_of_stock" | "deferred" | "cancelled"
+    reason: str = ""
+    client_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    order_id: int
+    customer_name: str
+    phone: str
+    total: int
+    status: str                # placed | cooking | cooked | delivering | delivered | cancelled
+    placed_at: datetime
+    scheduled_for: datetime | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    item_code: str
+    name_ko: str
+    name_en: str
+    quantity: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    order_id: int
+    lines: tuple[TicketLine, ...]
+    status: str                # scheduled | queued | cooking | cooked | cancelled
+    created_at: datetime       # when it reached the kitchen (release time for scheduled orders)
+    started_at: datetime | None = None
+    cooked_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class DeliveryCard:
+    order_id: int
+    customer_name: str
+    phone: str
+    address: str
+    status: str                # waiting | on_the_way | delivered
+    rider: str = ""
+    started_at: datetime | None = None
+    picked_up_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryBoard:
+    waiting: tuple[DeliveryCard, ...]
+    on_the_way: tuple[DeliveryCard, ...]
+    delivered_today: tuple[DeliveryCard, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    position: int
+    event: str                 # event name, e.g. "Ordered", "GiftSent"
+    at: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MypageCard:
+    """One order's whole status at a glance (seed requirement 7)."""
+    order_id: int
+    customer_name: str
+    phone: str
+    summary: str               # e.g. "김치찌개 x2, 공기밥 x1"
+    total: int
+    order_status: str
+    ordered_at: datetime | None
+    cook_status: str           # "" until known: waiting | scheduled | queued | cooking | cooked | cancelled | out_of_stock
+    cook_at: datetime | None
+    delivery_status: str       # "" | waiting | on_the_way | delivered | cancelled
+    delivery_at: datetime | None
+    gift_status: str           # "" | sent | out_of_stock | deferred | cancelled
+    gift_kind: str
+    gift_at: datetime | None
+    reason: str = ""
+    timeline: tuple[TimelineEntry, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event of the live feed. ``position`` increases strictly; resume with ``events_since``."""
+    position: int
+    name: str
+    order_id: int
+    at: datetime
+    data: dict
+
+
+@dataclass(frozen=True)
+class GiftStock:
+    kind: str
+    quantity: int
+
+
+@runtime_checkable
+class Shop(Protocol):
+    # -- commands: raise services.errors.ShopError subclasses with a user-facing message -----------
+    def place_order(self, command: PlaceOrder) -> OrderReceipt: ...
+    def cancel_order(self, order_id: int, reason: str = "") -> None: ...
+    def start_cooking(self, order_id: int) -> None: ...
+    def finish_cooking(self, order_id: int) -> None: ...
+    def recall_ticket(self, order_id: int) -> None: ...
+    def pick_up(self, order_id: int, rider: str = "") -> None: ...
+    def deliver(self, order_id: int) -> None: ...
+    def mark_sold_out(self, item_code: str) -> None: ...
+    def restock(self, item_code: str, quantity: int) -> None: ...
+    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None: ...
+
+    # -- queries ------------------------------------------------------------------------------------
+    def menu(self) -> list[MenuItem]: ...
+    def gift_stock(self) -> GiftStock: ...
+    def kitchen_tickets(self) -> list[Ticket]: ...              # open tickets (queued/cooking), arrival order
+    def delivery_board(self) -> DeliveryBoard: ...
+    def mypage(self, order_id: int) -> MypageCard: ...          # raises UnknownOrder
+    def mypage_by_phone(self, phone: str) -> list[MypageCard]: ...  # newest first
+    def todays_orders(self) -> list[OrderSummary]: ...          # newest first
+
+    # -- live feed ----------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
+        """Call ``callback`` for every event committed from now on; returns an unsubscribe function."""
+        ...
+
+    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]: ...
+
+    def describe(self) -> str:
+        """Which shop/database is open, for the window title and status bar."""
+        ...
+
+    def close(self) -> None: ...
