@@ -1,0 +1,172 @@
+"""Staff sign-in with a PIN, role tokens, lockout and the audit log.
+
+Kept in its own SQLite file beside the shop database (``shop.sqlite`` -> ``shop.staff.sqlite``):
+staff and audit are the server's concern, not a bounded context's, and the shop's group commit
+should never wait on a sign-in. Tokens live in memory: a restarted server asks staff to sign in
+again, which ``RemoteShop`` does by itself with the PIN it was given.
+
+Thread-safety: every method may be called from any thread (one lock around one connection).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROLES = ("counter", "kitchen", "rider", "manager")
+MAX_FAILED_PINS = 5
+TOKEN_TTL_S = 12 * 3600
+_PBKDF2_ROUNDS = 20_000   # ~10 ms a check: cheap for staff, slow enough to make guessing costly
+
+# staff_id, name, role, PIN: documented in docs/server.md and the README for the demo.
+DEMO_STAFF = (
+    ("counter", "김민지 Kim Minji", "counter", "1111"),
+    ("counter2", "정하늘 Jung Haneul", "counter", "1212"),
+    ("kitchen", "박준호 Park Junho", "kitchen", "2222"),
+    ("rider", "이서연 Lee Seoyeon", "rider", "3333"),
+    ("manager", "최지훈 Choi Jihoon", "manager", "9999"),
+)
+
+
+class AuthError(Exception):
+    """Sign-in refused. ``status`` is the HTTP status the gateway answers with."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class Principal:
+    staff_id: str
+    name: str
+    role: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    staff_id: str
+    role: str
+    action: str
+    target: str
+    reason: str
+    outcome: str
+
+
+def _hash_pin(pin: str, salt: bytes) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, _PBKDF2_ROUNDS)
+
+
+class StaffStore:
+    def __init__(self, path: Path, *, seed_demo: bool = True) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")   # an audit row must survive a power cut
+        self._db.executescript("""
+            CREATE TABLE IF NOT EXISTS staff (
+                staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                salt BLOB NOT NULL, pin_hash BLOB NOT NULL,
+                failed_attempts INTEGER NOT NULL DEFAULT 0, locked INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, staff_id TEXT NOT NULL,
+                role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+                reason TEXT NOT NULL, outcome TEXT NOT NULL);
+        """)
+        self._tokens: dict[str, Principal] = {}
+        if seed_demo:
+            for staff_id, name, role, pin in DEMO_STAFF:
+                self.add_staff(staff_id, name, role, pin, replace=False)
+
+    def add_staff(self, staff_id: str, name: str, role: str, pin: str, *, replace: bool = True) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        salt = secrets.token_bytes(16)
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        with self._lock:
+            self._db.execute(f"{verb} INTO staff (staff_id, name, role, salt, pin_hash) VALUES (?,?,?,?,?)",
+                             (staff_id, name, role, salt, _hash_pin(pin, salt)))
+
+    # -- sign-in ------------------------------------------------------------------------------------
+    def sign_in(self, staff_id: str, pin: str) -> tuple[str, Principal]:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT name, role, salt, pin_hash, failed_attempts, locked FROM staff WHERE staff_id=?",
+                (staff_id,)).fetchone()
+            if row is None:
+                _hash_pin(pin, b"0" * 16)   # same cost as a real check: do not reveal which ids exist
+                raise AuthError(401, "bad_credentials", "Wrong staff id or PIN")
+            name, role, salt, pin_hash, failed, locked = row
+            if locked:
+                raise AuthError(423, "locked", f"Account {staff_id} is locked after {MAX_FAILED_PINS} wrong PINs: "
+                                               "ask a manager to unlock it")
+            if not hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
+                failed += 1
+                now_locked = failed >= MAX_FAILED_PINS
+                self._db.execute("UPDATE staff SET failed_attempts=?, locked=? WHERE staff_id=?",
+                                 (failed, int(now_locked), staff_id))
+                if now_locked:
+                    self._audit_locked(staff_id, role, "lock", staff_id, "too many wrong PINs", "locked")
+                    raise AuthError(423, "locked", f"Wrong PIN {MAX_FAILED_PINS} times: account {staff_id} is now "
+                                                   "locked; ask a manager to unlock it")
+                left = MAX_FAILED_PINS - failed
+                raise AuthError(401, "bad_credentials", f"Wrong staff id or PIN ({left} tries left before lockout)")
+            self._db.execute("UPDATE staff SET failed_attempts=0 WHERE staff_id=?", (staff_id,))
+            token = secrets.token_urlsafe(32)
+            principal = Principal(staff_id, name, role, time.time() + TOKEN_TTL_S)
+            self._tokens[token] = principal
+            return token, principal
+
+    def sign_out(self, token: str) -> None:
+        with self._lock:
+            self._tokens.pop(token, None)
+
+    def principal(self, token: str) -> Principal | None:
+        """The signed-in staff behind ``token``, or None if unknown or expired. Lock-free read:
+        this is on every request's path, and a dict lookup is atomic under the GIL."""
+        principal = self._tokens.get(token)
+        if principal is None or principal.expires_at < time.time():
+            return None
+        return principal
+
+    def unlock(self, staff_id: str, by: Principal, reason: str) -> bool:
+        with self._lock:
+            cur = self._db.execute("UPDATE staff SET failed_attempts=0, locked=0 WHERE staff_id=?", (staff_id,))
+            found = cur.rowcount > 0
+            self._audit_locked(by.staff_id, by.role, "unlock", staff_id, reason, "ok" if found else "unknown staff")
+            return found
+
+    def staff(self) -> list[dict]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT staff_id, name, role, failed_attempts, locked FROM staff ORDER BY staff_id").fetchall()
+        return [dict(staff_id=r[0], name=r[1], role=r[2], failed_attempts=r[3], locked=bool(r[4])) for r in rows]
+
+    # -- audit --------------------------------------------------------------------------------------
+    def audit(self, by: Principal, action: str, target: str, reason: str, outcome: str) -> None:
+        with self._lock:
+            self._audit_locked(by.staff_id, by.role, action, target, reason, outcome)
+
+    def _audit_locked(self, staff_id: str, role: str, action: str, target: str, reason: str, outcome: str) -> None:
+        self._db.execute(
+            "INSERT INTO audit_log (at, staff_id, role, action, target, reason, outcome) VALUES (?,?,?,?,?,?,?)",
+            (time.time(), staff_id, role, action, target, reason, outcome))
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, at, staff_id, role, action, target, reason, outcome "
+                                    "FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [AuditEntry(r[0], datetime.fromtimestamp(r[1], timezone.utc), *r[2:]) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,116 @@
+"""What every route shares: the role gate and the mapping of errors to JSON ``{code, message}``.
+
+Every error the gateway sends, from any layer, has the same body shape so a client needs one parser:
+domain errors keep their ``ShopError.code``; validation, auth, size and overload errors get theirs.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.errors import ShopError
+from services.http.auth import AuthError, Principal, StaffStore
+from services.http.schemas import ErrorOut
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_CODE = {
+    "invalid_input": 422, "unknown_item": 422, "unknown_order": 404,
+    "invalid_transition": 409, "cancel_refused": 409, "sold_out": 409,
+}
+
+# Every status a route may answer with besides its success, documented so clients (and schemathesis)
+# know the error body. 413 and 503 come from the ASGI guards before any route runs.
+COMMON_RESPONSES = {
+    401: {"description": "Missing, unknown or expired token", "model": ErrorOut},
+    403: {"description": "Signed in, but this role may not use this route", "model": ErrorOut},
+    404: {"description": "Unknown order, item or route", "model": ErrorOut},
+    409: {"description": "Not allowed in the current state (e.g. cancel after cooking)", "model": ErrorOut},
+    413: {"description": "Request body too large", "model": ErrorOut},
+    422: {"description": "Malformed request: the message names the field", "model": ErrorOut},
+    503: {"description": "Server busy: retry after the Retry-After header", "model": ErrorOut},
+}
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/sign-in")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+class Gate:
+    """Builds route dependencies that admit only some roles. A manager is admitted everywhere."""
+
+    def __init__(self, staff: StaffStore) -> None:
+        self.staff = staff
+
+    def allow(self, *roles: str):
+        allowed = frozenset(roles) | {"manager"}
+        staff = self.staff
+
+        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+            if credentials is None:
+                raise ApiError(401, "unauthenticated", "Sign in first: send 'Authorization: Bearer <token>' "
+                                                       "from POST /auth/sign-in", {"WWW-Authenticate": "Bearer"})
+            principal = staff.principal(credentials.credentials)
+            if principal is None:
+                raise ApiError(401, "unauthenticated", "Your session has expired or is unknown: sign in again",
+                               {"WWW-Authenticate": "Bearer"})
+            if principal.role not in allowed:
+                raise ApiError(403, "forbidden", f"Staff with role '{principal.role}' may not do this "
+                                                 f"(allowed: {', '.join(sorted(allowed))})")
+            return principal
+
+        dependency.roles = tuple(sorted(allowed))   # read by tests and the route table in docs
+        return dependency
+
+
+def roles_extra(*roles: str) -> dict:
+    """OpenAPI extension naming the roles a route admits, so the docs and the auth tests share one table."""
+    return {"x-roles": sorted(set(roles) | {"manager"})}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(AuthError)
+    async def _auth(_: Request, exc: AuthError):
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(ShopError)
+    async def _shop(_: Request, exc: ShopError):
+        return error_response(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError):
+        problems = []
+        for err in exc.errors()[:5]:
+            if err.get("type") == "json_invalid":
+                problems.append(f"malformed JSON ({err.get('ctx', {}).get('error', 'cannot parse')})")
+                continue
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+            problems.append(f"{where}: {err.get('msg', 'invalid')}")
+        return error_response(422, "invalid_input", "Invalid request — " + "; ".join(problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal", "The shop server hit an unexpected error; it was logged")

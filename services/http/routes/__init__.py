@@ -1,0 +1,1 @@
+"""One APIRouter per bounded context (order, cook, delivery, gift, mypage) plus staff, events and ops."""

@@ -1,0 +1,109 @@
+"""The live event feed: ``GET /events`` (a page after a position) and ``GET /events/stream`` (SSE).
+
+Resume: the stream sends each event with ``id: <position>``; a client that reconnects with
+``Last-Event-ID`` (or ``?after=``) gets every later event once, from the shop's log, then live ones.
+The subscription is only a wake-up: every event is read from ``events_since`` in position order, so a
+burst, a slow client or a lost wake-up can delay an event but never drop or double it.
+A fresh connection without a position starts with a ``hello`` event whose id is the current head,
+so even a client that saw no event yet resumes from the right place.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from services.http.auth import Principal
+from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
+from services.http.routes.cook import ALL_ROLES
+from services.http.schemas import EventOut
+from services.port import EventRecord, Shop
+
+KEEPALIVE_S = 10.0
+PAGE = 500
+
+
+def head_position(shop: Shop) -> int:
+    """The position of the newest event (0 if none), with O(log n) ``events_since`` probes:
+    ``events_since(p, 1)`` is non-empty exactly when the head is beyond ``p``."""
+    beyond = lambda p: bool(shop.events_since(p, 1))  # noqa: E731
+    low, high = 0, 1024                    # invariant: beyond(low) or low == 0; not beyond(high) after the loop
+    if not beyond(0):
+        return 0
+    while beyond(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        if beyond(mid):
+            low = mid
+        else:
+            high = mid
+    return high
+
+
+def event_json(record: EventRecord) -> str:
+    return json.dumps({"position": record.position, "name": record.name, "orderId": record.order_id,
+                       "at": record.at.isoformat(), "data": record.data}, ensure_ascii=False, default=str)
+
+
+def sse_frame(record: EventRecord) -> str:
+    return f"id: {record.position}\nevent: {record.name}\ndata: {event_json(record)}\n\n"
+
+
+def router(shop: Shop, gate: Gate, state) -> APIRouter:
+    r = APIRouter(prefix="/events", tags=["events"], responses=COMMON_RESPONSES)
+    anyone = gate.allow(*ALL_ROLES)
+
+    @r.get("", response_model=list[EventOut], openapi_extra=roles_extra(*ALL_ROLES),
+           summary="Events after a position, oldest first (for catching up without a stream)")
+    def page(after: int = Query(0, ge=0, le=2**53), limit: int = Query(PAGE, ge=1, le=PAGE),
+             _: Principal = Depends(anyone)):
+        return shop.events_since(after, limit)
+
+    @r.get("/stream", openapi_extra=roles_extra(*ALL_ROLES),
+           responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
+           summary="Live events as server-sent events; resume with Last-Event-ID")
+    async def stream(request: Request, after: int | None = Query(None, ge=0, le=2**53),
+                     last_event_id: str | None = Header(None, max_length=20),
+                     _: Principal = Depends(anyone)):
+        start = after
+        if last_event_id and last_event_id.strip().isdigit():
+            start = int(last_event_id.strip())
+        loop = asyncio.get_running_loop()
+        wake = asyncio.Event()
+        unsubscribe = shop.subscribe(lambda _record: loop.call_soon_threadsafe(wake.set))
+        # Subscribe before reading the head: an event committed in between is then both in the log
+        # (read below) and a wake-up, and the position check keeps it from being sent twice.
+        if start is None:
+            start = await run_in_threadpool(head_position, shop)
+        return StreamingResponse(_frames(request, shop, state, start, wake, unsubscribe),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    return r
+
+
+async def _frames(request: Request, shop: Shop, state, last: int, wake: asyncio.Event, unsubscribe):
+    try:
+        yield f"retry: 1000\nid: {last}\nevent: hello\ndata: {{\"position\": {last}}}\n\n"
+        while not state.draining:
+            wake.clear()
+            while True:   # drain the log after `last` in pages
+                records = await run_in_threadpool(shop.events_since, last, PAGE)
+                for record in records:
+                    if record.position > last:
+                        last = record.position
+                        yield sse_frame(record)
+                if len(records) < PAGE:
+                    break
+            try:
+                await asyncio.wait_for(wake.wait(), KEEPALIVE_S)
+            except asyncio.TimeoutError:
+                if await request.is_disconnected():
+                    return
+                yield ": keepalive\n\n"
+    finally:
+        unsubscribe()

@@ -1,0 +1,218 @@
+"""Wire models: the port's views and commands in the seed's camelCase JSON (orderId, giftKind, ...).
+
+The same models document the OpenAPI schema and validate request bodies; ``extra="forbid"`` makes a
+misspelt field a 422 instead of a silently ignored one. Views are built from the port's dataclasses
+with ``from_attributes`` so the REST shape cannot drift from the port without a test noticing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from services import commands as C
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+
+class Body(Wire):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+# -- errors -----------------------------------------------------------------------------------------
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+# -- requests ---------------------------------------------------------------------------------------
+class OrderLineIn(Body):
+    item_code: str = Field(min_length=1, max_length=40)
+    quantity: int = Field(ge=1, le=C.MAX_QUANTITY_PER_LINE)
+    note: str = Field(default="", max_length=C.MAX_NOTE_LENGTH)
+
+
+class PlaceOrderIn(Body):
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=C.MAX_LINES_PER_ORDER)
+    customer_name: str = Field(default="", max_length=C.MAX_NAME_LENGTH)
+    phone: str = Field(default="", max_length=20)
+    address: str = Field(default="", max_length=C.MAX_ADDRESS_LENGTH)
+    scheduled_for: datetime | None = None
+    client_ref: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class CancelIn(Body):
+    order_id: int = Field(ge=1, le=2**53)
+    reason: str = Field(default="", max_length=200)
+
+
+class ReasonIn(Body):
+    reason: str = Field(default="", max_length=200)
+
+
+class RestockIn(Body):
+    quantity: int = Field(ge=1, le=10_000)
+    reason: str = Field(default="", max_length=200)
+
+
+class PickUpIn(Body):
+    rider: str = Field(default="", max_length=C.MAX_NAME_LENGTH)
+
+
+class GiftStockIn(Body):
+    quantity: int = Field(ge=0, le=100_000)
+    gift_kind: str | None = Field(default=None, min_length=1, max_length=40)
+    reason: str = Field(default="", max_length=200)
+
+
+class SignInIn(Body):
+    staff_id: str = Field(min_length=1, max_length=40)
+    pin: str = Field(min_length=1, max_length=12)
+
+
+# -- responses --------------------------------------------------------------------------------------
+class OkOut(Wire):
+    ok: bool = True
+
+
+class MenuItemOut(Wire):
+    code: str
+    name_ko: str
+    name_en: str
+    category: str
+    price: int
+    stock: int
+    sold_out: bool
+
+
+class OrderReceiptOut(Wire):
+    order_id: int
+    status: str
+    total: int
+    gift_kind: str | None
+    gift_status: str
+    reason: str = ""
+    client_ref: str | None = None
+
+
+class OrderSummaryOut(Wire):
+    order_id: int
+    customer_name: str
+    phone: str
+    total: int
+    status: str
+    placed_at: datetime
+    scheduled_for: datetime | None = None
+    reason: str = ""
+
+
+class TicketLineOut(Wire):
+    item_code: str
+    name_ko: str
+    name_en: str
+    quantity: int
+    note: str = ""
+
+
+class TicketOut(Wire):
+    order_id: int
+    lines: list[TicketLineOut]
+    status: str
+    created_at: datetime
+    started_at: datetime | None = None
+    cooked_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    late: bool = False
+
+
+class DeliveryCardOut(Wire):
+    order_id: int
+    customer_name: str
+    phone: str
+    address: str
+    status: str
+    rider: str = ""
+    started_at: datetime | None = None
+    picked_up_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+class DeliveryBoardOut(Wire):
+    waiting: list[DeliveryCardOut]
+    on_the_way: list[DeliveryCardOut]
+    delivered_today: list[DeliveryCardOut]
+
+
+class TimelineEntryOut(Wire):
+    position: int
+    event: str
+    at: datetime
+    detail: str = ""
+
+
+class MypageOut(Wire):
+    order_id: int
+    customer_name: str
+    phone: str
+    summary: str
+    total: int
+    order_status: str
+    ordered_at: datetime | None
+    cook_status: str
+    cook_at: datetime | None
+    delivery_status: str
+    delivery_at: datetime | None
+    gift_status: str
+    gift_kind: str
+    gift_at: datetime | None
+    reason: str = ""
+    timeline: list[TimelineEntryOut] = []
+
+
+class EventOut(Wire):
+    position: int
+    name: str
+    order_id: int
+    at: datetime
+    data: dict[str, Any]
+
+
+class GiftStockOut(Wire):
+    kind: str
+    quantity: int
+
+
+class SessionOut(Wire):
+    token: str
+    staff_id: str
+    name: str
+    role: str
+    expires_at: datetime
+
+
+class StaffOut(Wire):
+    staff_id: str
+    name: str
+    role: str
+    failed_attempts: int
+    locked: bool
+
+
+class AuditOut(Wire):
+    id: int
+    at: datetime
+    staff_id: str
+    role: str
+    action: str
+    target: str
+    reason: str
+    outcome: str
+
+
+class ShopInfoOut(Wire):
+    description: str
+    version: str

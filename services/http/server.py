@@ -1,0 +1,112 @@
+"""``python main.py serve``: every context on one SQLite shop, one port, loopback unless told otherwise.
+
+``run_server`` blocks until SIGINT/SIGTERM; on shutdown readiness turns 503 first (draining), open
+requests finish, then the shop closes. ``ServerThread`` runs the same app in a thread for tests and
+the remote contract suite.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from services.http.app import ServerState, create_app
+from services.http.auth import StaffStore
+
+log = logging.getLogger(__name__)
+
+
+def staff_db_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + ".staff.sqlite")
+
+
+def _fast_stack() -> dict:
+    """Use uvloop/httptools when installed (about twice the requests/s); plain asyncio/h11 otherwise."""
+    opts = {}
+    try:
+        import uvloop  # noqa: F401
+        opts["loop"] = "uvloop"
+    except ImportError:
+        pass
+    try:
+        import httptools  # noqa: F401
+        opts["http"] = "httptools"
+    except ImportError:
+        pass
+    return opts
+
+
+def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
+    options = dict(log_level="warning", access_log=False, backlog=4096, timeout_graceful_shutdown=3,
+                   timeout_keep_alive=30, **_fast_stack())
+    return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, state: ServerState) -> None:
+        super().__init__(config)
+        self.state = state
+
+    def handle_exit(self, sig, frame) -> None:
+        self.state.draining = True   # readiness says 503 and event streams end, so the drain is quick
+        super().handle_exit(sig, frame)
+
+
+def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080) -> int:
+    from services.local import open_local_shop
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shop = open_local_shop(db_path)
+    staff = StaffStore(staff_db_path(db_path))
+    state = ServerState()
+    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "64"))
+    app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
+    server = _Server(make_config(app, host, port), state)
+    print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), shop: {shop.describe()}", flush=True)
+    try:
+        server.run()
+    finally:
+        state.draining = True
+        shop.close()
+        staff.close()
+    return 0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+class ServerThread:
+    """A real uvicorn server on loopback in a background thread (tests, the remote contract suite)."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.host, self.port = host, port or free_port(host)
+        self.state = getattr(app, "state", None) or ServerState()
+        self.server = _Server(make_config(app, self.host, self.port, timeout_graceful_shutdown=1), self.state)
+        self.server.install_signal_handlers = lambda: None   # signals belong to the main thread
+        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn:{self.port}", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 10.0) -> "ServerThread":
+        self.thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"test server on {self.url} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.state.draining = True
+        self.server.should_exit = True
+        self.thread.join(10)
