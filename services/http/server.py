@@ -98,6 +98,7 @@ class ServerThread:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout_s: float = 10.0) -> "ServerThread":
+        self.state.draining = False      # the same app may be served again after a stop (restart tests)
         self.thread.start()
         deadline = time.monotonic() + timeout_s
         while not self.server.started:

@@ -99,11 +99,17 @@ async def _frames(request: Request, shop: Shop, state, last: int, wake: asyncio.
                         yield sse_frame(record)
                 if len(records) < PAGE:
                     break
-            try:
-                await asyncio.wait_for(wake.wait(), KEEPALIVE_S)
-            except asyncio.TimeoutError:
-                if await request.is_disconnected():
-                    return
-                yield ": keepalive\n\n"
+            # Wait in short slices so a draining server ends its streams within a second.
+            idle = 0.0
+            while not wake.is_set() and not state.draining:
+                try:
+                    await asyncio.wait_for(wake.wait(), 1.0)
+                except asyncio.TimeoutError:
+                    idle += 1.0
+                    if idle >= KEEPALIVE_S:
+                        if await request.is_disconnected():
+                            return
+                        yield ": keepalive\n\n"
+                        idle = 0.0
     finally:
         unsubscribe()

@@ -1,0 +1,124 @@
+"""Follows the server's event stream on one background thread and hands events to subscribers.
+
+Resume: the thread remembers the position of the last event it delivered and reconnects with
+``Last-Event-ID``; anything at or before that position is skipped, so a reconnect (network blip,
+server restart) neither misses nor repeats an event. Callbacks run on this thread, in order.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+from typing import Callable
+
+import httpx
+
+from services.port import EventRecord
+from services.remote import codec
+
+log = logging.getLogger(__name__)
+
+
+class EventFeed:
+    def __init__(self, base_url: str, headers: Callable[[], dict], *, on_auth_failure: Callable[[], None],
+                 connect_timeout_s: float = 3.0) -> None:
+        self._client = httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=connect_timeout_s))
+        self._headers, self._on_auth_failure = headers, on_auth_failure
+        self._subscribers: list[Callable[[EventRecord], None]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._connected = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._response: httpx.Response | None = None
+        self.position: int | None = None      # last event delivered (or the head at first connect)
+        self.reconnects = 0
+
+    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(callback)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="sikdang-event-feed", daemon=True)
+                self._thread.start()
+        # "from now on": wait (briefly) until the stream is open, so an event committed after this
+        # call returns is delivered.
+        self._connected.wait(5.0)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+        return unsubscribe
+
+    def _run(self) -> None:
+        backoff = 0.1
+        while not self._stop.is_set():
+            try:
+                self._follow()
+                backoff = 0.1
+            except Exception as exc:   # any failure (network, server gone) means: reconnect after a pause
+                log.info("event stream interrupted (%s); resuming after position %s", exc, self.position)
+            self._connected.clear()
+            if self._stop.wait(backoff):
+                return
+            backoff = min(backoff * 2, 2.0)
+            self.reconnects += 1
+
+    def _follow(self) -> None:
+        headers = dict(self._headers())
+        if self.position is not None:
+            headers["Last-Event-ID"] = str(self.position)
+        with self._client.stream("GET", "/events/stream", headers=headers) as response:
+            if response.status_code == 401:
+                self._on_auth_failure()
+                raise RuntimeError("event stream: token refused; signed in again")
+            response.raise_for_status()
+            self._response = response
+            name, data = "", []
+            for line in response.iter_lines():
+                if self._stop.is_set():
+                    return
+                if line == "":
+                    self._dispatch(name, "\n".join(data))
+                    name, data = "", []
+                elif line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].lstrip())
+
+    def _dispatch(self, name: str, data: str) -> None:
+        if not data:
+            return
+        payload = json.loads(data)
+        if name == "hello":
+            if self.position is None:
+                self.position = payload["position"]
+            self._connected.set()
+            return
+        record = codec.event(payload)
+        if self.position is not None and record.position <= self.position:
+            return                       # already delivered before a reconnect
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(record)
+            except Exception:            # one bad subscriber must not stop the feed for the others
+                log.exception("event subscriber failed on %s", record.name)
+        self.position = record.position
+
+    def close(self) -> None:
+        self._stop.set()
+        response = self._response
+        if response is not None:
+            # Unblock the reader thread now: shutting the socket down wakes a blocked recv().
+            stream = response.extensions.get("network_stream")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        if self._thread is not None:
+            self._thread.join(3.0)
+        self._client.close()

@@ -1,0 +1,292 @@
+"""``RemoteShop``: the ``Shop`` port over HTTP to the gateway, for screens on another machine.
+
+Commands and queries are plain HTTP calls that raise the same ShopErrors as the local shop. Two
+additions keep a counter working through a bad network:
+- a breaker that opens on the first unreachable server, so calls fail fast instead of hanging;
+- ``place_order`` never fails for want of a server: every order gets a client-made id
+  (``client_ref``) and, when the server cannot be reached, goes into a durable local queue that a
+  background thread sends once the server answers again (the server takes each id once).
+``connection_status()`` says which of "online", "offline — N waiting", "busy — try again shortly".
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from services.commands import PlaceOrder
+from services.errors import ShopError, UnknownItem
+from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
+                           Ticket)
+from services.remote import codec
+from services.remote.breaker import Breaker
+from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
+from services.remote.feed import EventFeed
+from services.remote.queue import OfflineQueue, Pending
+
+log = logging.getLogger(__name__)
+_NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
+
+
+class RemoteShop:
+    def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
+                 probe_interval_s: float = 0.5) -> None:
+        self.url = url.rstrip("/")
+        self._staff_id, self._pin = staff_id, pin
+        self._client = httpx.Client(base_url=self.url, timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 2.0)))
+        self._token = ""
+        self._token_lock = threading.Lock()
+        self._busy_until = 0.0
+        self._menu_cache: dict[str, MenuItem] = {}
+        self._status_listeners: list[Callable[[str], None]] = []
+        self.breaker = Breaker(on_change=lambda _state: self._status_changed())
+        self.queue = OfflineQueue(queue_path)
+        self._wake = threading.Event()
+        self._closing = threading.Event()
+        self._probe_interval_s = probe_interval_s
+        try:
+            self._sign_in()
+        except ServerUnreachable:
+            log.warning("shop server %s unreachable at start: taking orders offline until it answers", self.url)
+        self.feed = EventFeed(self.url, self._auth_headers, on_auth_failure=self._sign_in)
+        self._sender = threading.Thread(target=self._send_queued, name="sikdang-offline-queue", daemon=True)
+        self._sender.start()
+        self._wake.set()   # orders left from a previous run go out as soon as the server answers
+
+    # -- plumbing -----------------------------------------------------------------------------------
+    def _auth_headers(self) -> dict:
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def _sign_in(self) -> None:
+        with self._token_lock:
+            try:
+                r = self._client.post("/auth/sign-in", json={"staffId": self._staff_id, "pin": self._pin})
+            except _NETWORK_ERRORS as exc:
+                self.breaker.trip()
+                raise ServerUnreachable(f"offline — cannot reach the shop server at {self.url}") from exc
+            if r.status_code != 200:
+                body = _json(r)
+                if r.status_code in (401, 423):
+                    raise error_for(body.get("code", "bad_credentials"), body.get("message", "Sign-in refused"), 401)
+                self._result(r)          # 503 busy, 422 malformed: the usual mapping
+            self._token = r.json()["token"]
+
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
+        if self.breaker.is_open:
+            raise ServerUnreachable(f"offline — the shop server is unreachable ({len(self.queue)} waiting)")
+        for attempt in (1, 2):
+            try:
+                r = self._client.request(method, path, json=json, params=params, headers=self._auth_headers())
+            except _NETWORK_ERRORS as exc:
+                self.breaker.trip()
+                self._wake.set()
+                raise ServerUnreachable("offline — the shop server is unreachable") from exc
+            if r.status_code == 401 and attempt == 1:
+                self._sign_in()          # the server restarted and forgot our token: sign in again, once
+                continue
+            return self._result(r)
+
+    def _result(self, r: httpx.Response):
+        if r.status_code < 400:
+            return r.json()
+        body = _json(r)
+        message = body.get("message") or f"HTTP {r.status_code}"
+        if r.status_code == 503:
+            retry_after = r.headers.get("retry-after", "1")
+            self._busy_until = time.monotonic() + (float(retry_after) if retry_after.isdigit() else 1.0)
+            self._status_changed()
+            raise ServerBusy(BUSY)
+        if r.status_code == 403:
+            raise NotAllowed(message)
+        if r.status_code == 401:
+            raise SignInFailed(message)
+        raise error_for(body.get("code", ""), message, r.status_code)
+
+    # -- status -------------------------------------------------------------------------------------
+    def connection_status(self) -> str:
+        """"online", "offline — N waiting", "busy — try again shortly" or "sending — N waiting"."""
+        if time.monotonic() < self._busy_until:
+            return BUSY
+        waiting = len(self.queue)
+        if self.breaker.is_open:
+            return f"offline — {waiting} waiting"
+        return f"sending — {waiting} waiting" if waiting else "online"
+
+    def add_status_listener(self, callback: Callable[[str], None]) -> Callable[[], None]:
+        """``callback(status)`` on a background thread whenever the status may have changed."""
+        self._status_listeners.append(callback)
+        return lambda: self._status_listeners.remove(callback) if callback in self._status_listeners else None
+
+    def _status_changed(self) -> None:
+        status = self.connection_status()
+        for callback in list(self._status_listeners):
+            try:
+                callback(status)
+            except Exception:
+                log.exception("status listener failed")
+
+    # -- commands -----------------------------------------------------------------------------------
+    def place_order(self, command: PlaceOrder) -> OrderReceipt:
+        if command.client_ref is None:      # a client-made id makes every send, and every resend, idempotent
+            command = dataclasses.replace(command, client_ref=uuid.uuid4().hex)
+        if not self.breaker.is_open:
+            try:
+                receipt = codec.receipt(self._call("POST", "/orders", json=codec.place_order_json(command)))
+                self._remember_prices_later()
+                return receipt
+            except ServerUnreachable:
+                pass                         # fall through to the queue: the counter keeps taking orders
+        return self._queue_order(command)
+
+    def _queue_order(self, command: PlaceOrder) -> OrderReceipt:
+        total = 0
+        for line in command.lines:
+            item = self._menu_cache.get(line.item_code)
+            if self._menu_cache and item is None:
+                raise UnknownItem(f"Unknown menu item {line.item_code!r}")
+            total += (item.price if item else 0) * line.quantity
+        self.queue.put(command)
+        self._wake.set()
+        self._status_changed()
+        return OrderReceipt(order_id=0, status="queued", total=total, gift_kind=None, gift_status="deferred",
+                            reason="offline — the order will be sent when the server is back",
+                            client_ref=command.client_ref)
+
+    def _remember_prices_later(self) -> None:
+        if not self._menu_cache:
+            try:
+                self.menu()
+            except ShopError:
+                pass
+
+    def cancel_order(self, order_id: int, reason: str = "") -> None:
+        self._call("POST", "/cancellations", json={"orderId": order_id, "reason": reason})
+
+    def start_cooking(self, order_id: int) -> None:
+        self._call("POST", f"/cooks/{order_id}/start")
+
+    def finish_cooking(self, order_id: int) -> None:
+        self._call("POST", f"/cooks/{order_id}/finish")
+
+    def recall_ticket(self, order_id: int) -> None:
+        self._call("POST", f"/cooks/{order_id}/recall")
+
+    def pick_up(self, order_id: int, rider: str = "") -> None:
+        self._call("POST", f"/deliveries/{order_id}/pickup", json={"rider": rider})
+
+    def deliver(self, order_id: int) -> None:
+        self._call("POST", f"/deliveries/{order_id}/deliver")
+
+    def mark_sold_out(self, item_code: str) -> None:
+        self._call("POST", f"/cooks/menu/{_segment(item_code)}/sold-out", json={})
+
+    def restock(self, item_code: str, quantity: int) -> None:
+        self._call("POST", f"/cooks/menu/{_segment(item_code)}/restock", json={"quantity": quantity})
+
+    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
+        self._call("PUT", "/gifts/stock", json={"quantity": quantity, "giftKind": kind})
+
+    # -- queries ------------------------------------------------------------------------------------
+    def menu(self) -> list[MenuItem]:
+        items = [codec.menu_item(j) for j in self._call("GET", "/cooks/menu")]
+        self._menu_cache = {item.code: item for item in items}   # prices for receipts of queued orders
+        return items
+
+    def gift_stock(self) -> GiftStock:
+        return codec.gift_stock(self._call("GET", "/gifts/stock"))
+
+    def kitchen_tickets(self) -> list[Ticket]:
+        return [codec.ticket(j) for j in self._call("GET", "/cooks")]
+
+    def delivery_board(self) -> DeliveryBoard:
+        return codec.delivery_board(self._call("GET", "/deliveries"))
+
+    def mypage(self, order_id: int) -> MypageCard:
+        return codec.mypage(self._call("GET", f"/mypages/{int(order_id)}"))
+
+    def mypage_by_phone(self, phone: str) -> list[MypageCard]:
+        return [codec.mypage(j) for j in self._call("GET", "/mypages", params={"phone": phone})]
+
+    def todays_orders(self) -> list[OrderSummary]:
+        return [codec.summary(j) for j in self._call("GET", "/orders")]
+
+    # -- live feed ----------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
+        return self.feed.subscribe(callback)
+
+    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
+        page = self._call("GET", "/events", params={"after": position, "limit": max(1, min(limit, 500))})
+        return [codec.event(j) for j in page]
+
+    def describe(self) -> str:
+        return f"server {self.url} as {self._staff_id}"
+
+    # -- the offline queue's sender -----------------------------------------------------------------
+    def _send_queued(self) -> None:
+        """Background thread: probe the server while the breaker is open; send queued orders, oldest first."""
+        while not self._closing.is_set():
+            self._wake.wait(self._probe_interval_s)
+            self._wake.clear()
+            if self._closing.is_set():
+                return
+            if self.breaker.is_open and not self._probe():
+                continue
+            while not self._closing.is_set() and not self.breaker.is_open and self._busy_until <= time.monotonic():
+                item = self.queue.oldest()
+                if item is None:
+                    break
+                self._send_one(item)
+
+    def _probe(self) -> bool:
+        try:
+            ok = self._client.get("/health", timeout=1.0).status_code == 200
+        except _NETWORK_ERRORS:
+            return False
+        if ok:
+            self.breaker.reset()
+        return ok
+
+    def _send_one(self, item: Pending) -> None:
+        self.queue.attempted(item.seq)
+        try:
+            receipt = codec.receipt(self._call("POST", "/orders", json=codec.place_order_json(item.command)))
+        except (ServerUnreachable, ServerBusy):
+            return                            # stays queued; the breaker or busy flag paces the retry
+        except (NotAllowed, SignInFailed) as exc:
+            log.warning("queued order %s not sent: %s", item.client_ref, exc)
+            self._closing.wait(2.0)           # staff must sign in with a counter role; keep the order
+            return
+        except ShopError as exc:
+            log.warning("server refused queued order %s: %s", item.client_ref, exc)
+            self.queue.mark_rejected(item, exc.code, exc.message)
+            self._status_changed()
+            return
+        self.queue.mark_sent(item, receipt.order_id, receipt.status)
+        self._status_changed()
+
+    def close(self) -> None:
+        self._closing.set()
+        self._wake.set()
+        self.feed.close()
+        self._sender.join(3.0)
+        self._client.close()
+        self.queue.close()
+
+
+def _segment(value: str) -> str:
+    from urllib.parse import quote
+    return quote(value, safe="")
+
+
+def _json(r: httpx.Response) -> dict:
+    try:
+        body = r.json()
+        return body if isinstance(body, dict) else {}
+    except ValueError:
+        return {}
