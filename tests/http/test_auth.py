@@ -1,0 +1,118 @@
+"""Role tokens: every route refuses a missing or wrong-role token; PIN lockout; the audit log."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.http.conftest import PINS, an_item, order_body, sign_in
+
+ROLES = ("counter", "kitchen", "rider", "manager")
+PATH_VALUES = {"orderId": "1", "itemCode": "X1", "staffId": "counter"}
+
+
+def guarded_routes(client) -> list[tuple[str, str, list[str]]]:
+    spec = client.get("/openapi.json").json()
+    routes = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if "x-roles" in op:
+                concrete = path
+                for name, value in PATH_VALUES.items():
+                    concrete = concrete.replace("{" + name + "}", value)
+                routes.append((method.upper(), concrete, op["x-roles"]))
+    return routes
+
+
+def test_every_route_refuses_a_missing_bad_or_wrong_role_token(client):
+    tokens = {role: sign_in(client, role) for role in ROLES}
+    routes = guarded_routes(client)
+    assert len(routes) >= 20
+    for method, path, allowed in routes:
+        assert "manager" in allowed
+        for headers, why in (({}, "no token"), ({"Authorization": "Bearer not-a-token"}, "unknown token"),
+                             ({"Authorization": "Basic Y291bnRlcjoxMTEx"}, "not a bearer token")):
+            r = client.request(method, path, headers=headers, json={})
+            assert r.status_code in (401, 403), f"{method} {path} with {why}: {r.status_code}"
+            assert r.json()["message"]
+        for role in ROLES:
+            if role in allowed:
+                continue
+            r = client.request(method, path, headers=tokens[role], json={})
+            assert r.status_code == 403, f"{method} {path} as {role}: {r.status_code} {r.text}"
+            assert role in r.json()["message"]
+
+
+def test_each_role_opens_its_own_routes(client):
+    item_code = an_item(client, sign_in(client, "manager"))["code"]
+    counter, kitchen, rider = (sign_in(client, r) for r in ("counter", "kitchen", "rider"))
+    order_id = client.post("/orders", json=order_body(item_code), headers=counter).json()["orderId"]
+    assert client.post(f"/cooks/{order_id}/start", headers=kitchen).status_code == 200
+    assert client.get("/deliveries", headers=rider).status_code == 200
+    assert client.post("/orders", json=order_body(item_code), headers=kitchen).status_code == 403
+    assert client.post(f"/cooks/{order_id}/finish", headers=rider).status_code == 403
+
+
+def test_five_wrong_pins_lock_until_a_manager_unlocks(client):
+    for attempt in range(1, 5):
+        r = client.post("/auth/sign-in", json={"staffId": "kitchen", "pin": "0000"})
+        assert r.status_code == 401 and f"{5 - attempt} tries left" in r.json()["message"]
+    r = client.post("/auth/sign-in", json={"staffId": "kitchen", "pin": "0000"})
+    assert r.status_code == 423 and "locked" in r.json()["message"]
+    r = client.post("/auth/sign-in", json={"staffId": "kitchen", "pin": PINS["kitchen"]})
+    assert r.status_code == 423, "the right PIN must not open a locked account"
+    assert client.post("/auth/staff/kitchen/unlock", json={"reason": "forgot PIN"},
+                       headers=sign_in(client, "counter")).status_code == 403
+    manager = sign_in(client, "manager")
+    staff = {s["staffId"]: s for s in client.get("/auth/staff", headers=manager).json()}
+    assert staff["kitchen"]["locked"] is True
+    assert client.post("/auth/staff/kitchen/unlock", json={"reason": "forgot PIN"}, headers=manager).status_code == 200
+    assert client.post("/auth/sign-in", json={"staffId": "kitchen", "pin": PINS["kitchen"]}).status_code == 200
+    actions = [(a["action"], a["target"]) for a in client.get("/auth/audit", headers=manager).json()]
+    assert ("lock", "kitchen") in actions and ("unlock", "kitchen") in actions
+
+
+def test_wrong_pins_count_per_account_and_reset_on_success(client):
+    for _ in range(4):
+        client.post("/auth/sign-in", json={"staffId": "rider", "pin": "0000"})
+    sign_in(client, "rider")                       # the right PIN resets the count
+    for _ in range(4):
+        assert client.post("/auth/sign-in", json={"staffId": "rider", "pin": "0000"}).status_code == 401
+    assert client.post("/auth/sign-in", json={"staffId": "nobody", "pin": "1"}).status_code == 401
+
+
+def test_cancel_sold_out_restock_and_gift_stock_are_audited_with_who_when_why(client):
+    counter, kitchen, manager = (sign_in(client, r) for r in ("counter", "kitchen", "manager"))
+    item_code = an_item(client, counter)["code"]
+    before = datetime.now(timezone.utc)
+    order_id = client.post("/orders", json=order_body(item_code), headers=counter).json()["orderId"]
+    assert client.post("/cancellations", json={"orderId": order_id, "reason": "customer left"},
+                       headers=counter).status_code == 200
+    assert client.post(f"/cooks/menu/{item_code}/sold-out", json={"reason": "burnt batch"},
+                       headers=kitchen).status_code == 200
+    assert client.post(f"/cooks/menu/{item_code}/restock", json={"quantity": 5, "reason": "delivery came"},
+                       headers=kitchen).status_code == 200
+    assert client.put("/gifts/stock", json={"quantity": 7, "giftKind": "Candy", "reason": "new box"},
+                      headers=manager).status_code == 200
+    log = client.get("/auth/audit", headers=manager).json()
+    rows = {a["action"]: a for a in log}
+    expected = {"cancel": ("counter", "customer left"), "sold_out": ("kitchen", "burnt batch"),
+                "restock": ("kitchen", "delivery came"), "gift_stock": ("manager", "new box")}
+    for action, (who, why) in expected.items():
+        row = rows[action]
+        assert (row["staffId"], row["reason"], row["outcome"]) == (who, why, "ok"), row
+        assert datetime.fromisoformat(row["at"]) >= before.replace(microsecond=0)
+    assert client.get("/auth/audit", headers=kitchen).status_code == 403
+
+
+def test_a_refused_change_is_audited_too(client):
+    manager = sign_in(client, "manager")
+    r = client.post("/cooks/menu/NO-SUCH-ITEM/sold-out", json={"reason": "typo"}, headers=manager)
+    assert r.status_code == 422
+    row = client.get("/auth/audit", headers=manager).json()[0]
+    assert row["action"] == "sold_out" and row["outcome"].startswith("refused")
+
+
+@pytest.mark.parametrize("body", [{"staffId": "counter"}, {"pin": "1111"}, {"staffId": "", "pin": ""}])
+def test_sign_in_needs_staff_id_and_pin(client, body):
+    assert client.post("/auth/sign-in", json=body).status_code == 422

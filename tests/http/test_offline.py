@@ -1,0 +1,110 @@
+"""Offline at the counter: the breaker opens at once, orders wait in a durable queue with client-made ids,
+and are sent once the server is back: over repeated disconnects nothing is lost and nothing doubled."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from services.commands import OrderLine, PlaceOrder
+from services.remote import open_remote_shop
+from services.remote.errors import ServerUnreachable
+from tests.http.conftest import sign_in
+from tests.http.test_events import wait_until
+
+
+def server_orders(url: str) -> list[dict]:
+    with httpx.Client(base_url=url) as c:
+        return c.get("/orders", headers=sign_in(c, "counter")).json()
+
+
+def an_order(item_code: str, n: int) -> PlaceOrder:
+    return PlaceOrder((OrderLine(item_code, 1, note=f"order {n}"),), customer_name=f"손님 {n}")
+
+
+def test_queue_survives_repeated_disconnects_without_loss_or_doubles(served, tmp_path):
+    counter = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:
+        item = next(m for m in counter.menu() if m.stock > 30)
+        refs: list[str] = []
+        n = 0
+        for cycle in range(3):
+            receipt = counter.place_order(an_order(item.code, n)); n += 1
+            assert receipt.status == "placed" and receipt.client_ref
+            refs.append(receipt.client_ref)
+            served.stop()
+            for _ in range(3):
+                started = time.monotonic()
+                receipt = counter.place_order(an_order(item.code, n)); n += 1
+                assert time.monotonic() - started < 1.0
+                assert receipt.status == "queued" and receipt.order_id == 0 and receipt.total == item.price
+                refs.append(receipt.client_ref)
+            assert counter.connection_status() == "offline — 3 waiting"
+            served.start()
+            wait_until(lambda: counter.connection_status() == "online", what="the queue to drain")
+        assert len(set(refs)) == len(refs) == 12
+        orders = server_orders(served.url)
+        assert len(orders) == 12, "every order exactly once"
+        sent_ids = [counter.queue.sent_order_id(ref) for ref in refs[1:] if counter.queue.sent_order_id(ref)]
+        assert len(sent_ids) == 9 and len(set(sent_ids)) == 9
+        assert {o["orderId"] for o in orders} >= set(sent_ids)
+        assert counter.breaker.trips == 3
+    finally:
+        counter.close()
+
+
+def test_breaker_opens_at_once_and_calls_fail_fast(served, tmp_path):
+    counter = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:
+        served.stop()
+        with pytest.raises(ServerUnreachable):
+            counter.menu()
+        assert counter.breaker.is_open
+        started = time.monotonic()
+        with pytest.raises(ServerUnreachable) as refused:
+            counter.todays_orders()
+        assert time.monotonic() - started < 0.05
+        assert "offline" in str(refused.value)
+        served.start()
+        wait_until(lambda: not counter.breaker.is_open, what="the probe to close the breaker")
+        assert counter.menu()
+    finally:
+        counter.close()
+
+
+def test_a_resend_after_a_lost_answer_is_one_order(served, tmp_path):
+    """Two queues holding the same client-made id (a crash between send and delete) make one order."""
+    first = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "a.sqlite")
+    second = open_remote_shop(served.url, "counter2:1212", queue_path=tmp_path / "b.sqlite")
+    try:
+        item = next(m for m in first.menu() if m.stock > 2)
+        command = PlaceOrder((OrderLine(item.code, 1),), client_ref="till-7-000042")
+        served.stop()
+        assert first.place_order(command).status == "queued"
+        assert second.place_order(command).status == "queued"
+        served.start()
+        wait_until(lambda: len(first.queue) == 0 and len(second.queue) == 0, what="both queues to drain")
+        assert first.queue.sent_order_id("till-7-000042") == second.queue.sent_order_id("till-7-000042")
+        assert len(server_orders(served.url)) == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_counter_started_while_the_server_is_down_queues_and_sends_later(served, tmp_path):
+    served.stop()
+    counter = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:
+        assert counter.connection_status().startswith("offline")
+        assert counter.place_order(PlaceOrder((OrderLine("ANY", 1),))).status == "queued"
+        assert counter.connection_status() == "offline — 1 waiting"
+    finally:
+        counter.close()
+    served.start()
+    reopened = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:   # the queue is durable: a restarted terminal sends what the last run could not
+        wait_until(lambda: len(reopened.queue) == 0, what="the reopened queue to drain")
+        assert reopened.queue.rejected(), "an item unknown to the server is kept aside, not resent forever"
+    finally:
+        reopened.close()
