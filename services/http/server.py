@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -67,6 +68,10 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080) -> i
     max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "64"))
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
     server = _Server(make_config(app, host, port), state)
+    # uvicorn re-raises the signal that stopped it once it has drained, into the handler that was
+    # there before; a no-op one makes SIGINT/SIGTERM a clean exit 0 instead of a traceback or -15.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
     print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), shop: {shop.describe()}", flush=True)
     try:
         server.run()
