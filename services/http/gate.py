@@ -10,8 +10,10 @@ import logging
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from services.errors import ShopError
 from services.http.auth import AuthError, Principal, StaffStore
@@ -20,13 +22,14 @@ from services.http.schemas import ErrorOut
 log = logging.getLogger(__name__)
 
 STATUS_BY_CODE = {
-    "invalid_input": 422, "unknown_item": 422, "unknown_order": 404,
+    "invalid_input": 422, "unknown_item": 404, "unknown_order": 404,
     "invalid_transition": 409, "cancel_refused": 409, "sold_out": 409,
 }
 
 # Every status a route may answer with besides its success, documented so clients (and schemathesis)
 # know the error body. 413 and 503 come from the ASGI guards before any route runs.
 COMMON_RESPONSES = {
+    400: {"description": "The body could not be read (e.g. not UTF-8)", "model": ErrorOut},
     401: {"description": "Missing, unknown or expired token", "model": ErrorOut},
     403: {"description": "Signed in, but this role may not use this route", "model": ErrorOut},
     404: {"description": "Unknown order, item or route", "model": ErrorOut},
@@ -81,6 +84,15 @@ def roles_extra(*roles: str) -> dict:
     return {"x-roles": sorted(set(roles) | {"manager"})}
 
 
+def _methods_for(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"}) if isinstance(route, APIRoute) else (Match.NONE, 0)
+        if match != Match.NONE:
+            methods |= route.methods or set()
+    return methods
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError):
@@ -106,9 +118,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_input", "Invalid request — " + "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; HTTP wants every method
+            # the resource supports (GET and POST /orders are two routes).
+            headers = {**(headers or {}), "Allow": ", ".join(sorted(_methods_for(request)))}
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):

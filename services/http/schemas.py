@@ -9,10 +9,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, BeforeValidator
 from pydantic.alias_generators import to_camel
 
 from services import commands as C
+
+
+# What normalize_phone accepts, stated in the schema so clients can validate before sending:
+# empty, or 9-11 digits starting with 0 with optional spaces, dashes, dots or brackets.
+PHONE_PATTERN = r"^$|^[\s\-.()]*0([\s\-.()]*\d){8,10}[\s\-.()]*$"
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true/false")
+    return value
+
+
+# JSON true is not the quantity 1 (pydantic's lax mode would say it is); 3.0 is 3, as JSON Schema says.
+Int = Annotated[int, BeforeValidator(_no_bool)]
 
 
 class Wire(BaseModel):
@@ -32,21 +49,21 @@ class ErrorOut(BaseModel):
 # -- requests ---------------------------------------------------------------------------------------
 class OrderLineIn(Body):
     item_code: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=C.MAX_QUANTITY_PER_LINE)
+    quantity: Int = Field(ge=1, le=C.MAX_QUANTITY_PER_LINE)
     note: str = Field(default="", max_length=C.MAX_NOTE_LENGTH)
 
 
 class PlaceOrderIn(Body):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=C.MAX_LINES_PER_ORDER)
     customer_name: str = Field(default="", max_length=C.MAX_NAME_LENGTH)
-    phone: str = Field(default="", max_length=20)
+    phone: str = Field(default="", max_length=20, pattern=PHONE_PATTERN)
     address: str = Field(default="", max_length=C.MAX_ADDRESS_LENGTH)
-    scheduled_for: datetime | None = None
+    scheduled_for: AwareDatetime | None = None
     client_ref: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class CancelIn(Body):
-    order_id: int = Field(ge=1, le=2**53)
+    order_id: Int = Field(ge=1, le=2**53)
     reason: str = Field(default="", max_length=200)
 
 
@@ -55,7 +72,7 @@ class ReasonIn(Body):
 
 
 class RestockIn(Body):
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: Int = Field(ge=1, le=10_000)
     reason: str = Field(default="", max_length=200)
 
 
@@ -64,7 +81,7 @@ class PickUpIn(Body):
 
 
 class GiftStockIn(Body):
-    quantity: int = Field(ge=0, le=100_000)
+    quantity: Int = Field(ge=0, le=100_000)
     gift_kind: str | None = Field(default=None, min_length=1, max_length=40)
     reason: str = Field(default="", max_length=200)
 

@@ -108,7 +108,7 @@ def test_cancel_sold_out_restock_and_gift_stock_are_audited_with_who_when_why(cl
 def test_a_refused_change_is_audited_too(client):
     manager = sign_in(client, "manager")
     r = client.post("/cooks/menu/NO-SUCH-ITEM/sold-out", json={"reason": "typo"}, headers=manager)
-    assert r.status_code == 422
+    assert r.status_code == 404
     row = client.get("/auth/audit", headers=manager).json()[0]
     assert row["action"] == "sold_out" and row["outcome"].startswith("refused")
 

@@ -65,7 +65,7 @@ def test_wrong_types_and_missing_fields_name_the_field(client, as_role):
 
 def test_unknown_ids_are_4xx(client, as_role):
     manager = as_role("manager")
-    _assert_error(client.post("/orders", json=order_body("NO-SUCH-ITEM"), headers=manager), 422, "unknown_item")
+    _assert_error(client.post("/orders", json=order_body("NO-SUCH-ITEM"), headers=manager), 404, "unknown_item")
     _assert_error(client.get("/mypages/987654", headers=manager), 404, "unknown_order")
     _assert_error(client.post("/cancellations", json={"orderId": 987654}, headers=manager), 404, "unknown_order")
     _assert_error(client.post("/cooks/987654/start", headers=manager), 404, "unknown_order")
