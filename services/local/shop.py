@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
     """Read back, inside the committing transaction, what the whole saga made of the order."""
-    order = OrderingRepository(uow.conn).get(order_id)
+    order = OrderingRepository(uow.sql).get(order_id)
     cancelled = order.status == "cancelled"
     gift_status = "cancelled" if cancelled and order.gift_status == "sent" else order.gift_status
     return OrderReceipt(order_id=order.id, status="cancelled" if cancelled else "placed", total=order.total,
