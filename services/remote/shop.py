@@ -20,7 +20,7 @@ from typing import Callable
 
 import httpx
 
-from services.commands import PlaceOrder
+from services.commands import PlaceOrder, Restock, SetGiftStock
 from services.errors import ShopError, UnknownItem
 from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
                            Ticket)
@@ -187,9 +187,11 @@ class RemoteShop:
         self._call("POST", f"/cooks/menu/{_segment(item_code)}/sold-out", json={})
 
     def restock(self, item_code: str, quantity: int) -> None:
+        Restock(item_code, quantity)         # the domain's own check and message, before any network
         self._call("POST", f"/cooks/menu/{_segment(item_code)}/restock", json={"quantity": quantity})
 
     def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
+        SetGiftStock(quantity, kind)
         self._call("PUT", "/gifts/stock", json={"quantity": quantity, "giftKind": kind})
 
     # -- queries ------------------------------------------------------------------------------------
@@ -221,8 +223,16 @@ class RemoteShop:
         return self.feed.subscribe(callback)
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        page = self._call("GET", "/events", params={"after": position, "limit": max(1, min(limit, 500))})
-        return [codec.event(j) for j in page]
+        """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""
+        records: list[EventRecord] = []
+        while len(records) < limit:
+            want = min(limit - len(records), 500)
+            page = [codec.event(j) for j in self._call("GET", "/events", params={"after": position, "limit": want})]
+            records.extend(page)
+            if len(page) < want:
+                break
+            position = page[-1].position
+        return records
 
     def describe(self) -> str:
         return f"server {self.url} as {self._staff_id}"

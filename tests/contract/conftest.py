@@ -8,8 +8,14 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(params=["local"])
-def shop(request, local_shop):
+@pytest.fixture(params=["local", "remote"])
+def shop(request, local_shop, tmp_path):
     if request.param == "local":
-        return local_shop
-    raise ValueError(request.param)
+        yield local_shop
+    elif request.param == "remote":
+        # The same LocalShop served by the gateway on loopback, reached through RemoteShop over HTTP.
+        from tests.http.served import remote_shop_over
+        with remote_shop_over(local_shop, tmp_path) as remote:
+            yield remote
+    else:
+        raise ValueError(request.param)
