@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from services.http.auth import StaffStore
+from services.http.fastpath import PlaceOrderFastPath
 from services.http.gate import Gate, install_error_handlers
 from services.http.guards import BodyLimit, LoadShedder
 from services.http.routes import cook, delivery, events, gift, mypage, ops, order, staff as staff_routes
@@ -27,8 +28,9 @@ class ServerState:
 
 
 def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 64, max_body_bytes: int = 64 * 1024,
-               state: ServerState | None = None):
-    """Return the ASGI app (guards around FastAPI). ``.fastapi`` on it is the FastAPI instance."""
+               state: ServerState | None = None, fast_path: bool = True):
+    """Return the ASGI app: guards, then the POST /orders fast path (``fast_path=False``: FastAPI
+    serves it too), then FastAPI. ``.fastapi`` on the result is the FastAPI instance."""
     state = state or ServerState()
     api = FastAPI(title="Sikdang POS gateway", version=ops.VERSION, description=DESCRIPTION)
     gate = Gate(staff)
@@ -41,6 +43,7 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 64, max_bo
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))
     api.include_router(ops.router(shop, state))
-    shedder = LoadShedder(BodyLimit(api, max_body_bytes), max_in_flight=max_in_flight)
+    inner = PlaceOrderFastPath(api, shop, staff, workers=max_in_flight + 8) if fast_path else api
+    shedder = LoadShedder(BodyLimit(inner, max_body_bytes), max_in_flight=max_in_flight)
     shedder.fastapi, shedder.state = api, state
     return shedder

@@ -52,6 +52,21 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
+def authorize(staff: StaffStore, token: str | None, allowed: frozenset[str]) -> Principal:
+    """The signed-in staff behind ``token`` if their role is in ``allowed``; else ApiError 401/403."""
+    if not token:
+        raise ApiError(401, "unauthenticated", "Sign in first: send 'Authorization: Bearer <token>' "
+                                               "from POST /auth/sign-in", {"WWW-Authenticate": "Bearer"})
+    principal = staff.principal(token)
+    if principal is None:
+        raise ApiError(401, "unauthenticated", "Your session has expired or is unknown: sign in again",
+                       {"WWW-Authenticate": "Bearer"})
+    if principal.role not in allowed:
+        raise ApiError(403, "forbidden", f"Staff with role '{principal.role}' may not do this "
+                                         f"(allowed: {', '.join(sorted(allowed))})")
+    return principal
+
+
 class Gate:
     """Builds route dependencies that admit only some roles. A manager is admitted everywhere."""
 
@@ -63,17 +78,7 @@ class Gate:
         staff = self.staff
 
         def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
-            if credentials is None:
-                raise ApiError(401, "unauthenticated", "Sign in first: send 'Authorization: Bearer <token>' "
-                                                       "from POST /auth/sign-in", {"WWW-Authenticate": "Bearer"})
-            principal = staff.principal(credentials.credentials)
-            if principal is None:
-                raise ApiError(401, "unauthenticated", "Your session has expired or is unknown: sign in again",
-                               {"WWW-Authenticate": "Bearer"})
-            if principal.role not in allowed:
-                raise ApiError(403, "forbidden", f"Staff with role '{principal.role}' may not do this "
-                                                 f"(allowed: {', '.join(sorted(allowed))})")
-            return principal
+            return authorize(staff, credentials.credentials if credentials else None, allowed)
 
         dependency.roles = tuple(sorted(allowed))   # read by tests and the route table in docs
         return dependency
@@ -82,6 +87,18 @@ class Gate:
 def roles_extra(*roles: str) -> dict:
     """OpenAPI extension naming the roles a route admits, so the docs and the auth tests share one table."""
     return {"x-roles": sorted(set(roles) | {"manager"})}
+
+
+def validation_message(errors) -> str:
+    """One line naming up to five offending fields, e.g. "lines.0.quantity: Input should be ..."."""
+    problems = []
+    for err in list(errors)[:5]:
+        if err.get("type") == "json_invalid":
+            problems.append(f"malformed JSON ({err.get('ctx', {}).get('error', 'cannot parse')})")
+            continue
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "Invalid request — " + "; ".join(problems)
 
 
 def _methods_for(request: Request) -> set[str]:
@@ -108,14 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
-        problems = []
-        for err in exc.errors()[:5]:
-            if err.get("type") == "json_invalid":
-                problems.append(f"malformed JSON ({err.get('ctx', {}).get('error', 'cannot parse')})")
-                continue
-            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {err.get('msg', 'invalid')}")
-        return error_response(422, "invalid_input", "Invalid request — " + "; ".join(problems))
+        return error_response(422, "invalid_input", validation_message(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

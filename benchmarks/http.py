@@ -1,0 +1,158 @@
+"""HTTP benchmark: POST /orders through the gateway to the shop server, against a bare FastAPI route.
+
+    python -m benchmarks http [--duration 5] [--connections 8,16,32] [--threads 2]
+
+Everything runs on loopback as separate processes: the shop server (``python main.py serve`` on a
+fresh SQLite file, restocked so no order runs out), a bare FastAPI app on the same uvicorn stack (the
+baseline, measured in the same run), and wrk with a Lua script that POSTs orders with a counter token
+and a unique clientRef each. Steps, each bounded by ``--duration``:
+1. baseline: wrk GET / on the bare app;
+2. peak: POST /orders at each connection count; the saturating load is the count with the most
+   orders/s (preferring runs with p99 <= 100 ms);
+3. overload: twice the saturating connections; goodput is 201s per second against the peak, and
+   every other answer must be a 503 with Retry-After (no other 5xx, no socket errors).
+Ends with one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = Path(__file__).with_name("http_post.lua")
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} not ready in {timeout_s} s")
+
+
+def wrk(url: str, *, connections: int, threads: int, duration: float, script: Path | None = None,
+        env: dict | None = None) -> dict:
+    """Run wrk once (bounded: wrk's own duration plus a margin) and return its figures."""
+    threads = max(1, min(threads, connections))
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "5s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 30,
+                         env={**os.environ, **(env or {})}).stdout
+    match = re.search(r"^WRKJSON (.*)$", out, re.M)
+    if match:
+        figures = json.loads(match.group(1))
+        seconds = figures["duration_us"] / 1e6
+        figures.update(ok_per_s=figures["ok"] / seconds, p99_ms=figures["p99_us"] / 1000)
+        return figures
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(rps.group(1)) if rps else 0.0,
+            "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0}
+
+
+def prepare_shop(url: str) -> tuple[str, str]:
+    """Restock every item and the gift stock (as the manager); return a counter token and the item codes."""
+    with httpx.Client(base_url=url, timeout=10) as c:
+        manager = {"Authorization": "Bearer " + c.post("/auth/sign-in", json={"staffId": "manager", "pin": "9999"}).json()["token"]}
+        codes = [m["code"] for m in c.get("/cooks/menu", headers=manager).json()]
+        for code in codes:
+            for _ in range(10):
+                c.post(f"/cooks/menu/{code}/restock", json={"quantity": 10_000, "reason": "benchmark"}, headers=manager)
+        c.put("/gifts/stock", json={"quantity": 100_000, "reason": "benchmark"}, headers=manager)
+        token = c.post("/auth/sign-in", json={"staffId": "counter", "pin": "1111"}).json()["token"]
+    return token, ",".join(codes)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks http")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument("--connections", default="8,16,32", help="connection counts to find the peak")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--max-in-flight", type=int, default=None, help="shop server's shedding limit")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="sikdang-bench-http-"))
+    shop_port, bare_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if args.max_in_flight:
+        env["SIKDANG_MAX_IN_FLIGHT"] = str(args.max_in_flight)
+    procs = [
+        subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp / "shop.sqlite"), "--port", str(shop_port),
+                          "--log-level", "WARNING"], cwd=ROOT, env=env,
+                         stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w")),
+        subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(bare_port),
+                          "--log-level", "warning", "--no-access-log", "--http", "httptools", "--loop", "uvloop"],
+                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    shop_url, bare_url = f"http://127.0.0.1:{shop_port}", f"http://127.0.0.1:{bare_port}"
+    try:
+        wait_ready(shop_url + "/ready", procs[0])
+        wait_ready(bare_url + "/", procs[1])
+        token, items = prepare_shop(shop_url)
+        run_env = {"BENCH_TOKEN": token, "BENCH_ITEMS": items}
+        post = lambda c, d, tag: wrk(shop_url + "/", connections=c, threads=args.threads, duration=d,  # noqa: E731
+                                     script=LUA, env={**run_env, "BENCH_RUN": tag})
+        post(8, 1.0, "warmup")
+        baseline = wrk(bare_url + "/", connections=32, threads=args.threads, duration=args.duration)
+        print(f"baseline: bare FastAPI GET / {baseline['rps']:.0f} requests/s")
+        runs = []
+        for c in [int(x) for x in args.connections.split(",")]:
+            r = post(c, args.duration, f"peak{c}")
+            runs.append((c, r))
+            print(f"peak search: {c:3d} connections {r['ok_per_s']:7.0f} orders/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
+                  f"p99 {r['p99_ms']:6.1f} ms  shed {r['shed']}  other {r['other']}  socket errors {r['socket_errors']}")
+        good = [run for run in runs if run[1]["p99_ms"] <= 100] or runs
+        c_sat, peak = max(good, key=lambda run: run[1]["ok_per_s"])
+        over = post(2 * c_sat, args.duration, "overload")
+        print(f"overload: {2 * c_sat} connections {over['ok_per_s']:.0f} orders/s, {over['shed']} shed with 503 "
+              f"({over['shed_without_retry_after']} without Retry-After), {over['other']} other, "
+              f"p99 {over['p99_ms']:.1f} ms, socket errors {over['socket_errors']}")
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = {
+        "orders_per_s": round(peak["ok_per_s"], 1),
+        "p99_ms": round(peak["p99_ms"], 1),
+        "baseline_rps": round(baseline["rps"], 1),
+        "ratio": round(peak["ok_per_s"] / baseline["rps"], 3) if baseline["rps"] else 0.0,
+        "overload_goodput_ratio": round(over["ok_per_s"] / peak["ok_per_s"], 3) if peak["ok_per_s"] else 0.0,
+        "overload_other_5xx": over["other"] + over["shed_without_retry_after"],
+        "socket_errors": over["socket_errors"] + peak["socket_errors"],
+    }
+    print(json.dumps(result))
+    return 0
