@@ -27,7 +27,7 @@ class ServerState:
     draining: bool = False
 
 
-def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 64, max_body_bytes: int = 64 * 1024,
+def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_body_bytes: int = 64 * 1024,
                state: ServerState | None = None, fast_path: bool = True):
     """Return the ASGI app: guards, then the POST /orders fast path (``fast_path=False``: FastAPI
     serves it too), then FastAPI. ``.fastapi`` on the result is the FastAPI instance."""

@@ -65,7 +65,7 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080) -> i
     shop = open_local_shop(db_path)
     staff = StaffStore(staff_db_path(db_path))
     state = ServerState()
-    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "64"))
+    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
     server = _Server(make_config(app, host, port), state)
     # uvicorn re-raises the signal that stopped it once it has drained, into the handler that was
