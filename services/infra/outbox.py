@@ -28,8 +28,11 @@ class Record(NamedTuple):
     event: Event
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: dumps(**kw) builds one per call
+
+
 def encode(event: Event) -> str:
-    return json.dumps(event.__dict__, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(event.__dict__)
 
 
 def decode(position: int, at: float, name: str, data: str) -> Record:

@@ -43,6 +43,11 @@ class OrderingRepository:
         row = self.sql.one(f"SELECT {_COLUMNS} FROM orders WHERE id = ?", (order_id,))
         return _order(row) if row else None
 
+    def receipt_fields(self, order_id: int):
+        """What a receipt needs, without decoding the order's lines (this runs once per order placed)."""
+        return self.sql.one("SELECT id, status, total, gift_status, gift_kind, reason, client_ref FROM orders"
+                            " WHERE id = ?", (order_id,))
+
     def orders_with_deferred_gift(self) -> list[Order]:
         return [_order(row) for row in
                 self.sql.all(f"SELECT {_COLUMNS} FROM orders WHERE gift_status = 'deferred' ORDER BY id")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.errors import CancelRefused
+from services.errors import CancelRefused, InvalidTransition
 from tests.contract.helpers import order, stock_of, ticket_ids
 
 
@@ -143,3 +143,15 @@ def test_the_same_client_ref_places_one_order(shop):
     again = shop.place_order(order(client_ref="till-1-0001"))
     assert again.order_id == first.order_id and again.client_ref == "till-1-0001"
     assert [o.order_id for o in shop.todays_orders()].count(first.order_id) == 1
+
+
+def test_a_bumped_ticket_can_be_recalled_until_the_rider_picks_it_up(shop):
+    receipt = shop.place_order(order())
+    shop.finish_cooking(receipt.order_id)
+    shop.recall_ticket(receipt.order_id)
+    assert next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id).status == "cooking"
+    assert receipt.order_id not in [c.order_id for c in shop.delivery_board().waiting], "back off the board"
+    shop.finish_cooking(receipt.order_id)
+    shop.pick_up(receipt.order_id, "Park")
+    with pytest.raises(InvalidTransition, match="already picked up"):
+        shop.recall_ticket(receipt.order_id)
