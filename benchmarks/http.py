@@ -36,6 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("http_post.lua")
 
 
+def same_stack_as_the_shop_server() -> list[str]:
+    """The baseline must run on the loop and parser the shop server uses, or the ratio means nothing."""
+    from services.http.server import _fast_stack
+    return [arg for key, value in _fast_stack().items() for arg in (f"--{key}", value)]
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -112,7 +118,7 @@ def main(argv: list[str]) -> int:
                           "--log-level", "WARNING"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w")),
         subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(bare_port),
-                          "--log-level", "warning", "--no-access-log", "--http", "httptools", "--loop", "uvloop"],
+                          "--log-level", "warning", "--no-access-log", *same_stack_as_the_shop_server()],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
     ]
     shop_url, bare_url = f"http://127.0.0.1:{shop_port}", f"http://127.0.0.1:{bare_port}"
