@@ -1,5 +1,7 @@
 """Follows the server's event stream on one background thread and hands events to subscribers.
 
+A subscription made while the server is unreachable starts when the stream first opens: the terminal
+cannot know what happened before it ever reached the server (screens load their state at that point).
 Resume: the thread remembers the position of the last event it delivered and reconnects with
 ``Last-Event-ID``; anything at or before that position is skipped, so a reconnect (network blip,
 server restart) neither misses nor repeats an event. Callbacks run on this thread, in order.
@@ -28,7 +30,7 @@ class EventFeed:
         self._subscribers: list[Callable[[EventRecord], None]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._connected = threading.Event()
+        self._tried = threading.Event()       # the first connection attempt is over, either way
         self._thread: threading.Thread | None = None
         self._response: httpx.Response | None = None
         self.position: int | None = None      # last event delivered (or the head at first connect)
@@ -41,8 +43,8 @@ class EventFeed:
                 self._thread = threading.Thread(target=self._run, name="sikdang-event-feed", daemon=True)
                 self._thread.start()
         # "from now on": wait (briefly) until the stream is open, so an event committed after this
-        # call returns is delivered.
-        self._connected.wait(5.0)
+        # call returns is delivered. An unreachable server ends the wait at once (no frozen screen).
+        self._tried.wait(5.0)
 
         def unsubscribe() -> None:
             with self._lock:
@@ -58,7 +60,7 @@ class EventFeed:
                 backoff = 0.1
             except Exception as exc:   # any failure (network, server gone) means: reconnect after a pause
                 log.info("event stream interrupted (%s); resuming after position %s", exc, self.position)
-            self._connected.clear()
+            self._tried.set()
             if self._stop.wait(backoff):
                 return
             backoff = min(backoff * 2, 2.0)
@@ -93,7 +95,7 @@ class EventFeed:
         if name == "hello":
             if self.position is None:
                 self.position = payload["position"]
-            self._connected.set()
+            self._tried.set()
             return
         record = codec.event(payload)
         if self.position is not None and record.position <= self.position:

@@ -108,3 +108,28 @@ def test_a_counter_started_while_the_server_is_down_queues_and_sends_later(serve
         assert reopened.queue.rejected(), "an item unknown to the server is kept aside, not resent forever"
     finally:
         reopened.close()
+
+
+def test_a_display_started_while_the_server_is_down_catches_up_when_it_returns(served, tmp_path):
+    from services.port import Shop
+    served.stop()
+    display = open_remote_shop(served.url, "kitchen:2222", queue_path=tmp_path / "display.sqlite")
+    try:
+        assert isinstance(display, Shop)
+        seen: list[str] = []
+        started = time.monotonic()
+        display.subscribe(lambda record: seen.append(record.name))
+        assert time.monotonic() - started < 1.0, "subscribing must not hang while the server is down"
+        served.start()
+        # A terminal that never reached the server cannot know what happened before its stream opened:
+        # its "from now on" starts when the stream does (screens load their state then).
+        wait_until(lambda: display.feed.position is not None, what="the display's stream to open")
+        counter = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "counter.sqlite")
+        try:
+            item = next(m for m in counter.menu() if m.stock > 1)
+            counter.place_order(PlaceOrder((OrderLine(item.code, 1),)))
+        finally:
+            counter.close()
+        wait_until(lambda: "Ordered" in seen, what="the display to see the order")
+    finally:
+        display.close()
