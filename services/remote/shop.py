@@ -61,7 +61,8 @@ class RemoteShop:
 
     # -- plumbing -----------------------------------------------------------------------------------
     def _auth_headers(self) -> dict:
-        return {"Authorization": f"Bearer {self._token}"}
+        # No token yet (started offline): send none; the 401 that follows signs in.
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
 
     def _sign_in(self) -> None:
         with self._token_lock:
