@@ -72,22 +72,22 @@ def router(shop: Shop, gate: Gate, state) -> APIRouter:
         start = after
         if last_event_id and last_event_id.strip().isdigit():
             start = int(last_event_id.strip())
-        loop = asyncio.get_running_loop()
-        wake = asyncio.Event()
-        unsubscribe = shop.subscribe(lambda _record: loop.call_soon_threadsafe(wake.set))
-        # Subscribe before reading the head: an event committed in between is then both in the log
-        # (read below) and a wake-up, and the position check keeps it from being sent twice.
-        if start is None:
-            start = await run_in_threadpool(head_position, shop)
-        return StreamingResponse(_frames(request, shop, state, start, wake, unsubscribe),
-                                 media_type="text/event-stream",
+        return StreamingResponse(_frames(request, shop, state, start), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return r
 
 
-async def _frames(request: Request, shop: Shop, state, last: int, wake: asyncio.Event, unsubscribe):
+async def _frames(request: Request, shop: Shop, state, last: int | None):
+    """Everything lives inside the generator, so the subscription exists exactly while it runs."""
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+    unsubscribe = shop.subscribe(lambda _record: loop.call_soon_threadsafe(wake.set))
     try:
+        # Subscribed before reading the head: an event committed in between is both in the log (read
+        # below) and a wake-up, and the position check keeps it from being sent twice.
+        if last is None:
+            last = await run_in_threadpool(head_position, shop)
         yield f"retry: 1000\nid: {last}\nevent: hello\ndata: {{\"position\": {last}}}\n\n"
         while not state.draining:
             wake.clear()
