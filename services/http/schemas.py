@@ -48,7 +48,7 @@ class ErrorOut(BaseModel):
 
 # -- requests ---------------------------------------------------------------------------------------
 class OrderLineIn(Body):
-    item_code: str = Field(min_length=1, max_length=40)
+    item_code: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH)
     quantity: Int = Field(ge=1, le=C.MAX_QUANTITY_PER_LINE)
     note: str = Field(default="", max_length=C.MAX_NOTE_LENGTH)
 
@@ -64,16 +64,16 @@ class PlaceOrderIn(Body):
 
 class CancelIn(Body):
     order_id: Int = Field(ge=1, le=2**53)
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
 class ReasonIn(Body):
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
 class RestockIn(Body):
     quantity: Int = Field(ge=1, le=10_000)
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
 class PickUpIn(Body):
@@ -82,8 +82,8 @@ class PickUpIn(Body):
 
 class GiftStockIn(Body):
     quantity: Int = Field(ge=0, le=100_000)
-    gift_kind: str | None = Field(default=None, min_length=1, max_length=40)
-    reason: str = Field(default="", max_length=200)
+    gift_kind: str | None = Field(default=None, min_length=1, max_length=C.MAX_KIND_LENGTH)
+    reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
 class SignInIn(Body):

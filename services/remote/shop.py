@@ -20,8 +20,9 @@ from typing import Callable
 
 import httpx
 
-from services.commands import PlaceOrder, Restock, SetGiftStock
-from services.errors import ShopError, UnknownItem
+from services import commands as C
+from services.commands import PlaceOrder
+from services.errors import InvalidInput, ShopError, UnknownItem
 from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
                            Ticket)
 from services.remote import codec
@@ -134,6 +135,8 @@ class RemoteShop:
 
     # -- commands -----------------------------------------------------------------------------------
     def place_order(self, command: PlaceOrder) -> OrderReceipt:
+        if not isinstance(command, PlaceOrder):
+            raise InvalidInput(f"place_order takes a PlaceOrder, got {type(command).__name__}")
         if command.client_ref is None:      # a client-made id makes every send, and every resend, idempotent
             command = dataclasses.replace(command, client_ref=uuid.uuid4().hex)
         if not self.breaker.is_open:
@@ -166,34 +169,39 @@ class RemoteShop:
             except ShopError:
                 pass
 
+    # Each command is built as the domain command first: the same checks and messages as the local
+    # shop, before any network, and the values sent are the command's normalised ones.
     def cancel_order(self, order_id: int, reason: str = "") -> None:
-        self._call("POST", "/cancellations", json={"orderId": order_id, "reason": reason})
+        command = C.CancelOrder(order_id, reason)
+        self._call("POST", "/cancellations", json={"orderId": command.order_id, "reason": command.reason})
 
     def start_cooking(self, order_id: int) -> None:
-        self._call("POST", f"/cooks/{order_id}/start")
+        self._call("POST", f"/cooks/{C.StartCooking(order_id).order_id}/start")
 
     def finish_cooking(self, order_id: int) -> None:
-        self._call("POST", f"/cooks/{order_id}/finish")
+        self._call("POST", f"/cooks/{C.FinishCooking(order_id).order_id}/finish")
 
     def recall_ticket(self, order_id: int) -> None:
-        self._call("POST", f"/cooks/{order_id}/recall")
+        self._call("POST", f"/cooks/{C.RecallTicket(order_id).order_id}/recall")
 
     def pick_up(self, order_id: int, rider: str = "") -> None:
-        self._call("POST", f"/deliveries/{order_id}/pickup", json={"rider": rider})
+        command = C.PickUp(order_id, rider)
+        self._call("POST", f"/deliveries/{command.order_id}/pickup", json={"rider": command.rider})
 
     def deliver(self, order_id: int) -> None:
-        self._call("POST", f"/deliveries/{order_id}/deliver")
+        self._call("POST", f"/deliveries/{C.Deliver(order_id).order_id}/deliver")
 
     def mark_sold_out(self, item_code: str) -> None:
-        self._call("POST", f"/cooks/menu/{_segment(item_code)}/sold-out", json={})
+        command = C.MarkSoldOut(item_code)
+        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/sold-out", json={})
 
     def restock(self, item_code: str, quantity: int) -> None:
-        Restock(item_code, quantity)         # the domain's own check and message, before any network
-        self._call("POST", f"/cooks/menu/{_segment(item_code)}/restock", json={"quantity": quantity})
+        command = C.Restock(item_code, quantity)
+        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/restock", json={"quantity": command.quantity})
 
     def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
-        SetGiftStock(quantity, kind)
-        self._call("PUT", "/gifts/stock", json={"quantity": quantity, "giftKind": kind})
+        command = C.SetGiftStock(quantity, kind)
+        self._call("PUT", "/gifts/stock", json={"quantity": command.quantity, "giftKind": command.kind})
 
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]:
@@ -211,7 +219,7 @@ class RemoteShop:
         return codec.delivery_board(self._call("GET", "/deliveries"))
 
     def mypage(self, order_id: int) -> MypageCard:
-        return codec.mypage(self._call("GET", f"/mypages/{int(order_id)}"))
+        return codec.mypage(self._call("GET", f"/mypages/{C.order_id(order_id)}"))
 
     def mypage_by_phone(self, phone: str) -> list[MypageCard]:
         return [codec.mypage(j) for j in self._call("GET", "/mypages", params={"phone": phone})]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path
 
+from services import commands as C
 from services.errors import ShopError
 from services.http.auth import Principal, StaffStore
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
@@ -11,7 +12,7 @@ from services.port import Shop
 
 ALL_ROLES = ("counter", "kitchen", "rider")
 OrderId = Path(ge=1, le=2**53, alias="orderId")
-ItemCode = Path(min_length=1, max_length=40, alias="itemCode")
+ItemCode = Path(min_length=1, max_length=C.MAX_NAME_LENGTH, alias="itemCode")
 
 
 def audited(staff: StaffStore, who: Principal, action: str, target: str, reason: str, call) -> None:
