@@ -17,6 +17,10 @@ from pydantic.alias_generators import to_camel
 from services import commands as C
 
 
+# At least one visible character. Spelled out because "blank" differs between engines: Python's
+# str.strip (the domain's test) also strips the \x1c-\x1f separators, Rust's \s (pydantic) does not.
+NOT_BLANK = r"[^\s\x00-\x1f\x7f-\x9f]"
+
 # What normalize_phone accepts, stated in the schema so clients can validate before sending:
 # empty, or 9-11 digits starting with 0 with optional spaces, dashes, dots or brackets.
 PHONE_PATTERN = r"^$|^[\s\-.()]*0([\s\-.()]*\d){8,10}[\s\-.()]*$"
@@ -48,7 +52,7 @@ class ErrorOut(BaseModel):
 
 # -- requests ---------------------------------------------------------------------------------------
 class OrderLineIn(Body):
-    item_code: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH)
+    item_code: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK)
     quantity: Int = Field(ge=1, le=C.MAX_QUANTITY_PER_LINE)
     note: str = Field(default="", max_length=C.MAX_NOTE_LENGTH)
 
@@ -82,7 +86,7 @@ class PickUpIn(Body):
 
 class GiftStockIn(Body):
     quantity: Int = Field(ge=0, le=100_000)
-    gift_kind: str | None = Field(default=None, min_length=1, max_length=C.MAX_KIND_LENGTH)
+    gift_kind: str | None = Field(default=None, min_length=1, max_length=C.MAX_KIND_LENGTH, pattern=NOT_BLANK)
     reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 

@@ -37,7 +37,8 @@ schema = schemathesis.openapi.from_dict(_gateway_openapi())
 
 
 @schema.exclude(path="/events/stream").parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same cases every run, so CI is never red by luck; raise max_examples to explore.
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_no_5xx_and_responses_match_the_schema(case, live):
     """The same document is served live at /openapi.json (checked in test_gateway)."""
     served, headers = live

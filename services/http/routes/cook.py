@@ -7,12 +7,12 @@ from services import commands as C
 from services.errors import ShopError
 from services.http.auth import Principal, StaffStore
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
-from services.http.schemas import CancelIn, MenuItemOut, OkOut, ReasonIn, RestockIn, TicketOut
+from services.http.schemas import NOT_BLANK, CancelIn, MenuItemOut, OkOut, ReasonIn, RestockIn, TicketOut
 from services.port import Shop
 
 ALL_ROLES = ("counter", "kitchen", "rider")
 OrderId = Path(ge=1, le=2**53, alias="orderId")
-ItemCode = Path(min_length=1, max_length=C.MAX_NAME_LENGTH, alias="itemCode")
+ItemCode = Path(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK, alias="itemCode")
 
 
 def audited(staff: StaffStore, who: Principal, action: str, target: str, reason: str, call) -> None:
