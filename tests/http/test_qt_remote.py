@@ -67,3 +67,20 @@ def test_counter_and_kitchen_screens_run_against_a_real_server(qtbot, served, te
     qtbot.keyClick(kitchen.board, Qt.Key.Key_Return)                                     # bump
     qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) < 0, timeout=10000)
     assert served.shop.mypage(receipt.order_id).cook_status == "cooked"
+
+
+def test_the_counter_screen_keeps_taking_orders_while_the_server_is_down(qtbot, served, terminals):
+    counter_app, _, counter_shop = terminals
+    counter = counter_app.main.counter
+    item = next(i for i in counter_shop.menu() if i.stock > 2)
+    qtbot.waitUntil(lambda: item.code in counter.menu_panel.buttons, timeout=10000)
+    before = len(served.shop.todays_orders())
+    served.stop()
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=10000)
+    assert counter.last_receipt.status == "queued"
+    assert counter_shop.connection_status() == "offline — 1 waiting"
+    served.start()
+    qtbot.waitUntil(lambda: counter_shop.connection_status() == "online", timeout=10000)
+    assert len(served.shop.todays_orders()) == before + 1
