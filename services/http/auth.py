@@ -2,10 +2,13 @@
 
 Kept in its own SQLite file beside the shop database (``shop.sqlite`` -> ``shop.staff.sqlite``):
 staff and audit are the server's concern, not a bounded context's, and the shop's group commit
-should never wait on a sign-in. Tokens live in memory: a restarted server asks staff to sign in
-again, which ``RemoteShop`` does by itself with the PIN it was given.
+should never wait on a sign-in. Sessions are rows too (the token's SHA-256, never the token), so a
+restarted server keeps its terminals signed in, and any process serving the same files accepts the
+token. Each process caches what it looked up for ``SESSION_CACHE_S``: a sign-out made through
+another process is seen within that time.
 
-Thread-safety: every method may be called from any thread (one lock around one connection).
+Thread- and process-safety: every method may be called from any thread (one lock around one
+connection); read-modify-write steps run in ``BEGIN IMMEDIATE`` transactions.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +26,7 @@ from pathlib import Path
 ROLES = ("counter", "kitchen", "rider", "manager")
 MAX_FAILED_PINS = 5
 TOKEN_TTL_S = 12 * 3600
+SESSION_CACHE_S = 30.0
 _PBKDF2_ROUNDS = 20_000   # ~10 ms a check: cheap for staff, slow enough to make guessing costly
 
 # staff_id, name, role, PIN: documented in docs/server.md and the README for the demo.
@@ -62,6 +67,16 @@ class AuditEntry:
     outcome: str
 
 
+class _Refused(Exception):
+    def __init__(self, error: AuthError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _hash_pin(pin: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, _PBKDF2_ROUNDS)
 
@@ -72,6 +87,7 @@ class StaffStore:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")   # an audit row must survive a power cut
+        self._db.execute("PRAGMA busy_timeout=5000")  # other worker processes share this file
         self._db.executescript("""
             CREATE TABLE IF NOT EXISTS staff (
                 staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
@@ -81,8 +97,11 @@ class StaffStore:
                 id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, staff_id TEXT NOT NULL,
                 role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
                 reason TEXT NOT NULL, outcome TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sessions (
+                token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+                expires_at REAL NOT NULL);
         """)
-        self._tokens: dict[str, Principal] = {}
+        self._cache: dict[str, tuple[Principal, float]] = {}   # token -> (principal, when looked up)
         if seed_demo:
             for staff_id, name, role, pin in DEMO_STAFF:
                 self.add_staff(staff_id, name, role, pin, replace=False)
@@ -98,7 +117,7 @@ class StaffStore:
 
     # -- sign-in ------------------------------------------------------------------------------------
     def sign_in(self, staff_id: str, pin: str) -> tuple[str, Principal]:
-        with self._lock:
+        with self._lock, self._immediate():
             row = self._db.execute(
                 "SELECT name, role, salt, pin_hash, failed_attempts, locked FROM staff WHERE staff_id=?",
                 (staff_id,)).fetchone()
@@ -116,27 +135,59 @@ class StaffStore:
                                  (failed, int(now_locked), staff_id))
                 if now_locked:
                     self._audit_locked(staff_id, role, "lock", staff_id, "too many wrong PINs", "locked")
-                    raise AuthError(423, "locked", f"Wrong PIN {MAX_FAILED_PINS} times: account {staff_id} is now "
-                                                   "locked; ask a manager to unlock it")
+                    raise _Refused(AuthError(423, "locked", f"Wrong PIN {MAX_FAILED_PINS} times: account {staff_id} "
+                                                            "is now locked; ask a manager to unlock it"))
                 left = MAX_FAILED_PINS - failed
-                raise AuthError(401, "bad_credentials", f"Wrong staff id or PIN ({left} tries left before lockout)")
+                raise _Refused(AuthError(401, "bad_credentials",
+                                         f"Wrong staff id or PIN ({left} tries left before lockout)"))
             self._db.execute("UPDATE staff SET failed_attempts=0 WHERE staff_id=?", (staff_id,))
             token = secrets.token_urlsafe(32)
             principal = Principal(staff_id, name, role, time.time() + TOKEN_TTL_S)
-            self._tokens[token] = principal
-            return token, principal
+            self._db.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
+            self._db.execute("INSERT INTO sessions VALUES (?,?,?,?,?)",
+                             (_token_hash(token), staff_id, name, role, principal.expires_at))
+        self._cache[token] = (principal, time.monotonic())
+        return token, principal
 
     def sign_out(self, token: str) -> None:
         with self._lock:
-            self._tokens.pop(token, None)
+            self._db.execute("DELETE FROM sessions WHERE token_hash=?", (_token_hash(token),))
+        self._cache.pop(token, None)
 
     def principal(self, token: str) -> Principal | None:
-        """The signed-in staff behind ``token``, or None if unknown or expired. Lock-free read:
-        this is on every request's path, and a dict lookup is atomic under the GIL."""
-        principal = self._tokens.get(token)
-        if principal is None or principal.expires_at < time.time():
-            return None
-        return principal
+        """The signed-in staff behind ``token``, or None if unknown or expired. On every request's
+        path: a recent lookup is answered from this process's cache without a lock or a query."""
+        cached = self._cache.get(token)
+        if cached is None or time.monotonic() - cached[1] > SESSION_CACHE_S:
+            with self._lock:
+                row = self._db.execute("SELECT staff_id, name, role, expires_at FROM sessions WHERE token_hash=?",
+                                       (_token_hash(token),)).fetchone()
+            if row is None:
+                self._cache.pop(token, None)
+                return None
+            cached = (Principal(*row), time.monotonic())
+            if len(self._cache) > 10_000:     # bounded: unknown tokens are never cached, old ones go
+                self._cache.clear()
+            self._cache[token] = cached
+        principal = cached[0]
+        return principal if principal.expires_at >= time.time() else None
+
+    @contextmanager
+    def _immediate(self):
+        """One write transaction taken up front, so two processes cannot both read a count and
+        both write it back. A ``_Refused`` commits what was written (the failed attempt) and
+        re-raises the refusal."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except _Refused as refused:
+            self._db.execute("COMMIT")
+            raise refused.error from None
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
 
     def unlock(self, staff_id: str, by: Principal, reason: str) -> bool:
         with self._lock:

@@ -116,3 +116,18 @@ def test_a_refused_change_is_audited_too(client):
 @pytest.mark.parametrize("body", [{"staffId": "counter"}, {"pin": "1111"}, {"staffId": "", "pin": ""}])
 def test_sign_in_needs_staff_id_and_pin(client, body):
     assert client.post("/auth/sign-in", json=body).status_code == 422
+
+
+def test_sessions_survive_a_restart_and_sign_out_ends_them(tmp_path):
+    from services.http.auth import StaffStore
+    first = StaffStore(tmp_path / "staff.sqlite")
+    token, who = first.sign_in("counter", "1111")
+    first.close()
+    again = StaffStore(tmp_path / "staff.sqlite")     # a restarted server: nothing cached
+    try:
+        assert again.principal(token).staff_id == who.staff_id == "counter"
+        again.sign_out(token)
+        assert again.principal(token) is None
+        assert again.principal("made-up") is None
+    finally:
+        again.close()

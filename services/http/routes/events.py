@@ -2,7 +2,8 @@
 
 Resume: the stream sends each event with ``id: <position>``; a client that reconnects with
 ``Last-Event-ID`` (or ``?after=``) gets every later event once, from the shop's log, then live ones.
-The subscription is only a wake-up: every event is read from ``events_since`` in position order, so a
+The subscription is only a wake-up (plus a look at the log every half second, for commits made by
+another process on the same shop file): every event is read from ``events_since`` in position order, so a
 burst, a slow client or a lost wake-up can delay an event but never drop or double it.
 A fresh connection without a position starts with a ``hello`` event whose id is the current head,
 so even a client that saw no event yet resumes from the right place.
@@ -23,6 +24,7 @@ from services.http.schemas import EventOut
 from services.port import EventRecord, Shop
 
 KEEPALIVE_S = 10.0
+POLL_S = 0.5
 PAGE = 500
 
 
@@ -89,6 +91,7 @@ async def _frames(request: Request, shop: Shop, state, last: int | None):
         if last is None:
             last = await run_in_threadpool(head_position, shop)
         yield f"retry: 1000\nid: {last}\nevent: hello\ndata: {{\"position\": {last}}}\n\n"
+        idle = 0.0
         while not state.draining:
             wake.clear()
             while True:   # drain the log after `last` in pages
@@ -99,17 +102,18 @@ async def _frames(request: Request, shop: Shop, state, last: int | None):
                         yield sse_frame(record)
                 if len(records) < PAGE:
                     break
-            # Wait in short slices so a draining server ends its streams within a second.
-            idle = 0.0
-            while not wake.is_set() and not state.draining:
-                try:
-                    await asyncio.wait_for(wake.wait(), 1.0)
-                except asyncio.TimeoutError:
-                    idle += 1.0
-                    if idle >= KEEPALIVE_S:
-                        if await request.is_disconnected():
-                            return
-                        yield ": keepalive\n\n"
-                        idle = 0.0
+            # Wake on this process's commits at once; otherwise look at the log every POLL_S anyway:
+            # another process on the same shop file (the embedded app, a second server) commits
+            # without waking us. The short slices also end streams soon after the server drains.
+            try:
+                await asyncio.wait_for(wake.wait(), POLL_S)
+                idle = 0.0
+            except asyncio.TimeoutError:
+                idle += POLL_S
+                if idle >= KEEPALIVE_S:
+                    if await request.is_disconnected():
+                        return
+                    yield ": keepalive\n\n"
+                    idle = 0.0
     finally:
         unsubscribe()
