@@ -45,12 +45,14 @@ class OfflineQueue:
                 at REAL NOT NULL);
         """)
 
-    def put(self, command: PlaceOrder) -> None:
-        """Store durably; the same client_ref twice is one row (a retried enqueue changes nothing)."""
+    def put(self, command: PlaceOrder) -> int:
+        """Store durably and return the row's sequence number; the same client_ref twice is one row
+        (a retried enqueue changes nothing)."""
         with self._lock:
             self._db.execute("INSERT OR IGNORE INTO pending (client_ref, body, queued_at) VALUES (?,?,?)",
                              (command.client_ref, json.dumps(place_order_json(command), ensure_ascii=False),
                               time.time()))
+            return self._db.execute("SELECT seq FROM pending WHERE client_ref=?", (command.client_ref,)).fetchone()[0]
 
     def __len__(self) -> int:
         with self._lock:

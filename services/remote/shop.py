@@ -155,10 +155,11 @@ class RemoteShop:
             if self._menu_cache and item is None:
                 raise UnknownItem(f"Unknown menu item {line.item_code!r}")
             total += (item.price if item else 0) * line.quantity
-        self.queue.put(command)
+        seq = self.queue.put(command)
         self._wake.set()
         self._status_changed()
-        return OrderReceipt(order_id=0, status="queued", total=total, gift_kind=None, gift_status="deferred",
+        # A negative id: unique on this terminal (screens key rows by order id) and never a server's.
+        return OrderReceipt(order_id=-seq, status="queued", total=total, gift_kind=None, gift_status="deferred",
                             reason="offline — the order will be sent when the server is back",
                             client_ref=command.client_ref)
 
