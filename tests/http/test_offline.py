@@ -29,7 +29,7 @@ def test_queue_survives_repeated_disconnects_without_loss_or_doubles(served, tmp
         item = next(m for m in counter.menu() if m.stock > 30)
         refs: list[str] = []
         n = 0
-        for cycle in range(3):
+        for _ in range(3):
             receipt = counter.place_order(an_order(item.code, n)); n += 1
             assert receipt.status == "placed" and receipt.client_ref
             refs.append(receipt.client_ref)
