@@ -72,6 +72,9 @@ class RemoteShop:
             except _NETWORK_ERRORS as exc:
                 self.breaker.trip()
                 raise ServerUnreachable(f"offline — cannot reach the shop server at {self.url}") from exc
+            if r.status_code in (502, 504):
+                self.breaker.trip()
+                raise ServerUnreachable(f"offline — the shop server behind {self.url} does not answer")
             if r.status_code != 200:
                 body = _json(r)
                 if r.status_code in (401, 423):
@@ -92,6 +95,10 @@ class RemoteShop:
             if r.status_code == 401 and attempt == 1:
                 self._sign_in()          # the server restarted and forgot our token: sign in again, once
                 continue
+            if r.status_code in (502, 504):   # a gateway in front answers, the shop server behind it does not
+                self.breaker.trip()
+                self._wake.set()
+                raise ServerUnreachable("offline — the shop server is unreachable behind its gateway")
             return self._result(r)
 
     def _result(self, r: httpx.Response):

@@ -133,3 +133,25 @@ def test_a_display_started_while_the_server_is_down_catches_up_when_it_returns(s
         wait_until(lambda: "Ordered" in seen, what="the display to see the order")
     finally:
         display.close()
+
+
+def test_a_gateway_answering_502_for_a_dead_server_counts_as_offline(tmp_path):
+    """Behind a proxy, a dead shop server shows up as 502/504 from the proxy, not as a refused connection."""
+    from services.http.server import ServerThread
+
+    async def dead_upstream(scope, receive, send):   # what a reverse proxy says when its upstream is gone
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 502, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"Bad Gateway"})
+
+    proxy = ServerThread(dead_upstream).start()
+    try:
+        counter = open_remote_shop(proxy.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+        try:
+            assert counter.place_order(PlaceOrder((OrderLine("bibimbap", 1),))).status == "queued"
+            assert counter.connection_status() == "offline — 1 waiting"
+        finally:
+            counter.close()
+    finally:
+        proxy.stop()
