@@ -22,20 +22,21 @@ import httpx
 
 from services import commands as C
 from services.commands import PlaceOrder
-from services.errors import InvalidInput, ShopError, UnknownItem
+from services.errors import InvalidInput, ShopError
 from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
                            Ticket)
 from services.remote import codec
 from services.remote.breaker import Breaker
 from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
 from services.remote.feed import EventFeed
-from services.remote.queue import OfflineQueue, Pending
+from services.remote.offline import OfflineOrders
+from services.remote.queue import OfflineQueue
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
 
 
-class RemoteShop:
+class RemoteShop(OfflineOrders):
     def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
                  probe_interval_s: float = 0.5) -> None:
         self.url = url.rstrip("/")
@@ -155,21 +156,6 @@ class RemoteShop:
                 pass                         # fall through to the queue: the counter keeps taking orders
         return self._queue_order(command)
 
-    def _queue_order(self, command: PlaceOrder) -> OrderReceipt:
-        total = 0
-        for line in command.lines:
-            item = self._menu_cache.get(line.item_code)
-            if self._menu_cache and item is None:
-                raise UnknownItem(f"Unknown menu item {line.item_code!r}")
-            total += (item.price if item else 0) * line.quantity
-        seq = self.queue.put(command)
-        self._wake.set()
-        self._status_changed()
-        # A negative id: unique on this terminal (screens key rows by order id) and never a server's.
-        return OrderReceipt(order_id=-seq, status="queued", total=total, gift_kind=None, gift_status="deferred",
-                            reason="offline — the order will be sent when the server is back",
-                            client_ref=command.client_ref)
-
     def _remember_prices_later(self) -> None:
         if not self._menu_cache:
             try:
@@ -253,49 +239,6 @@ class RemoteShop:
 
     def describe(self) -> str:
         return f"server {self.url} as {self._staff_id}"
-
-    # -- the offline queue's sender -----------------------------------------------------------------
-    def _send_queued(self) -> None:
-        """Background thread: probe the server while the breaker is open; send queued orders, oldest first."""
-        while not self._closing.is_set():
-            self._wake.wait(self._probe_interval_s)
-            self._wake.clear()
-            if self._closing.is_set():
-                return
-            if self.breaker.is_open and not self._probe():
-                continue
-            while not self._closing.is_set() and not self.breaker.is_open and self._busy_until <= time.monotonic():
-                item = self.queue.oldest()
-                if item is None:
-                    break
-                self._send_one(item)
-
-    def _probe(self) -> bool:
-        try:
-            ok = self._client.get("/health", timeout=1.0).status_code == 200
-        except _NETWORK_ERRORS:
-            return False
-        if ok:
-            self.breaker.reset()
-        return ok
-
-    def _send_one(self, item: Pending) -> None:
-        self.queue.attempted(item.seq)
-        try:
-            receipt = codec.receipt(self._call("POST", "/orders", json=codec.place_order_json(item.command)))
-        except (ServerUnreachable, ServerBusy):
-            return                            # stays queued; the breaker or busy flag paces the retry
-        except (NotAllowed, SignInFailed) as exc:
-            log.warning("queued order %s not sent: %s", item.client_ref, exc)
-            self._closing.wait(2.0)           # staff must sign in with a counter role; keep the order
-            return
-        except ShopError as exc:
-            log.warning("server refused queued order %s: %s", item.client_ref, exc)
-            self.queue.mark_rejected(item, exc.code, exc.message)
-            self._status_changed()
-            return
-        self.queue.mark_sent(item, receipt.order_id, receipt.status)
-        self._status_changed()
 
     def close(self) -> None:
         self._closing.set()
