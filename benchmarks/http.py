@@ -7,8 +7,9 @@ fresh SQLite file, restocked so no order runs out), a bare FastAPI app on the sa
 baseline, measured in the same run), and wrk with a Lua script that POSTs orders with a counter token
 and a unique clientRef each. Steps, each bounded by ``--duration``:
 1. baseline: wrk GET / on the bare app;
-2. peak: POST /orders at each connection count; the saturating load is the count with the most
-   orders/s (preferring runs with p99 <= 100 ms);
+2. peak: POST /orders at each connection count. The saturating load is the count with the most
+   orders/s (the peak); the figures reported (orders_per_s, p99_ms) are those of the best run whose
+   p99 is within 100 ms (the peak's own if none is);
 3. overload: twice the saturating connections against a server whose shedding limit is the largest
    connection count of step 2 (so requests beyond the measured capacity are shed). Goodput is 201s per
    second against the peak; every other answer must be a 503 with Retry-After (no other 5xx, no
@@ -100,7 +101,7 @@ def prepare_shop(url: str) -> tuple[str, str]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks http")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
-    parser.add_argument("--connections", default="8,16", help="connection counts to find the peak")
+    parser.add_argument("--connections", default="8,16,32", help="connection counts to find the peak")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--max-in-flight", type=int, default=None,
                         help="shop server's shedding limit (default: the largest --connections)")
@@ -138,8 +139,9 @@ def main(argv: list[str]) -> int:
             runs.append((c, r))
             print(f"peak search: {c:3d} connections {r['ok_per_s']:7.0f} orders/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
                   f"p99 {r['p99_ms']:6.1f} ms  shed {r['shed']}  non-201 {r['other']}  socket errors {r['socket_errors']}")
-        good = [run for run in runs if run[1]["p99_ms"] <= 100] or runs
-        c_sat, peak = max(good, key=lambda run: run[1]["ok_per_s"])
+        c_sat, peak = max(runs, key=lambda run: run[1]["ok_per_s"])
+        _, best = max([run for run in runs if run[1]["p99_ms"] <= 100] or [(c_sat, peak)],
+                      key=lambda run: run[1]["ok_per_s"])
         over = post(2 * c_sat, args.duration, "overload", BENCH_POLITE="1")
         rude = post(2 * c_sat, min(args.duration, 3.0), "overload-rude")
         for label, r in (("overload", over), ("overload, clients ignoring Retry-After (not scored)", rude)):
@@ -159,13 +161,13 @@ def main(argv: list[str]) -> int:
                 proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     result = {
-        "orders_per_s": round(peak["ok_per_s"], 1),
-        "p99_ms": round(peak["p99_ms"], 1),
+        "orders_per_s": round(best["ok_per_s"], 1),
+        "p99_ms": round(best["p99_ms"], 1),
         "baseline_rps": round(baseline["rps"], 1),
-        "ratio": round(peak["ok_per_s"] / baseline["rps"], 3) if baseline["rps"] else 0.0,
+        "ratio": round(best["ok_per_s"] / baseline["rps"], 3) if baseline["rps"] else 0.0,
         "overload_goodput_ratio": round(over["ok_per_s"] / peak["ok_per_s"], 3) if peak["ok_per_s"] else 0.0,
         "overload_other_5xx": over["other_5xx"] + over["shed_without_retry_after"],
-        "socket_errors": over["socket_errors"] + peak["socket_errors"],
+        "socket_errors": over["socket_errors"] + sum(r["socket_errors"] for _, r in runs),
     }
     print(json.dumps(result))
     return 0
