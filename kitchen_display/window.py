@@ -1,0 +1,268 @@
+"""The kitchen display: its own dark, full-screen window of ticket cards with touch buttons,
+keyboard control, an all-day count and per-item sold out / restock.
+
+It talks to the shop only through a ``PortRunner`` (never on the GUI thread) and learns of changes
+only from ``ShopEvents``; nothing polls the shop.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
+from kitchen_display.ticket_model import TicketModel
+from pos_app.bridge import ShopEvents
+from pos_app.fmt import age_seconds
+from pos_app.i18n import item_name, tr, translator
+from pos_app.runner import PortRunner, Refetcher
+from pos_app.widgets import MessageBar, ui_font
+from services.port import EventRecord, MenuItem, Shop, Ticket
+
+TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
+                 "TicketLate", "OrderCancelled", "TicketScheduled", "Ordered"}
+STOCK_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
+DARK = """
+QWidget { background: #121212; color: #eeeeee; }
+QPushButton { background: #263238; border: 1px solid #455a64; border-radius: 6px; padding: 12px 18px; }
+QPushButton:pressed { background: #37474f; }
+QListWidget { background: #1c1c1c; border: 1px solid #333; }
+QSpinBox, QDoubleSpinBox { background: #263238; padding: 4px; }
+"""
+
+
+class KitchenDisplay(QWidget):
+    def __init__(self, shop: Shop, events: ShopEvents, *, thresholds: AgeThresholds | None = None,
+                 linger_s: float = 8.0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.runner = PortRunner(self)
+        self.model = TicketModel(linger_s=linger_s, parent=self)
+        self.thresholds = thresholds or AgeThresholds()
+        self.bumped: list[int] = []          # most recent last: what R recalls
+        self.alerts = 0                      # new-ticket alerts raised (visible + beep)
+        self.shop_label = ""
+        self.setStyleSheet(DARK)
+        self.setFont(ui_font(14))
+        self._build()
+        self.tickets = Refetcher(self.runner, shop.kitchen_tickets, self._apply_tickets, self.message.error, self)
+        self.stock = Refetcher(self.runner, shop.menu, self._apply_menu, self.message.error, self)
+        events.event.connect(self._on_event)
+        events.batch.connect(self._on_batch)
+        self.model.new_tickets.connect(self._alert_new)
+        self.model.rowsInserted.connect(self._refresh_all_day)
+        self.model.rowsRemoved.connect(self._refresh_all_day)
+        self.model.dataChanged.connect(self._refresh_all_day)
+        self.model.modelReset.connect(self._refresh_all_day)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        translator.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.runner.run(shop.describe, self._set_shop_label)
+        self.refresh()
+
+    # -- layout ------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(font=ui_font(20, bold=True))
+        self.clock = QLabel(font=ui_font(20, bold=True))
+        self.warn_label, self.late_label = QLabel(), QLabel()
+        self.warn_minutes = QDoubleSpinBox(minimum=0.5, maximum=120, singleStep=0.5, value=self.thresholds.warn_s / 60)
+        self.late_minutes = QDoubleSpinBox(minimum=0.5, maximum=240, singleStep=0.5, value=self.thresholds.late_s / 60)
+        self.warn_minutes.valueChanged.connect(self._thresholds_changed)
+        self.late_minutes.valueChanged.connect(self._thresholds_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(24)
+        top.addWidget(self.clock)
+        top.addStretch(1)
+        for widget in (self.warn_label, self.warn_minutes, self.late_label, self.late_minutes):
+            top.addWidget(widget)
+
+        self.message = MessageBar()
+        self.board = TicketBoardView()
+        self.board.setModel(self.model)
+        self.delegate = TicketCardDelegate(self.thresholds, self.board)
+        self.board.setItemDelegate(self.delegate)
+        self.board.start_requested.connect(self.start)
+        self.board.bump_requested.connect(self.bump)
+        self.board.recall_requested.connect(self.recall)
+        self.board.print_requested.connect(self.print_ticket)
+        self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, font=ui_font(24))
+
+        self.start_button, self.bump_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
+        self.recall_button, self.print_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
+        self.start_button.clicked.connect(lambda: self._with_selected(self.start))
+        self.bump_button.clicked.connect(lambda: self._with_selected(self.bump))
+        self.recall_button.clicked.connect(self.recall)
+        self.print_button.clicked.connect(lambda: self._with_selected(self.print_ticket))
+        actions = QHBoxLayout()
+        for button in (self.start_button, self.bump_button, self.recall_button, self.print_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys keep going to the board
+            actions.addWidget(button)
+
+        self.all_day_title, self.stock_title = QLabel(font=ui_font(16, True)), QLabel(font=ui_font(16, True))
+        self.all_day = QListWidget(font=ui_font(15, True))
+        self.stock_list = QListWidget(font=ui_font(13))
+        self.restock_amount = QSpinBox(minimum=1, maximum=10_000, value=10)
+        self.sold_out_button, self.restock_button = QPushButton(), QPushButton()
+        self.sold_out_button.clicked.connect(self.mark_selected_sold_out)
+        self.restock_button.clicked.connect(self.restock_selected)
+        self.restock_amount.valueChanged.connect(self.retranslate)
+        stock_buttons = QHBoxLayout()
+        for widget in (self.sold_out_button, self.restock_amount, self.restock_button):
+            stock_buttons.addWidget(widget)
+        side = QVBoxLayout()
+        for widget in (self.all_day_title, self.all_day, self.stock_title, self.stock_list):
+            side.addWidget(widget)
+        side.addLayout(stock_buttons)
+        side_panel = QWidget()
+        side_panel.setLayout(side)
+        side_panel.setFixedWidth(360)
+
+        centre = QVBoxLayout()
+        centre.addWidget(self.message)
+        centre.addWidget(self.empty_label)
+        centre.addWidget(self.board, 1)
+        centre.addLayout(actions)
+        body = QHBoxLayout()
+        body.addLayout(centre, 1)
+        body.addWidget(side_panel)
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addLayout(body, 1)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"{tr('kds.title')} — {self.shop_label}")
+        self.title.setText(tr("kds.title"))
+        self.warn_label.setText(tr("kds.warn_after"))
+        self.late_label.setText(tr("kds.late_after"))
+        self.start_button.setText(tr("kds.start"))
+        self.bump_button.setText(tr("kds.bump"))
+        self.recall_button.setText(tr("kds.recall"))
+        self.print_button.setText(tr("kds.print"))
+        self.all_day_title.setText(tr("kds.all_day"))
+        self.stock_title.setText(tr("kds.stock"))
+        self.sold_out_button.setText(tr("kds.sold_out"))
+        self.restock_button.setText(tr("kds.restock", n=self.restock_amount.value()))
+        self.empty_label.setText(tr("kds.nothing"))
+        self._refresh_all_day()
+        self.board.viewport().update()
+        if hasattr(self, "_menu"):
+            self._apply_menu(self._menu)
+
+    def _set_shop_label(self, label: str) -> None:
+        self.shop_label = label
+        self.retranslate()
+
+    # -- live updates ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.tickets.request()
+        self.stock.request()
+
+    def _on_event(self, record: EventRecord) -> None:
+        if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
+            self.message.error(tr("kds.cancelled_ticket", id=record.order_id))
+
+    def _on_batch(self, records: list[EventRecord]) -> None:
+        names = {r.name for r in records}
+        if names & TICKET_EVENTS:
+            self.tickets.request()
+        if names & STOCK_EVENTS:
+            self.stock.request()
+
+    def _apply_tickets(self, tickets: list[Ticket]) -> None:
+        self.model.apply(tickets)
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        if not self.board.currentIndex().isValid() and self.model.rowCount():
+            self.board.setCurrentIndex(self.model.index(0, 0))
+
+    def _apply_menu(self, menu: list[MenuItem]) -> None:
+        self._menu = menu
+        current = self.stock_list.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current else None
+        self.stock_list.clear()
+        for item in menu:
+            label = f"{item_name(item.name_ko, item.name_en)} — " + (tr("counter.sold_out") if item.sold_out else str(item.stock))
+            entry = QListWidgetItem(label)
+            entry.setData(Qt.ItemDataRole.UserRole, item.code)
+            if item.sold_out:
+                entry.setForeground(Qt.GlobalColor.red)
+            self.stock_list.addItem(entry)
+            if item.code == keep:
+                self.stock_list.setCurrentItem(entry)
+
+    def _refresh_all_day(self, *args) -> None:
+        self.all_day.clear()
+        for name_ko, name_en, quantity in self.model.all_day():
+            self.all_day.addItem(f"{quantity} × {item_name(name_ko, name_en)}")
+
+    def _alert_new(self, order_ids: list[int]) -> None:
+        self.alerts += 1
+        self.message.info(" · ".join(tr("kds.new_ticket", id=oid) for oid in order_ids), hide_after_ms=8000)
+        QApplication.beep()    # audible where the platform has a bell; silent (not an error) elsewhere
+
+    def _tick(self) -> None:
+        self.clock.setText(datetime.now().strftime("%H:%M:%S"))
+        self.model.expire_lingering()
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        self.board.viewport().update()    # timers and their colours age without model traffic
+
+    def _thresholds_changed(self) -> None:
+        self.thresholds.warn_s = self.warn_minutes.value() * 60
+        self.thresholds.late_s = max(self.late_minutes.value(), self.warn_minutes.value()) * 60
+        self.board.viewport().update()
+
+    # -- actions (thin: build the call, run it off the GUI thread) ---------------------------------
+    def _with_selected(self, action) -> None:
+        ticket = self.board.selected_ticket()
+        if ticket is not None:
+            action(ticket.order_id)
+        self.board.setFocus()
+
+    def start(self, order_id: int) -> None:
+        self.runner.run(lambda: self.shop.start_cooking(order_id), failure=self.message.error)
+
+    def bump(self, order_id: int) -> None:
+        def done(_):
+            self.bumped.append(order_id)
+        self.runner.run(lambda: self.shop.finish_cooking(order_id), done, self.message.error)
+
+    def recall(self) -> None:
+        if not self.bumped:
+            self.message.info(tr("kds.no_recall"), hide_after_ms=4000)
+            return
+        order_id = self.bumped.pop()
+        self.runner.run(lambda: self.shop.recall_ticket(order_id),
+                        lambda _: self.message.info(tr("kds.recalled", id=order_id), 4000), self.message.error)
+
+    def print_ticket(self, order_id: int) -> None:
+        from pos_app.print_actions import print_kitchen_ticket
+        row = self.model.row_of(order_id)
+        if row >= 0:
+            print_kitchen_ticket(self.model.tickets()[row], self, self.message)
+
+    def _selected_item_code(self) -> str | None:
+        entry = self.stock_list.currentItem()
+        return entry.data(Qt.ItemDataRole.UserRole) if entry else None
+
+    def mark_selected_sold_out(self) -> None:
+        code = self._selected_item_code()
+        if code:
+            self.runner.run(lambda: self.shop.mark_sold_out(code), failure=self.message.error)
+
+    def restock_selected(self) -> None:
+        code, amount = self._selected_item_code(), self.restock_amount.value()
+        if code:
+            self.runner.run(lambda: self.shop.restock(code, amount), failure=self.message.error)
+
+    def ticket_age_s(self, order_id: int) -> float:
+        row = self.model.row_of(order_id)
+        return age_seconds(self.model.tickets()[row].created_at) if row >= 0 else 0.0
+
+    def closeEvent(self, event) -> None:
+        self._clock.stop()
+        self.runner.wait_idle(3000)
+        super().closeEvent(event)

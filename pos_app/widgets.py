@@ -1,0 +1,73 @@
+"""Small shared widgets: the message bar every screen uses to tell the user what happened."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel
+
+from pos_app.i18n import tr
+from services.errors import ShopError
+
+log = logging.getLogger(__name__)
+
+KOREAN_FONT_FAMILIES = ["Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo"]
+
+
+def ui_font(point_size: int = 11, bold: bool = False) -> QFont:
+    """A font that renders Hangul: Qt falls back through the families in order."""
+    font = QFont()
+    font.setFamilies(KOREAN_FONT_FAMILIES)
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+def user_message(error: BaseException) -> str:
+    """Domain errors carry a message written for the cashier; anything else is logged in full and
+    shown briefly, never as a traceback."""
+    if isinstance(error, ShopError):
+        return str(error)
+    log.error("unexpected error from the shop", exc_info=error)
+    return tr("err.unexpected", error=f"{type(error).__name__}: {error}")
+
+
+class MessageBar(QLabel):
+    """A banner for the outcome of the last action: green info, red error. Info fades after a while;
+    errors stay until the next action so nobody misses them."""
+
+    STYLES = {
+        "info": "background:#e6f4ea; color:#0d5524; border:1px solid #8fd19e;",
+        "error": "background:#fdecea; color:#8a1c1c; border:1px solid #f5a3a3;",
+    }
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setFont(ui_font(13, bold=True))
+        self.kind = ""
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.timeout.connect(self.clear_message)
+        self.clear_message()
+
+    def info(self, text: str, hide_after_ms: int = 15000) -> None:
+        self._show("info", text)
+        self._hide_timer.start(hide_after_ms)
+
+    def error(self, error: BaseException | str) -> None:
+        text = error if isinstance(error, str) else user_message(error)
+        self._hide_timer.stop()
+        self._show("error", text)
+
+    def clear_message(self) -> None:
+        self.kind = ""
+        self.setText("")
+        self.setVisible(False)
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.setText(text)
+        self.setStyleSheet(f"QLabel {{{self.STYLES[kind]} padding:8px; border-radius:4px;}}")
+        self.setVisible(True)
