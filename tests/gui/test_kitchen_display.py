@@ -1,0 +1,117 @@
+"""The kitchen display on a real shop: keyboard control, recall, cancel shown struck out, stock,
+and a scheduled order reaching the kitchen at its time."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import Qt
+
+from services.commands import OrderLine, PlaceOrder
+from tests.gui.conftest import menu_items
+
+
+def _place(shop, item, quantity: int = 1, **fields):
+    return shop.place_order(PlaceOrder((OrderLine(item.code, quantity),), **fields))
+
+
+def _status(kitchen, order_id: int) -> str:
+    row = kitchen.model.row_of(order_id)
+    return kitchen.model.tickets()[row].status if row >= 0 else ""
+
+
+def test_keyboard_selects_starts_bumps_and_recalls(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    orders = [_place(shop, item).order_id for _ in range(3)]
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    kitchen.board.setFocus()
+
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_2)                  # number keys pick a card
+    assert kitchen.board.selected_ticket().order_id == orders[1]
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # Space starts a queued ticket
+    qtbot.waitUntil(lambda: _status(kitchen, orders[1]) == "cooking", timeout=5000)
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # ... and bumps a cooking one
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[1]) < 0, timeout=5000)
+
+    kitchen.board.setCurrentIndex(kitchen.model.index(0, 0))
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Right)              # arrows move along the cards
+    assert kitchen.board.selected_ticket().order_id == orders[2]
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Enter)              # Enter bumps straight away
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) < 0, timeout=5000)
+
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_R)                  # R recalls the last bumped
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) >= 0, timeout=5000)
+    assert kitchen.bumped == [orders[1]]
+
+
+def test_touch_buttons_start_and_bump(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseClick(kitchen.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.mouseClick(kitchen.bump_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    kitchen.model.linger_s = 0.6
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+
+    counter = shop_app.main.counter
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.keyClicks(counter.reason, "손님 요청")
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=5000)
+    assert str(order_id) in kitchen.message.text()
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
+                    timeout=5000)
+
+
+def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop_app):
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    shop.start_cooking(order_id)
+    shop.finish_cooking(order_id)
+    counter = shop_app.main.counter
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=5000)
+    assert counter.message.text() and "Traceback" not in counter.message.text()
+
+
+def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, shop_app):
+    kitchen, counter = shop_app.kitchen, shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    qtbot.waitUntil(lambda: kitchen.stock_list.count() > 0, timeout=5000)
+    row = next(r for r in range(kitchen.stock_list.count())
+               if kitchen.stock_list.item(r).data(Qt.ItemDataRole.UserRole) == item.code)
+    kitchen.stock_list.setCurrentRow(row)
+    qtbot.mouseClick(kitchen.sold_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
+    kitchen.restock_amount.setValue(5)
+    qtbot.mouseClick(kitchen.restock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
+    assert counter.menu_panel.buttons[item.code].item.stock == 5
+
+
+def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    release_at = datetime.now(timezone.utc) + timedelta(seconds=2)
+    receipt = _place(shop, item, scheduled_for=release_at)
+    assert receipt.status == "placed"
+    qtbot.wait(500)
+    assert kitchen.model.row_of(receipt.order_id) < 0          # not before its time
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=10000)
+    assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
+    assert kitchen.alerts >= 1

@@ -1,0 +1,52 @@
+"""Things that must never take the till down: signal storms, the bridge under load, printing."""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from pos_app.bridge import ShopEvents
+from pos_app.printing import receipt_html, save_pdf, ticket_html
+from services.commands import OrderLine, PlaceOrder
+from tests.gui.conftest import menu_items
+
+
+class _Emitter(QObject):
+    fired = Signal(object)
+
+
+def test_100000_signal_emits_do_not_crash(qtbot):
+    """PySide6 6.12.0 on CPython 3.11 aborted after a few hundred emits (see PITFALLS.md)."""
+    emitter, seen = _Emitter(), []
+    emitter.fired.connect(seen.append)
+    for number in range(100_000):
+        emitter.fired.emit(number)
+    assert len(seen) == 100_000 and seen[-1] == 99_999
+
+
+def test_the_bridge_delivers_events_from_another_thread_on_the_gui_thread(qtbot, shop):
+    events = ShopEvents(shop, coalesce_ms=10)
+    gui_thread = threading.get_ident()
+    threads, batches = set(), []
+    events.event.connect(lambda record: threads.add(threading.get_ident()))
+    events.batch.connect(batches.append)
+    (item,) = menu_items(shop, 1)
+    placed = [shop.place_order(PlaceOrder((OrderLine(item.code, 1),))) for _ in range(5)]
+    qtbot.waitUntil(lambda: any(r.name == "StockChecked" and r.order_id == placed[-1].order_id
+                                for batch in batches for r in batch), timeout=5000)
+    assert threads == {gui_thread}
+    assert len(batches) < 5 * 2              # bursts are coalesced, not one batch per event
+    events.stop()
+    events.stop()                            # idempotent
+
+
+def test_receipt_and_ticket_save_as_pdf_with_korean_text(qtbot, shop, tmp_path):
+    (item,) = menu_items(shop, 1)
+    receipt = shop.place_order(PlaceOrder((OrderLine(item.code, 2, "덜 맵게"),), customer_name="김민수"))
+    card = shop.mypage(receipt.order_id)
+    ticket = next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
+    for name, html_text in (("receipt.pdf", receipt_html(card)), ("ticket.pdf", ticket_html(ticket))):
+        path = save_pdf(html_text, tmp_path / name)
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 5_000
+        assert b"Noto" in data or b"Nanum" in data          # a CJK font was embedded for the Hangul
