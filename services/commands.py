@@ -104,6 +104,11 @@ class ReleaseScheduledTicket:
 
 
 @dataclass(frozen=True)
+class ReleaseDueTickets:
+    """Housekeeping: release every scheduled ticket whose time has come (covers a missed job)."""
+
+
+@dataclass(frozen=True)
 class FlagLateTickets:
     threshold_s: float
 
@@ -157,6 +162,6 @@ class RetryDeferredGifts:
     pass
 
 
-Command = (PlaceOrder | CancelOrder | StartCooking | FinishCooking | RecallTicket | ReleaseScheduledTicket
+Command = (PlaceOrder | CancelOrder | StartCooking | FinishCooking | RecallTicket | ReleaseScheduledTicket | ReleaseDueTickets
            | FlagLateTickets | PickUp | Deliver | MarkSoldOut | Restock | SetGiftStock | SendGift
            | RetryDeferredGifts)

@@ -1,0 +1,1 @@
+"""Kitchen context: cook tickets (a state machine) and stock per menu item."""

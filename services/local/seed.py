@@ -1,0 +1,40 @@
+"""Load the demo menu (resources/menu.json) into a new shop database: catalogue, stock, gift stock."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+DEMO_MENU = Path(__file__).resolve().parents[2] / "resources" / "menu.json"
+
+_IS_EMPTY = text("SELECT count(*) FROM menu_items")
+_ITEM = text("INSERT INTO menu_items (code, name_ko, name_en, category, price, sort)"
+             " VALUES (:code, :name_ko, :name_en, :category, :price, :sort)")
+_STOCK = text("INSERT INTO stock (item_code, on_hand) VALUES (:code, :stock)")
+_GIFT = text("INSERT OR IGNORE INTO gift_stock (id, kind, quantity) VALUES (1, :kind, :stock)")
+
+
+def load_menu(path: Path = DEMO_MENU) -> dict:
+    menu = json.loads(Path(path).read_text(encoding="utf-8"))
+    for category in menu["categories"]:
+        for item in category["items"]:
+            if not isinstance(item["price"], int) or item["price"] <= 0:
+                raise ValueError(f"{path}: price of {item['code']} must be a positive whole number of KRW")
+    return menu
+
+
+def seed_if_empty(conn: Connection, path: Path = DEMO_MENU) -> bool:
+    """Seed a database that has no menu yet; returns whether it did. Runs inside the caller's transaction."""
+    if conn.execute(_IS_EMPTY).scalar():
+        return False
+    menu = load_menu(path)
+    items = []
+    for category in menu["categories"]:
+        label = f"{category['name_ko']} {category['name_en']}"
+        for item in category["items"]:
+            items.append({**item, "category": label, "sort": len(items)})
+    conn.execute(_ITEM, items)
+    conn.execute(_STOCK, items)
+    conn.execute(_GIFT, menu["gift"])
+    return True

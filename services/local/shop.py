@@ -1,0 +1,146 @@
+"""``LocalShop``: the ``Shop`` port on one SQLite file, in process. The offline default."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from services import commands as c
+from services.infra.bus import UnitOfWork
+from services.infra.db import reader_engine, writer_engine
+from services.infra.outbox import Record
+from services.infra.writer import DRAIN_ONLY, CommandWriter
+from services.local import schema
+from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
+from services.local.seed import seed_if_empty
+from services.local.views import ShopViews, to_event_record
+from services.ordering.repository import OrderingRepository
+from services.port import EventRecord, OrderReceipt
+
+log = logging.getLogger(__name__)
+
+
+def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
+    """Read back, inside the committing transaction, what the whole saga made of the order."""
+    order = OrderingRepository(uow.conn).get(order_id)
+    cancelled = order.status == "cancelled"
+    gift_status = "cancelled" if cancelled and order.gift_status == "sent" else order.gift_status
+    return OrderReceipt(order_id=order.id, status="cancelled" if cancelled else "placed", total=order.total,
+                        gift_kind=order.gift_kind if gift_status == "sent" else None, gift_status=gift_status,
+                        reason=order.reason, client_ref=order.client_ref)
+
+
+class LocalShop:
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
+                 gift_service: GiftServiceFactory = InProcessGiftService) -> None:
+        self.path = Path(path)
+        schema.upgrade(self.path)
+        self._writer_engine = writer_engine(self.path)
+        if seed_menu:
+            with self._writer_engine.begin() as conn:
+                seed_if_empty(conn)
+        self._clock = clock
+        self._views = ShopViews(reader_engine(self.path), clock)
+        self._subscribers: list[Callable[[EventRecord], None]] = []
+        self._subscribers_lock = threading.Lock()
+        self._closers: list[Callable[[], None]] = []
+        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._publish)
+        self._writer.start()
+        self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
+
+    # -- commands -------------------------------------------------------------------------------
+    def execute(self, command):
+        """Run any command (including housekeeping ones) through the writer; returns its handler's result."""
+        return self._writer.execute(command)
+
+    def place_order(self, command: c.PlaceOrder) -> OrderReceipt:
+        return self._writer.execute(command, _receipt)
+
+    def cancel_order(self, order_id: int, reason: str = "") -> None:
+        self.execute(c.CancelOrder(order_id, reason))
+
+    def start_cooking(self, order_id: int) -> None:
+        self.execute(c.StartCooking(order_id))
+
+    def finish_cooking(self, order_id: int) -> None:
+        self.execute(c.FinishCooking(order_id))
+
+    def recall_ticket(self, order_id: int) -> None:
+        self.execute(c.RecallTicket(order_id))
+
+    def pick_up(self, order_id: int, rider: str = "") -> None:
+        self.execute(c.PickUp(order_id, rider))
+
+    def deliver(self, order_id: int) -> None:
+        self.execute(c.Deliver(order_id))
+
+    def mark_sold_out(self, item_code: str) -> None:
+        self.execute(c.MarkSoldOut(item_code))
+
+    def restock(self, item_code: str, quantity: int) -> None:
+        self.execute(c.Restock(item_code, quantity))
+
+    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
+        self.execute(c.SetGiftStock(quantity, kind))
+
+    # -- queries ----------------------------------------------------------------------------------
+    def menu(self):
+        return self._views.menu()
+
+    def gift_stock(self):
+        return self._views.gift_stock()
+
+    def kitchen_tickets(self):
+        return self._views.kitchen_tickets()
+
+    def delivery_board(self):
+        return self._views.delivery_board()
+
+    def mypage(self, order_id: int):
+        return self._views.mypage(order_id)
+
+    def mypage_by_phone(self, phone: str):
+        return self._views.mypage_by_phone(phone)
+
+    def todays_orders(self):
+        return self._views.todays_orders()
+
+    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
+        return self._views.events_since(position, limit)
+
+    # -- live feed --------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
+        with self._subscribers_lock:
+            self._subscribers = [*self._subscribers, callback]
+
+        def unsubscribe() -> None:
+            with self._subscribers_lock:
+                self._subscribers = [s for s in self._subscribers if s is not callback]
+        return unsubscribe
+
+    def _publish(self, records: list[Record]) -> None:
+        subscribers = self._subscribers  # copy-on-write list: safe to iterate without the lock
+        if not subscribers:
+            return
+        for record in map(to_event_record, records):
+            for callback in subscribers:
+                try:
+                    callback(record)
+                except Exception:  # noqa: BLE001 - one broken screen never stops the others
+                    log.exception("subscriber %r failed on %s", callback, record.name)
+
+    def describe(self) -> str:
+        return f"Local shop · {self.path}"
+
+    def add_closer(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` first when the shop closes (e.g. stop its scheduler)."""
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+        self._writer.close()
+        self._writer_engine.dispose()

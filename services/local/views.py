@@ -1,0 +1,121 @@
+"""Queries for the screens: plain SQL on a reader connection, returning the port's views (CQRS read side)."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy import Engine, text
+
+from services.commands import normalize_phone
+from services.errors import UnknownOrder
+from services.infra.outbox import read_after
+from services.kitchen.model import OPEN
+from services.mypage.model import overall_status
+from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard,
+                           OrderSummary, Ticket, TicketLine, TimelineEntry)
+
+_MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce(s.on_hand, 0) AS stock"
+             " FROM menu_items m LEFT JOIN stock s ON s.item_code = m.code ORDER BY m.sort")
+_GIFT_STOCK = text("SELECT kind, quantity FROM gift_stock WHERE id = 1")
+_TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
+                f" FROM tickets WHERE status IN {OPEN!r} ORDER BY created_at, order_id")
+_DELIVERIES = text("SELECT * FROM deliveries WHERE status IN ('waiting', 'on_the_way')"
+                   " OR (status = 'delivered' AND delivered_at >= :since) ORDER BY order_id")
+_MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
+_MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
+_TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since ORDER BY order_id DESC")
+_TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORDER BY id")
+
+
+def when(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
+def start_of_today(now: float) -> float:
+    local = time.localtime(now)
+    return time.mktime((local.tm_year, local.tm_mon, local.tm_mday, 0, 0, 0, 0, 0, -1))
+
+
+class ShopViews:
+    def __init__(self, engine: Engine, clock) -> None:
+        self._engine, self._clock = engine, clock
+
+    def _rows(self, query, **params):
+        with self._engine.connect() as conn:
+            return conn.execute(query, params).all()
+
+    def menu(self) -> list[MenuItem]:
+        return [MenuItem(*row) for row in self._rows(_MENU)]
+
+    def gift_stock(self) -> GiftStock:
+        rows = self._rows(_GIFT_STOCK)
+        return GiftStock(rows[0].kind, rows[0].quantity) if rows else GiftStock("", 0)
+
+    def kitchen_tickets(self) -> list[Ticket]:
+        return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in json.loads(r.lines)),
+                       status=r.status, created_at=when(r.created_at), started_at=when(r.started_at),
+                       cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late))
+                for r in self._rows(_TICKETS)]
+
+    def delivery_board(self) -> DeliveryBoard:
+        cards = [DeliveryCard(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, address=r.address,
+                              status=r.status, rider=r.rider, started_at=when(r.started_at),
+                              picked_up_at=when(r.picked_up_at), delivered_at=when(r.delivered_at))
+                 for r in self._rows(_DELIVERIES, since=start_of_today(self._clock()))]
+        return DeliveryBoard(waiting=tuple(c for c in cards if c.status == "waiting"),
+                             on_the_way=tuple(c for c in cards if c.status == "on_the_way"),
+                             delivered_today=tuple(c for c in cards if c.status == "delivered"))
+
+    def mypage(self, order_id: int) -> MypageCard:
+        with self._engine.connect() as conn:
+            row = conn.execute(_MYPAGE, {"id": order_id}).first()
+            if row is None:
+                raise UnknownOrder(f"There is no order {order_id}")
+            return _card(row, conn.execute(_TIMELINE, {"id": order_id}).all())
+
+    def mypage_by_phone(self, phone: str) -> list[MypageCard]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(_MYPAGE_BY_PHONE, {"phone": normalize_phone(phone)}).all()
+            return [_card(row, conn.execute(_TIMELINE, {"id": row.order_id}).all()) for row in rows]
+
+    def todays_orders(self) -> list[OrderSummary]:
+        return [OrderSummary(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, total=r.total,
+                             status=overall_status(r._mapping), placed_at=when(r.ordered_at),
+                             scheduled_for=when(r.scheduled_for), reason=r.reason)
+                for r in self._rows(_TODAY, since=start_of_today(self._clock()))]
+
+    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
+        with self._engine.connect() as conn:
+            return [to_event_record(record) for record in read_after(conn, position, min(limit, 5000))]
+
+
+def to_event_record(record) -> EventRecord:
+    return EventRecord(position=record.position, name=record.event.name, order_id=record.event.order_id,
+                       at=when(record.at), data=record.event.to_dict())
+
+
+def _ticket_line(line: dict) -> TicketLine:
+    return TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
+                      quantity=line["quantity"], note=line.get("note", ""))
+
+
+def _detail(name: str, data: dict) -> str:
+    if name == "Ordered":
+        return f"₩{data['total']:,}"
+    for key in ("reason", "gift_kind", "rider", "address"):
+        if data.get(key):
+            return str(data[key])
+    if name == "StockChecked":
+        return "in stock" if data["in_stock"] else "out of stock: " + ", ".join(data["missing"])
+    return ""
+
+
+def _card(row, timeline_rows) -> MypageCard:
+    timeline = tuple(TimelineEntry(position=t.id, event=t.name, at=when(t.at), detail=_detail(t.name, json.loads(t.data)))
+                     for t in timeline_rows)
+    return MypageCard(order_id=row.order_id, customer_name=row.customer_name, phone=row.phone, summary=row.summary,
+                      total=row.total, order_status=row.order_status, ordered_at=when(row.ordered_at),
+                      cook_status=row.cook_status, cook_at=when(row.cook_at), delivery_status=row.delivery_status,
+                      delivery_at=when(row.delivery_at), gift_status=row.gift_status, gift_kind=row.gift_kind,
+                      gift_at=when(row.gift_at), reason=row.reason, timeline=timeline)

@@ -1,0 +1,66 @@
+"""The mypage projection as a pure function: (row, event) -> row. Idempotent by event position."""
+from __future__ import annotations
+
+from services import events as ev
+
+FIELDS = ("order_id", "customer_name", "phone", "summary", "total", "order_status", "ordered_at",
+          "scheduled_for", "cook_status", "cook_at", "delivery_status", "delivery_at", "gift_status",
+          "gift_kind", "gift_at", "reason", "last_position")
+
+_COOK_STATUS = {ev.TicketScheduled: "scheduled", ev.TicketReleased: "queued", ev.CookStarted: "cooking",
+                ev.Cooked: "cooked", ev.CookRecalled: "cooking", ev.CookCancelled: "cancelled"}
+_DELIVERY_STATUS = {ev.DeliveryStarted: "waiting", ev.PickedUp: "on_the_way", ev.Delivered: "delivered",
+                    ev.DeliveryCancelled: ""}
+_GIFT_STATUS = {ev.GiftSent: "sent", ev.GiftOutOfStock: "out_of_stock", ev.GiftDeferred: "deferred",
+                ev.GiftSendCancelled: "cancelled"}
+
+
+def summary_of(lines) -> str:
+    return ", ".join(f"{line['name_ko']} x{line['quantity']}" for line in lines)
+
+
+def new_row(event: ev.Ordered) -> dict:
+    return {"order_id": event.order_id, "customer_name": event.customer_name, "phone": event.phone,
+            "summary": summary_of(event.lines), "total": event.total, "order_status": "placed",
+            "ordered_at": event.placed_at, "scheduled_for": event.scheduled_for, "cook_status": "",
+            "cook_at": None, "delivery_status": "", "delivery_at": None, "gift_status": "", "gift_kind": "",
+            "gift_at": None, "reason": "", "last_position": 0}
+
+
+def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict | None:
+    """Return the row after ``event``; an event already applied (by position) changes nothing."""
+    if isinstance(event, ev.Ordered):
+        row = row or new_row(event)
+    if row is None or position <= row["last_position"]:
+        return row
+    row = {**row, "last_position": position}
+    kind = type(event)
+    if kind is ev.OrderCancelled:
+        row.update(order_status="cancelled", reason=event.reason)
+    elif kind is ev.StockChecked:
+        row.update(cook_status="queued" if event.in_stock else "out_of_stock", cook_at=at)
+    elif kind in _COOK_STATUS:
+        row.update(cook_status=_COOK_STATUS[kind], cook_at=at)
+    elif kind in _DELIVERY_STATUS:
+        row.update(delivery_status=_DELIVERY_STATUS[kind], delivery_at=at)
+    elif kind in _GIFT_STATUS:
+        row.update(gift_status=_GIFT_STATUS[kind], gift_at=at)
+        if kind is ev.GiftSent:
+            row["gift_kind"] = event.gift_kind
+    return row
+
+
+def overall_status(row: dict) -> str:
+    """One word for lists: where the order is now."""
+    if row["order_status"] == "cancelled":
+        return "cancelled"
+    delivery = row["delivery_status"]
+    if delivery == "delivered":
+        return "delivered"
+    if delivery == "on_the_way":
+        return "delivering"
+    if delivery == "waiting" or row["cook_status"] == "cooked":
+        return "cooked"
+    if row["cook_status"] in ("cooking", "scheduled"):
+        return row["cook_status"]
+    return "placed"
