@@ -76,7 +76,7 @@ def test_ticket_model_patches_rows_instead_of_resetting(qtbot):
         model.apply(fetched)
     assert arrived.args == [[301]]
     assert resets == [] and changed == [0]
-    assert removed == [(198, 198), (9, 10)] and inserted == [(297, 297)]
+    assert removed == [(199, 199), (9, 10)] and inserted == [(297, 297)]
     assert [t.order_id for t in model.tickets()] == [t.order_id for t in fetched]
 
 
