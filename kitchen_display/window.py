@@ -71,6 +71,8 @@ class KitchenDisplay(QWidget):
         self.warn_label, self.late_label = QLabel(), QLabel()
         self.warn_minutes = QDoubleSpinBox(minimum=0.5, maximum=120, singleStep=0.5, value=self.thresholds.warn_s / 60)
         self.late_minutes = QDoubleSpinBox(minimum=0.5, maximum=240, singleStep=0.5, value=self.thresholds.late_s / 60)
+        for spin in (self.warn_minutes, self.late_minutes):
+            spin.setFocusPolicy(Qt.FocusPolicy.ClickFocus)    # keys belong to the ticket board
         self.warn_minutes.valueChanged.connect(self._thresholds_changed)
         self.late_minutes.valueChanged.connect(self._thresholds_changed)
         top = QHBoxLayout()
@@ -261,6 +263,10 @@ class KitchenDisplay(QWidget):
     def ticket_age_s(self, order_id: int) -> float:
         row = self.model.row_of(order_id)
         return age_seconds(self.model.tickets()[row].created_at) if row >= 0 else 0.0
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.board.setFocus()
 
     def closeEvent(self, event) -> None:
         self._clock.stop()

@@ -21,7 +21,7 @@ from pos_app.i18n import status_text, tr, translator
 from pos_app.menu_panel import MenuPanel
 from pos_app.rows_model import Column, RowsModel
 from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, ui_font
+from pos_app.widgets import MessageBar, tidy_table, ui_font
 from services.commands import PlaceOrder
 from services.errors import ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
@@ -43,7 +43,7 @@ def orders_model(parent=None) -> RowsModel:
     return RowsModel([
         Column("col.order", lambda o: f"#{o.order_id}"),
         Column("col.time", lambda o: local_time(o.placed_at)),
-        Column("col.customer", lambda o: " ".join(p for p in (o.customer_name, o.phone) if p)),
+        Column("col.customer", lambda o: o.customer_name or o.phone),
         Column("col.total", lambda o: won(o.total), align_right=True),
         Column("col.status", _order_status),
     ], key=lambda o: o.order_id, colour=lambda o: STATUS_COLOURS.get(o.status), parent=parent)
@@ -78,7 +78,7 @@ class CounterScreen(QWidget):
         self.cart_view.setModel(self.cart)
         self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cart_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        tidy_table(self.cart_view, stretch_column=0)
         self.cart_view.verticalHeader().setDefaultSectionSize(40)
         self.plus, self.minus, self.remove = QPushButton(), QPushButton(), QPushButton()
         self.plus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), +1))
@@ -146,10 +146,7 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.orders_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)   # the customer takes what is left
-        self.orders_view.verticalHeader().setVisible(False)
+        tidy_table(self.orders_view, stretch_column=2)
         self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)

@@ -10,7 +10,7 @@ from pos_app.fmt import local_time
 from pos_app.i18n import tr, translator
 from pos_app.rows_model import Column, RowsModel
 from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, ui_font
+from pos_app.widgets import MessageBar, tidy_table, ui_font
 from services.port import DeliveryBoard, DeliveryCard, EventRecord, Shop
 
 DELIVERY_EVENTS = {"DeliveryStarted", "PickedUp", "Delivered", "DeliveryCancelled", "CookRecalled", "OrderCancelled"}
@@ -51,12 +51,8 @@ class DeliveryBoardScreen(QWidget):
         for name, model in (("waiting", self.waiting), ("on_the_way", self.on_the_way), ("delivered", self.delivered)):
             view = QTableView()
             view.setModel(model)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.setWordWrap(True)
+            tidy_table(view, stretch_column=2, wrap=True)
             box = QGroupBox(font=ui_font(15, bold=True))
             layout = QVBoxLayout(box)
             layout.addWidget(view)

@@ -35,7 +35,7 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.minus": ("−1", "−1"),
     "counter.remove": ("Remove", "삭제"),
     "counter.sold_out": ("SOLD OUT", "품절"),
-    "counter.left": ("{n} left", "남은 수량 {n}"),
+    "counter.left": ("{n} left", "재고 {n}"),
     "counter.placed": ("Order #{id} placed — {total}.", "주문 #{id} 접수 — {total}."),
     "counter.placed_later": ("Order #{id} scheduled for {at} — {total}.", "주문 #{id} {at} 예약 — {total}."),
     "counter.gift": ("Gift: {gift}", "사은품: {gift}"),

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBox
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from pos_app.bridge import ShopEvents
-from pos_app.i18n import item_name, tr
+from pos_app.i18n import item_name, tr, translator
 from pos_app.runner import PortRunner, Refetcher
 from pos_app.widgets import MessageBar, ui_font
 from services.port import EventRecord, GiftStock, MenuItem, Shop
@@ -16,7 +16,6 @@ class ManagerDialog(QDialog):
         super().__init__(parent)
         self.shop = shop
         self.runner = PortRunner(self)
-        self.setWindowTitle(tr("mgr.title"))
         self.setFont(ui_font(12))
         self.setMinimumWidth(480)
         self.message = MessageBar()
@@ -24,10 +23,9 @@ class ManagerDialog(QDialog):
         self.gift_now = QLabel()
         self.gift_quantity = QSpinBox(minimum=0, maximum=100_000, value=100)
         self.gift_kind = QLineEdit()
-        self.gift_kind.setPlaceholderText(tr("mgr.gift_kind"))
-        self.set_gift = QPushButton(tr("mgr.set"))
+        self.set_gift = QPushButton()
         self.set_gift.clicked.connect(self.save_gift_stock)
-        gift_box = QGroupBox(tr("mgr.gift"))
+        self.gift_box = gift_box = QGroupBox()
         gift_form = QFormLayout(gift_box)
         gift_form.addRow(self.gift_now)
         gift_form.addRow(self.gift_quantity, self.gift_kind)
@@ -35,11 +33,11 @@ class ManagerDialog(QDialog):
 
         self.item = QComboBox()
         self.item_quantity = QSpinBox(minimum=1, maximum=10_000, value=20)
-        self.add_stock = QPushButton(tr("mgr.add"))
+        self.add_stock = QPushButton()
         self.add_stock.clicked.connect(self.restock_item)
-        self.sold_out = QPushButton(tr("mgr.sold_out"))
+        self.sold_out = QPushButton()
         self.sold_out.clicked.connect(self.mark_item_sold_out)
-        item_box = QGroupBox(tr("mgr.item"))
+        self.item_box = item_box = QGroupBox()
         item_layout = QVBoxLayout(item_box)
         item_layout.addWidget(self.item)
         row = QHBoxLayout()
@@ -54,6 +52,17 @@ class ManagerDialog(QDialog):
         self.gift_fetch = Refetcher(self.runner, shop.gift_stock, self._show_gift, self.message.error, self)
         self.menu_fetch = Refetcher(self.runner, shop.menu, self._show_menu, self.message.error, self)
         events.batch.connect(self._on_batch)
+        translator.language_changed.connect(self.retranslate)
+        self.retranslate()     # also fetches gift stock and the menu
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("mgr.title"))
+        self.gift_kind.setPlaceholderText(tr("mgr.gift_kind"))
+        self.set_gift.setText(tr("mgr.set"))
+        self.gift_box.setTitle(tr("mgr.gift"))
+        self.item_box.setTitle(tr("mgr.item"))
+        self.add_stock.setText(tr("mgr.add"))
+        self.sold_out.setText(tr("mgr.sold_out"))
         self.gift_fetch.request()
         self.menu_fetch.request()
 

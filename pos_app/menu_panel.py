@@ -29,9 +29,11 @@ class MenuButton(QPushButton):
 
     def set_item(self, item: MenuItem) -> None:
         self.item = item
-        name = item.name_ko if translator.language == "ko" else f"{item.name_en}\n{item.name_ko}"
         stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
-        self.setText(f"{name}\n{won(item.price)} · {stock}")
+        if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
+            self.setText(f"{item.name_ko}\n{won(item.price)}\n{stock}")
+        else:
+            self.setText(f"{item.name_en}\n{item.name_ko}\n{won(item.price)} · {stock}")
         self.setEnabled(not item.sold_out)   # a sold-out item cannot be ordered
 
 

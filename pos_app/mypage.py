@@ -12,7 +12,7 @@ from pos_app.fmt import local_time, won
 from pos_app.i18n import status_text, tr, translator
 from pos_app.rows_model import Column, RowsModel
 from pos_app.runner import PortRunner
-from pos_app.widgets import MessageBar, ui_font
+from pos_app.widgets import MessageBar, tidy_table, ui_font
 from services.port import EventRecord, MypageCard, Shop
 
 STAGES = (("my.order", "order_status", "ordered_at"), ("my.cooking", "cook_status", "cook_at"),
@@ -69,7 +69,7 @@ class MypageScreen(QWidget):
         self.timeline_view = QTableView()
         self.timeline_view.setModel(self.timeline)
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.timeline_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        tidy_table(self.timeline_view, stretch_column=2)
         QVBoxLayout(self.timeline_box).addWidget(self.timeline_view)
 
         card = QVBoxLayout()
@@ -87,7 +87,7 @@ class MypageScreen(QWidget):
     def retranslate(self) -> None:
         self.query.setPlaceholderText(tr("my.lookup"))
         self.search.setText(tr("my.search"))
-        self.status_box.setTitle(tr("my.order"))
+        self.status_box.setTitle(tr("col.status"))
         self.timeline_box.setTitle(tr("my.timeline"))
         for label, (key, _, _) in zip(self.stage_names, STAGES):
             label.setText(tr(key))
