@@ -23,7 +23,7 @@ class ShopEvents(QObject):
     batch = Signal(list)
     _arrived = Signal(object)   # emitted on the shop's thread; queued to ours
 
-    def __init__(self, shop: Shop, *, coalesce_ms: int = 15, parent: QObject | None = None) -> None:
+    def __init__(self, shop: Shop, *, coalesce_ms: int = 5, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: list[EventRecord] = []
         self._flush_timer = QTimer(self)

@@ -52,7 +52,7 @@ class DeliveryBoardScreen(QWidget):
             view = QTableView()
             view.setModel(model)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            tidy_table(view, stretch_column=2, wrap=True)
+            tidy_table(view, stretch_column=2, lines=3)
             box = QGroupBox(font=ui_font(15, bold=True))
             layout = QVBoxLayout(box)
             layout.addWidget(view)
@@ -76,10 +76,13 @@ class DeliveryBoardScreen(QWidget):
         outer.addLayout(columns, 1)
         outer.addLayout(actions)
 
-    def retranslate(self) -> None:
+    def _show_counts(self) -> None:
         for name, key in (("waiting", "dlv.waiting"), ("on_the_way", "dlv.on_the_way"), ("delivered", "dlv.delivered")):
             count = self.views[name].model().rowCount()
             self.boxes[name].setTitle(f"{tr(key)} ({count})")
+
+    def retranslate(self) -> None:
+        self._show_counts()
         self.rider_label.setText(tr("dlv.rider"))
         self.pick_up_button.setText(tr("dlv.pick_up"))
         self.deliver_button.setText(tr("dlv.deliver"))
@@ -94,7 +97,7 @@ class DeliveryBoardScreen(QWidget):
         self.waiting.set_rows(board.waiting)
         self.on_the_way.set_rows(board.on_the_way)
         self.delivered.set_rows(board.delivered_today)
-        self.retranslate()
+        self._show_counts()
 
     def _selected(self, name: str) -> DeliveryCard | None:
         view = self.views[name]

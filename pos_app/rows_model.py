@@ -76,19 +76,61 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return -1
 
     def set_rows(self, rows: list) -> None:
+        """Become ``rows``: rows only added or only removed are inserted/removed in place (lists such
+        as today's orders grow at the top), changed rows emit ``dataChanged``; anything else resets."""
         rows = list(rows)
-        if [self._key(r) for r in rows] == [self._key(r) for r in self._rows]:
-            for number, (old, new) in enumerate(zip(self._rows, rows)):
-                if old != new:
-                    self._rows[number] = new
-                    self.dataChanged.emit(self.index(number, 0), self.index(number, len(self._columns) - 1))
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        old_keys, new_keys = [self._key(r) for r in self._rows], [self._key(r) for r in rows]
+        if old_keys != new_keys:
+            if _is_subsequence(old_keys, new_keys):
+                self._insert_missing(rows, new_keys)
+            elif _is_subsequence(new_keys, old_keys):
+                self._remove_missing(set(new_keys))
+            else:
+                self.beginResetModel()
+                self._rows = rows
+                self.endResetModel()
+                return
+        for number, (old, new) in enumerate(zip(self._rows, rows)):
+            if old != new:
+                self._rows[number] = new
+                self.dataChanged.emit(self.index(number, 0), self.index(number, len(self._columns) - 1))
+
+    def _insert_missing(self, rows: list, new_keys: list) -> None:
+        present = {self._key(r) for r in self._rows}
+        number = 0
+        while number < len(rows):
+            if new_keys[number] in present:
+                number += 1
+                continue
+            end = number
+            while end < len(rows) and new_keys[end] not in present:
+                end += 1
+            self.beginInsertRows(QModelIndex(), number, end - 1)
+            self._rows[number:number] = rows[number:end]
+            self.endInsertRows()
+            number = end
+
+    def _remove_missing(self, keep: set) -> None:
+        number = len(self._rows) - 1
+        while number >= 0:
+            if self._key(self._rows[number]) in keep:
+                number -= 1
+                continue
+            last = number
+            while number - 1 >= 0 and self._key(self._rows[number - 1]) not in keep:
+                number -= 1
+            self.beginRemoveRows(QModelIndex(), number, last)
+            del self._rows[number:last + 1]
+            self.endRemoveRows()
+            number -= 1
 
     def retranslate(self) -> None:
         """Headers and status words are translated at display time: tell the views to ask again."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self._columns) - 1))
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
+
+
+def _is_subsequence(short: list, long: list) -> bool:
+    remaining = iter(long)
+    return all(any(key == candidate for candidate in remaining) for key in short)

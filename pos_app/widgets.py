@@ -73,17 +73,20 @@ class MessageBar(QLabel):
         self.setVisible(True)
 
 
-def tidy_table(view, stretch_column: int, wrap: bool = False) -> None:
+def tidy_table(view, stretch_column: int, lines: int = 1) -> None:
     """Columns fit their content and one column takes the rest; no row numbers (order numbers are
-    already in the first column); wrapped rows grow instead of eliding phone numbers."""
+    already in the first column). Rows have a fixed height of ``lines`` text lines: sizing rows or
+    columns to the content of every row costs a text layout per row on each update, which froze
+    the GUI thread for hundreds of milliseconds once a day's worth of orders was listed."""
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
     header = view.horizontalHeader()
+    header.setResizeContentsPrecision(0)          # fit columns to the visible rows only
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    view.verticalHeader().setVisible(False)
+    rows = view.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().lineSpacing() * lines + 12)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setWordWrap(wrap)
-    view.setTextElideMode(Qt.TextElideMode.ElideNone if wrap else Qt.TextElideMode.ElideRight)
-    if wrap:
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setWordWrap(False)
