@@ -22,7 +22,7 @@ from pos_app.widgets import MessageBar, ui_font
 from services.port import EventRecord, MenuItem, Shop, Ticket
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
-                 "TicketLate", "OrderCancelled", "TicketScheduled", "Ordered"}
+                 "TicketLate", "OrderCancelled"}
 STOCK_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 DARK = """
 QWidget { background: #121212; color: #eeeeee; }
@@ -48,7 +48,9 @@ class KitchenDisplay(QWidget):
         self.setFont(ui_font(14))
         self._build()
         self.tickets = Refetcher(self.runner, shop.kitchen_tickets, self._apply_tickets, self.message.error, self)
-        self.stock = Refetcher(self.runner, shop.menu, self._apply_menu, self.message.error, self)
+        # stock has its own worker so a menu refetch never delays the next ticket fetch
+        self.stock_runner = PortRunner(self)
+        self.stock = Refetcher(self.stock_runner, shop.menu, self._apply_menu, self.message.error, self)
         events.event.connect(self._on_event)
         events.batch.connect(self._on_batch)
         self.model.new_tickets.connect(self._alert_new)
@@ -167,11 +169,12 @@ class KitchenDisplay(QWidget):
     def _on_event(self, record: EventRecord) -> None:
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             self.message.error(tr("kds.cancelled_ticket", id=record.order_id))
+        if record.name in TICKET_EVENTS:
+            # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch
+            self.tickets.request()
 
     def _on_batch(self, records: list[EventRecord]) -> None:
         names = {r.name for r in records}
-        if names & TICKET_EVENTS:
-            self.tickets.request()
         if names & STOCK_EVENTS:
             self.stock.request()
 

@@ -7,14 +7,15 @@ benchmark drive exactly the windows a user gets.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QPushButton, QTabWidget, QToolBar,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget,
+                               QToolBar, QWidget)
 
 from kitchen_display.window import KitchenDisplay
 from pos_app.bridge import ShopEvents
@@ -24,9 +25,10 @@ from pos_app.i18n import set_language, tr, translator
 from pos_app.manager import ManagerDialog
 from pos_app.mypage import MypageScreen
 from pos_app.runner import PortRunner
-from pos_app.widgets import ui_font
+from pos_app.widgets import ui_font, user_message
 from services.port import Shop
 
+log = logging.getLogger(__name__)
 SCREENS = ("all", "counter", "kitchen", "delivery", "mypage")
 
 
@@ -170,10 +172,20 @@ def _toggle_full_screen(window: QWidget) -> None:
     window.showNormal() if window.isFullScreen() else window.showFullScreen()
 
 
+def install_error_hook() -> None:
+    """A bug in a slot must not look like a crash to the cashier: log the traceback, show one line."""
+    def hook(kind, error, trace) -> None:
+        log.error("unhandled error in the GUI", exc_info=(kind, error, trace))
+        if QApplication.instance() is not None and issubclass(kind, Exception):
+            QMessageBox.warning(None, tr("err.title"), user_message(error))
+    sys.excepthook = hook
+
+
 def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int:
     """Open the screens on ``shop`` and run until the last window closes; returns the exit code.
     The caller closes the shop afterwards."""
     app = ensure_application()
+    install_error_hook()
     shop_app = build_shop_app(shop, screen, language)
     shop_app.show(kitchen_full_screen=(screen == "kitchen" and os.environ.get("QT_QPA_PLATFORM") != "offscreen"))
     if shop_app.main is not None and shop_app.kitchen is not None:

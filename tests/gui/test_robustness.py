@@ -50,3 +50,21 @@ def test_receipt_and_ticket_save_as_pdf_with_korean_text(qtbot, shop, tmp_path):
         data = path.read_bytes()
         assert data.startswith(b"%PDF") and len(data) > 5_000
         assert b"Noto" in data or b"Nanum" in data          # a CJK font was embedded for the Hangul
+
+
+def test_print_buttons_save_a_pdf_when_no_printer_is_installed(qtbot, shop, shop_app, tmp_path):
+    from PySide6.QtCore import Qt
+    counter, kitchen = shop_app.main.counter, shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1, "맵게"),), customer_name="김민수")).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0 and counter.orders.row_of_key(order_id) >= 0,
+                    timeout=5000)
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_P)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)
+    prints = tmp_path / "prints"
+    qtbot.waitUntil(lambda: len(list(prints.glob("*.pdf"))) == 2, timeout=5000)
+    assert {p.name.split("-")[0] for p in prints.glob("*.pdf")} == {"ticket", "receipt"}
+    assert "PDF" in counter.message.text()
