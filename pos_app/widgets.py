@@ -86,7 +86,9 @@ def tidy_table(view, stretch_column: int, lines: int = 1) -> None:
     rows = view.verticalHeader()
     rows.setVisible(False)
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().lineSpacing() * lines + 12)
+    # measured with the largest font the screens give tables (the view's own font is not resolved yet)
+    from PySide6.QtGui import QFontMetrics
+    rows.setDefaultSectionSize(QFontMetrics(ui_font(14)).lineSpacing() * lines + 10)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setWordWrap(False)
