@@ -73,8 +73,9 @@ class TicketCardDelegate(QStyledItemDelegate):
         number = f"{index.row() + 1}" if index.row() < 9 else ""
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          f"#{ticket.order_id}" + (f"  [{number}]" if number else ""))
+        late = "  ⚠ " if ticket.late and not cancelled else ""   # flagged late by the core (TicketLate)
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         status_text("cancelled") if cancelled else elapsed(age))
+                         status_text("cancelled") if cancelled else late + elapsed(age))
 
         y = header.bottom() + 8
         if ticket.status == "cooking":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -40,7 +40,10 @@ class KitchenDisplay(QWidget):
         self.shop = shop
         self.runner = PortRunner(self)
         self.model = TicketModel(linger_s=linger_s, parent=self)
-        self.thresholds = thresholds or AgeThresholds()
+        self.settings = QSettings("sikdang-pos", "kitchen-display")
+        self.thresholds = thresholds or AgeThresholds(
+            warn_s=float(self.settings.value("warn_s", AgeThresholds.warn_s)),
+            late_s=float(self.settings.value("late_s", AgeThresholds.late_s)))
         self.bumped: list[int] = []          # most recent last: what R recalls
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
@@ -218,6 +221,8 @@ class KitchenDisplay(QWidget):
     def _thresholds_changed(self) -> None:
         self.thresholds.warn_s = self.warn_minutes.value() * 60
         self.thresholds.late_s = max(self.late_minutes.value(), self.warn_minutes.value()) * 60
+        self.settings.setValue("warn_s", self.thresholds.warn_s)    # a wall display keeps its settings
+        self.settings.setValue("late_s", self.thresholds.late_s)
         self.board.viewport().update()
 
     # -- actions (thin: build the call, run it off the GUI thread) ---------------------------------

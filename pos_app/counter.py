@@ -11,15 +11,15 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
 from pos_app.bridge import ShopEvents
 from pos_app.cart_model import NOTE, CartModel
-from pos_app.fmt import local_time, won
-from pos_app.i18n import status_text, tr, translator
+from pos_app.fmt import won
+from pos_app.i18n import tr, translator
 from pos_app.menu_panel import MenuPanel
-from pos_app.rows_model import Column, RowsModel
+from pos_app.order_list import orders_model
 from pos_app.runner import PortRunner, Refetcher
 from pos_app.widgets import MessageBar, tidy_table, ui_font
 from services.commands import PlaceOrder
@@ -27,28 +27,6 @@ from services.errors import ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
-STATUS_COLOURS = {"cancelled": "#c62828", "delivered": "#2e7d32", "cooking": "#1565c0", "scheduled": "#6a1b9a"}
-
-
-def _order_status(order: OrderSummary) -> str:
-    text = status_text(order.status)
-    if order.scheduled_for is not None and order.status in ("placed", "scheduled"):
-        text += f" → {local_time(order.scheduled_for)}"
-    if order.reason:
-        text += f" ({order.reason})"
-    return text
-
-
-def orders_model(parent=None) -> RowsModel:
-    return RowsModel([
-        Column("col.order", lambda o: f"#{o.order_id}"),
-        Column("col.time", lambda o: local_time(o.placed_at)),
-        Column("col.customer", lambda o: o.customer_name or o.phone),
-        Column("col.total", lambda o: won(o.total), align_right=True),
-        Column("col.status", _order_status),
-    ], key=lambda o: o.order_id, colour=lambda o: STATUS_COLOURS.get(o.status), parent=parent)
-
-
 class CounterScreen(QWidget):
     def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +76,7 @@ class CounterScreen(QWidget):
         self.later_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
         self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.later_at.setCalendarPopup(True)
+        self.later.toggled.connect(self._later_toggled)
         self.customer_box = QGroupBox()
         form = QFormLayout(self.customer_box)
         self.name_label, self.phone_label, self.address_label = QLabel(), QLabel(), QLabel()
@@ -223,6 +202,11 @@ class CounterScreen(QWidget):
         row = self._cart_row()
         if row >= 0:
             self.cart.setData(self.cart.index(row, NOTE), self.note.text())
+
+    def _later_toggled(self, on: bool) -> None:
+        # the suggested time was set when the screen opened; after a long shift it would be past
+        if on and self.later_at.dateTime() <= QDateTime.currentDateTime():
+            self.later_at.setDateTime(QDateTime.currentDateTime().addSecs(30 * 60))
 
     def build_command(self) -> PlaceOrder:
         """Raises InvalidInput with a message for the cashier (empty cart, bad phone, past time...)."""

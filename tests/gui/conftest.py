@@ -55,3 +55,11 @@ def menu_items(shop, count: int = 2):
     items = [item for item in shop.menu() if not item.sold_out]
     assert len(items) >= count, "the demo menu should have items in stock"
     return items[:count]
+
+
+@pytest.fixture(autouse=True)
+def _settings_in_tmp(tmp_path: Path):
+    """QSettings (e.g. the kitchen's colour thresholds) go to tmp_path, not the user's config."""
+    from PySide6.QtCore import QSettings
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))

@@ -115,3 +115,17 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=10000)
     assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
     assert kitchen.alerts >= 1
+
+
+def test_timer_colour_thresholds_are_configurable_and_kept(qtbot, shop, shop_app):
+    from kitchen_display.ticket_card import AGE_COLOURS
+    kitchen = shop_app.kitchen
+    kitchen.warn_minutes.setValue(1)
+    kitchen.late_minutes.setValue(2)
+    assert kitchen.thresholds.colour(30) == AGE_COLOURS[0]
+    assert kitchen.thresholds.colour(90) == AGE_COLOURS[1]
+    assert kitchen.thresholds.colour(150) == AGE_COLOURS[2]
+    from kitchen_display.window import KitchenDisplay
+    again = KitchenDisplay(shop, shop_app.events)        # a restarted wall display
+    qtbot.addWidget(again)
+    assert again.thresholds.warn_s == 60 and again.thresholds.late_s == 120

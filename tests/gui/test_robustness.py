@@ -68,3 +68,23 @@ def test_print_buttons_save_a_pdf_when_no_printer_is_installed(qtbot, shop, shop
     qtbot.waitUntil(lambda: len(list(prints.glob("*.pdf"))) == 2, timeout=5000)
     assert {p.name.split("-")[0] for p in prints.glob("*.pdf")} == {"ticket", "receipt"}
     assert "PDF" in counter.message.text()
+
+
+def test_100000_events_from_a_worker_thread_cross_the_bridge(qtbot, shop):
+    """The real path: the shop's thread emits, Qt queues to the GUI thread, batches coalesce."""
+    from services.port import EventRecord
+    from datetime import datetime, timezone
+    events = ShopEvents(shop, coalesce_ms=5)
+    received = []
+    events.event.connect(lambda record: received.append(record.position))
+    record_at = datetime.now(timezone.utc)
+
+    def flood() -> None:
+        for position in range(100_000):
+            events._arrived.emit(EventRecord(position, "Flood", 0, record_at, {}))
+    worker = threading.Thread(target=flood)
+    worker.start()
+    qtbot.waitUntil(lambda: len(received) == 100_000, timeout=60_000)
+    worker.join()
+    assert received == list(range(100_000))          # in order, none lost
+    events.stop()

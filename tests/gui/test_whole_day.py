@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.conftest import menu_items, wait_settled
+from tests.gui.conftest import menu_items
 
 
 def test_an_order_goes_from_counter_to_kitchen_to_delivery_and_shows_on_mypage(qtbot, shop, shop_app):
