@@ -157,8 +157,8 @@ class KitchenDisplay(QWidget):
         self.empty_label.setText(tr("kds.nothing"))
         self._refresh_all_day()
         self.board.viewport().update()
-        if hasattr(self, "_menu"):
-            self._apply_menu(self._menu)
+        for row, item in enumerate(getattr(self, "_menu", [])):
+            self._show_stock(self.stock_list.item(row), item)
 
     def _set_shop_label(self, label: str) -> None:
         self.shop_label = label
@@ -188,19 +188,28 @@ class KitchenDisplay(QWidget):
             self.board.setCurrentIndex(self.model.index(0, 0))
 
     def _apply_menu(self, menu: list[MenuItem]) -> None:
-        self._menu = menu
+        previous, self._menu = getattr(self, "_menu", None), menu
+        if previous is not None and [i.code for i in previous] == [i.code for i in menu]:
+            for row, (old, new) in enumerate(zip(previous, menu)):   # patch the few rows that changed
+                if old != new:
+                    self._show_stock(self.stock_list.item(row), new)
+            return
         current = self.stock_list.currentItem()
         keep = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.stock_list.clear()
         for item in menu:
-            label = f"{item_name(item.name_ko, item.name_en)} — " + (tr("counter.sold_out") if item.sold_out else str(item.stock))
-            entry = QListWidgetItem(label)
+            entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, item.code)
-            if item.sold_out:
-                entry.setForeground(Qt.GlobalColor.red)
+            self._show_stock(entry, item)
             self.stock_list.addItem(entry)
             if item.code == keep:
                 self.stock_list.setCurrentItem(entry)
+
+    @staticmethod
+    def _show_stock(entry: QListWidgetItem, item: MenuItem) -> None:
+        left = tr("counter.sold_out") if item.sold_out else str(item.stock)
+        entry.setText(f"{item_name(item.name_ko, item.name_en)} — {left}")
+        entry.setForeground(Qt.GlobalColor.red if item.sold_out else Qt.GlobalColor.white)
 
     def _refresh_all_day(self, *args) -> None:
         self.all_day.clear()

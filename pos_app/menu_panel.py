@@ -53,8 +53,9 @@ class MenuPanel(QScrollArea):
     def set_menu(self, menu: list[MenuItem]) -> None:
         categories = list(dict.fromkeys(item.category for item in menu))
         if categories == self._categories and {i.code for i in menu} == set(self.buttons):
-            for item in menu:                # the usual case: only stock changed
-                self.buttons[item.code].set_item(item)
+            for item in menu:                # the usual case: only stock changed, on a few buttons
+                if self.buttons[item.code].item != item:
+                    self.buttons[item.code].set_item(item)
             return
         self._rebuild(menu, categories)
 
