@@ -119,6 +119,25 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "mgr.sold_out": ("Mark sold out", "품절 처리"),
     "mgr.saved": ("Saved.", "저장되었습니다."),
     "mgr.current_gift": ("Now: {kind} × {n}", "현재: {kind} × {n}"),
+    # event names on the mypage timeline (Korean from the original system's event storming)
+    "event.Ordered": ("Ordered", "주문됨"),
+    "event.OrderCancelled": ("Order cancelled", "주문취소됨"),
+    "event.StockChecked": ("Stock checked", "요리재고체크됨"),
+    "event.TicketScheduled": ("Scheduled", "예약됨"),
+    "event.TicketReleased": ("Sent to kitchen", "주방 전달됨"),
+    "event.CookStarted": ("Cooking started", "조리 시작"),
+    "event.Cooked": ("Cooked", "요리완료"),
+    "event.CookRecalled": ("Recalled to kitchen", "조리 되돌림"),
+    "event.CookCancelled": ("Cooking cancelled", "조리 취소됨"),
+    "event.TicketLate": ("Running late", "조리 지연"),
+    "event.DeliveryStarted": ("Delivery started", "배달"),
+    "event.PickedUp": ("Picked up", "픽업됨"),
+    "event.Delivered": ("Delivered", "배달완료"),
+    "event.DeliveryCancelled": ("Delivery cancelled", "배달 취소됨"),
+    "event.GiftSent": ("Gift sent", "사은품지급됨"),
+    "event.GiftOutOfStock": ("Gift out of stock", "사은품 재고없음"),
+    "event.GiftDeferred": ("Gift deferred", "사은품 지연"),
+    "event.GiftSendCancelled": ("Gift cancelled", "사은품지급취소됨"),
     "err.title": ("Could not do that", "처리할 수 없습니다"),
     "err.unexpected": ("Unexpected error: {error}", "예기치 않은 오류: {error}"),
 }
@@ -159,6 +178,10 @@ def tr(key: str, **fields: object) -> str:
 
 def status_text(status: str) -> str:
     return tr(f"status.{status}") if f"status.{status}" in TEXT else status
+
+
+def event_text(name: str) -> str:
+    return tr(f"event.{name}") if f"event.{name}" in TEXT else name
 
 
 def item_name(name_ko: str, name_en: str) -> str:

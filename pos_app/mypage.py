@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
 
 from pos_app.bridge import ShopEvents
 from pos_app.fmt import local_time, won
-from pos_app.i18n import status_text, tr, translator
+from pos_app.i18n import event_text, status_text, tr, translator
 from pos_app.rows_model import Column, RowsModel
 from pos_app.runner import PortRunner
 from pos_app.widgets import MessageBar, tidy_table, ui_font
@@ -22,7 +22,7 @@ STAGES = (("my.order", "order_status", "ordered_at"), ("my.cooking", "cook_statu
 def timeline_model(parent=None) -> RowsModel:
     return RowsModel([
         Column("col.time", lambda e: local_time(e.at)),
-        Column("col.event", lambda e: e.event),
+        Column("col.event", lambda e: event_text(e.event)),
         Column("col.detail", lambda e: e.detail),
     ], key=lambda e: e.position, parent=parent)
 

@@ -63,6 +63,7 @@ def test_an_order_goes_from_counter_to_kitchen_to_delivery_and_shows_on_mypage(q
     qtbot.keyClick(mypage.query, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: mypage.card is not None and mypage.card.delivery_status == "delivered", timeout=5000)
     names = [entry.event for entry in mypage.timeline.rows()]
+    assert mypage.timeline.data(mypage.timeline.index(0, 1)) == "Ordered"
     for expected in ("Ordered", "StockChecked", "CookStarted", "Cooked", "DeliveryStarted", "PickedUp", "Delivered"):
         assert expected in names
     assert mypage.stage_status[2].text().startswith("delivered")
