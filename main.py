@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for chatty in ("alembic", "apscheduler"):  # their INFO lines bury the shop's own
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     db_path = args.db or default_db_path()
     if args.command == "demo":
         from services.demo import run_demo

@@ -12,13 +12,14 @@ from typing import NamedTuple
 from sqlalchemy import Connection, text
 
 from services.events import Event, event_from_dict
+from services.infra.sql import Sql
 
-_APPEND = text("INSERT INTO outbox (name, order_id, at, data) VALUES (:name, :order_id, :at, :data)")
-_MAX = text("SELECT coalesce(max(id), 0) FROM outbox")
-_AFTER = text("SELECT id, at, name, data FROM outbox WHERE id > :position ORDER BY id LIMIT :limit")
-_POSITIONS = text("SELECT consumer, position FROM consumer_positions")
-_SAVE_POSITION = text("INSERT INTO consumer_positions (consumer, position) VALUES (:consumer, :position)"
-                      " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position")
+_APPEND = "INSERT INTO outbox (name, order_id, at, data) VALUES (?, ?, ?, ?)"
+_MAX = "SELECT coalesce(max(id), 0) FROM outbox"
+_AFTER = "SELECT id, at, name, data FROM outbox WHERE id > :position ORDER BY id LIMIT :limit"
+_POSITIONS = "SELECT consumer, position FROM consumer_positions"
+_SAVE_POSITION = ("INSERT INTO consumer_positions (consumer, position) VALUES (?, ?)"
+                  " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position")
 
 
 class Record(NamedTuple):
@@ -27,8 +28,11 @@ class Record(NamedTuple):
     event: Event
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: dumps(**kw) builds one per call
+
+
 def encode(event: Event) -> str:
-    return json.dumps(event.__dict__, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(event.__dict__)
 
 
 def decode(position: int, at: float, name: str, data: str) -> Record:
@@ -36,20 +40,20 @@ def decode(position: int, at: float, name: str, data: str) -> Record:
 
 
 def read_after(conn: Connection, position: int, limit: int) -> list[Record]:
-    return [decode(*row) for row in conn.execute(_AFTER, {"position": position, "limit": limit})]
+    """The event log after ``position`` (for catch-up and for live-feed resume)."""
+    return [decode(*row) for row in conn.execute(text(_AFTER), {"position": position, "limit": limit})]
 
 
 class Outbox:
     """The outbox as seen from one write transaction."""
 
-    def __init__(self, conn: Connection, now: float) -> None:
-        self.conn, self.now = conn, now
-        self.committed_max = conn.execute(_MAX).scalar()
+    def __init__(self, sql: Sql, now: float) -> None:
+        self.sql, self.now = sql, now
+        self.committed_max = sql.scalar(_MAX)
         self.appended: list[Record] = []
 
     def append(self, event: Event) -> int:
-        position = self.conn.execute(_APPEND, {"name": event.name, "order_id": event.order_id, "at": self.now,
-                                               "data": encode(event)}).lastrowid
+        position = self.sql.insert(_APPEND, (event.name, event.order_id, self.now, encode(event)))
         self.appended.append(Record(position, self.now, event))
         return position
 
@@ -63,13 +67,14 @@ class Outbox:
     def after(self, position: int, limit: int = 500) -> list[Record]:
         if position >= self.committed_max:  # the usual case: only this transaction's events are new
             return [record for record in self.appended if record.position > position]
-        return read_after(self.conn, position, limit)  # catching up on a backlog
+        rows = self.sql.all(_AFTER, {"position": position, "limit": limit})  # catching up on a backlog
+        return [decode(*row) for row in rows]
 
 
-def load_positions(conn: Connection) -> dict[str, int]:
-    return {row[0]: row[1] for row in conn.execute(_POSITIONS)}
+def load_positions(sql: Sql) -> dict[str, int]:
+    return {row[0]: row[1] for row in sql.all(_POSITIONS)}
 
 
-def save_positions(conn: Connection, positions: dict[str, int]) -> None:
+def save_positions(sql: Sql, positions: dict[str, int]) -> None:
     if positions:
-        conn.execute(_SAVE_POSITION, [{"consumer": c, "position": p} for c, p in positions.items()])
+        sql.run_many(_SAVE_POSITION, positions.items())

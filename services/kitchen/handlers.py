@@ -5,7 +5,8 @@ from services.commands import (FinishCooking, FlagLateTickets, MarkSoldOut, Reca
                                ReleaseScheduledTicket, Restock, StartCooking)
 from services.errors import UnknownItem, UnknownOrder
 from services.events import (CookCancelled, Cooked, CookRecalled, CookStarted, ItemSoldOut, OrderCancelled,
-                             Ordered, Restocked, StockChecked, TicketLate, TicketReleased, TicketScheduled)
+                             Ordered, PickedUp, Restocked, StockChecked, TicketLate, TicketReleased,
+                             TicketScheduled)
 from services.kitchen.model import (CANCELLED, QUEUED, REJECTED, SCHEDULED, Ticket, demand_of, missing_items)
 
 
@@ -35,6 +36,12 @@ def on_order_cancelled(event: OrderCancelled, ctx) -> None:
         ctx.repo.give_back(demand_of(ticket.lines))
     ctx.repo.save(ticket)
     ctx.emit(CookCancelled(order_id=ticket.order_id, stock_returned=stock_returned))
+
+
+def on_picked_up(event: PickedUp, ctx) -> None:
+    ticket = ctx.repo.get(event.order_id)
+    if ticket is not None and ticket.collect():
+        ctx.repo.save(ticket)
 
 
 def _ticket(ctx, order_id: int) -> Ticket:
@@ -106,4 +113,4 @@ COMMAND_HANDLERS = {
     ReleaseScheduledTicket: release_scheduled_ticket, ReleaseDueTickets: release_due_tickets,
     FlagLateTickets: flag_late_tickets, MarkSoldOut: mark_sold_out, Restock: restock,
 }
-EVENT_HANDLERS = {Ordered: on_ordered, OrderCancelled: on_order_cancelled}
+EVENT_HANDLERS = {Ordered: on_ordered, OrderCancelled: on_order_cancelled, PickedUp: on_picked_up}

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from services.errors import InvalidTransition
 
-SCHEDULED, QUEUED, COOKING, COOKED, CANCELLED, REJECTED = (
-    "scheduled", "queued", "cooking", "cooked", "cancelled", "rejected")
+SCHEDULED, QUEUED, COOKING, COOKED, COLLECTED, CANCELLED, REJECTED = (
+    "scheduled", "queued", "cooking", "cooked", "collected", "cancelled", "rejected")
 OPEN = (QUEUED, COOKING)
 
 
@@ -55,8 +55,17 @@ class Ticket:
         self.started_at = self.started_at or now
 
     def recall(self) -> None:
+        if self.status == COLLECTED:
+            raise InvalidTransition(f"Order {self.order_id} was already picked up: it cannot be recalled")
         self._require("recalled", COOKED)
         self.status, self.cooked_at = COOKING, None
+
+    def collect(self) -> bool:
+        """The rider took the food: from now on the bump is final."""
+        if self.status != COOKED:
+            return False
+        self.status = COLLECTED
+        return True
 
     def cancel(self, now: float) -> bool:
         """Cancel; returns True when the stock goes back (nothing was cooked yet)."""

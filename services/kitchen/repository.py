@@ -1,67 +1,63 @@
-"""Kitchen tables (tickets, stock) on a SQLAlchemy connection."""
+"""Kitchen tables (tickets, stock)."""
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, bindparam, text
-
+from services.infra.sql import Sql, placeholders
 from services.kitchen.model import OPEN, SCHEDULED, Ticket
 
 _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
-_ON_HAND = text("SELECT item_code, on_hand FROM stock WHERE item_code IN :codes").bindparams(
-    bindparam("codes", expanding=True))
-_ADJUST = text("UPDATE stock SET on_hand = on_hand + :delta WHERE item_code = :code")
-_SET = text("UPDATE stock SET on_hand = :on_hand WHERE item_code = :code RETURNING on_hand")
-_ADD_TO = text("UPDATE stock SET on_hand = on_hand + :delta WHERE item_code = :code RETURNING on_hand")
-_HAS = text("SELECT 1 FROM tickets WHERE order_id = :id")
-_GET = text(f"SELECT {_COLUMNS} FROM tickets WHERE order_id = :id")
-_INSERT = text(f"INSERT INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
-               " :started_at, :cooked_at, :cancelled_at, :late)")
-_SAVE = text("UPDATE tickets SET status=:status, created_at=:created_at, started_at=:started_at,"
-             " cooked_at=:cooked_at, cancelled_at=:cancelled_at, late=:late WHERE order_id=:order_id")
-_BY_STATUS = text(f"SELECT {_COLUMNS} FROM tickets WHERE status IN :statuses ORDER BY created_at, order_id"
-                  ).bindparams(bindparam("statuses", expanding=True))
-_DUE = text(f"SELECT {_COLUMNS} FROM tickets WHERE status = '{SCHEDULED}' AND release_at <= :now")
+_ADJUST = "UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ?"
+_INSERT = (f"INSERT INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
+           " :started_at, :cooked_at, :cancelled_at, :late)")
+_SAVE = ("UPDATE tickets SET status=:status, created_at=:created_at, started_at=:started_at, cooked_at=:cooked_at,"
+         " cancelled_at=:cancelled_at, late=:late WHERE order_id=:order_id")
 
 
 class KitchenRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     def on_hand(self, codes: Iterable[str]) -> dict[str, int]:
-        return {row[0]: row[1] for row in self.conn.execute(_ON_HAND, {"codes": sorted(codes)})}
+        codes = sorted(codes)
+        rows = self.sql.all(f"SELECT item_code, on_hand FROM stock WHERE item_code IN {placeholders(codes)}", codes)
+        return {row[0]: row[1] for row in rows}
 
     def take(self, demand: Mapping[str, int]) -> None:
-        self.conn.execute(_ADJUST, [{"code": code, "delta": -units} for code, units in demand.items()])
+        self.sql.run_many(_ADJUST, [(-units, code) for code, units in demand.items()])
 
     def give_back(self, demand: Mapping[str, int]) -> None:
-        self.conn.execute(_ADJUST, [{"code": code, "delta": units} for code, units in demand.items()])
+        self.sql.run_many(_ADJUST, [(units, code) for code, units in demand.items()])
 
     def set_on_hand(self, code: str, on_hand: int) -> int | None:
-        return self.conn.execute(_SET, {"code": code, "on_hand": on_hand}).scalar()
+        return self.sql.scalar("UPDATE stock SET on_hand = ? WHERE item_code = ? RETURNING on_hand", (on_hand, code))
 
     def add_on_hand(self, code: str, delta: int) -> int | None:
-        return self.conn.execute(_ADD_TO, {"code": code, "delta": delta}).scalar()
+        return self.sql.scalar("UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ? RETURNING on_hand",
+                               (delta, code))
 
     def has_ticket(self, order_id: int) -> bool:
-        return self.conn.execute(_HAS, {"id": order_id}).first() is not None
+        return self.sql.scalar("SELECT 1 FROM tickets WHERE order_id = ?", (order_id,)) is not None
 
     def get(self, order_id: int) -> Ticket | None:
-        row = self.conn.execute(_GET, {"id": order_id}).first()
+        row = self.sql.one(f"SELECT {_COLUMNS} FROM tickets WHERE order_id = ?", (order_id,))
         return ticket_from_row(row) if row else None
 
     def add(self, ticket: Ticket) -> None:
-        self.conn.execute(_INSERT, _params(ticket))
+        self.sql.run(_INSERT, _params(ticket))
 
     def save(self, ticket: Ticket) -> None:
-        self.conn.execute(_SAVE, _params(ticket))
+        self.sql.run(_SAVE, _params(ticket))
 
     def open_tickets(self) -> list[Ticket]:
-        return [ticket_from_row(row) for row in self.conn.execute(_BY_STATUS, {"statuses": list(OPEN)})]
+        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status IN {placeholders(OPEN)}"
+                            " ORDER BY created_at, order_id", OPEN)
+        return [ticket_from_row(row) for row in rows]
 
     def scheduled_due(self, now: float) -> list[Ticket]:
-        return [ticket_from_row(row) for row in self.conn.execute(_DUE, {"now": now})]
+        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?", (SCHEDULED, now))
+        return [ticket_from_row(row) for row in rows]
 
 
 def _params(ticket: Ticket) -> dict:
@@ -71,6 +67,6 @@ def _params(ticket: Ticket) -> dict:
 
 
 def ticket_from_row(row) -> Ticket:
-    return Ticket(order_id=row.order_id, lines=json.loads(row.lines), status=row.status,
-                  created_at=row.created_at, release_at=row.release_at, started_at=row.started_at,
-                  cooked_at=row.cooked_at, cancelled_at=row.cancelled_at, late=bool(row.late))
+    fields = dict(row)
+    fields["lines"], fields["late"] = json.loads(fields["lines"]), bool(fields["late"])
+    return Ticket(**fields)

@@ -24,12 +24,12 @@ log = logging.getLogger(__name__)
 
 def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
     """Read back, inside the committing transaction, what the whole saga made of the order."""
-    order = OrderingRepository(uow.conn).get(order_id)
-    cancelled = order.status == "cancelled"
-    gift_status = "cancelled" if cancelled and order.gift_status == "sent" else order.gift_status
-    return OrderReceipt(order_id=order.id, status="cancelled" if cancelled else "placed", total=order.total,
-                        gift_kind=order.gift_kind if gift_status == "sent" else None, gift_status=gift_status,
-                        reason=order.reason, client_ref=order.client_ref)
+    order = OrderingRepository(uow.sql).receipt_fields(order_id)
+    cancelled = order["status"] == "cancelled"
+    gift_status = "cancelled" if cancelled and order["gift_status"] == "sent" else order["gift_status"]
+    return OrderReceipt(order_id=order["id"], status="cancelled" if cancelled else "placed", total=order["total"],
+                        gift_kind=order["gift_kind"] if gift_status == "sent" else None, gift_status=gift_status,
+                        reason=order["reason"], client_ref=order["client_ref"])
 
 
 class LocalShop:

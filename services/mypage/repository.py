@@ -1,22 +1,22 @@
-"""Mypage table on a SQLAlchemy connection."""
+"""Mypage table."""
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, text
-
+from services.infra.sql import Sql, placeholders
 from services.mypage.model import FIELDS
 
 _COLUMNS = ", ".join(FIELDS)
-_ROWS = text(f"SELECT {_COLUMNS} FROM mypage WHERE order_id IN :ids").bindparams(bindparam("ids", expanding=True))
-_UPSERT = text(f"INSERT OR REPLACE INTO mypage ({_COLUMNS}) VALUES ({', '.join(':' + f for f in FIELDS)})")
+_UPSERT = f"INSERT OR REPLACE INTO mypage ({_COLUMNS}) VALUES ({', '.join(':' + f for f in FIELDS)})"
 
 
 class MypageRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     def rows(self, order_ids) -> dict[int, dict]:
-        return {row.order_id: dict(row._mapping) for row in self.conn.execute(_ROWS, {"ids": sorted(order_ids)})}
+        ids = sorted(order_ids)
+        rows = self.sql.all(f"SELECT {_COLUMNS} FROM mypage WHERE order_id IN {placeholders(ids)}", ids)
+        return {row["order_id"]: dict(row) for row in rows}
 
     def upsert(self, rows: list[dict]) -> None:
         if rows:
-            self.conn.execute(_UPSERT, rows)
+            self.sql.run_many(_UPSERT, rows)

@@ -1,0 +1,39 @@
+"""The live feed: a subscriber sees every event of a saga, in order, and can resume by position."""
+from __future__ import annotations
+
+import threading
+
+from tests.contract.helpers import order, wait_until
+
+
+def test_a_subscriber_sees_the_saga_in_order_and_events_since_resumes(shop):
+    seen, lock = [], threading.Lock()
+
+    def on_event(record):
+        with lock:
+            seen.append(record)
+
+    unsubscribe = shop.subscribe(on_event)
+    try:
+        receipt = shop.place_order(order())
+        shop.finish_cooking(receipt.order_id)
+        wait_until(lambda: any(r.name == "DeliveryStarted" for r in seen))
+    finally:
+        unsubscribe()
+    mine = [r for r in seen if r.order_id == receipt.order_id]
+    assert [r.name for r in mine][0] == "Ordered"
+    assert {"StockChecked", "GiftSent", "Cooked", "DeliveryStarted"} <= {r.name for r in mine}
+    positions = [r.position for r in seen]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    resumed = shop.events_since(mine[0].position)
+    assert [r.position for r in resumed][: len(mine) - 1] == [r.position for r in mine[1:]]
+
+
+def test_a_scheduled_order_reaches_the_kitchen_at_its_time(shop):
+    from datetime import datetime, timedelta, timezone
+    receipt = shop.place_order(order(scheduled_for=datetime.now(timezone.utc) + timedelta(seconds=1.5)))
+    assert receipt.status == "placed"
+    assert receipt.order_id not in [t.order_id for t in shop.kitchen_tickets()]
+    assert shop.mypage(receipt.order_id).cook_status == "scheduled"
+    wait_until(lambda: receipt.order_id in [t.order_id for t in shop.kitchen_tickets()], timeout=10)
+    assert shop.mypage(receipt.order_id).cook_status == "queued"

@@ -1,0 +1,41 @@
+"""Opening a database made by an older version upgrades it, keeping what it holds."""
+from __future__ import annotations
+
+import sqlite3
+
+from services.local import LocalShop, schema
+
+
+def test_a_version_0001_database_is_upgraded_on_open_and_keeps_its_orders(db_path):
+    schema.upgrade(db_path, "0001")
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO menu_items VALUES ('bibimbap', '비빔밥', 'Bibimbap', '밥 Rice', 9500, 0)")
+    conn.execute("INSERT INTO stock VALUES ('bibimbap', 7)")
+    conn.execute("INSERT INTO tickets (order_id, lines, status, created_at) VALUES (41, '[]', 'queued', 1.0)")
+    conn.commit()
+    assert "late" not in [row[1] for row in conn.execute("PRAGMA table_info(tickets)")]
+    conn.close()
+
+    shop = LocalShop(db_path)
+    try:
+        assert [(i.code, i.stock) for i in shop.menu()] == [("bibimbap", 7)], "an existing menu is not re-seeded"
+        assert [t.order_id for t in shop.kitchen_tickets()] == [41]
+        assert shop.kitchen_tickets()[0].late is False
+    finally:
+        shop.close()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    conn.close()
+
+
+def test_a_new_database_gets_the_demo_menu_once(db_path):
+    LocalShop(db_path).close()
+    shop = LocalShop(db_path)
+    try:
+        menu = shop.menu()
+        assert len(menu) == len({item.code for item in menu}) >= 15
+        assert {"김치찌개", "비빔밥", "불고기"} <= {item.name_ko for item in menu}
+        assert all(item.price > 0 for item in menu)
+        assert next(i for i in menu if i.code == "naengmyeon").sold_out
+    finally:
+        shop.close()

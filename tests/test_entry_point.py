@@ -1,0 +1,20 @@
+"""End to end through ``main.py``: the scripted demo day a new user runs first."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_day_prints_every_workflow_on_mypage(tmp_path):
+    result = subprocess.run([sys.executable, "main.py", "demo", "--db", str(tmp_path / "demo.sqlite")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "order=placed    cook=cooked       delivery=delivered  gift=sent Candy" in out
+    assert "Out of stock: Spicy chicken stir-fry" in out
+    assert "customer called to cancel" in out and "CookCancelled" in out and "GiftSendCancelled" in out
+    assert "is already cooked and can no longer be cancelled" in out
+    assert "Traceback" not in result.stderr and "INFO alembic" not in result.stderr
