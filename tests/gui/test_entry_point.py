@@ -26,3 +26,22 @@ def test_main_opens_the_screens_and_keeps_running(tmp_path, screen):
         _, stderr = process.communicate(timeout=10)
     assert "Traceback" not in stderr
     assert db.exists()
+
+
+@pytest.mark.parametrize("screen", ["counter", "kitchen", "delivery", "mypage"])
+def test_each_screen_runs_alone(qtbot, shop, screen):
+    from pos_app.app import build_shop_app
+    built = build_shop_app(shop, screen, "ko")
+    try:
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show(kitchen_full_screen=False)
+        if screen == "kitchen":
+            assert built.main is None and built.kitchen is not None
+        else:
+            assert built.kitchen is None and built.main.tabs.count() == 1
+            assert getattr(built.main, screen) is not None
+    finally:
+        built.close()
+        from pos_app.i18n import set_language
+        set_language("en")

@@ -129,3 +129,16 @@ def test_timer_colour_thresholds_are_configurable_and_kept(qtbot, shop, shop_app
     again = KitchenDisplay(shop, shop_app.events)        # a restarted wall display
     qtbot.addWidget(again)
     assert again.thresholds.warn_s == 60 and again.thresholds.late_s == 120
+
+
+def test_recall_after_pickup_is_refused_with_a_message(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.bump(order_id)
+    qtbot.waitUntil(lambda: kitchen.bumped == [order_id], timeout=5000)
+    shop.pick_up(order_id, "rider")
+    qtbot.mouseClick(kitchen.recall_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kitchen.message.kind == "error", timeout=5000)
+    assert kitchen.model.row_of(order_id) < 0
