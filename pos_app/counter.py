@@ -285,5 +285,9 @@ class CounterScreen(QWidget):
             self.message.error(tr("counter.pick_order"))
             return
         from pos_app.print_actions import print_receipt
-        self.runner.run(lambda: self.shop.mypage(order.order_id),
-                        lambda card: print_receipt(card, self, self.message), self.message.error)
+        from pos_app.printing import receipt_lines
+
+        def fetch():
+            card = self.shop.mypage(order.order_id)
+            return card, receipt_lines(self.shop, card)
+        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1]), self.message.error)

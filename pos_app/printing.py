@@ -13,7 +13,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from pos_app.fmt import local_time, won
 from pos_app.widgets import KOREAN_FONT_FAMILIES, ui_font
-from services.port import MypageCard, Ticket
+from services.port import MypageCard, Shop, Ticket
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll
 
@@ -24,8 +24,27 @@ def _page(title: str, body: str) -> str:
             f"<h2 style='text-align:center'>{html.escape(title)}</h2>{body}</body></html>")
 
 
-def receipt_html(card: MypageCard, shop_name: str = "식당 Sikdang") -> str:
-    rows = "".join(f"<tr><td>{html.escape(part.strip())}</td></tr>" for part in card.summary.split(","))
+def receipt_lines(shop: Shop, card: MypageCard) -> list[dict]:
+    """The order's lines with unit prices, read from its ``Ordered`` event (the port has no order-lines
+    query); empty if that event is not found, and the receipt falls back to the summary. Worker thread."""
+    ordered = next((entry for entry in card.timeline if entry.event == "Ordered"), None)
+    if ordered is None:
+        return []
+    records = shop.events_since(ordered.position - 1, limit=1)
+    if not records or records[0].name != "Ordered" or records[0].order_id != card.order_id:
+        return []
+    return [dict(line) for line in records[0].data.get("lines", ())]
+
+
+def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: str = "식당 Sikdang") -> str:
+    if lines:
+        rows = "".join(
+            f"<tr><td>{html.escape(line['name_ko'])} × {line['quantity']}"
+            + (f"<br><small>※ {html.escape(line['note'])}</small>" if line.get("note") else "")
+            + f"</td><td align='right'>{won(line['unit_price'] * line['quantity'])}</td></tr>"
+            for line in lines)
+    else:
+        rows = "".join(f"<tr><td>{html.escape(part.strip())}</td></tr>" for part in card.summary.split(","))
     gift = f"<p>사은품 Gift: {html.escape(card.gift_kind)}</p>" if card.gift_kind else ""
     return _page(shop_name, (
         f"<p>주문 Order #{card.order_id}<br>{local_time(card.ordered_at, with_date=True)}</p>"
@@ -63,6 +82,20 @@ def save_pdf(html_text: str, path: Path | str) -> Path:
     doc = document(html_text)
     doc.print_(writer)
     return path
+
+
+def save_preview_png(html_text: str, path: Path | str, width_px: int = 360) -> Path:
+    """The same document as an image (for the docs: what the printed receipt looks like)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+    doc = document(html_text)
+    doc.setTextWidth(width_px)
+    image = QImage(width_px, int(doc.size().height()) + 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    doc.drawContents(painter)
+    painter.end()
+    image.save(str(path))
+    return Path(path)
 
 
 def print_with_dialog(html_text: str, parent=None) -> bool:

@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 settle(app)
                 dialog.grab().save(str(args.out / f"manager-{language}.png"))
                 dialog.hide()
+            from pos_app.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
+            card = shop.mypage(ids["delivered"])
+            save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")
+            save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")
             built.close()
         finally:
             shop.close()

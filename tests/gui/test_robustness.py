@@ -6,7 +6,7 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.bridge import ShopEvents
-from pos_app.printing import receipt_html, save_pdf, ticket_html
+from pos_app.printing import receipt_html, receipt_lines, save_pdf, ticket_html
 from services.commands import OrderLine, PlaceOrder
 from tests.gui.conftest import menu_items
 
@@ -45,7 +45,10 @@ def test_receipt_and_ticket_save_as_pdf_with_korean_text(qtbot, shop, tmp_path):
     receipt = shop.place_order(PlaceOrder((OrderLine(item.code, 2, "덜 맵게"),), customer_name="김민수"))
     card = shop.mypage(receipt.order_id)
     ticket = next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
-    for name, html_text in (("receipt.pdf", receipt_html(card)), ("ticket.pdf", ticket_html(ticket))):
+    lines = receipt_lines(shop, card)
+    assert [(line["item_code"], line["quantity"], line["unit_price"]) for line in lines] == [(item.code, 2, item.price)]
+    assert f"₩{item.price * 2:,}" in receipt_html(card, lines)
+    for name, html_text in (("receipt.pdf", receipt_html(card, lines)), ("ticket.pdf", ticket_html(ticket))):
         path = save_pdf(html_text, tmp_path / name)
         data = path.read_bytes()
         assert data.startswith(b"%PDF") and len(data) > 5_000
