@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             built.show(kitchen_full_screen=False)
             kitchen = built.kitchen
             kitchen.resize(1600, 900)
+            while not built.events.is_subscribed:     # the live feed is up before we time it
+                app.processEvents()
+                time.sleep(0.005)
             watch = _PaintWatch()
             kitchen.delegate.painted_at = watch
 

@@ -56,6 +56,7 @@ class KitchenDisplay(QWidget):
         self.stock = Refetcher(self.stock_runner, shop.menu, self._apply_menu, self.message.error, self)
         events.event.connect(self._on_event)
         events.batch.connect(self._on_batch)
+        events.subscribed.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
         self.model.rowsInserted.connect(self._refresh_all_day)
         self.model.rowsRemoved.connect(self._refresh_all_day)

@@ -6,6 +6,8 @@ the GUI thread, so every slot connected to ``event`` or ``batch`` may touch widg
 """
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from services.port import EventRecord, Shop
@@ -21,6 +23,7 @@ class ShopEvents(QObject):
 
     event = Signal(object)
     batch = Signal(list)
+    subscribed = Signal()       # the feed is live: refetch once to close the gap before it
     _arrived = Signal(object)   # emitted on the shop's thread; queued to ours
 
     def __init__(self, shop: Shop, *, coalesce_ms: int = 5, parent: QObject | None = None) -> None:
@@ -31,7 +34,31 @@ class ShopEvents(QObject):
         self._flush_timer.setInterval(coalesce_ms)
         self._flush_timer.timeout.connect(self._flush)
         self._arrived.connect(self._on_arrived)
-        self._unsubscribe = shop.subscribe(self._arrived.emit)
+        self._lock = threading.Lock()
+        self._unsubscribe = None
+        self._stopped = False
+        self.is_subscribed = False
+        self.subscribed.connect(self._mark_subscribed)
+        # subscribing is a port call (a remote shop opens a connection): never on the GUI thread
+        threading.Thread(target=self._subscribe, args=(shop,), name="shop-subscribe", daemon=True).start()
+
+    def _subscribe(self, shop: Shop) -> None:
+        try:
+            unsubscribe = shop.subscribe(self._arrived.emit)
+        except Exception:   # the screens still work from their own fetches; log for the operator
+            import logging
+            logging.getLogger(__name__).exception("could not subscribe to the shop's live feed")
+            return
+        with self._lock:
+            if self._stopped:
+                unsubscribe()
+                return
+            self._unsubscribe = unsubscribe
+        self.subscribed.emit()
+
+    @Slot()
+    def _mark_subscribed(self) -> None:
+        self.is_subscribed = True
 
     @Slot(object)
     def _on_arrived(self, record: EventRecord) -> None:
@@ -48,8 +75,10 @@ class ShopEvents(QObject):
 
     def stop(self) -> None:
         """Stop listening (idempotent). Call before the shop is closed."""
-        if self._unsubscribe is not None:
+        with self._lock:
+            self._stopped = True
             unsubscribe, self._unsubscribe = self._unsubscribe, None
+        if unsubscribe is not None:
             try:
                 unsubscribe()
             except Exception:   # the shop may already be closed at shutdown; nothing left to stop

@@ -40,6 +40,8 @@ class CounterScreen(QWidget):
         self.menu_fetch = Refetcher(self.runner, shop.menu, self._apply_menu, self.message.error, self)
         self.orders_fetch = Refetcher(self.runner, shop.todays_orders, self._apply_orders, self.message.error, self)
         events.batch.connect(self._on_batch)
+        events.subscribed.connect(self.menu_fetch.request)
+        events.subscribed.connect(self.orders_fetch.request)
         self.cart.total_changed.connect(self._show_total)
         translator.language_changed.connect(self.retranslate)
         self.retranslate()

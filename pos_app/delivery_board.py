@@ -38,6 +38,7 @@ class DeliveryBoardScreen(QWidget):
         self._build()
         self.board_fetch = Refetcher(self.runner, shop.delivery_board, self._apply_board, self.message.error, self)
         events.batch.connect(self._on_batch)
+        events.subscribed.connect(self.board_fetch.request)
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.board_fetch.request()

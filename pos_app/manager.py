@@ -52,6 +52,7 @@ class ManagerDialog(QDialog):
         self.gift_fetch = Refetcher(self.runner, shop.gift_stock, self._show_gift, self.message.error, self)
         self.menu_fetch = Refetcher(self.runner, shop.menu, self._show_menu, self.message.error, self)
         events.batch.connect(self._on_batch)
+        events.subscribed.connect(self.retranslate)
         translator.language_changed.connect(self.retranslate)
         self.retranslate()     # also fetches gift stock and the menu
 

@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             main_window.resize(1500, 880)
             kitchen.resize(1600, 900)
             settle(app, 1.0)
+            while not built.events.is_subscribed:
+                settle(app, 0.1)
             # one cancelled ticket struck out on the board, as the kitchen sees it
             kitchen.model.linger_s = 600
             shop.cancel_order(ids["cancelled"] - 1, "재료 소진")

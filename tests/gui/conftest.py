@@ -44,6 +44,7 @@ def wait_settled(qtbot, built, timeout: int = 5000) -> None:
 
     def idle() -> None:
         qtbot.wait(30)    # let queued events and coalescing timers fire first
+        assert built.events.is_subscribed
         for window in built.windows:
             for runner in window.findChildren(PortRunner):
                 assert runner.busy == 0

@@ -30,6 +30,7 @@ def test_the_bridge_delivers_events_from_another_thread_on_the_gui_thread(qtbot,
     threads, batches = set(), []
     events.event.connect(lambda record: threads.add(threading.get_ident()))
     events.batch.connect(batches.append)
+    qtbot.waitUntil(lambda: events.is_subscribed, timeout=5000)
     (item,) = menu_items(shop, 1)
     placed = [shop.place_order(PlaceOrder((OrderLine(item.code, 1),))) for _ in range(5)]
     qtbot.waitUntil(lambda: any(r.name == "StockChecked" and r.order_id == placed[-1].order_id
