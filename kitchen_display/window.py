@@ -58,10 +58,11 @@ class KitchenDisplay(QWidget):
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
-        self.model.rowsInserted.connect(self._refresh_all_day)
-        self.model.rowsRemoved.connect(self._refresh_all_day)
-        self.model.dataChanged.connect(self._refresh_all_day)
-        self.model.modelReset.connect(self._refresh_all_day)
+        # one all-day recount per model update, however many rows it touched
+        self._all_day_timer = QTimer(self, singleShot=True, interval=0)
+        self._all_day_timer.timeout.connect(self._refresh_all_day)
+        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged, self.model.modelReset):
+            changed.connect(lambda *_: self._all_day_timer.start())
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
