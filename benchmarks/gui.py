@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold start: {cold_start_s:.2f} s (fresh process, new database, to first painted window)")
 
     with tempfile.TemporaryDirectory() as folder:
+        from pos_app.app import isolate_settings
+        isolate_settings(Path(folder) / "settings")
         shop = open_local_shop(Path(folder) / "bench.sqlite")
         try:
             for item in shop.menu():

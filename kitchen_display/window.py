@@ -86,6 +86,10 @@ class KitchenDisplay(QWidget):
         top.addWidget(self.title)
         top.addSpacing(24)
         top.addWidget(self.clock)
+        top.addSpacing(24)
+        self.shop_sign = QLabel(font=ui_font(11))      # full screen hides the title: say which shop
+        self.shop_sign.setStyleSheet("QLabel { color: #9e9e9e; }")
+        top.addWidget(self.shop_sign)
         top.addStretch(1)
         for widget in (self.warn_label, self.warn_minutes, self.late_label, self.late_minutes):
             top.addWidget(widget)
@@ -145,6 +149,7 @@ class KitchenDisplay(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"{tr('kds.title')} — {self.shop_label}")
+        self.shop_sign.setText(tr("shop.open", shop=self.shop_label) if self.shop_label else "")
         self.title.setText(tr("kds.title"))
         self.warn_label.setText(tr("kds.warn_after"))
         self.late_label.setText(tr("kds.late_after"))

@@ -172,6 +172,14 @@ def _toggle_full_screen(window: QWidget) -> None:
     window.showNormal() if window.isFullScreen() else window.showFullScreen()
 
 
+def isolate_settings(folder) -> None:
+    """Keep QSettings (the kitchen's thresholds) under ``folder``: tests, screenshots and benchmarks
+    must neither read nor change the user's own settings."""
+    from PySide6.QtCore import QSettings
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+
+
 def install_error_hook() -> None:
     """A bug in a slot must not look like a crash to the cashier: log the traceback, show one line."""
     def hook(kind, error, trace) -> None:

@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     with tempfile.TemporaryDirectory() as folder:
+        from pos_app.app import isolate_settings
+        isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
         shop = open_local_shop(Path(folder) / "demo-shop.sqlite")
         try:
             ids = demo_day(shop)

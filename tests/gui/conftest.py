@@ -61,6 +61,5 @@ def menu_items(shop, count: int = 2):
 @pytest.fixture(autouse=True)
 def _settings_in_tmp(tmp_path: Path):
     """QSettings (e.g. the kitchen's colour thresholds) go to tmp_path, not the user's config."""
-    from PySide6.QtCore import QSettings
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from pos_app.app import isolate_settings
+    isolate_settings(tmp_path / "settings")

@@ -142,3 +142,7 @@ def test_recall_after_pickup_is_refused_with_a_message(qtbot, shop, shop_app):
     qtbot.mouseClick(kitchen.recall_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: kitchen.message.kind == "error", timeout=5000)
     assert kitchen.model.row_of(order_id) < 0
+
+
+def test_the_kitchen_names_the_open_shop(qtbot, shop, shop_app):
+    qtbot.waitUntil(lambda: shop.describe() in shop_app.kitchen.shop_sign.text(), timeout=5000)
