@@ -178,7 +178,7 @@ class KitchenDisplay(QWidget):
 
     def _on_event(self, record: EventRecord) -> None:
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
-            self.message.error(tr("kds.cancelled_ticket", id=record.order_id))
+            self.message.error_key("kds.cancelled_ticket", id=record.order_id)
         if record.name in TICKET_EVENTS:
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch
             self.tickets.request()
@@ -225,7 +225,7 @@ class KitchenDisplay(QWidget):
 
     def _alert_new(self, order_ids: list[int]) -> None:
         self.alerts += 1
-        self.message.info(" · ".join(tr("kds.new_ticket", id=oid) for oid in order_ids), hide_after_ms=8000)
+        self.message.info_key("kds.new_ticket", hide_after_ms=8000, id=", #".join(map(str, order_ids)))
         QApplication.beep()    # audible where the platform has a bell; silent (not an error) elsewhere
 
     def _tick(self) -> None:
@@ -258,11 +258,11 @@ class KitchenDisplay(QWidget):
 
     def recall(self) -> None:
         if not self.bumped:
-            self.message.info(tr("kds.no_recall"), hide_after_ms=4000)
+            self.message.info_key("kds.no_recall", hide_after_ms=4000)
             return
         order_id = self.bumped.pop()
         self.runner.run(lambda: self.shop.recall_ticket(order_id),
-                        lambda _: self.message.info(tr("kds.recalled", id=order_id), 4000), self.message.error)
+                        lambda _: self.message.info_key("kds.recalled", 4000, id=order_id), self.message.error)
 
     def print_ticket(self, order_id: int) -> None:
         from pos_app.print_actions import print_kitchen_ticket

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from pos_app.i18n import tr
+from pos_app.i18n import tr, translator
 from services.errors import ShopError
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class MessageBar(QLabel):
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
         self._hide_timer.timeout.connect(self.clear_message)
+        self._key: tuple[str, dict] | None = None     # a message given as a key follows the language
+        translator.language_changed.connect(self._retranslate)
         self.clear_message()
 
     def info(self, text: str, hide_after_ms: int = 15000) -> None:
@@ -61,12 +63,27 @@ class MessageBar(QLabel):
         self._hide_timer.stop()
         self._show("error", text)
 
+    def info_key(self, key: str, hide_after_ms: int = 15000, **fields) -> None:
+        self.info(tr(key, **fields), hide_after_ms)
+        self._key = (key, fields)
+
+    def error_key(self, key: str, **fields) -> None:
+        self.error(tr(key, **fields))
+        self._key = (key, fields)
+
+    def _retranslate(self) -> None:
+        if self._key is not None and self.kind:
+            key, fields = self._key
+            self.setText(tr(key, **fields))
+
     def clear_message(self) -> None:
+        self._key = None
         self.kind = ""
         self.setText("")
         self.setVisible(False)
 
     def _show(self, kind: str, text: str) -> None:
+        self._key = None
         self.kind = kind
         self.setText(text)
         self.setStyleSheet(f"QLabel {{{self.STYLES[kind]} padding:8px; border-radius:4px;}}")
