@@ -26,6 +26,15 @@ def settle(app, seconds: float = 0.4) -> None:
         time.sleep(0.01)
 
 
+# The demo day's shop clock runs behind, so tickets have ages and the timers show all three colours.
+ORDER_AGES_MIN = [40.0, 35.0, 30.0, 12.0, 7.0, 3.0, 2.0]
+MINUTES_AGO = [ORDER_AGES_MIN[0]]
+
+
+def demo_clock() -> float:
+    return time.time() - MINUTES_AGO[0] * 60
+
+
 def demo_day(shop) -> dict[str, int]:
     from services.commands import OrderLine, PlaceOrder
     menu = [item for item in shop.menu() if not item.sold_out]
@@ -39,6 +48,7 @@ def demo_day(shop) -> dict[str, int]:
         lines = (OrderLine(menu[number % len(menu)].code, 1 + number % 2, notes[number]),
                  OrderLine(menu[(number + 3) % len(menu)].code, 1))
         ids.append(shop.place_order(PlaceOrder(lines, customer_name=name, phone=phone, address=address)).order_id)
+        MINUTES_AGO[0] = ORDER_AGES_MIN[min(number + 1, len(ORDER_AGES_MIN) - 1)]
     for order_id in ids[:3]:
         shop.start_cooking(order_id)
         shop.finish_cooking(order_id)
@@ -47,9 +57,13 @@ def demo_day(shop) -> dict[str, int]:
     shop.pick_up(ids[1], "라이더 박")
     shop.start_cooking(ids[3])
     shop.cancel_order(ids[6], "고객 요청")
+    MINUTES_AGO[0] = 1.0
+    shop.place_order(PlaceOrder((OrderLine(menu[2].code, 1, "곱빼기"), OrderLine(menu[7].code, 2)),
+                                customer_name="윤서연", phone="010-8888-9999", address="서울시 성동구 7"))
     shop.place_order(PlaceOrder((OrderLine(menu[1].code, 2),), customer_name="예약 손님", phone="010-9999-0000",
                                 scheduled_for=datetime.now(timezone.utc) + timedelta(hours=2)))
     shop.mark_sold_out(menu[-1].code)
+    MINUTES_AGO[0] = 0.0
     return {"delivered": ids[0], "cancelled": ids[6]}
 
 
@@ -68,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         from pos_app.app import isolate_settings
         isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
-        shop = open_local_shop(Path(folder) / "demo-shop.sqlite")
+        shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock)
         try:
             ids = demo_day(shop)
             built = build_shop_app(shop, "all", "en")
