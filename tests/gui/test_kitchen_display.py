@@ -105,16 +105,24 @@ def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, sh
 
 
 def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app):
-    kitchen = shop_app.kitchen
+    """Placed at the counter for a few seconds from now; the core releases it then (TicketReleased)."""
+    from PySide6.QtCore import QDateTime
+    kitchen, counter = shop_app.kitchen, shop_app.main.counter
     (item,) = menu_items(shop, 1)
-    release_at = datetime.now(timezone.utc) + timedelta(seconds=2)
-    receipt = _place(shop, item, scheduled_for=release_at)
-    assert receipt.status == "placed"
-    qtbot.wait(500)
-    assert kitchen.model.row_of(receipt.order_id) < 0          # not before its time
-    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=10000)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    counter.later.setChecked(True)
+    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    release_at = counter.later_at.dateTime().toPython().astimezone()
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "placed", counter.message.text()
+    order_id = counter.last_receipt.order_id
+    alerts = kitchen.alerts
+    qtbot.wait(800)
+    assert kitchen.model.row_of(order_id) < 0                  # not before its time
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=10000)
     assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
-    assert kitchen.alerts >= 1
+    assert kitchen.alerts > alerts                              # and it raised the new-ticket alert
 
 
 def test_timer_colour_thresholds_are_configurable_and_kept(qtbot, shop, shop_app):
