@@ -92,3 +92,20 @@ def test_manager_sets_gift_and_item_stock(qtbot, shop, shop_app):
     dialog.item_quantity.setValue(3)
     qtbot.mouseClick(dialog.add_stock, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: next(i.stock for i in shop.menu() if i.code == code) == before + 3, timeout=5000)
+
+
+def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
+    from PySide6.QtWidgets import QApplication
+    main, counter = shop_app.main, shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    main.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+    button = counter.menu_panel.buttons[item.code]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)                       # a focused menu button adds one
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert [(line.item.code, line.quantity) for line in counter.cart.lines()] == [(item.code, 2)]
+    qtbot.keyClicks(counter.phone, "010-5555-1234")
+    qtbot.keyClick(counter.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "placed"
