@@ -1,6 +1,6 @@
 """Core benchmark: orders per second end to end on SQLite, against raw durable commits on the same disk.
 
-    python -m benchmarks core [--orders 6000] [--clients 16] [--latency-orders 1000]
+    python -m benchmarks core [--orders 6000] [--clients 32] [--latency-orders 1000]
 
 1. Baseline: single-row INSERT + COMMIT with sqlite3 directly, same pragmas (WAL, synchronous=FULL).
 2. Throughput: ``--clients`` threads place orders through the port until ``--orders`` are placed; the
@@ -49,10 +49,12 @@ def order(i: int) -> PlaceOrder:
 
 
 def open_stocked_shop(path: Path, orders: int):
+    """A shop with stock and gifts for every order the run will place (cola is on every one)."""
     shop = open_local_shop(path, scheduler=False)
     for code in ITEMS:
-        shop.restock(code, 10_000)
-    shop.set_gift_stock(100_000)
+        for _ in range(orders * 2 // 10_000 + 1):  # at most 10,000 units per restock
+            shop.restock(code, 10_000)
+    shop.set_gift_stock(min(100_000, orders + 1000))
     return shop
 
 
@@ -116,7 +118,7 @@ def main(argv: list[str]) -> int:
         directory = Path(tmp)
         baseline = baseline_commits_per_s(directory, args.baseline_commits)
         print(f"baseline: {baseline:,.0f} single-row commits/s (WAL, synchronous=FULL) in {directory}")
-        shop = open_stocked_shop(directory / "shop.sqlite", args.orders)
+        shop = open_stocked_shop(directory / "shop.sqlite", args.orders + args.latency_orders)
         try:
             rate, _ = throughput(shop, directory / "shop.sqlite", args.orders, args.clients)
             print(f"end to end: {rate:,.0f} orders/s ({args.orders} orders, {args.clients} clients)")

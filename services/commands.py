@@ -12,12 +12,33 @@ MAX_LINES_PER_ORDER = 50
 MAX_NOTE_LENGTH = 200
 MAX_NAME_LENGTH = 80
 MAX_ADDRESS_LENGTH = 200
+MAX_REASON_LENGTH = 200
+MAX_KIND_LENGTH = 40
 _PHONE_DIGITS = re.compile(r"^0\d{8,10}$")
+
+
+def text(value, field: str, max_length: int) -> str:
+    """``value`` as a stripped string of at most ``max_length`` characters, or InvalidInput naming ``field``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text, got {type(value).__name__}")
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} is longer than {max_length} characters")
+    return value.strip()
+
+
+def order_id(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(f"Order number must be a positive whole number, got {value!r}")
+    return value
 
 
 def normalize_phone(phone: str) -> str:
     """Return a Korean phone number as ``010-1234-5678`` or raise InvalidInput naming the problem."""
-    digits = re.sub(r"[\s\-.()]", "", phone or "")
+    if not isinstance(phone, str):
+        raise InvalidInput(f"Phone number must be text, got {type(phone).__name__}")
+    digits = re.sub(r"[\s\-.()]", "", phone)
     if not _PHONE_DIGITS.match(digits):
         raise InvalidInput(f"Malformed phone number {phone!r}: expected 9-11 digits starting with 0, e.g. 010-1234-5678")
     if len(digits) == 11:
@@ -36,6 +57,7 @@ class OrderLine:
     def __post_init__(self) -> None:
         if not isinstance(self.item_code, str) or not self.item_code.strip():
             raise InvalidInput("Order line has no item code")
+        object.__setattr__(self, "note", text(self.note, f"Note for {self.item_code}", MAX_NOTE_LENGTH))
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int):
             raise InvalidInput(f"Quantity of {self.item_code} must be a whole number, got {self.quantity!r}")
         if self.quantity <= 0:
@@ -43,8 +65,6 @@ class OrderLine:
         if self.quantity > MAX_QUANTITY_PER_LINE:
             raise InvalidInput(
                 f"Quantity of {self.item_code} is {self.quantity}: at most {MAX_QUANTITY_PER_LINE} per line")
-        if len(self.note or "") > MAX_NOTE_LENGTH:
-            raise InvalidInput(f"Note for {self.item_code} is longer than {MAX_NOTE_LENGTH} characters")
 
 
 @dataclass(frozen=True)
@@ -64,43 +84,56 @@ class PlaceOrder:
             raise InvalidInput("The order is empty: add at least one item")
         if len(lines) > MAX_LINES_PER_ORDER:
             raise InvalidInput(f"The order has {len(lines)} lines: at most {MAX_LINES_PER_ORDER}")
-        if len(self.customer_name or "") > MAX_NAME_LENGTH:
-            raise InvalidInput(f"Customer name is longer than {MAX_NAME_LENGTH} characters")
-        if len(self.address or "") > MAX_ADDRESS_LENGTH:
-            raise InvalidInput(f"Address is longer than {MAX_ADDRESS_LENGTH} characters")
-        if self.phone:
-            object.__setattr__(self, "phone", normalize_phone(self.phone))
-        if self.scheduled_for is not None and self.scheduled_for.tzinfo is None:
-            raise InvalidInput("Scheduled time must include a time zone")
-        if self.client_ref is not None and not (1 <= len(self.client_ref) <= 64):
-            raise InvalidInput("client_ref must be 1-64 characters")
+        if not all(isinstance(line, OrderLine) for line in lines):
+            raise InvalidInput("Order lines must be OrderLine(item_code, quantity, note)")
+        object.__setattr__(self, "customer_name", text(self.customer_name, "Customer name", MAX_NAME_LENGTH))
+        object.__setattr__(self, "address", text(self.address, "Address", MAX_ADDRESS_LENGTH))
+        object.__setattr__(self, "phone", normalize_phone(self.phone) if self.phone else "")
+        if self.scheduled_for is not None:
+            if not isinstance(self.scheduled_for, datetime):
+                raise InvalidInput(f"Scheduled time must be a date and time, got {self.scheduled_for!r}")
+            if self.scheduled_for.tzinfo is None:
+                raise InvalidInput("Scheduled time must include a time zone")
+        if self.client_ref is not None and (not isinstance(self.client_ref, str) or not 1 <= len(self.client_ref) <= 64):
+            raise InvalidInput("client_ref must be text of 1-64 characters")
 
 
 @dataclass(frozen=True)
-class CancelOrder:
+class _ForOrder:
+    """A command about one order: the order number is checked on creation."""
     order_id: int
+
+    def __post_init__(self) -> None:
+        order_id(self.order_id)
+
+
+@dataclass(frozen=True)
+class CancelOrder(_ForOrder):
     reason: str = ""
 
-
-@dataclass(frozen=True)
-class StartCooking:
-    order_id: int
-
-
-@dataclass(frozen=True)
-class FinishCooking:
-    order_id: int
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "reason", text(self.reason, "Cancel reason", MAX_REASON_LENGTH))
 
 
 @dataclass(frozen=True)
-class RecallTicket:
+class StartCooking(_ForOrder):
+    pass
+
+
+@dataclass(frozen=True)
+class FinishCooking(_ForOrder):
+    pass
+
+
+@dataclass(frozen=True)
+class RecallTicket(_ForOrder):
     """Undo a bump: a ticket finished by mistake goes back on the display (only before pickup)."""
-    order_id: int
 
 
 @dataclass(frozen=True)
-class ReleaseScheduledTicket:
-    order_id: int
+class ReleaseScheduledTicket(_ForOrder):
+    pass
 
 
 @dataclass(frozen=True)
@@ -114,19 +147,25 @@ class FlagLateTickets:
 
 
 @dataclass(frozen=True)
-class PickUp:
-    order_id: int
+class PickUp(_ForOrder):
     rider: str = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "rider", text(self.rider, "Rider name", MAX_NAME_LENGTH))
 
 
 @dataclass(frozen=True)
-class Deliver:
-    order_id: int
+class Deliver(_ForOrder):
+    pass
 
 
 @dataclass(frozen=True)
 class MarkSoldOut:
     item_code: str
+
+    def __post_init__(self) -> None:
+        text(self.item_code, "Item code", MAX_NAME_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -135,6 +174,7 @@ class Restock:
     quantity: int
 
     def __post_init__(self) -> None:
+        text(self.item_code, "Item code", MAX_NAME_LENGTH)
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or not 0 < self.quantity <= 10_000:
             raise InvalidInput(f"Restock quantity must be 1-10000, got {self.quantity!r}")
 
@@ -147,7 +187,7 @@ class SetGiftStock:
     def __post_init__(self) -> None:
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or not 0 <= self.quantity <= 100_000:
             raise InvalidInput(f"Gift stock must be 0-100000, got {self.quantity!r}")
-        if self.kind is not None and not self.kind.strip():
+        if self.kind is not None and not text(self.kind, "Gift kind", MAX_KIND_LENGTH):
             raise InvalidInput("Gift kind must not be blank")
 
 

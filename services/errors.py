@@ -36,5 +36,10 @@ class CancelRefused(InvalidTransition):
     code = "cancel_refused"
 
 
-class SoldOut(ShopError):
-    code = "sold_out"
+class ShopBusy(ShopError):
+    """The request was not carried out (database locked, writer overloaded): safe to try again."""
+    code = "busy"
+
+
+class ShopClosed(ShopError):
+    code = "closed"

@@ -1,10 +1,12 @@
 """The single writer: runs commands in batched, durable transactions (group commit).
 
 Callers on any thread submit a command and block on a future. The writer thread takes every command
-waiting (up to ``max_batch``), runs each in its own savepoint inside one ``BEGIN IMMEDIATE``
-transaction, drains the resulting events through every consumer, and commits once: one fsync
-acknowledges the whole batch. Only after the commit returns are the callers answered, so an order a
-customer was told was accepted is on disk. Then the committed events go to ``on_committed``.
+waiting (up to ``max_batch``) into one ``BEGIN IMMEDIATE`` transaction. Each command runs in its own
+savepoint *together with the events it causes* (drained through every consumer), so the next command
+of the batch sees a world where the previous one's saga has run. One commit, one fsync, acknowledges
+the whole batch; only then are the callers answered, so an order a customer was told was accepted is
+on disk. Committed events go to ``on_committed`` on a separate publisher thread, so a slow or
+re-entrant subscriber never holds up (or deadlocks) the writer.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Callable
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
-from services.errors import ShopError
+from services.errors import ShopBusy, ShopClosed, ShopError
 from services.infra.bus import MessageBus, UnitOfWork
 from services.infra.outbox import Record
 
@@ -24,92 +28,138 @@ log = logging.getLogger(__name__)
 
 Finisher = Callable[[UnitOfWork, Any], Any]
 _STOP = object()
-DRAIN_ONLY = None  # a "command" that only drains pending events (catch-up after a restart)
+DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up after a restart)
 
 
 class CommandWriter:
     def __init__(self, engine: Engine, bus: MessageBus, clock: Callable[[], float],
                  on_committed: Callable[[list[Record]], None], max_batch: int = 256) -> None:
         self._engine, self._bus, self._clock = engine, bus, clock
-        self._on_committed, self._max_batch = on_committed, max_batch
+        self._max_batch = max_batch
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-writer", daemon=True)
+        self._publisher = _Publisher(on_committed)
+        self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
+        self._publisher.start()
         self._thread.start()
 
     def submit(self, command, finish: Finisher | None = None) -> Future:
-        if self._closed:
-            raise RuntimeError("the shop is closed")
         future: Future = Future()
-        self._queue.put((command, finish, future))
+        with self._lock:  # never queue behind the stop marker: that caller would never be answered
+            if self._closed:
+                raise ShopClosed("The shop is closed")
+            self._queue.put((command, finish, future))
         return future
 
     def execute(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
-        return self.submit(command, finish).result(timeout)
+        future = self.submit(command, finish)
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            if future.cancel():  # still queued: it will never run, so the caller may safely retry
+                raise ShopBusy("The shop is busy and did not take this request: please try again") from None
+            return future.result()  # already running: its transaction ends soon, one way or the other
 
     def close(self) -> None:
-        if not self._closed:
+        with self._lock:
+            if self._closed:
+                return
             self._closed = True
             self._queue.put(_STOP)
-            self._thread.join(timeout=30)
+        self._thread.join()
+        self._publisher.close()
 
     def _run(self) -> None:
         with self._engine.connect() as conn:
-            while True:
+            stop = False
+            while not stop:
+                batch = []
                 item = self._queue.get()
-                if item is _STOP:
-                    return
-                batch = [item]
-                stop = False
-                while len(batch) < self._max_batch:
+                while item is not _STOP:
+                    batch.append(item)
+                    if len(batch) >= self._max_batch:
+                        break
                     try:
                         item = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                    if item is _STOP:
-                        stop = True
-                        break
-                    batch.append(item)
-                self._run_batch(conn, batch)
-                if stop:
-                    return
+                stop = item is _STOP
+                batch = [entry for entry in batch if entry[2].set_running_or_notify_cancel()]
+                if batch:
+                    self._run_batch(conn, batch)
 
     def _run_batch(self, conn, batch) -> None:
         answers: list[tuple[Future, Any]] = []
         try:
             with conn.begin():
                 uow = self._bus.unit_of_work(conn, self._clock())
-                done = []
+                self._bus.drain(uow)  # a backlog (a consumer that failed earlier) goes first
                 for command, finish, future in batch:
                     if command is DRAIN_ONLY:
-                        done.append((future, None, None))
+                        answers.append((future, None))
                         continue
                     try:
-                        if len(batch) == 1:  # no savepoint needed: a failure rolls back the transaction
-                            result = self._bus.handle(uow, command)
-                        else:
-                            result = uow.isolated(lambda c=command: self._bus.handle(uow, c))
+                        answer = self._run_one(uow, command, finish, alone=len(batch) == 1)
                     except Exception as exc:  # noqa: BLE001 - the caller gets its own error
                         if len(batch) == 1:
                             raise
+                        if not isinstance(exc, ShopError):
+                            log.exception("command %s failed", type(command).__name__)
                         future.set_exception(exc)
                         continue
-                    done.append((future, finish, result))
-                self._bus.drain(uow)
-                answers = [(future, finish(uow, result) if finish else result) for future, finish, result in done]
+                    answers.append((future, answer))
         except Exception as exc:  # noqa: BLE001 - nothing of this batch was committed
-            if len(batch) > 1 or not isinstance(exc, ShopError):
+            if not isinstance(exc, ShopError):
                 log.exception("write transaction failed; %d command(s) refused", len(batch))
+            error = _as_shop_error(exc)
             for _, _, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
+                    future.set_exception(error)
             return
         for future, answer in answers:
             future.set_result(answer)
         if uow.outbox.appended:
+            self._publisher.publish(uow.outbox.appended)
+
+    def _run_one(self, uow: UnitOfWork, command, finish: Finisher | None, alone: bool) -> Any:
+        def work():
+            result = self._bus.handle(uow, command)
+            self._bus.drain(uow)
+            return finish(uow, result) if finish else result
+        # Alone in its transaction, a failure rolls the transaction back: no savepoint needed.
+        return work() if alone else uow.isolated(work)
+
+
+def _as_shop_error(exc: Exception) -> Exception:
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        return ShopBusy("The shop database is busy (another program holds it): please try again")
+    return exc
+
+
+class _Publisher:
+    """Hands committed events to the live feed on its own thread, in commit order."""
+
+    def __init__(self, on_committed: Callable[[list[Record]], None]) -> None:
+        self._on_committed = on_committed
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="shop-publisher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def publish(self, records: list[Record]) -> None:
+        self._queue.put(records)
+
+    def close(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while (records := self._queue.get()) is not _STOP:
             try:
-                self._on_committed(uow.outbox.appended)
+                self._on_committed(records)
             except Exception:  # noqa: BLE001 - a broken subscriber never breaks the shop
                 log.exception("live-feed publication failed")

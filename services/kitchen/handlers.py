@@ -7,7 +7,7 @@ from services.errors import UnknownItem, UnknownOrder
 from services.events import (CookCancelled, Cooked, CookRecalled, CookStarted, ItemSoldOut, OrderCancelled,
                              Ordered, PickedUp, Restocked, StockChecked, TicketLate, TicketReleased,
                              TicketScheduled)
-from services.kitchen.model import (CANCELLED, QUEUED, REJECTED, SCHEDULED, Ticket, demand_of, missing_items)
+from services.kitchen.model import COOKING, QUEUED, REJECTED, SCHEDULED, Ticket, demand_of, missing_items
 
 
 def on_ordered(event: Ordered, ctx) -> None:
@@ -29,8 +29,8 @@ def on_ordered(event: Ordered, ctx) -> None:
 
 def on_order_cancelled(event: OrderCancelled, ctx) -> None:
     ticket = ctx.repo.get(event.order_id)
-    if ticket is None or ticket.status in (CANCELLED, REJECTED):
-        return
+    if ticket is None or ticket.status not in (SCHEDULED, QUEUED, COOKING):
+        return  # nothing left to cancel (never made, already cancelled, or already cooked)
     stock_returned = ticket.cancel(ctx.now)
     if stock_returned:
         ctx.repo.give_back(demand_of(ticket.lines))

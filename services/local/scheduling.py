@@ -45,9 +45,11 @@ def release_ticket(key: str, order_id: int) -> None:
 
 
 def housekeeping(key: str, late_threshold_s: float) -> None:
+    """The sweep: whatever a lost or missed job left undone is done here, at most HOUSEKEEPING_S late."""
     if shop := _shop(key):
         shop.execute(c.ReleaseDueTickets())
         shop.execute(c.FlagLateTickets(late_threshold_s))
+        shop.execute(c.RetryDeferredGifts())
 
 
 def retry_gifts(key: str) -> None:
@@ -76,6 +78,7 @@ class ShopScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": HOUSEKEEPING_GRACE_S},
             timezone=timezone.utc)
         self.scheduler.add_listener(_on_missed_or_failed, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        self._shop = shop
         _SHOPS[self.key] = shop
         self.scheduler.add_job(housekeeping, "interval", seconds=HOUSEKEEPING_S, id="housekeeping",
                                args=(self.key, late_threshold_s), replace_existing=True,
@@ -91,13 +94,17 @@ class ShopScheduler:
                                    misfire_grace_time=RELEASE_GRACE_S)
         elif record.name == "GiftDeferred":
             run_at = datetime.now(timezone.utc) + timedelta(seconds=gift_backoff_s(record.data["attempts"]))
+            pending = self.scheduler.get_job("retry-gifts")
+            if pending is not None and pending.next_run_time and pending.next_run_time <= run_at:
+                return  # a retry is already due sooner; it retries every deferred gift
             self.scheduler.add_job(retry_gifts, "date", run_date=run_at, args=(self.key,), id="retry-gifts",
                                    replace_existing=True, misfire_grace_time=HOUSEKEEPING_GRACE_S)
 
     def shutdown(self) -> None:
         self._unsubscribe()
         self.scheduler.shutdown(wait=True)
-        _SHOPS.pop(self.key, None)
+        if _SHOPS.get(self.key) is self._shop:  # another shop on the same file keeps its entry
+            del _SHOPS[self.key]
 
 
 def attach_scheduler(shop, late_threshold_s: float = DEFAULT_LATE_THRESHOLD_S) -> ShopScheduler:

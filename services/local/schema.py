@@ -1,13 +1,16 @@
-"""Create or upgrade a shop database with Alembic: opening a file made by an older version upgrades it."""
+"""Create or upgrade a shop database with Alembic: opening a file made by an older version upgrades it.
+
+The whole upgrade runs in one ``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional): a failed
+migration leaves the file as it was, and two processes opening a new file take turns.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine
 
-from services.infra.db import sqlite_url
+from services.infra.db import writer_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -20,10 +23,9 @@ def alembic_config() -> Config:
 
 def upgrade(path: Path, revision: str = "head") -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(sqlite_url(path), connect_args={"timeout": 30})
+    engine = writer_engine(path)
     try:
         with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
             config = alembic_config()
             config.attributes["connection"] = conn
             command.upgrade(config, revision)

@@ -139,8 +139,11 @@ class LocalShop:
         self._closers.append(closer)
 
     def close(self) -> None:
+        # The writer first: it finishes what is queued and publishes it (the scheduler still hears of a
+        # just-scheduled order); then what was attached to the shop, such as the scheduler, stops.
+        self._writer.close()
         for closer in reversed(self._closers):
             closer()
         self._closers.clear()
-        self._writer.close()
+        self._views.dispose()
         self._writer_engine.dispose()

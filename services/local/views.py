@@ -24,7 +24,8 @@ _DELIVERIES = text("SELECT * FROM deliveries WHERE status IN ('waiting', 'on_the
                    " OR (status = 'delivered' AND delivered_at >= :since) ORDER BY order_id")
 _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
-_TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since ORDER BY order_id DESC")
+# Today's orders: placed today, or placed earlier for today or later (a scheduled order is today's business).
+_TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since OR scheduled_for >= :since ORDER BY order_id DESC")
 _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORDER BY id")
 
 
@@ -40,6 +41,9 @@ def start_of_today(now: float) -> float:
 class ShopViews:
     def __init__(self, engine: Engine, clock) -> None:
         self._engine, self._clock = engine, clock
+
+    def dispose(self) -> None:
+        self._engine.dispose()
 
     def _rows(self, query, **params):
         with self._engine.connect() as conn:
@@ -87,7 +91,7 @@ class ShopViews:
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
         with self._engine.connect() as conn:
-            return [to_event_record(record) for record in read_after(conn, position, min(limit, 5000))]
+            return [to_event_record(record) for record in read_after(conn, position, max(1, min(limit, 5000)))]
 
 
 def to_event_record(record) -> EventRecord:

@@ -5,7 +5,7 @@ import logging
 
 from services.commands import CancelOrder, PlaceOrder, RetryDeferredGifts
 from services.errors import UnknownOrder
-from services.events import Cooked, GiftDeferred, Ordered, StockChecked
+from services.events import Cooked, GiftDeferred, GiftSendCancelled, Ordered, StockChecked
 from services.ordering.model import CANCELLED, PLACED, Order
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,9 @@ def retry_deferred_gifts(_command: RetryDeferredGifts, ctx) -> int:
     """Retry every deferred gift; returns how many are still deferred."""
     still_deferred = 0
     for order in ctx.repo.orders_with_deferred_gift():
-        if order.status == CANCELLED:
+        if order.status == CANCELLED:  # the gift was never sent: record (and tell mypage) it never will be
             order.record_gift("cancelled")
+            ctx.emit(GiftSendCancelled(order_id=order.id, gift_kind=""))
         else:
             _send_gift(order, ctx)
             still_deferred += order.gift_status == "deferred"

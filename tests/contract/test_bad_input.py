@@ -28,9 +28,32 @@ def test_a_bad_order_is_refused_and_nothing_is_written(shop, make, error, messag
     assert _event_count(shop) == events and shop.todays_orders() == orders
 
 
-def test_a_quantity_that_is_not_a_whole_number_is_refused():
-    with pytest.raises(InvalidInput, match="whole number"):
-        OrderLine("bibimbap", 1.5)
+@pytest.mark.parametrize("make, message", [
+    (lambda: OrderLine("bibimbap", 1.5), "whole number"),
+    (lambda: OrderLine("bibimbap", True), "whole number"),
+    (lambda: order(name=123), "Customer name must be text"),
+    (lambda: order(address="x" * 201), "Address is longer than 200"),
+    (lambda: order(phone=1012345678), "Phone number must be text"),
+    (lambda: order(scheduled_for="tomorrow noon"), "Scheduled time must be a date and time"),
+    (lambda: order(client_ref=42), "client_ref must be text"),
+    (lambda: PlaceOrder(lines=({"item_code": "bibimbap", "quantity": 1},)), "OrderLine"),
+    (lambda: OrderLine("bibimbap", 1, "n" * 201), "Note for bibimbap is longer than 200"),
+])
+def test_malformed_commands_are_refused_on_creation(make, message):
+    with pytest.raises(InvalidInput, match=message):
+        make()
+
+
+def test_cancel_reasons_rider_names_and_order_numbers_are_checked(shop):
+    receipt = shop.place_order(order())
+    events = _event_count(shop)
+    with pytest.raises(InvalidInput, match="Cancel reason is longer than 200"):
+        shop.cancel_order(receipt.order_id, "r" * 1_000_000)
+    with pytest.raises(InvalidInput, match="Order number must be a positive whole number"):
+        shop.cancel_order(-1, "typo")
+    with pytest.raises(InvalidInput, match="Rider name must be text"):
+        shop.pick_up(receipt.order_id, 7)
+    assert _event_count(shop) == events
 
 
 @pytest.mark.parametrize("action", ["cancel_order", "start_cooking", "finish_cooking", "pick_up", "deliver",

@@ -88,3 +88,30 @@ def test_a_missed_job_is_logged_not_silent(db_path, caplog):
     finally:
         scheduler.shutdown()
         shop.close()
+
+
+def test_a_deferred_gift_whose_job_was_lost_is_retried_by_the_sweep(db_path):
+    shop = LocalShop(db_path, gift_service=GiftSideDownFor(1))  # no scheduler: no retry job is ever added
+    receipt = shop.place_order(order())
+    shop.close()
+    shop = LocalShop(db_path)
+    try:
+        assert shop.mypage(receipt.order_id).gift_status == "deferred"
+        from services.local.scheduling import _SHOPS, housekeeping
+        _SHOPS["sweep-test"] = shop
+        housekeeping("sweep-test", late_threshold_s=900)
+        assert shop.mypage(receipt.order_id).gift_status == "sent"
+    finally:
+        _SHOPS.pop("sweep-test", None)
+        shop.close()
+
+
+def test_a_cancelled_orders_deferred_gift_shows_cancelled_on_mypage(db_path):
+    shop = LocalShop(db_path, gift_service=GiftSideDownFor(1))
+    try:
+        receipt = shop.place_order(order())
+        shop.cancel_order(receipt.order_id, "left")
+        assert shop.execute(c.RetryDeferredGifts()) == 0
+        assert shop.mypage(receipt.order_id).gift_status == "cancelled"
+    finally:
+        shop.close()

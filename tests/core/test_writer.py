@@ -1,0 +1,92 @@
+"""The writer's batches: each command sees the previous one's saga; subscribers never block it."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from services import commands as c
+from services.errors import CancelRefused
+from services.local import LocalShop
+from tests.contract.helpers import order, wait_until
+
+
+def _batched(shop, db_path, *commands):
+    """Queue ``commands`` while another connection holds the write lock, so they run as one batch."""
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    first = shop._writer.submit(c.Restock("cola", 1))  # the writer waits on the lock with this one
+    futures = [shop._writer.submit(command) for command in commands]
+    blocker.execute("COMMIT")
+    blocker.close()
+    first.result(30)
+    return futures
+
+
+def test_a_cancel_batched_after_a_bump_is_refused_and_no_consumer_gets_stuck(db_path):
+    shop = LocalShop(db_path)
+    try:
+        receipt = shop.place_order(order())
+        bump, cancel = _batched(shop, db_path, c.FinishCooking(receipt.order_id),
+                                c.CancelOrder(receipt.order_id, "too late"))
+        assert bump.result(30) is None
+        with pytest.raises(CancelRefused):
+            cancel.result(30)
+        later = shop.place_order(order())
+        assert later.order_id in [t.order_id for t in shop.kitchen_tickets()], "the kitchen still hears of orders"
+        conn = sqlite3.connect(db_path)
+        newest = conn.execute("SELECT max(id) FROM outbox").fetchone()[0]
+        assert {p for (p,) in conn.execute("SELECT position FROM consumer_positions")} == {newest}
+        conn.close()
+    finally:
+        shop.close()
+
+
+def test_a_recall_batched_after_a_pickup_is_refused(db_path):
+    shop = LocalShop(db_path)
+    try:
+        receipt = shop.place_order(order())
+        shop.finish_cooking(receipt.order_id)
+        pick_up, recall = _batched(shop, db_path, c.PickUp(receipt.order_id, "Park"), c.RecallTicket(receipt.order_id))
+        pick_up.result(30)
+        with pytest.raises(Exception, match="already picked up"):
+            recall.result(30)
+        assert receipt.order_id not in [t.order_id for t in shop.kitchen_tickets()]
+    finally:
+        shop.close()
+
+
+def test_a_subscriber_may_call_the_shop_back_without_stalling_it(db_path):
+    shop = LocalShop(db_path)
+    started = threading.Event()
+
+    def start_on_stock_checked(record):
+        if record.name == "StockChecked":
+            shop.start_cooking(record.order_id)
+            started.set()
+
+    shop.subscribe(start_on_stock_checked)
+    try:
+        receipt = shop.place_order(order())
+        assert started.wait(5)
+        assert [t.status for t in shop.kitchen_tickets() if t.order_id == receipt.order_id] == ["cooking"]
+    finally:
+        shop.close()
+
+
+def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_path):
+    db = tmp_path / "fresh.sqlite"
+    script = ("import sys; from services.local import LocalShop; "
+              "LocalShop(sys.argv[1]).close(); print('ok')")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [out.strip() for out, _ in results] == ["ok"] * 3, [err for _, err in results]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM menu_items").fetchone()[0] >= 15
+    assert conn.execute("SELECT count(*) FROM menu_items").fetchone()[0] == len(
+        {r[0] for r in conn.execute("SELECT code FROM menu_items")})
+    conn.close()
