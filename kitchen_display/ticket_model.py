@@ -19,6 +19,7 @@ from services.port import Ticket
 
 TicketRole = Qt.ItemDataRole.UserRole + 1
 OPEN_STATUSES = ("queued", "cooking")
+_ANSWERED_ROLES = frozenset(int(r) for r in (TicketRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
 
 
 class TicketModel(QAbstractListModel):
@@ -38,6 +39,8 @@ class TicketModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if int(role) not in _ANSWERED_ROLES:     # cheap exit for the many roles views ask about
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         ticket = self._rows[index.row()]
