@@ -133,6 +133,14 @@ class TicketBoardView(QListView):
         self.setUniformItemSizes(True)
         self.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.setStyleSheet("QListView { background: #121212; border: none; }")
+        self.doubleClicked.connect(lambda _: self._advance())   # double-tap: the same as Space
+
+    def _advance(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is not None and ticket.status == "queued":
+            self.start_requested.emit(ticket.order_id)
+        elif ticket is not None and ticket.status == "cooking":
+            self.bump_requested.emit(ticket.order_id)
 
     def selected_ticket(self) -> Ticket | None:
         index = self.currentIndex()
@@ -146,11 +154,8 @@ class TicketBoardView(QListView):
                 self.setCurrentIndex(self.model().index(row, 0))
         elif key == Qt.Key.Key_R:
             self.recall_requested.emit()
-        elif key == Qt.Key.Key_Space and ticket is not None:
-            if ticket.status == "queued":
-                self.start_requested.emit(ticket.order_id)
-            elif ticket.status == "cooking":
-                self.bump_requested.emit(ticket.order_id)
+        elif key == Qt.Key.Key_Space:
+            self._advance()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ticket is not None:
             if ticket.status in ("queued", "cooking"):
                 self.bump_requested.emit(ticket.order_id)

@@ -154,3 +154,17 @@ def test_recall_after_pickup_is_refused_with_a_message(qtbot, shop, shop_app):
 
 def test_the_kitchen_names_the_open_shop(qtbot, shop, shop_app):
     qtbot.waitUntil(lambda: shop.describe() in shop_app.kitchen.shop_sign.text(), timeout=5000)
+
+
+def test_double_tap_starts_then_bumps(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
