@@ -157,7 +157,7 @@ def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None)
     if screen in ("all", "kitchen"):
         shop_app.kitchen = KitchenDisplay(shop, events)
         shop_app.windows.append(shop_app.kitchen)
-        # F11 toggles full screen; L switches language on a wall display that has no toolbar
+        # F11 toggles full screen; Ctrl+L switches language on a wall display that has no toolbar
         QShortcut(QKeySequence("F11"), shop_app.kitchen, activated=lambda: _toggle_full_screen(shop_app.kitchen))
         QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
                   activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
@@ -181,11 +181,20 @@ def isolate_settings(folder) -> None:
 
 
 def install_error_hook() -> None:
-    """A bug in a slot must not look like a crash to the cashier: log the traceback, show one line."""
+    """A bug in a slot must not look like a crash to the cashier: log the traceback, show one line.
+    One non-modal box is reused, so an error that repeats (say, in a paint) cannot stack dialogs or
+    start nested event loops."""
+    box: list[QMessageBox] = []
+
     def hook(kind, error, trace) -> None:
         log.error("unhandled error in the GUI", exc_info=(kind, error, trace))
-        if QApplication.instance() is not None and issubclass(kind, Exception):
-            QMessageBox.warning(None, tr("err.title"), user_message(error))
+        if QApplication.instance() is None or not issubclass(kind, Exception):
+            return
+        if not box:
+            box.append(QMessageBox(QMessageBox.Icon.Warning, tr("err.title"), ""))
+            box[0].setModal(False)
+        box[0].setText(user_message(error))
+        box[0].show()
     sys.excepthook = hook
 
 

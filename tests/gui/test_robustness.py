@@ -92,3 +92,16 @@ def test_100000_events_from_a_worker_thread_cross_the_bridge(qtbot, shop):
     worker.join()
     assert received == list(range(100_000))          # in order, none lost
     events.stop()
+
+
+def test_an_unexpected_error_in_a_slot_becomes_one_message_not_a_crash(qtbot, shop_app, monkeypatch):
+    import sys
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from pos_app.app import install_error_hook
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)     # restored after the test
+    install_error_hook()
+    for _ in range(3):
+        sys.excepthook(RuntimeError, RuntimeError("printer exploded"), None)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1 and "printer exploded" in boxes[0].text() and "Traceback" not in boxes[0].text()
+    boxes[0].close()
