@@ -126,7 +126,7 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tidy_table(self.orders_view, stretch_column=2)
+        tidy_table(self.orders_view, stretch_column=4)
         self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)
@@ -145,7 +145,7 @@ class CounterScreen(QWidget):
         splitter.addWidget(self.menu_panel)
         splitter.addWidget(order_panel)
         splitter.addWidget(self.orders_box)
-        splitter.setSizes([560, 420, 480])
+        splitter.setSizes([640, 400, 440])
         QVBoxLayout(self).addWidget(splitter)
 
     def retranslate(self) -> None:
