@@ -109,3 +109,11 @@ def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
     qtbot.keyClick(counter.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
     assert counter.last_receipt.status == "placed"
+
+
+def test_domain_errors_get_a_korean_headline_on_a_korean_screen(qtbot, shop, shop_app):
+    from pos_app.i18n import set_language
+    counter = shop_app.main.counter
+    set_language("ko")
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart
+    assert counter.message.text().startswith("입력 오류 — ")
