@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Signal
 TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "app.title": ("Sikdang POS", "식당 POS"),
     "tab.counter": ("Counter", "카운터"),
-    "tab.kitchen": ("Kitchen", "주방"),
     "tab.delivery": ("Delivery", "배달"),
     "tab.mypage": ("My page", "마이페이지"),
     "menu.language": ("Language", "언어"),
@@ -48,7 +47,6 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.cancelled": ("Order #{id} cancelled.", "주문 #{id} 취소되었습니다."),
     "counter.pick_order": ("Select an order in the list first.", "먼저 목록에서 주문을 선택하세요."),
     "counter.print": ("Print receipt…", "영수증 인쇄…"),
-    "counter.pdf": ("Save receipt as PDF…", "영수증 PDF 저장…"),
     "col.order": ("Order", "주문"),
     "col.time": ("Time", "시간"),
     "col.customer": ("Customer", "고객"),
@@ -102,7 +100,6 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     # mypage
     "my.lookup": ("Order number or phone", "주문번호 또는 전화번호"),
     "my.search": ("Look up", "조회"),
-    "my.results": ("Orders", "주문"),
     "my.order": ("Order", "주문"),
     "my.cooking": ("Cooking", "조리"),
     "my.delivery": ("Delivery", "배달"),
