@@ -15,6 +15,14 @@ from services.infra.sql import Sql
 
 log = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+_PARK = ("INSERT OR REPLACE INTO dead_letters (consumer, position, event, order_id, error, at)"
+         " VALUES (?, ?, ?, ?, ?, ?)")
+
+
+class ConsumerFailed(Exception):
+    """A consumer failed on the fast path; the command is to be rolled back and run again carefully."""
+
 
 @dataclass(frozen=True)
 class BoundedContext:
@@ -25,6 +33,15 @@ class BoundedContext:
     event_handlers: dict[type, Callable] = field(default_factory=dict)
     batch_handler: Callable | None = None       # receives [(position, at, event)] for every order event
     dependencies: Callable[["UnitOfWork"], dict] | None = None
+
+    @property
+    def consumes(self) -> bool:
+        return bool(self.event_handlers) or self.batch_handler is not None
+
+    @property
+    def projection(self) -> bool:
+        """A read model: emits nothing and no command reads it."""
+        return self.batch_handler is not None
 
     def wants(self, record: Record) -> bool:
         if self.batch_handler is not None:
@@ -56,6 +73,7 @@ class UnitOfWork:
         self.sql = Sql(conn)
         self.outbox = Outbox(self.sql, now)
         self.positions = load_positions(self.sql)
+        self._saved_positions = dict(self.positions)
         self._savepoints = 0
         self._handler_contexts: dict[str, HandlerContext] = {}
 
@@ -66,7 +84,7 @@ class UnitOfWork:
 
     def isolated(self, work: Callable[[], Any]) -> Any:
         """Run ``work`` in a savepoint: on error its writes and events are undone, and the error raised."""
-        mark = self.outbox.mark()
+        mark, positions = self.outbox.mark(), dict(self.positions)
         self._savepoints += 1
         name = f"sp{self._savepoints}"
         self.sql.run(f"SAVEPOINT {name}")  # straight to SQLite: SQLAlchemy's begin_nested costs 150 us here
@@ -76,9 +94,17 @@ class UnitOfWork:
             self.sql.run(f"ROLLBACK TO {name}")
             self.sql.run(f"RELEASE {name}")
             self.outbox.rollback_to(mark)
+            self.positions = positions
             raise
         self.sql.run(f"RELEASE {name}")
         return result
+
+
+    def save_positions(self) -> None:
+        """Write the consumers' positions that moved (once per transaction, just before commit)."""
+        moved = {c: p for c, p in self.positions.items() if self._saved_positions.get(c) != p}
+        save_positions(self.sql, moved)
+        self._saved_positions = dict(self.positions)
 
 
 class MessageBus:
@@ -86,6 +112,7 @@ class MessageBus:
         self.contexts = {context.name: context for context in contexts}
         self._command_routes = {command: (context.name, handler) for context in contexts
                                 for command, handler in context.command_handlers.items()}
+        self._failures: dict[tuple[str, int], int] = {}  # (consumer, position) -> failed attempts
 
     def unit_of_work(self, conn: Connection, now: float) -> UnitOfWork:
         return UnitOfWork(conn, now, self.contexts)
@@ -106,44 +133,70 @@ class MessageBus:
             self._run(uow, context, wanted)
         if fresh:
             uow.positions[consumer] = fresh[-1].position
-            save_positions(uow.sql, {consumer: fresh[-1].position})
+            uow.save_positions()
 
-    def drain(self, uow: UnitOfWork) -> None:
-        """Deliver every pending event to every consumer until nothing new is emitted."""
-        changed: dict[str, int] = {}
+    def drain(self, uow: UnitOfWork, *, careful: bool = True, projections: bool = True) -> None:
+        """Deliver every pending event to every consumer until nothing new is emitted.
+
+        ``careful``: each consumer in its own savepoint, a failing one logged and left behind (retried by a
+        later transaction) while the others carry on. Not careful (the fast path, for a command's own
+        events): no savepoints, and a failing consumer raises ``ConsumerFailed`` so the caller can roll the
+        command back and run it again carefully. ``projections=False`` leaves read models (mypage) for a
+        later drain: nothing downstream depends on them, so one pass per batch serves them all.
+        """
         failed: set[str] = set()
         progressed = True
         while progressed:
             progressed = False
             for context in self.contexts.values():
-                if context.name in failed or not (context.event_handlers or context.batch_handler):
+                if context.name in failed or not context.consumes or (context.projection and not projections):
                     continue
                 pending = uow.outbox.after(uow.positions.get(context.name, 0))
                 if not pending:
                     continue
                 progressed = True
                 wanted = [r for r in pending if context.wants(r)]
-                handled_up_to = self._run(uow, context, wanted) if wanted else None
+                handled_up_to = None
+                if wanted and careful:
+                    handled_up_to = self._run(uow, context, wanted)
+                elif wanted:
+                    try:
+                        self._call(uow, context, wanted)
+                    except Exception as exc:  # noqa: BLE001 - the caller retries carefully
+                        raise ConsumerFailed(context.name) from exc
                 if handled_up_to is not None:
                     failed.add(context.name)
-                position = pending[-1].position if handled_up_to is None else handled_up_to
-                uow.positions[context.name] = changed[context.name] = position
-        save_positions(uow.sql, changed)
+                uow.positions[context.name] = pending[-1].position if handled_up_to is None else handled_up_to
 
     def _run(self, uow: UnitOfWork, context: BoundedContext, records: list[Record]) -> int | None:
-        """Handle ``records``; on failure return the position before the first event that failed."""
+        """Handle ``records``; on failure return the position before the first event that failed.
+
+        An event a consumer has failed on ``MAX_ATTEMPTS`` times is parked as a dead letter (logged, kept
+        in its table) and skipped, so one poison event cannot stop the consumer for every later order.
+        """
         try:
             uow.isolated(lambda: self._call(uow, context, records))
             return None
         except Exception:  # noqa: BLE001 - find the poison event, keep what came before it
-            for index, record in enumerate(records):
-                try:
-                    uow.isolated(lambda: self._call(uow, context, [record]))
-                except Exception:  # noqa: BLE001
-                    log.exception("consumer %s failed on %s #%s (order %s); it will be retried", context.name,
-                                  record.event.name, record.position, record.event.order_id)
-                    return record.position - 1 if index == 0 else records[index - 1].position
-            return None
+            pass
+        handled_up_to = None
+        for record in records:
+            try:
+                uow.isolated(lambda: self._call(uow, context, [record]))
+            except Exception as exc:  # noqa: BLE001
+                key = (context.name, record.position)
+                self._failures[key] = attempts = self._failures.get(key, 0) + 1
+                if attempts < MAX_ATTEMPTS:
+                    log.exception("consumer %s failed on %s #%s (order %s), attempt %d; it will be retried",
+                                  context.name, record.event.name, record.position, record.event.order_id, attempts)
+                    return record.position - 1 if handled_up_to is None else handled_up_to
+                log.error("consumer %s parked %s #%s (order %s) after %d attempts: %s", context.name,
+                          record.event.name, record.position, record.event.order_id, attempts, exc)
+                uow.sql.run(_PARK, (context.name, record.position, record.event.name, record.event.order_id,
+                                    f"{type(exc).__name__}: {exc}", uow.now))
+                del self._failures[key]
+            handled_up_to = record.position
+        return None
 
     @staticmethod
     def _call(uow: UnitOfWork, context: BoundedContext, records: list[Record]) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from services.errors import ShopBusy, ShopClosed, ShopError
-from services.infra.bus import MessageBus, UnitOfWork
+from services.infra.bus import ConsumerFailed, MessageBus, UnitOfWork
 from services.infra.outbox import Record
 
 log = logging.getLogger(__name__)
@@ -102,15 +102,15 @@ class CommandWriter:
                         answers.append((future, None))
                         continue
                     try:
-                        answer = self._run_one(uow, command, finish, alone=len(batch) == 1)
+                        answer = self._run_one(uow, command, finish)
                     except Exception as exc:  # noqa: BLE001 - the caller gets its own error
-                        if len(batch) == 1:
-                            raise
                         if not isinstance(exc, ShopError):
                             log.exception("command %s failed", type(command).__name__)
                         future.set_exception(exc)
                         continue
                     answers.append((future, answer))
+                self._bus.drain(uow)  # the read models, once for the whole batch
+                uow.save_positions()
         except Exception as exc:  # noqa: BLE001 - nothing of this batch was committed
             if not isinstance(exc, ShopError):
                 log.exception("write transaction failed; %d command(s) refused", len(batch))
@@ -124,13 +124,18 @@ class CommandWriter:
         if uow.outbox.appended:
             self._publisher.publish(uow.outbox.appended)
 
-    def _run_one(self, uow: UnitOfWork, command, finish: Finisher | None, alone: bool) -> Any:
-        def work():
+    def _run_one(self, uow: UnitOfWork, command, finish: Finisher | None) -> Any:
+        """The command and the saga it starts, in one savepoint: all of it, or none of it."""
+        def work(careful: bool):
             result = self._bus.handle(uow, command)
-            self._bus.drain(uow)
+            self._bus.drain(uow, careful=careful, projections=False)
             return finish(uow, result) if finish else result
-        # Alone in its transaction, a failure rolls the transaction back: no savepoint needed.
-        return work() if alone else uow.isolated(work)
+        try:
+            return uow.isolated(lambda: work(careful=False))
+        except ConsumerFailed:
+            # Rare: some consumer failed. Run it again with every consumer in its own savepoint, so the
+            # failing one is logged and left behind while the command and the other consumers go ahead.
+            return uow.isolated(lambda: work(careful=True))
 
 
 def _as_shop_error(exc: Exception) -> Exception:
