@@ -257,12 +257,28 @@ class KitchenDisplay(QWidget):
         self.runner.run(lambda: self.shop.finish_cooking(order_id), done, self.message.error)
 
     def recall(self) -> None:
-        if not self.bumped:
-            self.message.info_key("kds.no_recall", hide_after_ms=4000)
-            return
-        order_id = self.bumped.pop()
-        self.runner.run(lambda: self.shop.recall_ticket(order_id),
-                        lambda _: self.message.info_key("kds.recalled", 4000, id=order_id), self.message.error)
+        """Recall the last ticket bumped here; failing that (a restart, another display bumped it),
+        the most recently cooked order still waiting for its rider."""
+        remembered = self.bumped.pop() if self.bumped else None
+        shop = self.shop
+
+        def recall_one() -> int | None:
+            order_id = remembered
+            if order_id is None:
+                waiting = shop.delivery_board().waiting
+                if not waiting:
+                    return None
+                order_id = max(waiting, key=lambda card: (card.started_at is not None, card.started_at,
+                                                          card.order_id)).order_id
+            shop.recall_ticket(order_id)
+            return order_id
+
+        def done(order_id: int | None) -> None:
+            if order_id is None:
+                self.message.info_key("kds.no_recall", hide_after_ms=4000)
+            else:
+                self.message.info_key("kds.recalled", 4000, id=order_id)
+        self.runner.run(recall_one, done, self.message.error)
 
     def print_ticket(self, order_id: int) -> None:
         from pos_app.print_actions import print_kitchen_ticket

@@ -168,3 +168,17 @@ def test_double_tap_starts_then_bumps(qtbot, shop, shop_app):
     rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    older, newer = _place(shop, item).order_id, _place(shop, item).order_id
+    for order_id in (older, newer):                  # bumped elsewhere (another display, before a restart)
+        shop.finish_cooking(order_id)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0, timeout=5000)
+    assert kitchen.bumped == []
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0, timeout=5000)
+    assert kitchen.model.row_of(older) < 0
