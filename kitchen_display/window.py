@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
+                               QPushButton, QVBoxLayout, QWidget)
 
+from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
 from pos_app.bridge import ShopEvents
@@ -19,11 +20,10 @@ from pos_app.fmt import age_seconds
 from pos_app.i18n import item_name, tr, translator
 from pos_app.runner import PortRunner, Refetcher
 from pos_app.widgets import MessageBar, ui_font
-from services.port import EventRecord, MenuItem, Shop, Ticket
+from services.port import EventRecord, Shop, Ticket
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
                  "TicketLate", "OrderCancelled"}
-STOCK_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 DARK = """
 QWidget { background: #121212; color: #eeeeee; }
 QPushButton { background: #263238; border: 1px solid #455a64; border-radius: 6px; padding: 12px 18px; }
@@ -37,7 +37,7 @@ class KitchenDisplay(QWidget):
     def __init__(self, shop: Shop, events: ShopEvents, *, thresholds: AgeThresholds | None = None,
                  linger_s: float = 8.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.shop = shop
+        self.shop, self.events = shop, events
         self.runner = PortRunner(self)
         self.model = TicketModel(linger_s=linger_s, parent=self)
         self.settings = QSettings("sikdang-pos", "kitchen-display")
@@ -51,11 +51,7 @@ class KitchenDisplay(QWidget):
         self.setFont(ui_font(14))
         self._build()
         self.tickets = Refetcher(self.runner, shop.kitchen_tickets, self._apply_tickets, self.message.error, self)
-        # stock has its own worker so a menu refetch never delays the next ticket fetch
-        self.stock_runner = PortRunner(self)
-        self.stock = Refetcher(self.stock_runner, shop.menu, self._apply_menu, self.message.error, self)
         events.event.connect(self._on_event)
-        events.batch.connect(self._on_batch)
         events.subscribed.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
         # one all-day recount per model update, however many rows it touched
@@ -116,21 +112,13 @@ class KitchenDisplay(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys keep going to the board
             actions.addWidget(button)
 
-        self.all_day_title, self.stock_title = QLabel(font=ui_font(16, True)), QLabel(font=ui_font(16, True))
+        self.all_day_title = QLabel(font=ui_font(16, True))
         self.all_day = QListWidget(font=ui_font(15, True))
-        self.stock_list = QListWidget(font=ui_font(13))
-        self.restock_amount = QSpinBox(minimum=1, maximum=10_000, value=10)
-        self.sold_out_button, self.restock_button = QPushButton(), QPushButton()
-        self.sold_out_button.clicked.connect(self.mark_selected_sold_out)
-        self.restock_button.clicked.connect(self.restock_selected)
-        self.restock_amount.valueChanged.connect(self.retranslate)
-        stock_buttons = QHBoxLayout()
-        for widget in (self.sold_out_button, self.restock_amount, self.restock_button):
-            stock_buttons.addWidget(widget)
+        self.all_day.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stock = StockPanel(self.shop, self.events, self.message)
         side = QVBoxLayout()
-        for widget in (self.all_day_title, self.all_day, self.stock_title, self.stock_list):
+        for widget in (self.all_day_title, self.all_day, self.stock):
             side.addWidget(widget)
-        side.addLayout(stock_buttons)
         side_panel = QWidget()
         side_panel.setLayout(side)
         side_panel.setFixedWidth(360)
@@ -158,14 +146,9 @@ class KitchenDisplay(QWidget):
         self.recall_button.setText(tr("kds.recall"))
         self.print_button.setText(tr("kds.print"))
         self.all_day_title.setText(tr("kds.all_day"))
-        self.stock_title.setText(tr("kds.stock"))
-        self.sold_out_button.setText(tr("kds.sold_out"))
-        self.restock_button.setText(tr("kds.restock", n=self.restock_amount.value()))
         self.empty_label.setText(tr("kds.nothing"))
         self._refresh_all_day()
         self.board.viewport().update()
-        for row, item in enumerate(getattr(self, "_menu", [])):
-            self._show_stock(self.stock_list.item(row), item)
 
     def _set_shop_label(self, label: str) -> None:
         self.shop_label = label
@@ -174,7 +157,6 @@ class KitchenDisplay(QWidget):
     # -- live updates ------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.tickets.request()
-        self.stock.request()
 
     def _on_event(self, record: EventRecord) -> None:
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
@@ -183,40 +165,11 @@ class KitchenDisplay(QWidget):
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch
             self.tickets.request()
 
-    def _on_batch(self, records: list[EventRecord]) -> None:
-        names = {r.name for r in records}
-        if names & STOCK_EVENTS:
-            self.stock.request()
-
     def _apply_tickets(self, tickets: list[Ticket]) -> None:
         self.model.apply(tickets)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():
             self.board.setCurrentIndex(self.model.index(0, 0))
-
-    def _apply_menu(self, menu: list[MenuItem]) -> None:
-        previous, self._menu = getattr(self, "_menu", None), menu
-        if previous is not None and [i.code for i in previous] == [i.code for i in menu]:
-            for row, (old, new) in enumerate(zip(previous, menu)):   # patch the few rows that changed
-                if old != new:
-                    self._show_stock(self.stock_list.item(row), new)
-            return
-        current = self.stock_list.currentItem()
-        keep = current.data(Qt.ItemDataRole.UserRole) if current else None
-        self.stock_list.clear()
-        for item in menu:
-            entry = QListWidgetItem()
-            entry.setData(Qt.ItemDataRole.UserRole, item.code)
-            self._show_stock(entry, item)
-            self.stock_list.addItem(entry)
-            if item.code == keep:
-                self.stock_list.setCurrentItem(entry)
-
-    @staticmethod
-    def _show_stock(entry: QListWidgetItem, item: MenuItem) -> None:
-        left = tr("counter.sold_out") if item.sold_out else str(item.stock)
-        entry.setText(f"{item_name(item.name_ko, item.name_en)} — {left}")
-        entry.setForeground(Qt.GlobalColor.red if item.sold_out else Qt.GlobalColor.white)
 
     def _refresh_all_day(self, *args) -> None:
         self.all_day.clear()
@@ -285,20 +238,6 @@ class KitchenDisplay(QWidget):
         row = self.model.row_of(order_id)
         if row >= 0:
             print_kitchen_ticket(self.model.tickets()[row], self, self.message)
-
-    def _selected_item_code(self) -> str | None:
-        entry = self.stock_list.currentItem()
-        return entry.data(Qt.ItemDataRole.UserRole) if entry else None
-
-    def mark_selected_sold_out(self) -> None:
-        code = self._selected_item_code()
-        if code:
-            self.runner.run(lambda: self.shop.mark_sold_out(code), failure=self.message.error)
-
-    def restock_selected(self) -> None:
-        code, amount = self._selected_item_code(), self.restock_amount.value()
-        if code:
-            self.runner.run(lambda: self.shop.restock(code, amount), failure=self.message.error)
 
     def ticket_age_s(self, order_id: int) -> float:
         row = self.model.row_of(order_id)

@@ -92,14 +92,14 @@ def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop
 def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, shop_app):
     kitchen, counter = shop_app.kitchen, shop_app.main.counter
     (item,) = menu_items(shop, 1)
-    qtbot.waitUntil(lambda: kitchen.stock_list.count() > 0, timeout=5000)
-    row = next(r for r in range(kitchen.stock_list.count())
-               if kitchen.stock_list.item(r).data(Qt.ItemDataRole.UserRole) == item.code)
-    kitchen.stock_list.setCurrentRow(row)
-    qtbot.mouseClick(kitchen.sold_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=5000)
+    row = next(r for r in range(kitchen.stock.stock_list.count())
+               if kitchen.stock.stock_list.item(r).data(Qt.ItemDataRole.UserRole) == item.code)
+    kitchen.stock.stock_list.setCurrentRow(row)
+    qtbot.mouseClick(kitchen.stock.sold_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
-    kitchen.restock_amount.setValue(5)
-    qtbot.mouseClick(kitchen.restock_button, Qt.MouseButton.LeftButton)
+    kitchen.stock.restock_amount.setValue(5)
+    qtbot.mouseClick(kitchen.stock.restock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
     assert counter.menu_panel.buttons[item.code].item.stock == 5
 
