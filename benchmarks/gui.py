@@ -140,10 +140,16 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.005)
             watch = _PaintWatch()
             kitchen.delegate.painted_at = watch
+            # the counter's list of today's orders, for a second figure: every screen is live too
+            on_counter = _PaintWatch()
+            orders = built.main.counter.orders
+            orders.rowsInserted.connect(lambda _parent, first, last: [
+                on_counter.__setitem__(orders.row_at(row).order_id, time.perf_counter()) for row in range(first, last + 1)])
 
             # 1. latency: one order at a time from another thread; keep the board to a few cards
             latencies: list[float] = []
             place_calls: list[float] = []      # how much of it is the core's own place_order call
+            counter_latencies: list[float] = []
             failures: list[BaseException] = []
             done = threading.Event()
 
@@ -157,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                         if not watch.event_for(order_id).wait(5):
                             raise TimeoutError(f"order {order_id} never painted on the kitchen display")
                         latencies.append((watch[order_id] - started) * 1000)
+                        if on_counter.event_for(order_id).wait(5):
+                            counter_latencies.append((on_counter[order_id] - started) * 1000)
                         placed.append(order_id)
                         if len(placed) > 8:
                             shop.finish_cooking(placed.pop(0))
@@ -181,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"over {len(latencies)} orders")
             print(f"  of which the core's place_order call: p50 {statistics.median(place_calls):.1f} ms, "
                   f"p99 {_percentile(place_calls, 0.99):.1f} ms")
+            print(f"order -> row in the counter's today's orders: p50 {statistics.median(counter_latencies):.1f} ms, "
+                  f"p99 {_percentile(counter_latencies, 0.99):.1f} ms")
 
             # 2. one update with N open tickets
             filled = threading.Event()
