@@ -11,9 +11,8 @@ DEFAULT_RIDER = "Rider"
 
 
 def on_ordered(event: Ordered, ctx) -> None:
-    if ctx.repo.get(event.order_id) is None:
-        ctx.repo.add(Delivery(order_id=event.order_id, customer_name=event.customer_name,
-                              phone=event.phone, address=event.address))
+    ctx.repo.add_if_new(Delivery(order_id=event.order_id, customer_name=event.customer_name,
+                                 phone=event.phone, address=event.address))
 
 
 def on_cooked(event: Cooked, ctx) -> None:

@@ -5,7 +5,7 @@ from services.delivery.model import Delivery
 from services.infra.sql import Sql
 
 _COLUMNS = "order_id, customer_name, phone, address, status, rider, started_at, picked_up_at, delivered_at"
-_INSERT = (f"INSERT INTO deliveries ({_COLUMNS}) VALUES (:order_id, :customer_name, :phone, :address, :status,"
+_INSERT = (f"INSERT OR IGNORE INTO deliveries ({_COLUMNS}) VALUES (:order_id, :customer_name, :phone, :address, :status,"
            " :rider, :started_at, :picked_up_at, :delivered_at)")
 _SAVE = ("UPDATE deliveries SET status=:status, rider=:rider, started_at=:started_at, picked_up_at=:picked_up_at,"
          " delivered_at=:delivered_at WHERE order_id=:order_id")
@@ -19,7 +19,8 @@ class DeliveryRepository:
         row = self.sql.one(f"SELECT {_COLUMNS} FROM deliveries WHERE order_id = ?", (order_id,))
         return Delivery(**dict(row)) if row else None
 
-    def add(self, delivery: Delivery) -> None:
+    def add_if_new(self, delivery: Delivery) -> None:
+        """Insert ``delivery`` unless its order already has one (a redelivered Ordered)."""
         self.sql.run(_INSERT, delivery.__dict__)
 
     def save(self, delivery: Delivery) -> None:

@@ -112,6 +112,7 @@ class MessageBus:
         self.contexts = {context.name: context for context in contexts}
         self._command_routes = {command: (context.name, handler) for context in contexts
                                 for command, handler in context.command_handlers.items()}
+        self._consumers = [context for context in contexts if context.consumes]
         self._failures: dict[tuple[str, int], int] = {}  # (consumer, position) -> failed attempts
 
     def unit_of_work(self, conn: Connection, now: float) -> UnitOfWork:
@@ -148,8 +149,8 @@ class MessageBus:
         progressed = True
         while progressed:
             progressed = False
-            for context in self.contexts.values():
-                if context.name in failed or not context.consumes or (context.projection and not projections):
+            for context in self._consumers:
+                if context.name in failed or (context.projection and not projections):
                     continue
                 pending = uow.outbox.after(uow.positions.get(context.name, 0))
                 if not pending:

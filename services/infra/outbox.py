@@ -6,6 +6,7 @@ event at or below that position is never handled twice.
 """
 from __future__ import annotations
 
+import bisect
 import json
 from typing import NamedTuple
 
@@ -44,6 +45,10 @@ def read_after(conn: Connection, position: int, limit: int) -> list[Record]:
     return [decode(*row) for row in conn.execute(text(_AFTER), {"position": position, "limit": limit})]
 
 
+def _position(record: Record) -> int:
+    return record.position
+
+
 class Outbox:
     """The outbox as seen from one write transaction."""
 
@@ -66,7 +71,7 @@ class Outbox:
 
     def after(self, position: int, limit: int = 500) -> list[Record]:
         if position >= self.committed_max:  # the usual case: only this transaction's events are new
-            return [record for record in self.appended if record.position > position]
+            return self.appended[bisect.bisect_right(self.appended, position, key=_position):]
         rows = self.sql.all(_AFTER, {"position": position, "limit": limit})  # catching up on a backlog
         return [decode(*row) for row in rows]
 

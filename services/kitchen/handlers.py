@@ -11,17 +11,17 @@ from services.kitchen.model import COOKING, QUEUED, REJECTED, SCHEDULED, Ticket,
 
 
 def on_ordered(event: Ordered, ctx) -> None:
-    if ctx.repo.has_ticket(event.order_id):
-        return
     demand = demand_of(event.lines)
     missing = missing_items(demand, ctx.repo.on_hand(demand.keys()))
     scheduled = event.scheduled_for is not None and event.scheduled_for > ctx.now
     ticket = Ticket(order_id=event.order_id, lines=list(event.lines), created_at=ctx.now,
                     status=REJECTED if missing else SCHEDULED if scheduled else QUEUED,
                     release_at=event.scheduled_for if scheduled else None)
+    # A rejected ticket is kept too, so a redelivered Ordered is recognised here and changes nothing.
+    if not ctx.repo.add_if_new(ticket):
+        return
     if not missing:
         ctx.repo.take(demand)  # all lines at once, in the same transaction as the check
-    ctx.repo.add(ticket)  # a rejected ticket is kept too, so a redelivered Ordered is recognised
     ctx.emit(StockChecked(order_id=event.order_id, in_stock=not missing, missing=missing))
     if scheduled and not missing:
         ctx.emit(TicketScheduled(order_id=event.order_id, release_at=event.scheduled_for))

@@ -9,7 +9,7 @@ from services.kitchen.model import OPEN, SCHEDULED, Ticket
 
 _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
 _ADJUST = "UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ?"
-_INSERT = (f"INSERT INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
+_INSERT = (f"INSERT OR IGNORE INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
            " :started_at, :cooked_at, :cancelled_at, :late)")
 _SAVE = ("UPDATE tickets SET status=:status, created_at=:created_at, started_at=:started_at, cooked_at=:cooked_at,"
          " cancelled_at=:cancelled_at, late=:late WHERE order_id=:order_id")
@@ -37,15 +37,13 @@ class KitchenRepository:
         return self.sql.scalar("UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ? RETURNING on_hand",
                                (delta, code))
 
-    def has_ticket(self, order_id: int) -> bool:
-        return self.sql.scalar("SELECT 1 FROM tickets WHERE order_id = ?", (order_id,)) is not None
-
     def get(self, order_id: int) -> Ticket | None:
         row = self.sql.one(f"SELECT {_COLUMNS} FROM tickets WHERE order_id = ?", (order_id,))
         return ticket_from_row(row) if row else None
 
-    def add(self, ticket: Ticket) -> None:
-        self.sql.run(_INSERT, _params(ticket))
+    def add_if_new(self, ticket: Ticket) -> bool:
+        """Insert ``ticket`` unless its order already has one; returns whether it did."""
+        return self.sql.run(_INSERT, _params(ticket)).rowcount == 1
 
     def save(self, ticket: Ticket) -> None:
         self.sql.run(_SAVE, _params(ticket))
