@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             updates: list[float] = []
             for step in range(20):
                 shop.start_cooking(open_ids[step])        # one ticket changes, as in a real service
-                fetched = shop.kitchen_tickets()           # fetched off the GUI thread in the app too
+                fetched = kitchen._fetch_tickets()         # fetched off the GUI thread in the app too
                 started = time.perf_counter()
                 kitchen._apply_tickets(fetched)          # what the app does with a fetch result
                 kitchen._refresh_all_day()                # the deferred all-day recount

@@ -32,6 +32,7 @@ class TicketModel(QAbstractListModel):
         self._lingering: dict[int, float] = {}        # cancelled order id -> monotonic expiry
         self._recently_removed: dict[int, tuple[Ticket, float]] = {}
         self._seen: set[int] = set()
+        self._provisional: dict[int, float] = {}      # shown from the live feed, not yet fetched -> when
         self._loaded = False
 
     # -- Qt model interface ------------------------------------------------------------------------
@@ -72,15 +73,22 @@ class TicketModel(QAbstractListModel):
         return [(ko, en, n) for (ko, en), n in counts.most_common()]
 
     # -- updates -----------------------------------------------------------------------------------
-    def apply(self, fetched: list[Ticket]) -> None:
-        """Make the rows equal ``fetched`` (arrival order) plus any cancelled tickets still lingering."""
+    def apply(self, fetched: list[Ticket], fetch_started: float | None = None) -> None:
+        """Make the rows equal ``fetched`` (arrival order) plus any cancelled tickets still lingering.
+        ``fetch_started`` (``time.monotonic()`` when the query began) lets a ticket shown from the
+        live feed survive a query that began before it was shown; a later query has the last word."""
         now = time.monotonic()
+        fetch_started = now if fetch_started is None else fetch_started
         for order_id, expiry in list(self._lingering.items()):
             if expiry <= now:
                 del self._lingering[order_id]
         fetched_ids = {t.order_id for t in fetched}
-        keep_cancelled = [t for t in self._rows if t.order_id in self._lingering and t.order_id not in fetched_ids]
-        wanted = sorted([*fetched, *keep_cancelled], key=lambda t: (t.created_at, t.order_id))
+        keep = [t for t in self._rows if t.order_id not in fetched_ids
+                and (t.order_id in self._lingering or self._provisional.get(t.order_id, -1.0) > fetch_started)]
+        for order_id in list(self._provisional):
+            if self._provisional[order_id] <= fetch_started or order_id in fetched_ids:
+                del self._provisional[order_id]       # this query saw it (or saw it gone): it decides
+        wanted = sorted([*fetched, *keep], key=lambda t: (t.created_at, t.order_id))
         wanted_ids = {t.order_id for t in wanted}
 
         self._remove_rows_not_in(wanted_ids, now)
@@ -98,6 +106,22 @@ class TicketModel(QAbstractListModel):
             self.new_tickets.emit(arrived)
         self._loaded = True
 
+    def add_arrived(self, ticket: Ticket) -> bool:
+        """Show a ticket built from the live feed at once, before the refetch that confirms it (and
+        patches it if it differs, or removes it if it is already gone). Call ``apply`` with a fetch
+        that starts after this call, as the arrival's own event triggers."""
+        if ticket.order_id in self._seen or self.row_of(ticket.order_id) >= 0:
+            return False
+        row = self._insert_position(ticket)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, ticket)
+        self.endInsertRows()
+        self._seen.add(ticket.order_id)
+        self._provisional[ticket.order_id] = time.monotonic()
+        if self._loaded:
+            self.new_tickets.emit([ticket.order_id])
+        return True
+
     def mark_cancelled(self, order_id: int) -> bool:
         """Strike a ticket out and keep it visible for ``linger_s``; False if we never had it."""
         row = self.row_of(order_id)
@@ -114,6 +138,7 @@ class TicketModel(QAbstractListModel):
         self._rows[row] = dataclasses.replace(ticket, status="cancelled",
                                               cancelled_at=ticket.cancelled_at or datetime.now(timezone.utc))
         self._lingering[order_id] = time.monotonic() + self.linger_s
+        self._provisional.pop(order_id, None)
         self.dataChanged.emit(self.index(row), self.index(row))
         return True
 
@@ -123,7 +148,7 @@ class TicketModel(QAbstractListModel):
         expired = {oid for oid, expiry in self._lingering.items() if expiry <= now}
         if expired:
             for oid in expired:
-                del self._lingering[oid]
+                self._lingering.pop(oid, None)
             self._remove_rows_not_in({t.order_id for t in self._rows} - expired, now)
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ only from ``ShopEvents``; nothing polls the shop.
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -20,7 +21,7 @@ from pos_app.fmt import age_seconds
 from pos_app.i18n import item_name, tr, translator
 from pos_app.runner import PortRunner, Refetcher
 from pos_app.widgets import MessageBar, ui_font
-from services.port import EventRecord, Shop, Ticket
+from services.port import EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
                  "TicketLate", "OrderCancelled"}
@@ -31,6 +32,13 @@ QPushButton:pressed { background: #37474f; }
 QListWidget { background: #1c1c1c; border: 1px solid #333; }
 QSpinBox, QDoubleSpinBox { background: #263238; padding: 4px; }
 """
+
+
+def ticket_from_feed(order_id: int, lines, at: datetime) -> Ticket:
+    """The ticket the kitchen makes of an order for now (as ``kitchen_tickets()`` will report it)."""
+    return Ticket(order_id=order_id, status="queued", created_at=at, lines=tuple(
+        TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
+                   quantity=line["quantity"], note=line.get("note", "")) for line in lines))
 
 
 class KitchenDisplay(QWidget):
@@ -47,10 +55,11 @@ class KitchenDisplay(QWidget):
         self.bumped: list[int] = []          # most recent last: what R recalls
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
+        self._arriving: dict[int, list] = {}   # order id -> lines of an Ordered awaiting its StockChecked
         self.setStyleSheet(DARK)
         self.setFont(ui_font(14))
         self._build()
-        self.tickets = Refetcher(self.runner, shop.kitchen_tickets, self._apply_tickets, self.message.error, self)
+        self.tickets = Refetcher(self.runner, self._fetch_tickets, self._apply_tickets, self.message.error, self)
         events.event.connect(self._on_event)
         events.subscribed.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
@@ -161,12 +170,31 @@ class KitchenDisplay(QWidget):
     def _on_event(self, record: EventRecord) -> None:
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             self.message.error_key("kds.cancelled_ticket", id=record.order_id)
+        self._show_arrival_at_once(record)
         if record.name in TICKET_EVENTS:
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch
             self.tickets.request()
 
-    def _apply_tickets(self, tickets: list[Ticket]) -> None:
-        self.model.apply(tickets)
+    def _show_arrival_at_once(self, record: EventRecord) -> None:
+        """An order for now that passed its stock check is a queued ticket: show it from the events
+        themselves, a fetch round trip sooner; the refetch they trigger confirms or corrects it."""
+        if record.name == "Ordered" and record.data.get("scheduled_for") is None and record.data.get("lines"):
+            if len(self._arriving) > 200:          # a StockChecked that never came: forget the oldest
+                self._arriving.pop(next(iter(self._arriving)))
+            self._arriving[record.order_id] = record.data["lines"]
+        elif record.name == "StockChecked":
+            lines = self._arriving.pop(record.order_id, None)
+            if lines and record.data.get("in_stock"):
+                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at))
+
+    def _fetch_tickets(self) -> tuple[float, list[Ticket]]:
+        """Worker thread: the query and when it began (see ``TicketModel.apply``)."""
+        started = time.monotonic()
+        return started, self.shop.kitchen_tickets()
+
+    def _apply_tickets(self, fetched: tuple[float, list[Ticket]]) -> None:
+        started, tickets = fetched
+        self.model.apply(tickets, fetch_started=started)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():
             self.board.setCurrentIndex(self.model.index(0, 0))

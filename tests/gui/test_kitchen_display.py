@@ -182,3 +182,21 @@ def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting
     qtbot.keyClick(kitchen.board, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0, timeout=5000)
     assert kitchen.model.row_of(older) < 0
+
+
+def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot, shop, shop_app):
+    """The display shows a new ticket from the Ordered + StockChecked events before its refetch;
+    the refetch must then find nothing to correct (no reset, no changed row)."""
+    kitchen = shop_app.kitchen
+    first, second = menu_items(shop, 2)
+    resets, changed = [], []
+    kitchen.model.modelReset.connect(lambda: resets.append(1))
+    kitchen.model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.row()))
+    receipt = shop.place_order(PlaceOrder((OrderLine(first.code, 2, "맵게"), OrderLine(second.code, 1)),
+                                          customer_name="김민수"))
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.tickets.idle and receipt.order_id not in kitchen.model._provisional,
+                    timeout=5000)
+    shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
+    assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
+    assert resets == [] and changed == []

@@ -89,3 +89,18 @@ def test_a_cancelled_ticket_comes_back_struck_out_if_a_refetch_dropped_it_first(
     model.apply([_ticket(2)])                     # later refetches keep it while it lingers
     assert model.row_of(1) == 0
     assert model.all_day() == [("김치찌개", "Kimchi stew", 1)]
+
+
+def test_a_ticket_shown_from_the_feed_survives_only_queries_older_than_itself(qtbot):
+    import time
+    model = TicketModel()
+    model.apply([_ticket(1)])
+    before = time.monotonic()                      # a query that began before the ticket was shown
+    with qtbot.waitSignal(model.new_tickets) as arrived:
+        assert model.add_arrived(_ticket(2))
+    assert arrived.args == [[2]]
+    assert not model.add_arrived(_ticket(2))       # shown once
+    model.apply([_ticket(1)], fetch_started=before)
+    assert model.row_of(2) == 1                    # a stale answer does not take it away
+    model.apply([_ticket(1)], fetch_started=time.monotonic())
+    assert model.row_of(2) < 0                     # a newer one that lacks it does (bumped elsewhere)
