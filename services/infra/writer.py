@@ -5,8 +5,7 @@ waiting (up to ``max_batch``) into one ``BEGIN IMMEDIATE`` transaction. Each com
 savepoint *together with the events it causes* (drained through every consumer), so the next command
 of the batch sees a world where the previous one's saga has run. One commit, one fsync, acknowledges
 the whole batch; only then are the callers answered, so an order a customer was told was accepted is
-on disk. Committed events go to ``on_committed`` on a separate publisher thread, so a slow or
-re-entrant subscriber never holds up (or deadlocks) the writer.
+on disk. Then ``on_committed`` is called (it must return at once: the live feed only wakes up).
 """
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from sqlalchemy.exc import OperationalError
 
 from services.errors import ShopBusy, ShopClosed, ShopError
 from services.infra.bus import ConsumerFailed, MessageBus, UnitOfWork
-from services.infra.outbox import Record
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +31,16 @@ DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up a
 
 class CommandWriter:
     def __init__(self, engine: Engine, bus: MessageBus, clock: Callable[[], float],
-                 on_committed: Callable[[list[Record]], None], max_batch: int = 256) -> None:
+                 on_committed: Callable[[], None], max_batch: int = 256) -> None:
         self._engine, self._bus, self._clock = engine, bus, clock
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-writer", daemon=True)
-        self._publisher = _Publisher(on_committed)
+        self._on_committed = on_committed
         self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
-        self._publisher.start()
         self._thread.start()
 
     def submit(self, command, finish: Finisher | None = None) -> Future:
@@ -70,7 +67,6 @@ class CommandWriter:
             self._closed = True
             self._queue.put(_STOP)
         self._thread.join()
-        self._publisher.close()
 
     def _run(self) -> None:
         with self._engine.connect() as conn:
@@ -122,7 +118,7 @@ class CommandWriter:
         for future, answer in answers:
             future.set_result(answer)
         if uow.outbox.appended:
-            self._publisher.publish(uow.outbox.appended)
+            self._on_committed()
 
     def _run_one(self, uow: UnitOfWork, command, finish: Finisher | None) -> Any:
         """The command and the saga it starts, in one savepoint: all of it, or none of it."""
@@ -142,29 +138,3 @@ def _as_shop_error(exc: Exception) -> Exception:
     if isinstance(exc, OperationalError) and "locked" in str(exc):
         return ShopBusy("The shop database is busy (another program holds it): please try again")
     return exc
-
-
-class _Publisher:
-    """Hands committed events to the live feed on its own thread, in commit order."""
-
-    def __init__(self, on_committed: Callable[[list[Record]], None]) -> None:
-        self._on_committed = on_committed
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="shop-publisher", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def publish(self, records: list[Record]) -> None:
-        self._queue.put(records)
-
-    def close(self) -> None:
-        self._queue.put(_STOP)
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while (records := self._queue.get()) is not _STOP:
-            try:
-                self._on_committed(records)
-            except Exception:  # noqa: BLE001 - a broken subscriber never breaks the shop
-                log.exception("live-feed publication failed")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -10,12 +9,12 @@ from typing import Callable
 from services import commands as c
 from services.infra.bus import UnitOfWork
 from services.infra.db import reader_engine, writer_engine
-from services.infra.outbox import Record
 from services.infra.writer import DRAIN_ONLY, CommandWriter
 from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
 from services.local.seed import seed_if_empty
-from services.local.views import ShopViews, to_event_record
+from services.local.feed import LiveFeed
+from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
 from services.port import EventRecord, OrderReceipt
 
@@ -43,10 +42,9 @@ class LocalShop:
                 seed_if_empty(conn)
         self._clock = clock
         self._views = ShopViews(reader_engine(self.path), clock)
-        self._subscribers: list[Callable[[EventRecord], None]] = []
-        self._subscribers_lock = threading.Lock()
+        self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
-        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._publish)
+        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify)
         self._writer.start()
         self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
 
@@ -112,24 +110,7 @@ class LocalShop:
 
     # -- live feed --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        with self._subscribers_lock:
-            self._subscribers = [*self._subscribers, callback]
-
-        def unsubscribe() -> None:
-            with self._subscribers_lock:
-                self._subscribers = [s for s in self._subscribers if s is not callback]
-        return unsubscribe
-
-    def _publish(self, records: list[Record]) -> None:
-        subscribers = self._subscribers  # copy-on-write list: safe to iterate without the lock
-        if not subscribers:
-            return
-        for record in map(to_event_record, records):
-            for callback in subscribers:
-                try:
-                    callback(record)
-                except Exception:  # noqa: BLE001 - one broken screen never stops the others
-                    log.exception("subscriber %r failed on %s", callback, record.name)
+        return self._feed.subscribe(callback)
 
     def describe(self) -> str:
         return f"Local shop · {self.path}"
@@ -142,6 +123,7 @@ class LocalShop:
         # The writer first: it finishes what is queued and publishes it (the scheduler still hears of a
         # just-scheduled order); then what was attached to the shop, such as the scheduler, stops.
         self._writer.close()
+        self._feed.close()  # publishes what the writer committed last
         for closer in reversed(self._closers):
             closer()
         self._closers.clear()

@@ -90,3 +90,20 @@ def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_path):
     assert conn.execute("SELECT count(*) FROM menu_items").fetchone()[0] == len(
         {r[0] for r in conn.execute("SELECT code FROM menu_items")})
     conn.close()
+
+
+def test_a_screen_in_another_process_sees_the_events_live(db_path):
+    """A counter and a kitchen display started as separate programs on one file (two LocalShops here:
+    what matters is two connections) — the kitchen's feed carries the counter's orders."""
+    counter, kitchen = LocalShop(db_path), LocalShop(db_path)
+    seen = []
+    kitchen.subscribe(seen.append)
+    try:
+        receipt = counter.place_order(order())
+        wait_until(lambda: {"Ordered", "StockChecked"} <= {r.name for r in seen if r.order_id == receipt.order_id},
+                   timeout=2)
+        positions = [r.position for r in seen]
+        assert positions == sorted(set(positions)), "in order, none doubled"
+    finally:
+        counter.close()
+        kitchen.close()
