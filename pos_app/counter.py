@@ -126,7 +126,7 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tidy_table(self.orders_view, stretch_column=4)
+        tidy_table(self.orders_view, stretch_column=4, long_list=True)
         self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)

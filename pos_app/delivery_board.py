@@ -53,7 +53,7 @@ class DeliveryBoardScreen(QWidget):
             view = QTableView()
             view.setModel(model)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            tidy_table(view, stretch_column=2, lines=3)
+            tidy_table(view, stretch_column=2, lines=3, long_list=True)
             box = QGroupBox(font=ui_font(15, bold=True))
             layout = QVBoxLayout(box)
             layout.addWidget(view)

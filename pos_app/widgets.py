@@ -97,14 +97,17 @@ class MessageBar(QLabel):
         self.setVisible(True)
 
 
-def tidy_table(view, stretch_column: int, lines: int = 1) -> None:
+def tidy_table(view, stretch_column: int, lines: int = 1, long_list: bool = False) -> None:
     """Columns fit their content and one column takes the rest; no row numbers (order numbers are
     already in the first column). Rows have a fixed height of ``lines`` text lines: sizing rows or
     columns to the content of every row costs a text layout per row on each update, which froze
-    the GUI thread for hundreds of milliseconds once a day's worth of orders was listed."""
+    the GUI thread for hundreds of milliseconds once a day's worth of orders was listed. Short tables
+    (a cart, one order's timeline) fit every row: measuring only the visible rows right after a reset
+    measures none, and squeezed their columns to the header's width."""
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
     header = view.horizontalHeader()
-    header.setResizeContentsPrecision(0)          # fit columns to the visible rows only
+    if long_list:
+        header.setResizeContentsPrecision(0)      # a day's orders: fit columns to the visible rows only
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     rows = view.verticalHeader()
