@@ -153,6 +153,19 @@ class MypageScreen(QWidget):
             label_status.setText(text)
             label_time.setText(local_time(getattr(card, time_attr), with_date=True))
         self.timeline.set_rows(card.timeline)
+        self._fit_timeline()
+
+    def _fit_timeline(self) -> None:
+        # A short table: fit the time and event columns to every row. Qt sizes ResizeToContents columns
+        # from the rows it can see, which is none while this tab is hidden, leaving them header-wide.
+        view = self.timeline_view
+        for column in (0, 1):
+            view.horizontalHeader().resizeSection(column, max(view.sizeHintForColumn(column),
+                                                              view.horizontalHeader().sectionSizeHint(column)))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_timeline()
 
     # -- live --------------------------------------------------------------------------------------
     def _on_batch(self, records: list[EventRecord]) -> None:
