@@ -103,7 +103,7 @@ class DeliveryBoard:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    position: int
+    position: int              # the event's position in the live feed: events_since(position - 1, 1) is it
     event: str                 # event name, e.g. "Ordered", "GiftSent"
     at: datetime
     detail: str = ""

@@ -1,0 +1,215 @@
+"""Composition of the screens and ``run_gui``, the entry point ``main.py`` calls.
+
+    run_gui(shop, screen="all" | "counter" | "kitchen" | "delivery" | "mypage", language="en" | "ko" | None)
+
+``build_shop_app`` does everything but the event loop, so tests, the screenshot script and the
+benchmark drive exactly the windows a user gets.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget,
+                               QToolBar, QWidget)
+
+from kitchen_display.window import KitchenDisplay
+from pos_app.bridge import ShopEvents
+from pos_app.counter import CounterScreen
+from pos_app.delivery_board import DeliveryBoardScreen
+from pos_app.i18n import set_language, tr, translator
+from pos_app.manager import ManagerDialog
+from pos_app.mypage import MypageScreen
+from pos_app.runner import PortRunner
+from pos_app.widgets import ui_font, user_message
+from services.port import Shop
+
+log = logging.getLogger(__name__)
+SCREENS = ("all", "counter", "kitchen", "delivery", "mypage")
+
+
+class MainWindow(QMainWindow):
+    """Counter, delivery board and mypage as tabs, a language switch, the manager dialog, and a
+    permanent sign of which shop/database is open."""
+
+    def __init__(self, shop: Shop, events: ShopEvents, screens: list[str], kitchen: KitchenDisplay | None) -> None:
+        super().__init__()
+        self.shop, self.events, self.kitchen = shop, events, kitchen
+        self.shop_label = ""
+        self.runner = PortRunner(self)
+        self.counter = CounterScreen(shop, events) if "counter" in screens else None
+        self.delivery = DeliveryBoardScreen(shop, events) if "delivery" in screens else None
+        self.mypage = MypageScreen(shop, events) if "mypage" in screens else None
+        self.tabs = QTabWidget(font=ui_font(13, bold=True))
+        for screen in (self.counter, self.delivery, self.mypage):
+            if screen is not None:
+                self.tabs.addTab(screen, "")
+        self.setCentralWidget(self.tabs)
+        if self.counter is not None and self.mypage is not None:
+            self.counter.orders_view.doubleClicked.connect(self._open_in_mypage)
+
+        toolbar = QToolBar()
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.language = QComboBox()
+        self.language.addItem("English", "en")
+        self.language.addItem("한국어", "ko")
+        self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
+        self.language.currentIndexChanged.connect(lambda _: set_language(self.language.currentData()))
+        self.language_label = QLabel()
+        self.manager_button = QPushButton()
+        self.manager_button.clicked.connect(self.open_manager)
+        self.kitchen_button = QPushButton()
+        self.kitchen_button.clicked.connect(self.show_kitchen)
+        self.kitchen_button.setVisible(kitchen is not None)
+        for widget in (self.language_label, self.language, self.manager_button, self.kitchen_button):
+            toolbar.addWidget(widget)
+        self.shop_sign = QLabel(font=ui_font(11, bold=True))
+        self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
+        self.statusBar().addPermanentWidget(self.shop_sign)
+        self.manager: ManagerDialog | None = None
+        translator.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.runner.run(shop.describe, self._set_shop_label)
+        self.resize(1480, 860)
+
+    def _set_shop_label(self, label: str) -> None:
+        self.shop_label = label
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"{tr('app.title')} — {self.shop_label}")
+        for index, (screen, key) in enumerate((s, k) for s, k in ((self.counter, "tab.counter"), (self.delivery, "tab.delivery"),
+                                               (self.mypage, "tab.mypage")) if s is not None):
+            self.tabs.setTabText(index, tr(key))
+        self.language_label.setText(tr("menu.language") + " ")
+        self.manager_button.setText(tr("menu.manager"))
+        self.kitchen_button.setText(tr("menu.kitchen_window"))
+        self.shop_sign.setText(tr("shop.open", shop=self.shop_label))
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
+        self.language.blockSignals(False)
+
+    def open_manager(self) -> ManagerDialog:
+        if self.manager is None:
+            self.manager = ManagerDialog(self.shop, self.events, self)
+        self.manager.show()
+        self.manager.raise_()
+        return self.manager
+
+    def show_kitchen(self) -> None:
+        if self.kitchen is not None:
+            self.kitchen.show()
+            self.kitchen.raise_()
+
+    def _open_in_mypage(self, index) -> None:
+        order = self.counter.orders.row_at(index.row())
+        if order is not None:
+            self.tabs.setCurrentWidget(self.mypage)
+            self.mypage.show_order(order.order_id)
+
+
+@dataclass
+class ShopApp:
+    events: ShopEvents
+    main: MainWindow | None = None
+    kitchen: KitchenDisplay | None = None
+    windows: list[QWidget] = field(default_factory=list)
+
+    def show(self, kitchen_full_screen: bool) -> None:
+        for window in self.windows:
+            if window is self.kitchen and kitchen_full_screen:
+                window.showFullScreen()
+            else:
+                window.show()
+
+    def close(self) -> None:
+        """Stop the live feed first so no callback arrives for a closing window."""
+        self.events.stop()
+        for window in self.windows:
+            window.close()
+        for window in self.windows:
+            for runner in window.findChildren(PortRunner):
+                runner.wait_idle(3000)
+
+
+def ensure_application() -> QApplication:
+    # Port calls run on worker threads that hold the GIL while they build views; a shorter switch
+    # interval (default 5 ms) lets the GUI thread in sooner, so events reach the screen faster.
+    sys.setswitchinterval(0.001)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sikdang POS")
+    app.setFont(ui_font(11))
+    return app
+
+
+def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None) -> ShopApp:
+    if screen not in SCREENS:
+        raise ValueError(f"unknown screen {screen!r}: choose one of {SCREENS}")
+    ensure_application()
+    set_language(language)
+    events = ShopEvents(shop)
+    shop_app = ShopApp(events)
+    if screen in ("all", "kitchen"):
+        shop_app.kitchen = KitchenDisplay(shop, events)
+        shop_app.windows.append(shop_app.kitchen)
+        # F11 toggles full screen; Ctrl+L switches language on a wall display that has no toolbar
+        QShortcut(QKeySequence("F11"), shop_app.kitchen, activated=lambda: _toggle_full_screen(shop_app.kitchen))
+        QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
+                  activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
+    if screen != "kitchen":
+        wanted = ["counter", "delivery", "mypage"] if screen == "all" else [screen]
+        shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen)
+        shop_app.windows.insert(0, shop_app.main)
+    return shop_app
+
+
+def _toggle_full_screen(window: QWidget) -> None:
+    window.showNormal() if window.isFullScreen() else window.showFullScreen()
+
+
+def isolate_settings(folder) -> None:
+    """Keep QSettings (the kitchen's thresholds) under ``folder``: tests, screenshots and benchmarks
+    must neither read nor change the user's own settings."""
+    from PySide6.QtCore import QSettings
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+
+
+def install_error_hook() -> None:
+    """A bug in a slot must not look like a crash to the cashier: log the traceback, show one line.
+    One non-modal box is reused, so an error that repeats (say, in a paint) cannot stack dialogs or
+    start nested event loops."""
+    box: list[QMessageBox] = []
+
+    def hook(kind, error, trace) -> None:
+        log.error("unhandled error in the GUI", exc_info=(kind, error, trace))
+        if QApplication.instance() is None or not issubclass(kind, Exception):
+            return
+        if not box:
+            box.append(QMessageBox(QMessageBox.Icon.Warning, tr("err.title"), ""))
+            box[0].setModal(False)
+        box[0].setText(user_message(error))
+        box[0].show()
+    sys.excepthook = hook
+
+
+def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int:
+    """Open the screens on ``shop`` and run until the last window closes; returns the exit code.
+    The caller closes the shop afterwards."""
+    app = ensure_application()
+    install_error_hook()
+    shop_app = build_shop_app(shop, screen, language)
+    shop_app.show(kitchen_full_screen=(screen == "kitchen" and os.environ.get("QT_QPA_PLATFORM") != "offscreen"))
+    if shop_app.main is not None and shop_app.kitchen is not None:
+        shop_app.kitchen.resize(1280, 800)
+        # closing the counter ends the session; the kitchen window alone does not keep it open
+        shop_app.kitchen.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+    try:
+        return app.exec()
+    finally:
+        shop_app.close()

@@ -1,0 +1,295 @@
+"""The counter: menu buttons, cart, customer details, place order, today's orders and cancel.
+
+Every port call goes through ``self.runner`` (off the GUI thread); every refresh is triggered by a
+shop event through ``ShopEvents``. Slots only read widgets, build a command and hand it over.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
+
+from pos_app.bridge import ShopEvents
+from pos_app.cart_model import NOTE, CartModel
+from pos_app.fmt import won
+from pos_app.i18n import tr, translator
+from pos_app.menu_panel import MenuPanel
+from pos_app.order_list import orders_model
+from pos_app.runner import PortRunner, Refetcher
+from pos_app.widgets import MessageBar, tidy_table, ui_font
+from services.commands import PlaceOrder
+from services.errors import ShopError
+from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
+
+MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
+class CounterScreen(QWidget):
+    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.runner = PortRunner(self)
+        self.cart = CartModel(self)
+        self.orders = orders_model(self)
+        self.last_receipt: OrderReceipt | None = None
+        self._client_ref = uuid.uuid4().hex
+        self._build()
+        self.menu_fetch = Refetcher(self.runner, shop.menu, self._apply_menu, self.message.error, self)
+        self.orders_fetch = Refetcher(self.runner, shop.todays_orders, self._apply_orders, self.message.error, self)
+        events.batch.connect(self._on_batch)
+        events.subscribed.connect(self.menu_fetch.request)
+        events.subscribed.connect(self.orders_fetch.request)
+        self.cart.total_changed.connect(self._show_total)
+        translator.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.menu_fetch.request()
+        self.orders_fetch.request()
+
+    # -- layout ------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.setFont(ui_font(12))
+        self.menu_panel = MenuPanel()
+        self.menu_panel.item_chosen.connect(self.add_to_cart)
+
+        self.cart_view = QTableView()
+        self.cart_view.setModel(self.cart)
+        self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tidy_table(self.cart_view, stretch_column=0, lines=2)
+        self.plus, self.minus, self.remove = QPushButton(), QPushButton(), QPushButton()
+        self.plus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), +1))
+        self.minus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), -1))
+        self.remove.clicked.connect(lambda: self.cart.remove(self._cart_row()))
+        self.note = QLineEdit()
+        self.note.editingFinished.connect(self._note_edited)
+        self.cart_view.selectionModel().currentRowChanged.connect(
+            lambda current, _: self.note.setText(self.cart.data(self.cart.index(current.row(), NOTE)) or ""))
+        line_buttons = QHBoxLayout()
+        for button in (self.minus, self.plus, self.remove):
+            button.setMinimumHeight(44)
+            line_buttons.addWidget(button)
+
+        self.name, self.phone, self.address = QLineEdit(), QLineEdit(), QLineEdit()
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.later = QCheckBox()
+        self.later_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.later_at.setCalendarPopup(True)
+        self.later.toggled.connect(self._later_toggled)
+        self.customer_box = QGroupBox()
+        form = QFormLayout(self.customer_box)
+        self.name_label, self.phone_label, self.address_label = QLabel(), QLabel(), QLabel()
+        form.addRow(self.name_label, self.name)
+        form.addRow(self.phone_label, self.phone)
+        form.addRow(self.address_label, self.address)
+        later_row = QHBoxLayout()
+        later_row.addWidget(self.later)
+        later_row.addWidget(self.later_at, 1)
+        form.addRow(later_row)
+
+        self.total_label = QLabel(font=ui_font(20, bold=True))
+        self.place = QPushButton(font=ui_font(15, bold=True))
+        self.place.setMinimumHeight(64)
+        self.place.setStyleSheet("QPushButton { background:#2e7d32; color:white; border-radius:8px; }"
+                                 "QPushButton:disabled { background:#9e9e9e; }")
+        self.place.clicked.connect(self.place_order)
+        self.clear = QPushButton()
+        self.clear.clicked.connect(self.clear_order)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.place_order)
+        self.message = MessageBar()
+
+        self.cart_box = QGroupBox()
+        cart_layout = QVBoxLayout(self.cart_box)
+        cart_layout.addWidget(self.cart_view, 1)
+        cart_layout.addLayout(line_buttons)
+        self.note_label = QLabel()
+        cart_layout.addWidget(self.note_label)
+        cart_layout.addWidget(self.note)
+        order_column = QVBoxLayout()
+        order_column.addWidget(self.cart_box, 1)
+        order_column.addWidget(self.customer_box)
+        order_column.addWidget(self.total_label)
+        place_row = QHBoxLayout()
+        place_row.addWidget(self.place, 3)
+        place_row.addWidget(self.clear, 1)
+        order_column.addLayout(place_row)
+        order_column.addWidget(self.message)
+        order_panel = QWidget()
+        order_panel.setLayout(order_column)
+
+        self.orders_view = QTableView()
+        self.orders_view.setModel(self.orders)
+        self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tidy_table(self.orders_view, stretch_column=4, long_list=True)
+        self.reason = QLineEdit()
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.cancel_selected)
+        self.receipt = QPushButton()
+        self.receipt.clicked.connect(self.print_selected_receipt)
+        self.orders_box = QGroupBox()
+        orders_layout = QVBoxLayout(self.orders_box)
+        orders_layout.addWidget(self.orders_view, 1)
+        cancel_row = QHBoxLayout()
+        cancel_row.addWidget(self.reason, 1)
+        cancel_row.addWidget(self.cancel)
+        cancel_row.addWidget(self.receipt)
+        orders_layout.addLayout(cancel_row)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.menu_panel)
+        splitter.addWidget(order_panel)
+        splitter.addWidget(self.orders_box)
+        splitter.setSizes([640, 400, 440])
+        QVBoxLayout(self).addWidget(splitter)
+
+    def retranslate(self) -> None:
+        self.cart_box.setTitle(tr("counter.cart"))
+        self.customer_box.setTitle(tr("counter.customer"))
+        self.orders_box.setTitle(tr("counter.today"))
+        self.name_label.setText(tr("counter.name"))
+        self.phone_label.setText(tr("counter.phone"))
+        self.address_label.setText(tr("counter.address"))
+        self.phone.setPlaceholderText("010-1234-5678")
+        self.note_label.setText(tr("counter.note"))
+        self.later.setText(tr("counter.later"))
+        self.plus.setText(tr("counter.plus"))
+        self.minus.setText(tr("counter.minus"))
+        self.remove.setText(tr("counter.remove"))
+        self.place.setText(tr("counter.place"))
+        self.clear.setText(tr("counter.clear"))
+        self.reason.setPlaceholderText(tr("counter.reason"))
+        self.cancel.setText(tr("counter.cancel"))
+        self.receipt.setText(tr("counter.print"))
+        self.menu_panel.retranslate()
+        self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        self.orders.retranslate()
+        self._show_total(self.cart.total)
+
+    # -- live updates ------------------------------------------------------------------------------
+    def _on_batch(self, records: list[EventRecord]) -> None:
+        self.orders_fetch.request()
+        if any(r.name in MENU_EVENTS for r in records):
+            self.menu_fetch.request()
+
+    def _apply_menu(self, menu: list[MenuItem]) -> None:
+        self.menu_panel.set_menu(menu)
+        self.cart.refresh_items(menu)
+
+    def _apply_orders(self, orders: list[OrderSummary]) -> None:
+        selected = self.selected_order()
+        self.orders.set_rows(orders)
+        if selected is not None and (row := self.orders.row_of_key(selected.order_id)) >= 0:
+            self.orders_view.selectRow(row)
+
+    def _show_total(self, total: int) -> None:
+        self.total_label.setText(tr("counter.total", total=won(total)))
+
+    # -- actions -----------------------------------------------------------------------------------
+    def add_to_cart(self, item: MenuItem) -> None:
+        if item.sold_out:
+            return
+        row = self.cart.add(item)
+        self.cart_view.selectRow(row)
+
+    def _cart_row(self) -> int:
+        return self.cart_view.currentIndex().row()
+
+    def _note_edited(self) -> None:
+        row = self._cart_row()
+        if row >= 0:
+            self.cart.setData(self.cart.index(row, NOTE), self.note.text())
+
+    def _later_toggled(self, on: bool) -> None:
+        # the suggested time was set when the screen opened; after a long shift it would be past
+        if on and self.later_at.dateTime() <= QDateTime.currentDateTime():
+            self.later_at.setDateTime(QDateTime.currentDateTime().addSecs(30 * 60))
+
+    def build_command(self) -> PlaceOrder:
+        """Raises InvalidInput with a message for the cashier (empty cart, bad phone, past time...)."""
+        scheduled = None
+        if self.later.isChecked():
+            scheduled = self.later_at.dateTime().toPython().astimezone()
+            if scheduled <= datetime.now().astimezone() + timedelta(seconds=1):
+                from services.errors import InvalidInput
+                raise InvalidInput("The time for a later order must be in the future")
+        return PlaceOrder(lines=self.cart.order_lines(), customer_name=self.name.text().strip(),
+                          phone=self.phone.text().strip(), address=self.address.text().strip(),
+                          scheduled_for=scheduled, client_ref=self._client_ref)
+
+    def place_order(self) -> None:
+        if not self.place.isEnabled():
+            return                                   # one order at a time: no double submit
+        try:
+            command = self.build_command()
+        except ShopError as error:
+            self.message.error(error)
+            return
+        self.place.setEnabled(False)
+        self.runner.run(lambda: self.shop.place_order(command), self._placed, self._place_failed)
+
+    def _placed(self, receipt: OrderReceipt) -> None:
+        self.place.setEnabled(True)
+        self.last_receipt = receipt
+        self._client_ref = uuid.uuid4().hex          # the next cart is a new order
+        if receipt.status == "cancelled":
+            self.message.error(tr("counter.refused", id=receipt.order_id, reason=receipt.reason))
+            return
+        later = self.later.isChecked()
+        text = (tr("counter.placed_later", id=receipt.order_id, total=won(receipt.total),
+                   at=self.later_at.dateTime().toString("HH:mm")) if later
+                else tr("counter.placed", id=receipt.order_id, total=won(receipt.total)))
+        if receipt.gift_kind:
+            text += " " + tr("counter.gift", gift=receipt.gift_kind)
+        elif receipt.gift_status == "deferred":
+            text += " " + tr("counter.gift_later")
+        elif receipt.gift_status == "out_of_stock":
+            text += " " + tr("counter.no_gift")
+        self.message.info(text, hide_after_ms=60000)
+        self.clear_order(keep_message=True)
+
+    def _place_failed(self, error: Exception) -> None:
+        self.place.setEnabled(True)
+        self.message.error(error)
+
+    def clear_order(self, keep_message: bool = False) -> None:
+        self.cart.clear()
+        for field in (self.name, self.phone, self.address, self.note):
+            field.clear()
+        self.later.setChecked(False)
+        if not keep_message:
+            self.message.clear_message()
+
+    def selected_order(self) -> OrderSummary | None:
+        return self.orders.row_at(self.orders_view.currentIndex().row())
+
+    def cancel_selected(self) -> None:
+        order = self.selected_order()
+        if order is None:
+            self.message.error(tr("counter.pick_order"))
+            return
+        reason = self.reason.text().strip()
+        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason),
+                        lambda _: self._cancelled(order.order_id), self.message.error)
+
+    def _cancelled(self, order_id: int) -> None:
+        self.reason.clear()
+        self.message.info(tr("counter.cancelled", id=order_id))
+
+    def print_selected_receipt(self) -> None:
+        order = self.selected_order()
+        if order is None:
+            self.message.error(tr("counter.pick_order"))
+            return
+        from pos_app.print_actions import print_receipt
+        from pos_app.printing import receipt_lines
+
+        def fetch():
+            card = self.shop.mypage(order.order_id)
+            return card, receipt_lines(self.shop, card)
+        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1]), self.message.error)

@@ -1,0 +1,85 @@
+"""The menu as large touch buttons, grouped by category, each with price and live stock."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from pos_app.fmt import won
+from pos_app.i18n import tr, translator
+from pos_app.widgets import ui_font
+from services.port import MenuItem
+
+COLUMNS = 3
+BUTTON_STYLE = """
+QPushButton { background:#fff8e1; border:2px solid #ffb300; border-radius:10px; padding:6px; text-align:center; }
+QPushButton:focus { border:3px solid #1565c0; }
+QPushButton:pressed { background:#ffe082; }
+QPushButton:disabled { background:#eeeeee; border:2px solid #bdbdbd; color:#9e9e9e; }
+"""
+
+
+class MenuButton(QPushButton):
+    def __init__(self, item: MenuItem, parent=None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(170, 88)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFont(ui_font(13, bold=True))
+        self.setStyleSheet(BUTTON_STYLE)
+        self.set_item(item)
+
+    def set_item(self, item: MenuItem) -> None:
+        self.item = item
+        stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
+        if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
+            self.setText(f"{item.name_ko}\n{won(item.price)}\n{stock}")
+        else:
+            self.setText(f"{item.name_en}\n{item.name_ko}\n{won(item.price)} · {stock}")
+        self.setEnabled(not item.sold_out)   # a sold-out item cannot be ordered
+
+
+class MenuPanel(QScrollArea):
+    item_chosen = Signal(object)   # MenuItem
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.buttons: dict[str, MenuButton] = {}
+        self._categories: list[str] = []
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.setWidget(self._inner)
+
+    def set_menu(self, menu: list[MenuItem]) -> None:
+        categories = list(dict.fromkeys(item.category for item in menu))
+        if categories == self._categories and {i.code for i in menu} == set(self.buttons):
+            for item in menu:                # the usual case: only stock changed, on a few buttons
+                if self.buttons[item.code].item != item:
+                    self.buttons[item.code].set_item(item)
+            return
+        self._rebuild(menu, categories)
+
+    def retranslate(self) -> None:
+        for button in self.buttons.values():
+            button.set_item(button.item)
+
+    def _rebuild(self, menu: list[MenuItem], categories: list[str]) -> None:
+        while self._layout.count():
+            widget = self._layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons.clear()
+        self._categories = categories
+        for category in categories:
+            heading = QLabel(category, font=ui_font(15, bold=True))
+            self._layout.addWidget(heading)
+            grid_holder = QWidget()
+            grid = QGridLayout(grid_holder)
+            grid.setContentsMargins(0, 0, 0, 8)
+            items = [item for item in menu if item.category == category]
+            for position, item in enumerate(items):
+                button = MenuButton(item)
+                button.clicked.connect(lambda _=False, b=button: self.item_chosen.emit(b.item))
+                self.buttons[item.code] = button
+                grid.addWidget(button, position // COLUMNS, position % COLUMNS)
+            self._layout.addWidget(grid_holder)

@@ -1,0 +1,121 @@
+"""Small shared widgets: the message bar every screen uses to tell the user what happened."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel
+
+from pos_app.i18n import tr, translator
+from services.errors import ShopError
+
+log = logging.getLogger(__name__)
+
+KOREAN_FONT_FAMILIES = ["Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo"]
+
+
+def ui_font(point_size: int = 11, bold: bool = False) -> QFont:
+    """A font that renders Hangul: Qt falls back through the families in order."""
+    font = QFont()
+    font.setFamilies(KOREAN_FONT_FAMILIES)
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+# The core's messages are English; on a Korean screen they get a Korean headline by error code.
+KOREAN_HEADLINES = {"invalid_input": "입력 오류", "unknown_item": "없는 메뉴", "unknown_order": "없는 주문",
+                    "invalid_transition": "지금은 할 수 없습니다", "cancel_refused": "취소할 수 없습니다",
+                    "sold_out": "품절"}
+
+
+def user_message(error: BaseException) -> str:
+    """Domain errors carry a message written for the cashier; anything else is logged in full and
+    shown briefly, never as a traceback."""
+    if isinstance(error, ShopError):
+        headline = KOREAN_HEADLINES.get(error.code) if translator.language == "ko" else None
+        return f"{headline} — {error}" if headline else str(error)
+    log.error("unexpected error from the shop", exc_info=error)
+    return tr("err.unexpected", error=f"{type(error).__name__}: {error}")
+
+
+class MessageBar(QLabel):
+    """A banner for the outcome of the last action: green info, red error. Info fades after a while;
+    errors stay until the next action so nobody misses them."""
+
+    STYLES = {
+        "info": "background:#e6f4ea; color:#0d5524; border:1px solid #8fd19e;",
+        "error": "background:#fdecea; color:#8a1c1c; border:1px solid #f5a3a3;",
+    }
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setFont(ui_font(13, bold=True))
+        self.kind = ""
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.timeout.connect(self.clear_message)
+        self._key: tuple[str, dict] | None = None     # a message given as a key follows the language
+        translator.language_changed.connect(self._retranslate)
+        self.clear_message()
+
+    def info(self, text: str, hide_after_ms: int = 15000) -> None:
+        self._show("info", text)
+        self._hide_timer.start(hide_after_ms)
+
+    def error(self, error: BaseException | str) -> None:
+        text = error if isinstance(error, str) else user_message(error)
+        self._hide_timer.stop()
+        self._show("error", text)
+
+    def info_key(self, key: str, hide_after_ms: int = 15000, **fields) -> None:
+        self.info(tr(key, **fields), hide_after_ms)
+        self._key = (key, fields)
+
+    def error_key(self, key: str, **fields) -> None:
+        self.error(tr(key, **fields))
+        self._key = (key, fields)
+
+    def _retranslate(self) -> None:
+        if self._key is not None and self.kind:
+            key, fields = self._key
+            self.setText(tr(key, **fields))
+
+    def clear_message(self) -> None:
+        self._key = None
+        self.kind = ""
+        self.setText("")
+        self.setVisible(False)
+
+    def _show(self, kind: str, text: str) -> None:
+        self._key = None
+        self.kind = kind
+        self.setText(text)
+        self.setStyleSheet(f"QLabel {{{self.STYLES[kind]} padding:8px; border-radius:4px;}}")
+        self.setVisible(True)
+
+
+def tidy_table(view, stretch_column: int, lines: int = 1, long_list: bool = False) -> None:
+    """Columns fit their content and one column takes the rest; no row numbers (order numbers are
+    already in the first column). Rows have a fixed height of ``lines`` text lines: sizing rows or
+    columns to the content of every row costs a text layout per row on each update, which froze
+    the GUI thread for hundreds of milliseconds once a day's worth of orders was listed. Short tables
+    (a cart, one order's timeline) fit every row: measuring only the visible rows right after a reset
+    measures none, and squeezed their columns to the header's width."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+    header = view.horizontalHeader()
+    if long_list:
+        header.setResizeContentsPrecision(0)      # a day's orders: fit columns to the visible rows only
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    rows = view.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    # measured with the largest font the screens give tables (the view's own font is not resolved yet)
+    from PySide6.QtGui import QFontMetrics
+    rows.setDefaultSectionSize(QFontMetrics(ui_font(14)).lineSpacing() * lines + 10)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(False)

@@ -1,0 +1,143 @@
+"""Make docs/screenshots/*.png from the running app on a fresh demo shop (offscreen is fine).
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
+
+A short scripted day puts tickets on the kitchen display, cards on the delivery board and a full
+saga on mypage, then each screen is grabbed in English and in Korean.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("SIKDANG_PRINT_DIR", tempfile.mkdtemp(prefix="sikdang-prints-"))
+
+
+def settle(app, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+# The demo day's shop clock runs behind, so tickets have ages and the timers show all three colours.
+ORDER_AGES_MIN = [40.0, 35.0, 30.0, 12.0, 7.0, 3.0, 2.0]
+MINUTES_AGO = [ORDER_AGES_MIN[0]]
+
+
+def demo_clock() -> float:
+    return time.time() - MINUTES_AGO[0] * 60
+
+
+def demo_day(shop) -> dict[str, int]:
+    from services.commands import OrderLine, PlaceOrder
+    menu = [item for item in shop.menu() if not item.sold_out]
+    customers = [("김민수", "010-1234-5678", "서울시 마포구 월드컵로 12"), ("이영희", "010-2222-3333", "서울시 강남구 테헤란로 5"),
+                 ("박지성", "010-3333-4444", "수원시 팔달구 1"), ("최유리", "010-4444-5555", "서울시 종로구 3"),
+                 ("정우성", "010-5555-6666", "서울시 송파구 9"), ("한가인", "010-6666-7777", "서울시 용산구 2"),
+                 ("오세훈", "010-7777-8888", "서울시 중구 4")]
+    notes = ["덜 맵게", "", "밥 많이", "", "파 빼주세요", "", ""]
+    ids = []
+    for number, (name, phone, address) in enumerate(customers):
+        lines = (OrderLine(menu[number % len(menu)].code, 1 + number % 2, notes[number]),
+                 OrderLine(menu[(number + 3) % len(menu)].code, 1))
+        ids.append(shop.place_order(PlaceOrder(lines, customer_name=name, phone=phone, address=address)).order_id)
+        MINUTES_AGO[0] = ORDER_AGES_MIN[min(number + 1, len(ORDER_AGES_MIN) - 1)]
+    for order_id in ids[:3]:
+        shop.start_cooking(order_id)
+        shop.finish_cooking(order_id)
+    shop.pick_up(ids[0], "라이더 김")
+    shop.deliver(ids[0])
+    shop.pick_up(ids[1], "라이더 박")
+    shop.start_cooking(ids[3])
+    shop.cancel_order(ids[6], "고객 요청")
+    MINUTES_AGO[0] = 1.0
+    shop.place_order(PlaceOrder((OrderLine(menu[2].code, 1, "곱빼기"), OrderLine(menu[7].code, 2)),
+                                customer_name="윤서연", phone="010-8888-9999", address="서울시 성동구 7"))
+    shop.place_order(PlaceOrder((OrderLine(menu[1].code, 2),), customer_name="예약 손님", phone="010-9999-0000",
+                                scheduled_for=datetime.now(timezone.utc) + timedelta(hours=2)))
+    shop.mark_sold_out(menu[-1].code)
+    MINUTES_AGO[0] = 0.0
+    return {"delivered": ids[0], "cancelled": ids[6]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from pos_app.app import build_shop_app
+    from pos_app.i18n import set_language
+    from services.commands import OrderLine
+    from services.local import open_local_shop
+    from PySide6.QtWidgets import QApplication
+
+    with tempfile.TemporaryDirectory() as folder:
+        from pos_app.app import isolate_settings
+        isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
+        shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock)
+        try:
+            ids = demo_day(shop)
+            built = build_shop_app(shop, "all", "en")
+            app = QApplication.instance()
+            built.show(kitchen_full_screen=False)
+            main_window, kitchen = built.main, built.kitchen
+            main_window.resize(1500, 880)
+            kitchen.resize(1600, 900)
+            settle(app, 1.0)
+            while not built.events.is_subscribed:
+                settle(app, 0.1)
+            # one cancelled ticket struck out on the board, as the kitchen sees it
+            kitchen.model.linger_s = 600
+            shop.cancel_order(ids["cancelled"] - 1, "재료 소진")
+            settle(app, 0.5)
+            counter = main_window.counter
+            for language in ("en", "ko"):
+                set_language(language)
+                counter.clear_order()
+                for code in list(counter.menu_panel.buttons)[:2]:
+                    counter.add_to_cart(counter.menu_panel.buttons[code].item)
+                counter.add_to_cart(counter.menu_panel.buttons[list(counter.menu_panel.buttons)[0]].item)
+                counter.note.setText("덜 맵게" if language == "ko" else "less spicy")
+                counter.note.editingFinished.emit()
+                counter.name.setText("김민수")
+                counter.phone.setText("010-1234-5678")
+                counter.address.setText("서울시 마포구 월드컵로 12")
+                main_window.tabs.setCurrentWidget(counter)
+                settle(app)
+                main_window.grab().save(str(args.out / f"counter-{language}.png"))
+                kitchen.board.setCurrentIndex(kitchen.model.index(0, 0))
+                settle(app)
+                kitchen.grab().save(str(args.out / f"kitchen-{language}.png"))
+                main_window.tabs.setCurrentWidget(main_window.delivery)
+                settle(app)
+                main_window.grab().save(str(args.out / f"delivery-{language}.png"))
+                main_window.tabs.setCurrentWidget(main_window.mypage)
+                main_window.mypage.show_order(ids["delivered"])
+                settle(app, 0.6)
+                main_window.grab().save(str(args.out / f"mypage-{language}.png"))
+                dialog = main_window.open_manager()
+                settle(app)
+                dialog.grab().save(str(args.out / f"manager-{language}.png"))
+                dialog.hide()
+            from pos_app.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
+            card = shop.mypage(ids["delivered"])
+            save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")
+            save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")
+            built.close()
+        finally:
+            shop.close()
+    for path in sorted(args.out.glob("*.png")):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

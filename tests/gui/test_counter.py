@@ -1,0 +1,119 @@
+"""The counter's own behaviour: out-of-stock orders, sold-out buttons, input errors, later orders."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, Qt
+
+from tests.gui.conftest import menu_items, wait_settled
+
+
+def test_an_out_of_stock_order_is_refused_with_its_reason(qtbot, shop, shop_app):
+    counter = shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    shop.mark_sold_out(item.code)
+    shop.restock(item.code, 1)                       # one left
+    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].item.stock == 1, timeout=5000)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    counter.cart.setData(counter.cart.index(0, 1), 2)   # the customer wants two
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "cancelled"
+    assert counter.message.kind == "error" and counter.last_receipt.reason in counter.message.text()
+    wait_settled(qtbot, shop_app)
+    assert shop_app.kitchen.model.row_of(counter.last_receipt.order_id) < 0
+
+
+def test_a_sold_out_item_cannot_be_ordered(qtbot, shop, shop_app):
+    counter = shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    shop.mark_sold_out(item.code)
+    button = counter.menu_panel.buttons[item.code]
+    qtbot.waitUntil(lambda: not button.isEnabled(), timeout=5000)
+    assert "SOLD OUT" in button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert counter.cart.rowCount() == 0
+
+
+def test_input_errors_are_shown_as_messages(qtbot, shop, shop_app):
+    counter = shop_app.main.counter
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart
+    assert counter.message.kind == "error" and "empty" in counter.message.text()
+    (item,) = menu_items(shop, 1)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(counter.phone, "12345")
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    assert counter.message.kind == "error" and "phone" in counter.message.text().lower()
+    assert counter.cart.rowCount() == 1                                 # nothing lost
+
+
+def test_an_order_for_later_is_scheduled(qtbot, shop, shop_app):
+    counter = shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    counter.later.setChecked(True)
+    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3600))
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    order_id = counter.last_receipt.order_id
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    summary = counter.orders.row_at(counter.orders.row_of_key(order_id))
+    assert summary.scheduled_for is not None
+    assert summary.scheduled_for > datetime.now().astimezone() + timedelta(minutes=50)
+    wait_settled(qtbot, shop_app)
+    assert shop_app.kitchen.model.row_of(order_id) < 0
+
+
+def test_language_switch_retranslates_every_screen(qtbot, shop, shop_app):
+    main = shop_app.main
+    main.language.setCurrentIndex(1)
+    assert main.counter.place.text().startswith("주문하기")
+    assert main.tabs.tabText(0) == "카운터"
+    assert shop_app.kitchen.bump_button.text().startswith("완료")
+    main.language.setCurrentIndex(0)
+    assert main.counter.place.text().startswith("Place order")
+
+
+def test_the_open_shop_is_named_on_screen(qtbot, shop, shop_app):
+    qtbot.waitUntil(lambda: shop_app.main.shop_label != "", timeout=5000)
+    assert shop.describe() in shop_app.main.shop_sign.text()
+    assert shop.describe() in shop_app.main.windowTitle()
+
+
+def test_manager_sets_gift_and_item_stock(qtbot, shop, shop_app):
+    dialog = shop_app.main.open_manager()
+    qtbot.waitUntil(lambda: dialog.item.count() > 0, timeout=5000)
+    dialog.gift_quantity.setValue(7)
+    qtbot.mouseClick(dialog.set_gift, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shop.gift_stock().quantity == 7, timeout=5000)
+    qtbot.waitUntil(lambda: "7" in dialog.gift_now.text(), timeout=5000)
+    code = dialog.item.currentData()
+    before = next(i.stock for i in shop.menu() if i.code == code)
+    dialog.item_quantity.setValue(3)
+    qtbot.mouseClick(dialog.add_stock, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: next(i.stock for i in shop.menu() if i.code == code) == before + 3, timeout=5000)
+
+
+def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
+    from PySide6.QtWidgets import QApplication
+    main, counter = shop_app.main, shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    main.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+    button = counter.menu_panel.buttons[item.code]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)                       # a focused menu button adds one
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert [(line.item.code, line.quantity) for line in counter.cart.lines()] == [(item.code, 2)]
+    qtbot.keyClicks(counter.phone, "010-5555-1234")
+    qtbot.keyClick(counter.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "placed"
+
+
+def test_domain_errors_get_a_korean_headline_on_a_korean_screen(qtbot, shop, shop_app):
+    from pos_app.i18n import set_language
+    counter = shop_app.main.counter
+    set_language("ko")
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart
+    assert counter.message.text().startswith("입력 오류 — ")

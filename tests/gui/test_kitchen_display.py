@@ -1,0 +1,202 @@
+"""The kitchen display on a real shop: keyboard control, recall, cancel shown struck out, stock,
+and a scheduled order reaching the kitchen at its time."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import Qt
+
+from services.commands import OrderLine, PlaceOrder
+from tests.gui.conftest import menu_items
+
+
+def _place(shop, item, quantity: int = 1, **fields):
+    return shop.place_order(PlaceOrder((OrderLine(item.code, quantity),), **fields))
+
+
+def _status(kitchen, order_id: int) -> str:
+    row = kitchen.model.row_of(order_id)
+    return kitchen.model.tickets()[row].status if row >= 0 else ""
+
+
+def test_keyboard_selects_starts_bumps_and_recalls(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    orders = [_place(shop, item).order_id for _ in range(3)]
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    kitchen.board.setFocus()
+
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_2)                  # number keys pick a card
+    assert kitchen.board.selected_ticket().order_id == orders[1]
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # Space starts a queued ticket
+    qtbot.waitUntil(lambda: _status(kitchen, orders[1]) == "cooking", timeout=5000)
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # ... and bumps a cooking one
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[1]) < 0, timeout=5000)
+
+    kitchen.board.setCurrentIndex(kitchen.model.index(0, 0))
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Right)              # arrows move along the cards
+    assert kitchen.board.selected_ticket().order_id == orders[2]
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Enter)              # Enter bumps straight away
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) < 0, timeout=5000)
+
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_R)                  # R recalls the last bumped
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) >= 0, timeout=5000)
+    assert kitchen.bumped == [orders[1]]
+
+
+def test_touch_buttons_start_and_bump(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseClick(kitchen.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.mouseClick(kitchen.bump_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    kitchen.model.linger_s = 0.6
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+
+    counter = shop_app.main.counter
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    counter.reason.insert("손님 요청")   # Hangul comes from an input method, not key codes
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=5000)
+    assert str(order_id) in kitchen.message.text()
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
+                    timeout=5000)
+
+
+def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop_app):
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    shop.start_cooking(order_id)
+    shop.finish_cooking(order_id)
+    counter = shop_app.main.counter
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=5000)
+    assert counter.message.text() and "Traceback" not in counter.message.text()
+
+
+def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, shop_app):
+    kitchen, counter = shop_app.kitchen, shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=5000)
+    row = next(r for r in range(kitchen.stock.stock_list.count())
+               if kitchen.stock.stock_list.item(r).data(Qt.ItemDataRole.UserRole) == item.code)
+    kitchen.stock.stock_list.setCurrentRow(row)
+    qtbot.mouseClick(kitchen.stock.sold_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
+    kitchen.stock.restock_amount.setValue(5)
+    qtbot.mouseClick(kitchen.stock.restock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
+    assert counter.menu_panel.buttons[item.code].item.stock == 5
+
+
+def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app):
+    """Placed at the counter for a few seconds from now; the core releases it then (TicketReleased)."""
+    from PySide6.QtCore import QDateTime
+    kitchen, counter = shop_app.kitchen, shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    counter.later.setChecked(True)
+    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    release_at = counter.later_at.dateTime().toPython().astimezone()
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "placed", counter.message.text()
+    order_id = counter.last_receipt.order_id
+    alerts = kitchen.alerts
+    qtbot.wait(800)
+    assert kitchen.model.row_of(order_id) < 0                  # not before its time
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=10000)
+    assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
+    assert kitchen.alerts > alerts                              # and it raised the new-ticket alert
+
+
+def test_timer_colour_thresholds_are_configurable_and_kept(qtbot, shop, shop_app):
+    from kitchen_display.ticket_card import AGE_COLOURS
+    kitchen = shop_app.kitchen
+    kitchen.warn_minutes.setValue(1)
+    kitchen.late_minutes.setValue(2)
+    assert kitchen.thresholds.colour(30) == AGE_COLOURS[0]
+    assert kitchen.thresholds.colour(90) == AGE_COLOURS[1]
+    assert kitchen.thresholds.colour(150) == AGE_COLOURS[2]
+    from kitchen_display.window import KitchenDisplay
+    again = KitchenDisplay(shop, shop_app.events)        # a restarted wall display
+    qtbot.addWidget(again)
+    assert again.thresholds.warn_s == 60 and again.thresholds.late_s == 120
+
+
+def test_recall_after_pickup_is_refused_with_a_message(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.bump(order_id)
+    qtbot.waitUntil(lambda: kitchen.bumped == [order_id], timeout=5000)
+    shop.pick_up(order_id, "rider")
+    qtbot.mouseClick(kitchen.recall_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kitchen.message.kind == "error", timeout=5000)
+    assert kitchen.model.row_of(order_id) < 0
+
+
+def test_the_kitchen_names_the_open_shop(qtbot, shop, shop_app):
+    qtbot.waitUntil(lambda: shop.describe() in shop_app.kitchen.shop_sign.text(), timeout=5000)
+
+
+def test_double_tap_starts_then_bumps(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting(qtbot, shop, shop_app):
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    older, newer = _place(shop, item).order_id, _place(shop, item).order_id
+    for order_id in (older, newer):                  # bumped elsewhere (another display, before a restart)
+        shop.finish_cooking(order_id)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0, timeout=5000)
+    assert kitchen.bumped == []
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0, timeout=5000)
+    assert kitchen.model.row_of(older) < 0
+
+
+def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot, shop, shop_app):
+    """The display shows a new ticket from the Ordered + StockChecked events before its refetch;
+    the refetch must then find nothing to correct (no reset, no changed row)."""
+    kitchen = shop_app.kitchen
+    first, second = menu_items(shop, 2)
+    resets, changed = [], []
+    kitchen.model.modelReset.connect(lambda: resets.append(1))
+    kitchen.model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.row()))
+    receipt = shop.place_order(PlaceOrder((OrderLine(first.code, 2, "맵게"), OrderLine(second.code, 1)),
+                                          customer_name="김민수"))
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.tickets.idle and receipt.order_id not in kitchen.model._provisional,
+                    timeout=5000)
+    shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
+    assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
+    assert resets == [] and changed == []
