@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from services.errors import ShopError
 from services.http.auth import StaffStore
-from services.http.gate import STATUS_BY_CODE, ApiError, authorize, validation_message
+from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, ApiError, authorize, validation_message
 from services.http.routes.order import to_command
 from services.http.schemas import OrderReceiptOut, PlaceOrderIn
 from services.port import Shop
@@ -56,7 +56,9 @@ class PlaceOrderFastPath:
         except ApiError as exc:
             return await _send(send, exc.status, {"code": exc.code, "message": exc.message}, exc.headers)
         except ShopError as exc:
-            return await _send(send, STATUS_BY_CODE.get(exc.code, 400), {"code": exc.code, "message": exc.message})
+            status = STATUS_BY_CODE.get(exc.code, 400)
+            return await _send(send, status, {"code": exc.code, "message": exc.message},
+                               RETRY_AFTER if status == 503 else None)
         out = OrderReceiptOut.model_validate(receipt).model_dump_json(by_alias=True).encode()
         await _send_bytes(send, 201, out)
 

@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_CODE = {
     "invalid_input": 422, "unknown_item": 404, "unknown_order": 404,
-    "invalid_transition": 409, "cancel_refused": 409, "sold_out": 409,
+    "invalid_transition": 409, "cancel_refused": 409,
+    "busy": 503, "closed": 503,      # not carried out (writer overloaded, shop closing): safe to retry
 }
+RETRY_AFTER = {"Retry-After": "1"}
 
 # Every status a route may answer with besides its success, documented so clients (and schemathesis)
 # know the error body. 413 and 503 come from the ASGI guards before any route runs.
@@ -121,7 +123,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop(_: Request, exc: ShopError):
-        return error_response(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message)
+        status = STATUS_BY_CODE.get(exc.code, 400)
+        return error_response(status, exc.code, exc.message, RETRY_AFTER if status == 503 else None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):

@@ -12,7 +12,9 @@ class ServerUnreachable(ShopError):
     code = "offline"
 
 
-class ServerBusy(ShopError):
+class ServerBusy(domain.ShopBusy):
+    """The server shed the request (503): nothing was done, try again shortly. A ShopBusy, so screens
+    treat a busy server like a busy local shop."""
     code = "overloaded"
 
 
