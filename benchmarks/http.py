@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
         run_env = {"BENCH_TOKEN": token, "BENCH_ITEMS": items}
         post = lambda c, d, tag, **extra: wrk(shop_url + "/", connections=c, threads=args.threads,  # noqa: E731
                                               duration=d, script=LUA, env={**run_env, "BENCH_RUN": tag, **extra})
-        post(8, 1.0, "warmup")
+        post(16, 2.0, "warmup")   # threads, caches and the WAL warm before anything is measured
         baseline = wrk(bare_url + "/", connections=32, threads=args.threads, duration=args.duration)
         print(f"baseline: bare FastAPI GET / {baseline['rps']:.0f} requests/s")
         runs = []
