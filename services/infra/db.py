@@ -7,10 +7,15 @@ Readers use their own pool and never block the writer (WAL).
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 DURABLE_PRAGMAS = (
@@ -43,8 +48,51 @@ def _configure(engine: Engine, begin_sql: str) -> Engine:
 
 
 def writer_engine(path: Path) -> Engine:
-    """Engine for the single writer: every transaction takes the write lock at BEGIN."""
-    return _configure(create_engine(sqlite_url(path), poolclass=NullPool), "BEGIN IMMEDIATE")
+    """Engine for the single writer: every transaction takes the write lock at BEGIN.
+
+    Its commits never checkpoint (``wal_autocheckpoint=0``): copying the WAL back into the database
+    costs milliseconds, and a commit that happens to trigger it makes that order slow. The shop's
+    ``Checkpointer`` does it on its own thread instead.
+    """
+    engine = _configure(create_engine(sqlite_url(path), poolclass=NullPool), "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "connect")
+    def no_autocheckpoint(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    return engine
+
+
+class Checkpointer:
+    """Copies the WAL back into the database every ``interval`` seconds, off the writer's path.
+
+    PASSIVE checkpoints never wait for, or block, readers and writers; the last one, on close, also
+    truncates the WAL so a closed shop is one file again.
+    """
+
+    def __init__(self, path: Path, interval: float = 1.0) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shop-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                log.warning("WAL checkpoint failed; it is retried in %.0f s", self._interval, exc_info=True)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:  # another process still writing: its own checkpointer will do it
+            log.info("final WAL checkpoint skipped", exc_info=True)
+        self._conn.close()
 
 
 def reader_engine(path: Path) -> Engine:

@@ -8,7 +8,7 @@ from typing import Callable
 
 from services import commands as c
 from services.infra.bus import UnitOfWork
-from services.infra.db import reader_engine, writer_engine
+from services.infra.db import Checkpointer, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter
 from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
@@ -43,6 +43,7 @@ class LocalShop:
         self._clock = clock
         self._views = ShopViews(reader_engine(self.path), clock)
         self._feed = LiveFeed(self.path)
+        self._checkpointer = Checkpointer(self.path)
         self._closers: list[Callable[[], None]] = []
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify)
         self._writer.start()
@@ -128,4 +129,5 @@ class LocalShop:
             closer()
         self._closers.clear()
         self._views.dispose()
+        self._checkpointer.close()
         self._writer_engine.dispose()

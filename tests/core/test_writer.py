@@ -107,3 +107,23 @@ def test_a_screen_in_another_process_sees_the_events_live(db_path):
     finally:
         counter.close()
         kitchen.close()
+
+
+def test_commits_leave_checkpoints_to_the_checkpointer_and_a_closed_shop_is_one_file(db_path):
+    from services.infra.db import writer_engine
+    engine = writer_engine(db_path)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    engine.dispose()
+    shop = LocalShop(db_path)
+    try:
+        for _ in range(50):
+            shop.place_order(order())
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert wal.stat().st_size > 0
+    finally:
+        shop.close()
+    assert not wal.exists() or wal.stat().st_size == 0, "the last checkpoint empties the WAL"
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 50
+    conn.close()
