@@ -30,9 +30,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default=None, choices=["en", "ko"], help="UI language (default: system)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8080, help="serve: port (default 8080)")
-    parser.add_argument("--pin", default=None, help="--server: staff PIN to sign in with")
+    parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
+                        help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")
     parser.add_argument("--log-level", default="INFO")
     return parser
+
+
+def open_shop(args, db_path: Path):
+    if args.server:
+        from services.remote import open_remote_shop
+        return open_remote_shop(args.server, pin=args.pin)
+    from services.local import open_local_shop
+    return open_local_shop(db_path)
+
+
+def describe_error(error: Exception) -> str:
+    from services.errors import ShopError
+    if isinstance(error, ShopError):
+        return str(error)
+    if "file is not a database" in str(error):
+        return "that file is not a Sikdang POS database (SQLite); pick another with --db"
+    if isinstance(error, OSError) or "unable to open database" in str(error):
+        return f"the database file cannot be created or opened there ({error.__class__.__name__})"
+    logging.getLogger("main").exception("opening the shop failed")
+    return f"{error.__class__.__name__}: {error}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,12 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from services.http.server import run_server
         return run_server(db_path, host=args.host, port=args.port)
-    if args.server:
-        from services.remote import open_remote_shop
-        shop = open_remote_shop(args.server, pin=args.pin)
-    else:
-        from services.local import open_local_shop
-        shop = open_local_shop(db_path)
+    try:
+        shop = open_shop(args, db_path)
+    except Exception as error:  # noqa: BLE001 - the user gets one clear line, never a traceback
+        print(f"Sikdang POS cannot open {args.server or db_path}: {describe_error(error)}", file=sys.stderr)
+        return 2
     from pos_app.app import run_gui
     try:
         return run_gui(shop, screen=args.screen, language=args.lang)

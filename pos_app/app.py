@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from kitchen_display.window import KitchenDisplay
 from pos_app.bridge import ShopEvents
+from pos_app.connection import ConnectionSign
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
 from pos_app.i18n import set_language, tr, translator
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.shop_sign = QLabel(font=ui_font(11, bold=True))
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
         self.statusBar().addPermanentWidget(self.shop_sign)
+        self.connection_sign = ConnectionSign(shop)
+        self.statusBar().addPermanentWidget(self.connection_sign)
         self.manager: ManagerDialog | None = None
         translator.language_changed.connect(self.retranslate)
         self.retranslate()

@@ -240,6 +240,10 @@ class CounterScreen(QWidget):
         if receipt.status == "cancelled":
             self.message.error(tr("counter.refused", id=receipt.order_id, reason=receipt.reason))
             return
+        if receipt.status == "queued":  # a remote shop with the server down: kept on this till, sent later
+            self.message.info(tr("counter.queued", total=won(receipt.total)), hide_after_ms=60000)
+            self.clear_order(keep_message=True)
+            return
         later = self.later.isChecked()
         text = (tr("counter.placed_later", id=receipt.order_id, total=won(receipt.total),
                    at=self.later_at.dateTime().toString("HH:mm")) if later

@@ -38,7 +38,9 @@ class MenuItem:
 @dataclass(frozen=True)
 class OrderReceipt:
     """What the counter tells the customer. ``status`` is final for this call:
-    "placed" (accepted; cooking or scheduled) or "cancelled" (e.g. out of stock; see ``reason``)."""
+    "placed" (accepted; cooking or scheduled), "cancelled" (e.g. out of stock; see ``reason``), or, from a
+    remote shop whose server is unreachable, "queued" (kept durably on this till and sent when the
+    server is back; ``order_id`` is then a negative number local to the till)."""
     order_id: int
     status: str
     total: int

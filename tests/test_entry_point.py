@@ -18,3 +18,13 @@ def test_the_demo_day_prints_every_workflow_on_mypage(tmp_path):
     assert "customer called to cancel" in out and "CookCancelled" in out and "GiftSendCancelled" in out
     assert "is already cooked and can no longer be cancelled" in out
     assert "Traceback" not in result.stderr and "INFO alembic" not in result.stderr
+
+
+def test_a_file_that_is_not_a_shop_database_gets_one_clear_line(tmp_path):
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("shopping list: rice, kimchi\n")
+    result = subprocess.run([sys.executable, "main.py", "--db", str(not_a_db)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert "is not a Sikdang POS database" in result.stderr and "Traceback" not in result.stderr
+    assert not_a_db.read_text() == "shopping list: rice, kimchi\n", "the file is left as it was"
