@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def why_no_screen() -> str:
+    """On Linux without a display Qt would abort with advice about xcb libraries; say what is wrong."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if sys.platform.startswith("linux") and platform in ("", "xcb", "wayland") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return ("no display found (DISPLAY is not set). Run it on the shop's desktop, under xvfb-run, "
+                "or try `./dev demo` for a scripted day in the terminal.")
+    return ""
+
+
+def why_not_this_db(args) -> str:
+    """An explicit --db in a folder that does not exist is a typo, not a request for a new shop."""
+    if args.db and not args.server and not args.db.parent.is_dir():
+        return f"the folder {args.db.parent} does not exist: check the --db path (a new shop file is created in an existing folder)"
+    return ""
+
+
 def open_shop(args, db_path: Path):
     if args.server:
         from services.remote import open_remote_shop
@@ -50,6 +68,8 @@ def describe_error(error: Exception) -> str:
         return str(error)
     if "file is not a database" in str(error):
         return "that file is not a Sikdang POS database (SQLite); pick another with --db"
+    if "already exists" in str(error):
+        return "that SQLite file belongs to another program (its tables clash with the shop's); pick another with --db"
     if isinstance(error, OSError) or "unable to open database" in str(error):
         return f"the database file cannot be created or opened there ({error.__class__.__name__})"
     logging.getLogger("main").exception("opening the shop failed")
@@ -69,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from services.http.server import run_server
         return run_server(db_path, host=args.host, port=args.port)
+    if problem := why_no_screen() or why_not_this_db(args):
+        print(f"Sikdang POS: {problem}", file=sys.stderr)
+        return 2
     try:
         shop = open_shop(args, db_path)
     except Exception as error:  # noqa: BLE001 - the user gets one clear line, never a traceback

@@ -23,6 +23,7 @@ from pos_app.connection import ConnectionSign
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
 from pos_app.i18n import set_language, tr, translator
+from pos_app.interrupt import QuitOnInterrupt
 from pos_app.manager import ManagerDialog
 from pos_app.mypage import MypageScreen
 from pos_app.runner import PortRunner
@@ -212,7 +213,9 @@ def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int
         shop_app.kitchen.resize(1280, 800)
         # closing the counter ends the session; the kitchen window alone does not keep it open
         shop_app.kitchen.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+    interrupt = QuitOnInterrupt(app)
     try:
         return app.exec()
     finally:
+        interrupt.uninstall()
         shop_app.close()

@@ -21,7 +21,7 @@ from pos_app.i18n import tr, translator
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
 from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, tidy_table, ui_font
+from pos_app.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
 from services.commands import PlaceOrder
 from services.errors import ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
@@ -127,6 +127,7 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         tidy_table(self.orders_view, stretch_column=4, long_list=True)
+        fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩1,000,000"})
         self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)

@@ -53,6 +53,7 @@ class MessageBar(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setFont(ui_font(13, bold=True))
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 20)  # room for a two-line message
         self.kind = ""
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
@@ -84,10 +85,12 @@ class MessageBar(QLabel):
             self.setText(tr(key, **fields))
 
     def clear_message(self) -> None:
+        # Stays in the layout, empty: a banner that came and went moved the buttons under the cashier's
+        # finger (a click meant for "Place order" landed on "Order for later").
         self._key = None
         self.kind = ""
         self.setText("")
-        self.setVisible(False)
+        self.setStyleSheet("QLabel { background:transparent; border:1px solid transparent; padding:8px; }")
 
     def _show(self, kind: str, text: str) -> None:
         self._key = None
@@ -95,6 +98,19 @@ class MessageBar(QLabel):
         self.setText(text)
         self.setStyleSheet(f"QLabel {{{self.STYLES[kind]} padding:8px; border-radius:4px;}}")
         self.setVisible(True)
+
+
+def fixed_width_columns(view, samples: dict[int, str]) -> None:
+    """Columns whose widest value is known (a time, a price) get that width once. A long list fits
+    columns to its visible rows only, and right after a reset none are visible yet, which cut times
+    and totals to "00:…" until something else resized them."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QHeaderView
+    metrics = QFontMetrics(ui_font(14))  # the largest table font the screens use (see tidy_table)
+    header = view.horizontalHeader()
+    for column, sample in samples.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
 
 
 def tidy_table(view, stretch_column: int, lines: int = 1, long_list: bool = False) -> None:

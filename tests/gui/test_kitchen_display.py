@@ -176,12 +176,14 @@ def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting
     older, newer = _place(shop, item).order_id, _place(shop, item).order_id
     for order_id in (older, newer):                  # bumped elsewhere (another display, before a restart)
         shop.finish_cooking(order_id)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0 and kitchen.model.row_of(older) < 0, timeout=5000)
     assert kitchen.bumped == []
     kitchen.board.setFocus()
     qtbot.keyClick(kitchen.board, Qt.Key.Key_R)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0, timeout=5000)
-    assert kitchen.model.row_of(older) < 0
+    # settled: the recall's refetch has landed (a fetch begun before the bumps may land first, briefly)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0 and kitchen.tickets.idle, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(older) < 0, timeout=5000)
+    assert [t.order_id for t in shop.kitchen_tickets()] == [newer]
 
 
 def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot, shop, shop_app):
