@@ -127,7 +127,7 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         tidy_table(self.orders_view, stretch_column=4, long_list=True)
-        fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩1,000,000"})
+        fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩999,999"})
         self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)

@@ -64,24 +64,36 @@ def writer_engine(path: Path) -> Engine:
 
 
 class Checkpointer:
-    """Copies the WAL back into the database every ``interval`` seconds, off the writer's path.
+    """Copies the WAL back into the database off the writer's path: when the shop has been quiet for
+    ``interval`` seconds, or when the WAL passes ``max_wal_bytes`` (a checkpoint's fsync competes with
+    the commits' own, so it waits for a lull unless the WAL grows large).
 
     PASSIVE checkpoints never wait for, or block, readers and writers; the last one, on close, also
     truncates the WAL so a closed shop is one file again.
     """
 
-    def __init__(self, path: Path, interval: float = 1.0) -> None:
+    def __init__(self, path: Path, interval: float = 1.0, max_wal_bytes: int = 32 * 1024 * 1024) -> None:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self._interval = interval
+        self._wal = Path(f"{path}-wal")
+        self._interval, self._max_wal_bytes = interval, max_wal_bytes
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="shop-checkpoint", daemon=True)
         self._thread.start()
 
+    def _wal_bytes(self) -> int:
+        try:
+            return self._wal.stat().st_size
+        except FileNotFoundError:
+            return 0
+
     def _run(self) -> None:
+        version = None
         while not self._stop.wait(self._interval):
             try:
-                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                quiet = version == (version := self._conn.execute("PRAGMA data_version").fetchone()[0])
+                if (quiet and self._wal_bytes()) or self._wal_bytes() > self._max_wal_bytes:
+                    self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             except sqlite3.Error:
                 log.warning("WAL checkpoint failed; it is retried in %.0f s", self._interval, exc_info=True)
 

@@ -48,7 +48,8 @@ class LiveFeed:
 
     def notify(self) -> None:
         """Something was committed here: publish it now rather than at the next check."""
-        self._wake.set()
+        if self._subscribers:  # nobody listening: the periodic check keeps the position current
+            self._wake.set()
 
     def close(self) -> None:
         self._stopped = True
