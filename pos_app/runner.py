@@ -86,6 +86,9 @@ class PortRunner(QObject):
         return self._pool.waitForDone(msecs)
 
 
+MAX_STALE_SKIPS = 3
+
+
 class Refetcher(QObject):
     """Keeps one view fresh: ``request()`` fetches in the background and hands the result to
     ``apply`` on the GUI thread. Requests made while a fetch is running collapse into one more
@@ -97,6 +100,7 @@ class Refetcher(QObject):
         self._runner, self._fetch, self._apply, self._failure = runner, fetch, apply, failure
         self._running = False
         self._again = False
+        self._stale_skipped = 0
 
     @property
     def idle(self) -> bool:
@@ -110,6 +114,14 @@ class Refetcher(QObject):
         self._runner.run(self._fetch, self._done, self._failed)
 
     def _done(self, result: Any) -> None:
+        if self._again and self._stale_skipped < MAX_STALE_SKIPS:
+            # Something changed while this fetch ran: its result may predate it (a bumped ticket would
+            # come back for a moment). Fetch again instead; under a steady stream of changes, apply
+            # every few fetches anyway so the view never starves.
+            self._stale_skipped += 1
+            self._next()
+            return
+        self._stale_skipped = 0
         try:
             self._apply(result)
         finally:
