@@ -17,12 +17,12 @@ from pydantic import ValidationError
 
 from services.errors import ShopError
 from services.http.auth import StaffStore
-from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, ApiError, authorize, validation_message
+from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, ApiError, admitted, authorize, validation_message
 from services.http.routes.order import to_command
 from services.http.schemas import OrderReceiptOut, PlaceOrderIn
 from services.port import Shop
 
-COUNTER_ROLES = frozenset({"counter", "manager"})
+COUNTER_ROLES = admitted("counter")
 
 
 class PlaceOrderFastPath:

@@ -69,14 +69,19 @@ def authorize(staff: StaffStore, token: str | None, allowed: frozenset[str]) -> 
     return principal
 
 
+def admitted(*roles: str) -> frozenset[str]:
+    """The roles a route for ``roles`` admits: those, and the manager, who is admitted everywhere."""
+    return frozenset(roles) | {"manager"}
+
+
 class Gate:
-    """Builds route dependencies that admit only some roles. A manager is admitted everywhere."""
+    """Builds route dependencies that admit only some roles (and the manager: see ``admitted``)."""
 
     def __init__(self, staff: StaffStore) -> None:
         self.staff = staff
 
     def allow(self, *roles: str):
-        allowed = frozenset(roles) | {"manager"}
+        allowed = admitted(*roles)
         staff = self.staff
 
         def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
@@ -88,7 +93,7 @@ class Gate:
 
 def roles_extra(*roles: str) -> dict:
     """OpenAPI extension naming the roles a route admits, so the docs and the auth tests share one table."""
-    return {"x-roles": sorted(set(roles) | {"manager"})}
+    return {"x-roles": sorted(admitted(*roles))}
 
 
 def validation_message(errors) -> str:
