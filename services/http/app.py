@@ -43,7 +43,7 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))
     api.include_router(ops.router(shop, state))
-    inner = PlaceOrderFastPath(api, shop, staff, workers=max_in_flight + 8) if fast_path else api
+    inner = PlaceOrderFastPath(api, shop, staff) if fast_path else api
     shedder = LoadShedder(BodyLimit(inner, max_body_bytes), max_in_flight=max_in_flight)
     shedder.fastapi, shedder.state = api, state
     return shedder

@@ -9,9 +9,8 @@ the same requests to both. Every other route goes through FastAPI.
 """
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -20,17 +19,19 @@ from services.http.auth import StaffStore
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, ApiError, admitted, authorize, validation_message
 from services.http.routes.order import to_command
 from services.http.schemas import OrderReceiptOut, PlaceOrderIn
-from services.port import Shop
+from services.commands import PlaceOrder
+from services.port import OrderReceipt
 
 COUNTER_ROLES = admitted("counter")
 
 
+class PlacesOrdersAsync(Protocol):
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt: ...
+
+
 class PlaceOrderFastPath:
-    def __init__(self, app, shop: Shop, staff: StaffStore, *, workers: int = 64) -> None:
+    def __init__(self, app, shop: PlacesOrdersAsync, staff: StaffStore) -> None:
         self.app, self.shop, self.staff = app, shop, staff
-        # place_order blocks until its group commit is durable: one worker per order in flight, so
-        # size this at least to the shedder's limit (requests beyond it never get here).
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="place-order")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] == "/orders" and scope["method"] == "POST":
@@ -50,9 +51,7 @@ class PlaceOrderFastPath:
                 body = PlaceOrderIn.model_validate_json(raw)
             except ValidationError as exc:
                 raise ApiError(422, "invalid_input", validation_message(exc.errors())) from None
-            command = to_command(body)
-            loop = asyncio.get_running_loop()
-            receipt = await loop.run_in_executor(self.executor, self.shop.place_order, command)
+            receipt = await self.shop.place_order_async(to_command(body))
         except ApiError as exc:
             return await _send(send, exc.status, {"code": exc.code, "message": exc.message}, exc.headers)
         except ShopError as exc:
@@ -61,9 +60,6 @@ class PlaceOrderFastPath:
                                RETRY_AFTER if status == 503 else None)
         out = OrderReceiptOut.model_validate(receipt).model_dump_json(by_alias=True).encode()
         await _send_bytes(send, 201, out)
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 async def _read_body(receive) -> bytes:

@@ -5,10 +5,14 @@ waiting (up to ``max_batch``) into one ``BEGIN IMMEDIATE`` transaction. Each com
 savepoint *together with the events it causes* (drained through every consumer), so the next command
 of the batch sees a world where the previous one's saga has run. One commit, one fsync, acknowledges
 the whole batch; only then are the callers answered, so an order a customer was told was accepted is
-on disk. Then ``on_committed`` is called (it must return at once: the live feed only wakes up).
+on disk. Then ``on_committed`` is called with the names of the events committed (it must return at
+once: the live feed only wakes up). Writers in other processes on the same file (server replicas)
+take turns through ``WriteLock``.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -21,18 +25,22 @@ from sqlalchemy.exc import OperationalError
 
 from services.errors import ShopBusy, ShopClosed, ShopError
 from services.infra.bus import ConsumerFailed, MessageBus, UnitOfWork
+from services.infra.db import WriteLock
 
 log = logging.getLogger(__name__)
 
 Finisher = Callable[[UnitOfWork, Any], Any]
 _STOP = object()
+_BUSY = "The shop is busy and did not take this request: please try again"
 DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up after a restart)
 
 
 class CommandWriter:
     def __init__(self, engine: Engine, bus: MessageBus, clock: Callable[[], float],
-                 on_committed: Callable[[], None], max_batch: int = 256) -> None:
+                 on_committed: Callable[[set[str]], None], max_batch: int = 256,
+                 write_lock: WriteLock | None = None) -> None:
         self._engine, self._bus, self._clock = engine, bus, clock
+        self._write_lock = write_lock or contextlib.nullcontext()
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-writer", daemon=True)
@@ -57,8 +65,26 @@ class CommandWriter:
             return future.result(timeout)
         except FutureTimeout:
             if future.cancel():  # still queued: it will never run, so the caller may safely retry
-                raise ShopBusy("The shop is busy and did not take this request: please try again") from None
+                raise ShopBusy(_BUSY) from None
             return future.result()  # already running: its transaction ends soon, one way or the other
+
+    async def execute_async(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
+        """``execute`` for an event loop: the writer hands the answer straight to the loop, with no
+        thread parked per caller (for the HTTP server, that hand-off was most of an order's overhead)."""
+        future = self.submit(command, finish)
+        loop = asyncio.get_running_loop()
+        settled = loop.create_future()
+
+        def relay(_: Future) -> None:
+            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
+        future.add_done_callback(relay)
+        try:
+            await asyncio.wait_for(asyncio.shield(settled), timeout)
+        except TimeoutError:
+            if future.cancel():
+                raise ShopBusy(_BUSY) from None
+            await settled
+        return future.result()
 
     def close(self) -> None:
         with self._lock:
@@ -90,7 +116,7 @@ class CommandWriter:
     def _run_batch(self, conn, batch) -> None:
         answers: list[tuple[Future, Any]] = []
         try:
-            with conn.begin():
+            with self._write_lock, conn.begin():
                 uow = self._bus.unit_of_work(conn, self._clock())
                 self._bus.drain(uow)  # a backlog (a consumer that failed earlier) goes first
                 for command, finish, future in batch:
@@ -118,7 +144,7 @@ class CommandWriter:
         for future, answer in answers:
             future.set_result(answer)
         if uow.outbox.appended:
-            self._on_committed()
+            self._on_committed({record.event.name for record in uow.outbox.appended})
 
     def _run_one(self, uow: UnitOfWork, command, finish: Finisher | None) -> Any:
         """The command and the saga it starts, in one savepoint: all of it, or none of it."""

@@ -5,6 +5,10 @@ commits to the same file (a counter and a kitchen display started separately on 
 process's writer wakes it after each commit, so its own events go out at once; another process's
 commit is noticed through ``PRAGMA data_version`` within ``interval`` seconds. Subscribers run on the
 feed's thread, never on the writer's, so a slow or re-entrant one cannot hold up a commit.
+
+A subscriber may name the events it wants (the scheduler needs two of about twenty kinds). When every
+subscriber does, only those rows are read and decoded, and a commit of other events does not wake
+the feed at all: at a busy counter that was an eighth of the server's CPU.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection, NamedTuple
 
 from services.infra.db import BUSY_TIMEOUT_MS
 from services.infra.outbox import decode
@@ -20,7 +24,14 @@ from services.local.views import to_event_record
 from services.port import EventRecord
 
 log = logging.getLogger(__name__)
-_AFTER = "SELECT id, at, name, data FROM outbox WHERE id > ? ORDER BY id LIMIT 1000"
+_HEAD = "SELECT coalesce(max(id), 0) FROM outbox"
+_AFTER = "SELECT id, at, name, data FROM outbox WHERE id > ? AND id <= ? ORDER BY id LIMIT 1000"
+_AFTER_NAMED = "SELECT id, at, name, data FROM outbox WHERE id > ? AND id <= ? AND name IN ({}) ORDER BY id LIMIT 1000"
+
+
+class _Subscriber(NamedTuple):
+    callback: Callable[[EventRecord], None]
+    names: frozenset[str] | None   # None: every event
 
 
 class LiveFeed:
@@ -28,27 +39,39 @@ class LiveFeed:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self._interval = interval
-        self._position = self._conn.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        self._position = self._head()
         self._version = self._data_version()
-        self._subscribers: list[Callable[[EventRecord], None]] = []
+        self._subscribers: list[_Subscriber] = []
+        self._wanted: frozenset[str] | None = frozenset()  # union of the subscribers' names; None: all
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="shop-feed", daemon=True)
         self._thread.start()
 
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """Call ``callback`` for every event committed from now on (only those named, if ``names``)."""
+        subscriber = _Subscriber(callback, None if names is None else frozenset(names))
         with self._lock:
-            self._subscribers = [*self._subscribers, callback]
+            self._set_subscribers([*self._subscribers, subscriber])
 
         def unsubscribe() -> None:
             with self._lock:
-                self._subscribers = [s for s in self._subscribers if s is not callback]
+                self._set_subscribers([s for s in self._subscribers if s is not subscriber])
         return unsubscribe
 
-    def notify(self) -> None:
-        """Something was committed here: publish it now rather than at the next check."""
-        if self._subscribers:  # nobody listening: the periodic check keeps the position current
+    def _set_subscribers(self, subscribers: list[_Subscriber]) -> None:
+        # Copy-on-write: the feed thread reads both fields without the lock.
+        wanted: frozenset[str] | None = frozenset()
+        for subscriber in subscribers:
+            wanted = None if wanted is None or subscriber.names is None else wanted | subscriber.names
+        self._subscribers, self._wanted = subscribers, wanted
+
+    def notify(self, names: Collection[str]) -> None:
+        """Events named ``names`` were committed here: publish them now rather than at the next check."""
+        wanted = self._wanted
+        if wanted is None or not wanted.isdisjoint(names):  # else the periodic check moves past them
             self._wake.set()
 
     def close(self) -> None:
@@ -59,6 +82,9 @@ class LiveFeed:
 
     def _data_version(self) -> int:
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _head(self) -> int:
+        return self._conn.execute(_HEAD).fetchone()[0]
 
     def _run(self) -> None:
         while True:
@@ -75,15 +101,27 @@ class LiveFeed:
                 return
 
     def _publish_new(self) -> None:
-        if not self._subscribers:  # nobody listening: skip decoding, just move past what is there
-            self._position = self._conn.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        subscribers, wanted = self._subscribers, self._wanted
+        head = self._head()  # read up to a fixed head, so moving the position there skips nothing unread
+        if wanted is None:
+            query, names = _AFTER, ()
+        elif wanted:
+            query, names = _AFTER_NAMED.format(", ".join("?" * len(wanted))), tuple(wanted)
+        else:  # nobody listening: move past what is there without reading it
+            self._position = head
             return
-        while rows := self._conn.execute(_AFTER, (self._position,)).fetchall():
+        while rows := self._conn.execute(query, (self._position, head, *names)).fetchall():
             for row in rows:
                 record = to_event_record(decode(*row))
                 self._position = record.position
-                for callback in self._subscribers:  # copy-on-write list: safe without the lock
-                    try:
-                        callback(record)
-                    except Exception:  # noqa: BLE001 - one broken screen never stops the others
-                        log.exception("subscriber %r failed on %s", callback, record.name)
+                for subscriber in subscribers:
+                    if subscriber.names is None or record.name in subscriber.names:
+                        self._deliver(subscriber, record)
+        self._position = head
+
+    @staticmethod
+    def _deliver(subscriber: _Subscriber, record: EventRecord) -> None:
+        try:
+            subscriber.callback(record)
+        except Exception:  # noqa: BLE001 - one broken screen never stops the others
+            log.exception("subscriber %r failed on %s", subscriber.callback, record.name)

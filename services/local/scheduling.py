@@ -83,7 +83,7 @@ class ShopScheduler:
         self.scheduler.add_job(housekeeping, "interval", seconds=HOUSEKEEPING_S, id="housekeeping",
                                args=(self.key, late_threshold_s), replace_existing=True,
                                misfire_grace_time=HOUSEKEEPING_GRACE_S)
-        self._unsubscribe = shop.subscribe(self.on_event)
+        self._unsubscribe = shop.subscribe(self.on_event, names=("TicketScheduled", "GiftDeferred"))
         self.scheduler.start()
 
     def on_event(self, record: EventRecord) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from services import commands as c
 from services.infra.bus import UnitOfWork
-from services.infra.db import Checkpointer, reader_engine, writer_engine
+from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter
 from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
@@ -45,7 +45,9 @@ class LocalShop:
         self._feed = LiveFeed(self.path)
         self._checkpointer = Checkpointer(self.path)
         self._closers: list[Callable[[], None]] = []
-        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify)
+        self._write_lock = WriteLock(self.path)
+        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,
+                                     write_lock=self._write_lock)
         self._writer.start()
         self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
 
@@ -56,6 +58,10 @@ class LocalShop:
 
     def place_order(self, command: c.PlaceOrder) -> OrderReceipt:
         return self._writer.execute(command, _receipt)
+
+    async def place_order_async(self, command: c.PlaceOrder) -> OrderReceipt:
+        """``place_order`` from an event loop (the shop server's busiest route), without a thread per call."""
+        return await self._writer.execute_async(command, _receipt)
 
     def cancel_order(self, order_id: int, reason: str = "") -> None:
         self.execute(c.CancelOrder(order_id, reason))
@@ -110,8 +116,10 @@ class LocalShop:
         return self._views.events_since(position, limit)
 
     # -- live feed --------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        return self._feed.subscribe(callback)
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """The port's live feed; ``names`` (local only) limits it to those events, which is cheaper."""
+        return self._feed.subscribe(callback, names)
 
     def describe(self) -> str:
         return f"Local shop · {self.path}"
@@ -131,3 +139,4 @@ class LocalShop:
         self._views.dispose()
         self._checkpointer.close()
         self._writer_engine.dispose()
+        self._write_lock.close()

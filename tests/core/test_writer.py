@@ -1,15 +1,18 @@
 """The writer's batches: each command sees the previous one's saga; subscribers never block it."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
 from services import commands as c
-from services.errors import CancelRefused
+from services.errors import CancelRefused, ShopBusy
+from services.infra.db import WriteLock
 from services.local import LocalShop
 from tests.contract.helpers import order, wait_until
 
@@ -107,6 +110,67 @@ def test_a_screen_in_another_process_sees_the_events_live(db_path):
     finally:
         counter.close()
         kitchen.close()
+
+
+def test_a_subscriber_naming_events_gets_only_those_in_order_from_any_process(db_path):
+    """The scheduler listens for two kinds of events; it must still get every one of them, whether this
+    process or another committed it, while an unnamed subscriber keeps getting everything."""
+    counter, kitchen = LocalShop(db_path), LocalShop(db_path)
+    named, everything = [], []
+    kitchen.subscribe(named.append, names=("Cooked", "OrderCancelled"))
+    kitchen.subscribe(everything.append)
+    try:
+        first = kitchen.place_order(order())   # this process
+        second = counter.place_order(order())  # another process's writer
+        kitchen.finish_cooking(first.order_id)
+        counter.cancel_order(second.order_id, "changed mind")
+        wait_until(lambda: len(named) == 2, timeout=2)
+        wait_until(lambda: "OrderCancelled" in {r.name for r in everything}, timeout=2)
+        assert [(r.name, r.order_id) for r in named] == [("Cooked", first.order_id),
+                                                          ("OrderCancelled", second.order_id)]
+        assert {"Ordered", "StockChecked", "Cooked", "OrderCancelled"} <= {r.name for r in everything}
+        assert [r.position for r in named] == sorted(r.position for r in named)
+    finally:
+        counter.close()
+        kitchen.close()
+
+
+def test_the_writer_waits_for_another_process_holding_the_write_lock_and_goes_on_when_it_is_free(db_path):
+    shop = LocalShop(db_path)
+    other_process = WriteLock(db_path)   # what a second server process's writer holds mid-batch
+    try:
+        with other_process:
+            pending = shop._writer.submit(order())
+            time.sleep(0.3)
+            assert not pending.done(), "no write while another writer holds the lock"
+            released = time.monotonic()
+        pending.result(5)
+        assert time.monotonic() - released < 0.5, "woken when the lock is free, not after a long nap"
+    finally:
+        other_process.close()
+        shop.close()
+
+
+def test_an_async_caller_still_queued_at_its_timeout_is_told_busy_and_its_order_never_runs(db_path):
+    shop = LocalShop(db_path)
+    before = len(shop.todays_orders())
+    other_process = WriteLock(db_path)
+
+    async def place_with_short_timeout():
+        return await shop._writer.execute_async(order(), timeout=0.2)
+    try:
+        with other_process:
+            stuck = shop._writer.submit(c.Restock("cola", 1))  # the writer waits on the lock with this one
+            time.sleep(0.1)
+            with pytest.raises(ShopBusy):
+                asyncio.run(place_with_short_timeout())
+        stuck.result(5)
+        receipt = asyncio.run(shop.place_order_async(order()))
+        assert receipt.status == "placed"
+        assert len(shop.todays_orders()) == before + 1, "the order that was told busy was not placed"
+    finally:
+        other_process.close()
+        shop.close()
 
 
 def test_commits_leave_checkpoints_to_the_checkpointer_and_a_closed_shop_is_one_file(db_path):
