@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default=None, choices=["en", "ko"], help="UI language (default: system)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8080, help="serve: port (default 8080)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="serve: gateway worker processes beside the shop process (default 1)")
     parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
                         help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")
     parser.add_argument("--log-level", default="INFO")
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(db_path if args.db else None)
     if args.command == "serve":
         from services.http.server import run_server
-        return run_server(db_path, host=args.host, port=args.port)
+        return run_server(db_path, host=args.host, port=args.port, workers=args.workers)
     if problem := why_no_screen() or why_not_this_db(args):
         print(f"Sikdang POS: {problem}", file=sys.stderr)
         return 2

@@ -1,14 +1,14 @@
 """``python main.py serve``: every context on one SQLite shop, one port, loopback unless told otherwise.
 
-``run_server`` blocks until SIGINT/SIGTERM; on shutdown readiness turns 503 first (draining), open
-requests finish, then the shop closes. ``ServerThread`` runs the same app in a thread for tests and
-the remote contract suite.
+``run_server`` runs the shop process and its gateway workers (``services.http.workers``) and blocks
+until SIGINT/SIGTERM; on shutdown each worker's readiness turns 503 first (draining), open requests
+finish, then the shop closes. ``ServerThread`` runs the gateway and a LocalShop in one process, in a
+thread, for tests and the remote contract suite.
 """
 from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
 import threading
 import time
@@ -48,37 +48,33 @@ def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
 
 
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, state: ServerState) -> None:
-        super().__init__(config)
-        self.state = state
+def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> int:
+    """The shop process: owns the database and its writer; ``workers`` gateway processes serve HTTP.
 
-    def handle_exit(self, sig, frame) -> None:
-        self.state.draining = True   # readiness says 503 and event streams end, so the drain is quick
-        super().handle_exit(sig, frame)
+    It blocks until SIGINT/SIGTERM: the workers finish their open requests and stop, then the shop
+    closes. SIGHUP replaces the workers one at a time without refusing a request.
+    """
+    from uvicorn.supervisors import Multiprocess
 
-
-def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080) -> int:
+    from services.http.workers import worker_environment
     from services.local import open_local_shop
-    db_path = Path(db_path)
+    db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))   # the whole server's
+    config = make_config("services.http.workers:replica_app", host, port, factory=True, workers=workers)
+    sock = config.bind_socket()   # first: a port in use is reported before anything is opened
     shop = open_local_shop(db_path)
-    staff = StaffStore(staff_db_path(db_path))
-    state = ServerState()
-    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))
-    app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
-    server = _Server(make_config(app, host, port), state)
-    # uvicorn re-raises the signal that stopped it once it has drained, into the handler that was
-    # there before; a no-op one makes SIGINT/SIGTERM a clean exit 0 instead of a traceback or -15.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: None)
-    print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), shop: {shop.describe()}", flush=True)
+    StaffStore(staff_db_path(db_path)).close()   # created (with the demo staff) before any worker reads it
+    service = shop.share_writer()
+    os.environ.update(worker_environment(db_path, service.address, service.authkey,
+                                         max(1, -(-max_in_flight // workers))))
+    print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), {workers} gateway worker(s), "
+          f"shop: {shop.describe()}", flush=True)
     try:
-        server.run()
+        Multiprocess(config, sockets=[sock]).run()
     finally:
-        state.draining = True
+        sock.close()
         shop.close()
-        staff.close()
     return 0
 
 
@@ -94,7 +90,7 @@ class ServerThread:
     def __init__(self, app, host: str = "127.0.0.1", port: int | None = None) -> None:
         self.host, self.port = host, port or free_port(host)
         self.state = getattr(app, "state", None) or ServerState()
-        self.server = _Server(make_config(app, self.host, self.port, timeout_graceful_shutdown=1), self.state)
+        self.server = uvicorn.Server(make_config(app, self.host, self.port, timeout_graceful_shutdown=1))
         self.server.install_signal_handlers = lambda: None   # signals belong to the main thread
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn:{self.port}", daemon=True)
 

@@ -31,11 +31,50 @@ log = logging.getLogger(__name__)
 
 Finisher = Callable[[UnitOfWork, Any], Any]
 _STOP = object()
-_BUSY = "The shop is busy and did not take this request: please try again"
+BUSY = "The shop is busy and did not take this request: please try again"
 DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up after a restart)
 
 
-class CommandWriter:
+class Submitting:
+    """``execute`` and ``execute_async`` over a ``submit`` that returns a future (the writer here, or
+    the writer of another process through ``WriterLink``)."""
+
+    def submit(self, command, finish: Finisher | None = None) -> Future:
+        raise NotImplementedError
+
+    def _withdraw(self, future: Future) -> bool:
+        """Try to drop a command still queued; True if it will never run."""
+        return future.cancel()
+
+    def execute(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
+        future = self.submit(command, finish)
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            if self._withdraw(future):  # still queued: it will never run, so the caller may safely retry
+                raise ShopBusy(BUSY) from None
+            return future.result()  # already running: its transaction ends soon, one way or the other
+
+    async def execute_async(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
+        """``execute`` for an event loop: the answer is handed straight to the loop, with no thread
+        parked per caller (for the HTTP server, that hand-off was most of an order's overhead)."""
+        future = self.submit(command, finish)
+        loop = asyncio.get_running_loop()
+        settled = loop.create_future()
+
+        def relay(_: Future) -> None:
+            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
+        future.add_done_callback(relay)
+        try:
+            await asyncio.wait_for(asyncio.shield(settled), timeout)
+        except TimeoutError:
+            if self._withdraw(future):
+                raise ShopBusy(BUSY) from None
+            await settled
+        return future.result()
+
+
+class CommandWriter(Submitting):
     def __init__(self, engine: Engine, bus: MessageBus, clock: Callable[[], float],
                  on_committed: Callable[[set[str]], None], max_batch: int = 256,
                  write_lock: WriteLock | None = None) -> None:
@@ -58,33 +97,6 @@ class CommandWriter:
                 raise ShopClosed("The shop is closed")
             self._queue.put((command, finish, future))
         return future
-
-    def execute(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
-        future = self.submit(command, finish)
-        try:
-            return future.result(timeout)
-        except FutureTimeout:
-            if future.cancel():  # still queued: it will never run, so the caller may safely retry
-                raise ShopBusy(_BUSY) from None
-            return future.result()  # already running: its transaction ends soon, one way or the other
-
-    async def execute_async(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
-        """``execute`` for an event loop: the writer hands the answer straight to the loop, with no
-        thread parked per caller (for the HTTP server, that hand-off was most of an order's overhead)."""
-        future = self.submit(command, finish)
-        loop = asyncio.get_running_loop()
-        settled = loop.create_future()
-
-        def relay(_: Future) -> None:
-            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
-        future.add_done_callback(relay)
-        try:
-            await asyncio.wait_for(asyncio.shield(settled), timeout)
-        except TimeoutError:
-            if future.cancel():
-                raise ShopBusy(_BUSY) from None
-            await settled
-        return future.result()
 
     def close(self) -> None:
         with self._lock:

@@ -1,4 +1,8 @@
-"""``LocalShop``: the ``Shop`` port on one SQLite file, in process. The offline default."""
+"""``LocalShop``: the ``Shop`` port on one SQLite file, in process. The offline default.
+
+``ReplicaShop`` is the same shop seen from another process (a gateway worker of the shop server): it
+reads the file itself and sends its commands to the owner's writer through a ``WriterLink``.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,7 +13,8 @@ from typing import Callable, Collection
 from services import commands as c
 from services.infra.bus import UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
-from services.infra.writer import DRAIN_ONLY, CommandWriter
+from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
+from services.infra.writer_link import WriterLink, WriterService
 from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
 from services.local.seed import seed_if_empty
@@ -31,25 +36,16 @@ def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
                         reason=order["reason"], client_ref=order["client_ref"])
 
 
-class LocalShop:
-    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
-                 gift_service: GiftServiceFactory = InProcessGiftService) -> None:
+class _ShopOnFile:
+    """The port over a shop file: queries and the feed read it; commands go to ``self._writer``."""
+    _writer: Submitting
+
+    def __init__(self, path: Path, clock: Callable[[], float]) -> None:
         self.path = Path(path)
-        schema.upgrade(self.path)
-        self._writer_engine = writer_engine(self.path)
-        if seed_menu:
-            with self._writer_engine.begin() as conn:
-                seed_if_empty(conn)
         self._clock = clock
         self._views = ShopViews(reader_engine(self.path), clock)
         self._feed = LiveFeed(self.path)
-        self._checkpointer = Checkpointer(self.path)
         self._closers: list[Callable[[], None]] = []
-        self._write_lock = WriteLock(self.path)
-        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,
-                                     write_lock=self._write_lock)
-        self._writer.start()
-        self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
 
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
@@ -137,6 +133,42 @@ class LocalShop:
             closer()
         self._closers.clear()
         self._views.dispose()
+
+
+class LocalShop(_ShopOnFile):
+    """Owns the file: upgrades and seeds it, and runs its writer and checkpoints."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
+                 gift_service: GiftServiceFactory = InProcessGiftService) -> None:
+        schema.upgrade(Path(path))
+        self._writer_engine = writer_engine(Path(path))
+        if seed_menu:
+            with self._writer_engine.begin() as conn:
+                seed_if_empty(conn)
+        super().__init__(path, clock)
+        self._checkpointer = Checkpointer(self.path)
+        self._write_lock = WriteLock(self.path)
+        self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,
+                                     write_lock=self._write_lock)
+        self._writer.start()
+        self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
+
+    def share_writer(self) -> WriterService:
+        """Let other processes (the server's gateway workers) send commands to this shop's writer."""
+        service = WriterService(self._writer)
+        self.add_closer(service.close)
+        return service
+
+    def close(self) -> None:
+        super().close()
         self._checkpointer.close()
         self._writer_engine.dispose()
         self._write_lock.close()
+
+
+class ReplicaShop(_ShopOnFile):
+    """The owner's shop from another process: reads here, writes through the owner's writer."""
+
+    def __init__(self, path: Path, writer: WriterLink, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(path, clock)
+        self._writer = writer

@@ -1,0 +1,65 @@
+"""The shop server's gateway workers: processes that serve HTTP and send commands to the shop's writer.
+
+``python main.py serve`` runs one shop process (the writer, its scheduler and checkpoints) and
+``--workers`` gateway processes on one listening socket, supervised by uvicorn: a worker that dies is
+replaced, and SIGHUP replaces them one by one, each new one serving before its old one stops, so a
+restart refuses no request. Each worker is the whole gateway over a ``ReplicaShop``: it reads the
+database itself and sends its commands through a ``WriterLink``. Measured here, HTTP and the writer
+in one process were held to one core by the GIL; apart, each has its own.
+
+uvicorn starts workers by importing ``replica_app`` (a factory), so what a worker needs is passed in
+the environment, which a spawned process inherits.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import signal
+from pathlib import Path
+
+from services.http.app import ServerState, create_app
+from services.http.auth import StaffStore
+
+log = logging.getLogger(__name__)
+
+ENV_DB, ENV_ADDRESS, ENV_KEY, ENV_IN_FLIGHT = ("SIKDANG_DB", "SIKDANG_WRITER_ADDRESS", "SIKDANG_WRITER_KEY",
+                                               "SIKDANG_WORKER_MAX_IN_FLIGHT")
+
+
+def worker_environment(db_path: Path, address: str, authkey: bytes, max_in_flight: int) -> dict[str, str]:
+    return {ENV_DB: str(db_path), ENV_ADDRESS: address, ENV_KEY: authkey.hex(), ENV_IN_FLIGHT: str(max_in_flight)}
+
+
+def _stop_this_worker() -> None:
+    # The shop process is gone: answer nothing more (its supervisor is gone too, or restarting).
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def replica_app():
+    """uvicorn factory, called in each worker process."""
+    from services.http.server import staff_db_path
+    from services.infra.writer_link import WriterLink
+    from services.local.shop import ReplicaShop
+    db_path = Path(os.environ[ENV_DB])
+    link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)
+    shop = ReplicaShop(db_path, link)
+    staff = StaffStore(staff_db_path(db_path), seed_demo=False)
+    atexit.register(staff.close)
+    atexit.register(shop.close)
+    state = ServerState()
+    _drain_on_exit_signal(state)
+    return create_app(shop, staff, max_in_flight=int(os.environ[ENV_IN_FLIGHT]), state=state)
+
+
+def _drain_on_exit_signal(state: ServerState) -> None:
+    """Readiness says 503 and event streams end as soon as the worker is told to stop, so its
+    graceful shutdown is quick. uvicorn has installed its handlers when it calls the factory; this
+    runs ours first, then its."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        uvicorn_handler = signal.getsignal(sig)
+        if callable(uvicorn_handler):
+            def handler(signum, frame, then=uvicorn_handler):
+                state.draining = True
+                then(signum, frame)
+            signal.signal(sig, handler)

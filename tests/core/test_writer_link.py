@@ -1,0 +1,88 @@
+"""The writer shared over a local socket: a worker process's commands get the owner's answers.
+
+Both ends run here on a real LocalShop and a real Unix socket; tests/http/test_replicas.py runs them
+as the server's real processes.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from services import commands as c
+from services.errors import ShopBusy, ShopClosed, UnknownOrder
+from services.infra.db import WriteLock
+from services.infra.writer_link import WriterLink
+from services.local import LocalShop
+from services.local.shop import ReplicaShop
+from tests.contract.helpers import order, wait_until
+
+
+@pytest.fixture
+def owner(db_path):
+    shop = LocalShop(db_path)
+    yield shop
+    shop.close()
+
+
+@pytest.fixture
+def service(owner):
+    return owner.share_writer()
+
+
+def test_a_replica_places_and_cancels_through_the_owner_and_gets_its_errors(owner, service, db_path):
+    replica = ReplicaShop(db_path, WriterLink(service.address, service.authkey))
+    try:
+        receipt = replica.place_order(order())
+        assert receipt.status == "placed" and receipt.gift_status == "sent"
+        assert owner.mypage(receipt.order_id).cook_status == "queued", "the owner's writer ran the saga"
+        async_receipt = asyncio.run(replica.place_order_async(order()))
+        assert async_receipt.order_id == receipt.order_id + 1
+        with pytest.raises(UnknownOrder) as raised:
+            replica.cancel_order(999_999, "typo")
+        assert "999999" in str(raised.value)
+        replica.cancel_order(receipt.order_id, "changed mind")
+        assert replica.mypage(receipt.order_id).order_status == "cancelled", "the replica reads the same file"
+    finally:
+        replica.close()
+
+
+def test_a_command_still_queued_when_the_worker_gives_up_never_runs_and_is_reported_busy(owner, service, db_path):
+    link = WriterLink(service.address, service.authkey)
+    before = len(owner.todays_orders())
+    other_process = WriteLock(db_path)
+    try:
+        with other_process:
+            stuck = owner._writer.submit(c.Restock("cola", 1))  # the writer waits on the lock with this one
+            time.sleep(0.1)
+            with pytest.raises(ShopBusy):
+                link.execute(order(), timeout=0.3)
+        stuck.result(5)
+        assert len(owner.todays_orders()) == before, "the order told busy was not placed"
+        assert link.execute(order()) is not None
+    finally:
+        other_process.close()
+        link.close()
+
+
+def test_when_the_owner_closes_a_waiting_command_fails_clearly_and_the_worker_is_told(db_path):
+    owner = LocalShop(db_path)
+    service = owner.share_writer()
+    lost = threading.Event()
+    link = WriterLink(service.address, service.authkey, on_lost=lost.set)
+    other_process = WriteLock(db_path)
+    try:
+        with other_process:
+            pending = link.submit(order())
+            time.sleep(0.1)
+            service.close()
+            with pytest.raises(ShopClosed, match="same clientRef"):
+                pending.result(5)
+        wait_until(lost.is_set, timeout=5)
+        with pytest.raises(ShopClosed):
+            link.execute(order())
+    finally:
+        other_process.close()
+        owner.close()

@@ -1,0 +1,100 @@
+"""The shop server as processes: a shop process owning the writer and gateway workers beside it.
+
+Real processes throughout (``python main.py serve``): orders from many clients through two workers land
+once each; a worker that dies is replaced; SIGHUP replaces the workers without refusing a request; and
+workers never outlive their shop process.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.contract.helpers import wait_until
+from tests.http.conftest import an_item, order_body, sign_in
+from tests.http.serve_process import gateway_workers, running, serve_process
+
+
+def _place(url: str, headers: dict, body: dict) -> httpx.Response:
+    return httpx.post(url + "/orders", json=body, headers=headers, timeout=10)  # a fresh connection each
+
+
+def test_orders_through_two_workers_land_once_each_even_when_sent_twice(tmp_path):
+    with serve_process(tmp_path, "--workers", "2") as (proc, url):
+        assert len(gateway_workers(proc.pid)) == 2
+        with httpx.Client(base_url=url) as client:
+            counter = sign_in(client, "counter")   # one sign-in: the token is good on every worker
+            code = an_item(client, counter, in_stock=50)["code"]
+        bodies = [order_body(code, clientRef=f"replica-{i}") for i in range(40)]
+        with ThreadPoolExecutor(8) as pool:
+            first = list(pool.map(lambda b: _place(url, counter, b), bodies))
+            again = list(pool.map(lambda b: _place(url, counter, b), bodies[:20]))  # resent, maybe elsewhere
+        assert [r.status_code for r in first + again] == [201] * 60
+        ids = {r.json()["clientRef"]: r.json()["orderId"] for r in first}
+        assert len(set(ids.values())) == 40
+        assert all(ids[r.json()["clientRef"]] == r.json()["orderId"] for r in again), "each clientRef once"
+        with httpx.Client(base_url=url) as client:
+            today = client.get("/orders", headers=counter).json()
+            assert sorted(o["orderId"] for o in today) == sorted(ids.values())
+            assert all(client.get(f"/mypages/{i}", headers=counter).json()["giftStatus"] == "sent"
+                       for i in list(ids.values())[:5])
+
+
+def test_a_killed_worker_is_replaced_and_the_server_keeps_taking_orders(tmp_path):
+    with serve_process(tmp_path, "--workers", "2") as (proc, url):
+        with httpx.Client(base_url=url) as client:
+            counter = sign_in(client, "counter")
+            code = an_item(client, counter)["code"]
+        before = gateway_workers(proc.pid)
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        wait_until(lambda: len(gateway_workers(proc.pid)) == 2 and victim not in gateway_workers(proc.pid),
+                   timeout=20)
+        wait_until(lambda: httpx.get(url + "/ready", timeout=2).status_code == 200, timeout=20)
+        assert all(_place(url, counter, order_body(code)).status_code == 201 for _ in range(10))
+
+
+def test_sighup_replaces_the_workers_without_refusing_a_request(tmp_path):
+    with serve_process(tmp_path) as (proc, url):
+        with httpx.Client(base_url=url) as client:
+            counter = sign_in(client, "counter")
+            code = an_item(client, counter, in_stock=100)["code"]
+        old = gateway_workers(proc.pid)
+        answers, failures, stop = [], [], threading.Event()
+
+        def keep_ordering():
+            while not stop.is_set():
+                try:
+                    answers.append(_place(url, counter, order_body(code)).status_code)
+                except httpx.TransportError as error:
+                    failures.append(repr(error))
+        clients = [threading.Thread(target=keep_ordering) for _ in range(2)]
+        for c in clients:
+            c.start()
+        try:
+            time.sleep(0.5)
+            proc.send_signal(signal.SIGHUP)
+            wait_until(lambda: (new := gateway_workers(proc.pid)) and not new & old, timeout=30)
+            served_before = len(answers)
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for c in clients:
+                c.join(15)
+        assert failures == [], failures[:3]
+        assert set(answers) == {201}, "no request refused or failed while the workers were replaced"
+        assert len(answers) > served_before > 0, "orders were taken before, during and after"
+
+
+def test_workers_stop_when_their_shop_process_dies(tmp_path):
+    with serve_process(tmp_path, "--workers", "2") as (proc, url):
+        workers = gateway_workers(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        wait_until(lambda: not any(running(pid) for pid in workers),
+                   timeout=20)
+
