@@ -146,8 +146,8 @@ class LocalShop(_ShopOnFile):
             with self._writer_engine.begin() as conn:
                 seed_if_empty(conn)
         super().__init__(path, clock)
-        self._checkpointer = Checkpointer(self.path)
         self._write_lock = WriteLock(self.path)
+        self._checkpointer = Checkpointer(self.path, self._write_lock)
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,
                                      write_lock=self._write_lock)
         self._writer.start()
