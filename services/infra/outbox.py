@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, text
 
 from services.events import Event, event_from_dict
-from services.infra.sql import Sql
+from services.infra.sql import Sql, to_json
 
 _APPEND = "INSERT INTO outbox (name, order_id, at, data) VALUES (?, ?, ?, ?)"
 _MAX = "SELECT coalesce(max(id), 0) FROM outbox"
@@ -29,11 +29,8 @@ class Record(NamedTuple):
     event: Event
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: dumps(**kw) builds one per call
-
-
 def encode(event: Event) -> str:
-    return _ENCODER.encode(event.__dict__)
+    return to_json(event.__dict__)
 
 
 def decode(position: int, at: float, name: str, data: str) -> Record:

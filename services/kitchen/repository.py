@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from services.infra.sql import Sql, placeholders
+from services.infra.sql import Sql, placeholders, to_json
 from services.kitchen.model import OPEN, SCHEDULED, Ticket
 
 _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
@@ -60,7 +60,7 @@ class KitchenRepository:
 
 def _params(ticket: Ticket) -> dict:
     params = dict(ticket.__dict__)
-    params["lines"] = json.dumps(ticket.lines, ensure_ascii=False)
+    params["lines"] = to_json(ticket.lines)
     return params
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from services.infra.sql import Sql, placeholders
+from services.infra.sql import Sql, placeholders, to_json
 from services.ordering.model import MenuEntry, Order
 
 _COLUMNS = ("id, client_ref, customer_name, phone, address, lines, total, status, reason, placed_at,"
@@ -31,7 +31,7 @@ class OrderingRepository:
 
     def add(self, order: Order) -> int:
         params = _params(order)
-        params.update(lines=json.dumps(order.lines, ensure_ascii=False), customer_name=order.customer_name,
+        params.update(lines=to_json(order.lines), customer_name=order.customer_name,
                       phone=order.phone, address=order.address, total=order.total, placed_at=order.placed_at,
                       scheduled_for=order.scheduled_for, client_ref=order.client_ref)
         return self.sql.insert(_INSERT, params)

@@ -194,8 +194,9 @@ def test_commits_leave_checkpoints_to_the_checkpointer_and_a_closed_shop_is_one_
 
 
 def test_under_steady_orders_the_wal_is_checkpointed_and_stays_small(db_path):
-    """A PASSIVE checkpoint never catches up with steady commits, so the WAL only grew (by ~20 MB/s at
-    the benchmark's rate): past its limit, the checkpointer empties it under the write lock."""
+    """A PASSIVE checkpoint never catches up with steady commits, so the WAL never started over and
+    grew by ~20 MB/s at the benchmark's rate: past its limit, the checkpointer finishes a pass under
+    the write lock, and the WAL starts over."""
     shop = LocalShop(db_path)
     checkpoints = Checkpointer(db_path, WriteLock(db_path), interval=0.05, max_wal_bytes=256 * 1024)
     wal = db_path.with_name(db_path.name + "-wal")
@@ -219,9 +220,7 @@ def test_under_steady_orders_the_wal_is_checkpointed_and_stays_small(db_path):
         checkpoints.close()
         shop.close()
     written = len(placed) * 4096   # every order writes at least a page to the WAL
-    emptied = sum(1 for before, after in zip(sizes, sizes[1:]) if before > 256 * 1024 and after < before // 4)
-    assert emptied >= 3, f"the WAL was never emptied under load: {sizes[::10]}"
-    assert max(sizes) < written / 3, f"WAL peaked at {max(sizes)} bytes after {len(placed)} orders"
+    assert max(sizes) < written / 3, f"WAL grew to {max(sizes)} bytes with {len(placed)} orders"
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == len(placed)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
