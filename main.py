@@ -21,6 +21,12 @@ def default_db_path() -> Path:
     return Path(user_data_dir("sikdang-pos", appauthor=False)) / "shop.sqlite"
 
 
+def _at_least_one(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
     parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve"],
@@ -31,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default=None, choices=["en", "ko"], help="UI language (default: system)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8080, help="serve: port (default 8080)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
+    parser.add_argument("--workers", type=_at_least_one, default=1, metavar="N",
                         help="serve: gateway worker processes beside the shop process (default 1)")
     parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
                         help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")

@@ -105,6 +105,11 @@ def latency_ms(shop, orders: int) -> list[float]:
     return samples
 
 
+def _share(total: int, rounds: int, n: int) -> int:
+    """Round ``n``'s share of ``total``: the shares add up to it exactly."""
+    return total // rounds + (n < total % rounds)
+
+
 def percentile(samples: list[float], q: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1]
 
@@ -115,7 +120,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--latency-orders", type=int, default=1000)
     parser.add_argument("--baseline-commits", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating baseline/throughput rounds")
+    parser.add_argument("--rounds", type=int, default=3, choices=range(1, 10), metavar="1-9",
+                        help="alternating baseline/throughput rounds")
     parser.add_argument("--dir", type=Path, default=None, help="where the databases go (default: a temp dir)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -125,8 +131,8 @@ def main(argv: list[str]) -> int:
         try:
             for n in range(args.rounds):
                 baselines.append(baseline_commits_per_s(directory / f"baseline{n}.sqlite",
-                                                        args.baseline_commits // args.rounds))
-                orders = args.orders // args.rounds
+                                                        _share(args.baseline_commits, args.rounds, n)))
+                orders = _share(args.orders, args.rounds, n)
                 rates.append(throughput(shop, directory / "shop.sqlite", orders, args.clients, placed))
                 placed += orders
                 print(f"round {n + 1}: baseline {baselines[-1]:,.0f} single-row commits/s (WAL, synchronous=FULL), "

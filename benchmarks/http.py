@@ -18,7 +18,7 @@ and a unique clientRef each. Steps, each bounded by ``--duration``:
    Runs on this machine vary by ±10% from one to the next, and the peak is the best of several, so
    one overload run against it would mostly measure that noise: ``--rounds`` pairs of runs (saturating,
    then overload) alternate, and the goodput ratio is the median overload run over the median
-   saturating run (the peak search's own run included).
+   saturating run (fresh runs: the peak search's best would flatter the ratio's denominator).
 Ends with one JSON line.
 """
 from __future__ import annotations
@@ -117,7 +117,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--connections", default="8,16,32", help="connection counts to find the peak")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--rounds", type=int, default=3, help="saturating/overload run pairs for the goodput ratio")
+    parser.add_argument("--rounds", type=int, default=3, choices=range(1, 10), metavar="1-9",
+                        help="saturating/overload run pairs for the goodput ratio")
     parser.add_argument("--max-in-flight", type=int, default=None,
                         help="shop server's shedding limit (default: the largest --connections)")
     args = parser.parse_args(argv)
@@ -157,10 +158,9 @@ def main(argv: list[str]) -> int:
         c_sat, peak = max(runs, key=lambda run: run[1]["ok_per_s"])
         _, best = max([run for run in runs if run[1]["p99_ms"] <= 100] or [(c_sat, peak)],
                       key=lambda run: run[1]["ok_per_s"])
-        saturating, overloads = [peak["ok_per_s"]], []
+        saturating, overloads = [], []
         for n in range(args.rounds):
-            if n:
-                saturating.append(post(c_sat, args.duration, f"saturating{n}")["ok_per_s"])
+            saturating.append(post(c_sat, args.duration, f"saturating{n}")["ok_per_s"])
             overloads.append(post(2 * c_sat, args.duration, f"overload{n}", BENCH_POLITE="1"))
             print(f"round {n + 1}: {c_sat} connections {saturating[-1]:.0f} orders/s, {2 * c_sat} connections "
                   f"{overloads[-1]['ok_per_s']:.0f} orders/s")
@@ -187,7 +187,8 @@ def main(argv: list[str]) -> int:
         "p99_ms": round(best["p99_ms"], 1),
         "baseline_rps": round(baseline["rps"], 1),
         "ratio": round(best["ok_per_s"] / baseline["rps"], 3) if baseline["rps"] else 0.0,
-        "overload_goodput_ratio": round(over["ok_per_s"] / statistics.median(saturating), 3),
+        "overload_goodput_ratio": round(over["ok_per_s"] / statistics.median(saturating), 3)
+        if statistics.median(saturating) else 0.0,
         "overload_other_5xx": over["other_5xx"] + over["shed_without_retry_after"],
         "socket_errors": over["socket_errors"] + sum(r["socket_errors"] for _, r in runs),
     }

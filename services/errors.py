@@ -43,3 +43,9 @@ class ShopBusy(ShopError):
 
 class ShopClosed(ShopError):
     code = "closed"
+
+
+class OutcomeUnknown(ShopError):
+    """The shop stopped before answering: what was asked may or may not have been done. Not "busy":
+    a blind retry could do it twice (an order is safe only with the same clientRef)."""
+    code = "outcome_unknown"

@@ -25,6 +25,7 @@ STATUS_BY_CODE = {
     "invalid_input": 422, "unknown_item": 404, "unknown_order": 404,
     "invalid_transition": 409, "cancel_refused": 409,
     "busy": 503, "closed": 503,      # not carried out (writer overloaded, shop closing): safe to retry
+    "outcome_unknown": 502,          # the shop process stopped before answering: check before retrying
 }
 RETRY_AFTER = {"Retry-After": "1"}
 
@@ -38,6 +39,8 @@ COMMON_RESPONSES = {
     409: {"description": "Not allowed in the current state (e.g. cancel after cooking)", "model": ErrorOut},
     413: {"description": "Request body too large", "model": ErrorOut},
     422: {"description": "Malformed request: the message names the field", "model": ErrorOut},
+    502: {"description": "The shop stopped before answering: check before retrying (an order with the same "
+                          "clientRef is never taken twice)", "model": ErrorOut},
     503: {"description": "Server busy: retry after the Retry-After header", "model": ErrorOut},
 }
 

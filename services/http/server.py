@@ -52,7 +52,7 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     """The shop process: owns the database and its writer; ``workers`` gateway processes serve HTTP.
 
     It blocks until SIGINT/SIGTERM: the workers finish their open requests and stop, then the shop
-    closes. SIGHUP replaces the workers one at a time without refusing a request.
+    closes. SIGHUP replaces the workers one at a time (see ``services.http.workers``).
     """
     from uvicorn.supervisors import Multiprocess
 

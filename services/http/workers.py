@@ -2,8 +2,10 @@
 
 ``python main.py serve`` runs one shop process (the writer, its scheduler and checkpoints) and
 ``--workers`` gateway processes on one listening socket, supervised by uvicorn: a worker that dies is
-replaced, and SIGHUP replaces them one by one, each new one serving before its old one stops, so a
-restart refuses no request. Each worker is the whole gateway over a ``ReplicaShop``: it reads the
+replaced, and SIGHUP replaces them one by one, each new one serving before its old one stops. The
+socket never closes, so new connections are always taken; a request caught on a connection the old
+worker is closing fails at the connection level, and clients send it again (the remote app does;
+an order carries its clientRef, so it is never taken twice). Each worker is the whole gateway over a ``ReplicaShop``: it reads the
 database itself and sends its commands through a ``WriterLink``. Measured here, HTTP and the writer
 in one process were held to one core by the GIL; apart, each has its own.
 
@@ -12,7 +14,6 @@ the environment, which a spawned process inherits.
 """
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import signal
@@ -44,9 +45,9 @@ def replica_app():
     db_path = Path(os.environ[ENV_DB])
     link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)
     shop = ReplicaShop(db_path, link)
+    # Nothing to close at exit: the worker never writes the shop, and uvicorn ends it with SIGTERM's
+    # default action (so atexit would not run anyway); its read connections go with the process.
     staff = StaffStore(staff_db_path(db_path), seed_demo=False)
-    atexit.register(staff.close)
-    atexit.register(shop.close)
     state = ServerState()
     _drain_on_exit_signal(state)
     return create_app(shop, staff, max_in_flight=int(os.environ[ENV_IN_FLIGHT]), state=state)

@@ -70,11 +70,11 @@ def writer_engine(path: Path) -> Engine:
 
 
 class WriteLock:
-    """Hands the write lock from one process's writer to another's without polling.
+    """Hands the write lock from one writer to another without polling: between processes (two apps
+    opened on one file) and between this process's writer and its checkpointer.
 
-    Two server processes on one file (replicas) would otherwise meet in SQLite's busy handler, which
-    sleeps 1, 2, 5 ... 100 ms between tries: one process's orders waited out the other's naps (p99
-    over a second). Holding this ``flock`` around each write transaction makes a waiting writer sleep
+    Two processes writing one file would otherwise meet in SQLite's busy handler, which sleeps 1, 2,
+    5 ... 100 ms between tries: one process's orders waited out the other's naps (p99 over a second). Holding this ``flock`` around each write transaction makes a waiting writer sleep
     in the kernel and wake the moment the other commits. It is a file of its own beside the database
     (``<db>-writelock``), so it never touches the byte-range locks SQLite keeps on the database.
     """
@@ -85,8 +85,12 @@ class WriteLock:
 
     def __enter__(self) -> "WriteLock":
         self._threads.acquire()
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -103,13 +107,13 @@ class WriteLock:
 class Checkpointer:
     """Copies the WAL back into the database off the writer's path, and keeps the WAL from growing.
 
-    A PASSIVE checkpoint never waits for, or blocks, readers and writers, and it runs when the shop
-    has been quiet for ``interval`` seconds. Under steady load that is not enough: a pass always ends
-    behind the commits made while it ran, so the WAL never started over and grew by ~20 MB/s at the
-    benchmark's rate. So when more than ``max_wal_bytes`` wait to be copied, a first pass copies them
-    while the writers go on, and a second one, inside the ``WriteLock``, copies the few frames
-    committed meanwhile: writers wait in the kernel for those milliseconds, and the next commit starts
-    the WAL over. (A TRUNCATE under the lock was measured here holding writers for up to 1.9 s.)
+    A PASSIVE checkpoint never waits for, or blocks, readers and writers; one runs every ``interval``
+    seconds in which something was written, and once more in the next quiet one. Alone, that is not
+    enough under steady load: a pass always ends behind the commits made while it ran, so the WAL never
+    started over and grew by ~20 MB/s at the benchmark's rate. So when the WAL is longer than
+    ``max_wal_bytes``, a second pass runs inside the ``WriteLock`` and copies the few frames committed
+    meanwhile: writers wait in the kernel for those milliseconds, and the next commit starts the WAL
+    over. (A TRUNCATE under the lock was measured here holding writers for up to 1.9 s.)
     The last checkpoint, on close, truncates: a closed shop is one file.
     """
 
@@ -126,16 +130,17 @@ class Checkpointer:
         self._thread.start()
 
     def _run(self) -> None:
-        version = None
+        version, settled = None, False
         while not self._stop.wait(self._interval):
             try:
                 quiet = version == (version := self._conn.execute("PRAGMA data_version").fetchone()[0])
-                if quiet and not self._wal.exists():
-                    continue
-                _, frames, _ = self._passive()   # frames: the WAL's length since it last started over
-                if frames * self._page_size > self._max_wal_bytes:
+                if quiet and settled:
+                    continue   # nothing written since the last pass copied everything
+                _, frames, copied = self._passive()   # frames: the WAL's length since it last started over
+                if not quiet and frames * self._page_size > self._max_wal_bytes:
                     with self._write_lock:
-                        self._passive()
+                        _, frames, copied = self._passive()
+                settled = quiet and frames == copied
             except sqlite3.Error:
                 log.warning("WAL checkpoint failed; it is retried in %.0f s", self._interval, exc_info=True)
 

@@ -6,8 +6,8 @@ savepoint *together with the events it causes* (drained through every consumer),
 of the batch sees a world where the previous one's saga has run. One commit, one fsync, acknowledges
 the whole batch; only then are the callers answered, so an order a customer was told was accepted is
 on disk. Then ``on_committed`` is called with the names of the events committed (it must return at
-once: the live feed only wakes up). Writers in other processes on the same file (server replicas)
-take turns through ``WriteLock``.
+once: the live feed only wakes up). Writers in other processes on the same file (a second app opened
+on it) and the checkpointer take turns with it through ``WriteLock``.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from typing import Any, Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from services.errors import ShopBusy, ShopClosed, ShopError
+from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
 from services.infra.bus import ConsumerFailed, MessageBus, UnitOfWork
 from services.infra.db import WriteLock
 
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 Finisher = Callable[[UnitOfWork, Any], Any]
 _STOP = object()
 BUSY = "The shop is busy and did not take this request: please try again"
+NO_ANSWER = ("The shop took this request but has not finished it: check before doing it again (an order sent "
+             "again with the same clientRef is never taken twice).")
 DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up after a restart)
 
 
@@ -53,7 +55,10 @@ class Submitting:
         except FutureTimeout:
             if self._withdraw(future):  # still queued: it will never run, so the caller may safely retry
                 raise ShopBusy(BUSY) from None
-            return future.result()  # already running: its transaction ends soon, one way or the other
+            try:
+                return future.result(timeout)  # already running: its transaction ends soon, one way or the other
+            except FutureTimeout:
+                raise OutcomeUnknown(NO_ANSWER) from None
 
     async def execute_async(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
         """``execute`` for an event loop: the answer is handed straight to the loop, with no thread
@@ -70,7 +75,10 @@ class Submitting:
         except TimeoutError:
             if self._withdraw(future):
                 raise ShopBusy(BUSY) from None
-            await settled
+            try:
+                await asyncio.wait_for(settled, timeout)
+            except TimeoutError:
+                raise OutcomeUnknown(NO_ANSWER) from None
         return future.result()
 
 

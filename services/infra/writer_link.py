@@ -25,13 +25,13 @@ from functools import partial
 from multiprocessing.connection import Client, Connection, Listener
 from typing import Callable
 
-from services.errors import ShopBusy, ShopClosed, ShopError
+from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
 from services.infra.writer import BUSY, CommandWriter, Finisher, Submitting
 
 log = logging.getLogger(__name__)
 CANCEL = "cancel"
-UNANSWERED = ("The shop stopped before answering: what was sent may or may not have been done. Send an "
-              "order again with the same clientRef; it is never taken twice.")
+UNANSWERED = ("The shop stopped before answering: this may or may not have been done. Check before doing it "
+              "again (an order sent again with the same clientRef is never taken twice).")
 
 
 class WriterService:
@@ -40,7 +40,7 @@ class WriterService:
     def __init__(self, writer: CommandWriter) -> None:
         self._writer = writer
         self.authkey = secrets.token_bytes(32)
-        self._listener = Listener(family="AF_UNIX", authkey=self.authkey)
+        self._listener = Listener(authkey=self.authkey)   # a Unix socket (a named pipe on Windows)
         self.address: str = self._listener.address
         self._closed = False
         self._connections: list[Connection] = []
@@ -54,7 +54,7 @@ class WriterService:
                 if not self._closed:
                     log.warning("a process failed to connect to the writer", exc_info=True)
                 continue
-            self._connections.append(conn)
+            self._connections = [c for c in self._connections if not c.closed] + [conn]
             threading.Thread(target=self._serve, args=(conn,), name="writer-link-conn", daemon=True).start()
 
     def _serve(self, conn: Connection) -> None:
@@ -74,6 +74,9 @@ class WriterService:
                     conn.send(payload)
                 except OSError:
                     pass  # the worker is gone; the command's outcome stands in the database
+                except Exception as exc:  # noqa: BLE001 - e.g. an answer that cannot be pickled
+                    log.exception("answer to request %s could not be sent", request_id)
+                    conn.send((request_id, False, _portable(exc)))
 
         try:
             while True:
@@ -91,26 +94,29 @@ class WriterService:
                 running[request_id] = future
                 future.add_done_callback(partial(answer, request_id))
         except (EOFError, OSError):
-            conn.close()
+            pass
+        except Exception:  # noqa: BLE001 - a message this process cannot read (e.g. from newer code)
+            log.exception("unreadable message from a worker; dropping its connection")
+        conn.close()  # the worker fails what it was waiting for and stops; a fresh one reconnects
 
     def close(self) -> None:
         self._closed = True
         self._listener.close()
         for conn in self._connections:
             # shutdown, not just close: it wakes this end's reader and tells the worker at once
+            # (its own thread then closes it: closing here too could close a reused descriptor)
             try:
                 with socket.socket(fileno=os.dup(conn.fileno())) as sock:
                     sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # that worker had already gone
-            conn.close()
 
 
 class WriterLink(Submitting):
     """In a worker: the owner's writer, with ``CommandWriter``'s ``submit``/``execute``/``execute_async``."""
 
     def __init__(self, address: str, authkey: bytes, on_lost: Callable[[], None] = lambda: None) -> None:
-        self._conn = Client(address, family="AF_UNIX", authkey=authkey)
+        self._conn = Client(address, authkey=authkey)
         self._on_lost = on_lost
         self._ids = itertools.count(1)
         self._pending: dict[int, Future] = {}
@@ -151,9 +157,12 @@ class WriterLink(Submitting):
                     future.set_result(value) if ok else future.set_exception(value)
         except (EOFError, OSError):
             pass
+        except Exception:  # noqa: BLE001 - an answer this process cannot read: the link is unusable
+            log.exception("unreadable answer from the shop's writer")
+            self._conn.close()
         for future in list(self._pending.values()):
             if not future.done():
-                future.set_exception(ShopClosed(UNANSWERED))
+                future.set_exception(OutcomeUnknown(UNANSWERED))
         self._pending.clear()
         if not self._closing:
             log.warning("the link to the shop's writer is gone")

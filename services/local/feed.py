@@ -41,8 +41,9 @@ class LiveFeed:
         self._interval = interval
         self._position = self._head()
         self._version = self._data_version()
-        self._subscribers: list[_Subscriber] = []
-        self._wanted: frozenset[str] | None = frozenset()  # union of the subscribers' names; None: all
+        # (subscribers, the union of their names or None for "every event"): replaced whole, so the
+        # feed thread reads a consistent pair without the lock.
+        self._audience: tuple[list[_Subscriber], frozenset[str] | None] = ([], frozenset())
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopped = False
@@ -54,23 +55,22 @@ class LiveFeed:
         """Call ``callback`` for every event committed from now on (only those named, if ``names``)."""
         subscriber = _Subscriber(callback, None if names is None else frozenset(names))
         with self._lock:
-            self._set_subscribers([*self._subscribers, subscriber])
+            self._set_audience([*self._audience[0], subscriber])
 
         def unsubscribe() -> None:
             with self._lock:
-                self._set_subscribers([s for s in self._subscribers if s is not subscriber])
+                self._set_audience([s for s in self._audience[0] if s is not subscriber])
         return unsubscribe
 
-    def _set_subscribers(self, subscribers: list[_Subscriber]) -> None:
-        # Copy-on-write: the feed thread reads both fields without the lock.
+    def _set_audience(self, subscribers: list[_Subscriber]) -> None:
         wanted: frozenset[str] | None = frozenset()
         for subscriber in subscribers:
             wanted = None if wanted is None or subscriber.names is None else wanted | subscriber.names
-        self._subscribers, self._wanted = subscribers, wanted
+        self._audience = (subscribers, wanted)
 
     def notify(self, names: Collection[str]) -> None:
         """Events named ``names`` were committed here: publish them now rather than at the next check."""
-        wanted = self._wanted
+        wanted = self._audience[1]
         if wanted is None or not wanted.isdisjoint(names):  # else the periodic check moves past them
             self._wake.set()
 
@@ -101,8 +101,10 @@ class LiveFeed:
                 return
 
     def _publish_new(self) -> None:
-        subscribers, wanted = self._subscribers, self._wanted
+        # The head first, then who listens: a subscriber added in between hears everything up to the
+        # head (and a little from before it subscribed), never nothing.
         head = self._head()  # read up to a fixed head, so moving the position there skips nothing unread
+        subscribers, wanted = self._audience
         if wanted is None:
             query, names = _AFTER, ()
         elif wanted:

@@ -121,7 +121,7 @@ class _ShopOnFile:
         return f"Local shop · {self.path}"
 
     def add_closer(self, closer: Callable[[], None]) -> None:
-        """Run ``closer`` first when the shop closes (e.g. stop its scheduler)."""
+        """Run ``closer`` when the shop closes, once its writer has stopped (e.g. stop its scheduler)."""
         self._closers.append(closer)
 
     def close(self) -> None:
