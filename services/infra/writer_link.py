@@ -62,6 +62,9 @@ class WriterService:
         running: dict[int, Future] = {}
 
         def answer(request_id: int, future: Future) -> None:
+            # Runs on the writer's thread, which resolves the future. The send cannot block it for
+            # long: a worker has at most its shedding limit of commands waiting, so their answers fit
+            # in the socket's buffer even if the worker has stopped reading.
             running.pop(request_id, None)
             if future.cancelled():
                 payload = (request_id, False, ShopBusy(BUSY))
