@@ -16,7 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
-from services.http.app import ServerState, create_app
+from services.http.app import ServerState
 from services.http.auth import StaffStore
 
 log = logging.getLogger(__name__)
