@@ -87,7 +87,8 @@ def release_due_tickets(_command: ReleaseDueTickets, ctx) -> int:
 
 
 def flag_late_tickets(command: FlagLateTickets, ctx) -> int:
-    late = [t for t in ctx.repo.open_tickets() if t.is_late(ctx.now, command.threshold_s)]
+    candidates = ctx.repo.late_candidates(created_before=ctx.now - command.threshold_s)
+    late = [t for t in candidates if t.is_late(ctx.now, command.threshold_s)]
     for ticket in late:
         ticket.late = True
         ctx.repo.save(ticket)

@@ -11,6 +11,11 @@ _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_
 _ADJUST = "UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ?"
 _INSERT = (f"INSERT OR IGNORE INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
            " :started_at, :cooked_at, :cancelled_at, :late)")
+# Spelled out, not bound: a partial index serves only a query whose WHERE repeats the index's own.
+_OPEN_NOT_LATE = f"status IN ({', '.join(repr(status) for status in OPEN)}) AND late = 0"
+# INDEXED BY: left to itself the planner prefers ix_tickets_status, which reads every open ticket.
+LATE_CANDIDATES = (f"SELECT {_COLUMNS} FROM tickets INDEXED BY ix_tickets_open_not_late"
+                   f" WHERE {_OPEN_NOT_LATE} AND created_at < ? ORDER BY created_at, order_id")
 _SAVE = ("UPDATE tickets SET status=:status, created_at=:created_at, started_at=:started_at, cooked_at=:cooked_at,"
          " cancelled_at=:cancelled_at, late=:late WHERE order_id=:order_id")
 
@@ -48,9 +53,9 @@ class KitchenRepository:
     def save(self, ticket: Ticket) -> None:
         self.sql.run(_SAVE, _params(ticket))
 
-    def open_tickets(self) -> list[Ticket]:
-        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status IN {placeholders(OPEN)}"
-                            " ORDER BY created_at, order_id", OPEN)
+    def late_candidates(self, created_before: float) -> list[Ticket]:
+        """Open tickets not yet flagged late, created before ``created_before`` (index-only: see 0004)."""
+        rows = self.sql.all(LATE_CANDIDATES, (created_before,))
         return [ticket_from_row(row) for row in rows]
 
     def scheduled_due(self, now: float) -> list[Ticket]:

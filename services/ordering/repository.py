@@ -8,6 +8,8 @@ from services.ordering.model import MenuEntry, Order
 
 _COLUMNS = ("id, client_ref, customer_name, phone, address, lines, total, status, reason, placed_at,"
             " scheduled_for, gift_status, gift_kind, gift_attempts")
+# The literal 'deferred' lets the planner use the partial index ix_orders_gift_deferred (0004).
+DEFERRED_GIFTS = f"SELECT {_COLUMNS} FROM orders WHERE gift_status = 'deferred' ORDER BY id"
 _INSERT = ("INSERT INTO orders (client_ref, customer_name, phone, address, lines, total, status, reason, placed_at,"
            " scheduled_for, gift_status, gift_kind, gift_attempts) VALUES (:client_ref, :customer_name, :phone,"
            " :address, :lines, :total, :status, :reason, :placed_at, :scheduled_for, :gift_status, :gift_kind,"
@@ -50,7 +52,7 @@ class OrderingRepository:
 
     def orders_with_deferred_gift(self) -> list[Order]:
         return [_order(row) for row in
-                self.sql.all(f"SELECT {_COLUMNS} FROM orders WHERE gift_status = 'deferred' ORDER BY id")]
+                self.sql.all(DEFERRED_GIFTS)]
 
 
 def _params(order: Order) -> dict:

@@ -43,3 +43,19 @@ def test_a_new_database_gets_the_demo_menu_once(db_path):
         assert next(i for i in menu if i.code == "naengmyeon").sold_out
     finally:
         shop.close()
+
+
+def test_the_housekeeping_sweep_reads_only_what_it_looks_for(local_shop, db_path):
+    """Every 15 s, inside the write transaction, the sweep looks for late tickets and deferred gifts.
+    Both queries must use their partial indexes (0004): a scan of every open ticket and every order
+    ever placed held the writer ~380 ms at 18,000 orders, and grew with the shop's history."""
+    from services.kitchen.repository import LATE_CANDIDATES
+    from services.ordering.repository import DEFERRED_GIFTS
+    conn = sqlite3.connect(db_path)
+    try:
+        late_plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + LATE_CANDIDATES, (0.0,)))
+        gift_plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + DEFERRED_GIFTS))
+    finally:
+        conn.close()
+    assert "ix_tickets_open_not_late" in late_plan, late_plan
+    assert "ix_orders_gift_deferred" in gift_plan, gift_plan
