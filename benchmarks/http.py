@@ -12,7 +12,7 @@ and a unique clientRef each. Steps, each bounded by ``--duration``:
    p99 is within 100 ms (the peak's own if none is);
 3. overload: twice the saturating connections against a server whose shedding limit is the largest
    connection count of step 2 (so requests beyond the measured capacity are shed). Goodput is 201s per
-   second against the peak; every other answer must be a 503 with Retry-After (no other 5xx, no
+   second against the saturating load's; every other answer must be a 503 with Retry-After (no other 5xx, no
    socket errors). The clients honour Retry-After, as the counter does (it shows "busy — try again
    shortly"); a second, informative run with clients that retry at once is printed but not scored.
    Runs on this machine vary by ±10% from one to the next, and the peak is the best of several, so

@@ -14,7 +14,6 @@ the environment, which a spawned process inherits.
 """
 from __future__ import annotations
 
-import logging
 import os
 import signal
 from pathlib import Path
@@ -22,7 +21,6 @@ from pathlib import Path
 from services.http.app import ServerState, create_app
 from services.http.auth import StaffStore
 
-log = logging.getLogger(__name__)
 
 ENV_DB, ENV_ADDRESS, ENV_KEY, ENV_IN_FLIGHT = ("SIKDANG_DB", "SIKDANG_WRITER_ADDRESS", "SIKDANG_WRITER_KEY",
                                                "SIKDANG_WORKER_MAX_IN_FLIGHT")

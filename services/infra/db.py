@@ -122,7 +122,6 @@ class Checkpointer:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self._page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
-        self._wal = Path(f"{path}-wal")
         self._write_lock = write_lock
         self._interval, self._max_wal_bytes = interval, max_wal_bytes
         self._stop = threading.Event()

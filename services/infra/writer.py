@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 Finisher = Callable[[UnitOfWork, Any], Any]
 _STOP = object()
 BUSY = "The shop is busy and did not take this request: please try again"
-NO_ANSWER = ("The shop took this request but has not finished it: check before doing it again (an order sent "
-             "again with the same clientRef is never taken twice).")
+CHECK_FIRST = "check before doing it again (an order sent again with the same clientRef is never taken twice)."
+NO_ANSWER = "The shop took this request but has not finished it: " + CHECK_FIRST
 DRAIN_ONLY = object()  # a "command" that only drains pending events (catch-up after a restart)
 
 

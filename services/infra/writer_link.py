@@ -26,12 +26,11 @@ from multiprocessing.connection import Client, Connection, Listener
 from typing import Callable
 
 from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
-from services.infra.writer import BUSY, CommandWriter, Finisher, Submitting
+from services.infra.writer import BUSY, CHECK_FIRST, CommandWriter, Finisher, Submitting
 
 log = logging.getLogger(__name__)
 CANCEL = "cancel"
-UNANSWERED = ("The shop stopped before answering: this may or may not have been done. Check before doing it "
-              "again (an order sent again with the same clientRef is never taken twice).")
+UNANSWERED = "The shop stopped before answering: this may or may not have been done; " + CHECK_FIRST
 
 
 class WriterService:
