@@ -24,11 +24,13 @@ from sqlalchemy.pool import NullPool
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+RESTART_WAIT_MS = 100   # how long the checkpointer may hold writers while readers leave the old WAL
 DURABLE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
+    "PRAGMA temp_store=MEMORY",
 )
 
 
@@ -111,16 +113,19 @@ class Checkpointer:
     seconds in which something was written, and once more in the next quiet one. Alone, that is not
     enough under steady load: a pass always ends behind the commits made while it ran, so the WAL never
     started over and grew by ~20 MB/s at the benchmark's rate. So when the WAL is longer than
-    ``max_wal_bytes``, a second pass runs inside the ``WriteLock`` and copies the few frames committed
-    meanwhile: writers wait in the kernel for those milliseconds, and the next commit starts the WAL
-    over. (A TRUNCATE under the lock was measured here holding writers for up to 1.9 s.)
+    ``max_wal_bytes``, a RESTART checkpoint runs inside the ``WriteLock``: it copies the few frames
+    committed meanwhile and waits for the readers still on the old WAL (a query takes milliseconds),
+    so the next commit starts the WAL over. Without that wait, under load, a reader was nearly always
+    mid-query at that commit and the WAL went on growing. The wait is bounded (``RESTART_WAIT_MS``):
+    writers wait in the kernel meanwhile, and a pass that runs out of time is tried again next
+    interval. (A TRUNCATE under the lock, with the readers' 10 s timeout, held writers up to 1.9 s.)
     The last checkpoint, on close, truncates: a closed shop is one file.
     """
 
     def __init__(self, path: Path, write_lock: "WriteLock", interval: float = 1.0,
                  max_wal_bytes: int = 16 * 1024 * 1024) -> None:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self._conn.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
         self._page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
         self._write_lock = write_lock
         self._interval, self._max_wal_bytes = interval, max_wal_bytes
@@ -135,16 +140,16 @@ class Checkpointer:
                 quiet = version == (version := self._conn.execute("PRAGMA data_version").fetchone()[0])
                 if quiet and settled:
                     continue   # nothing written since the last pass copied everything
-                _, frames, copied = self._passive()   # frames: the WAL's length since it last started over
+                _, frames, copied = self._checkpoint("PASSIVE")  # frames: the WAL's length since it started over
                 if not quiet and frames * self._page_size > self._max_wal_bytes:
                     with self._write_lock:
-                        _, frames, copied = self._passive()
+                        _, frames, copied = self._checkpoint("RESTART")
                 settled = quiet and frames == copied
             except sqlite3.Error:
                 log.warning("WAL checkpoint failed; it is retried in %.0f s", self._interval, exc_info=True)
 
-    def _passive(self) -> tuple[int, int, int]:
-        return self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    def _checkpoint(self, mode: str) -> tuple[int, int, int]:
+        return self._conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
 
     def close(self) -> None:
         self._stop.set()
