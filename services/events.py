@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
 class Event:
     order_id: int
+    name: ClassVar[str] = "Event"   # the class's own name, set once per class (read several times per event)
 
-    @property
-    def name(self) -> str:
-        return type(self).__name__
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -1,10 +1,9 @@
 """Kitchen tables (tickets, stock)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
-from services.infra.sql import Sql, placeholders, to_json
+from services.infra.sql import Sql, from_json, placeholders, to_json
 from services.kitchen.model import OPEN, SCHEDULED, Ticket
 
 _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
@@ -71,5 +70,5 @@ def _params(ticket: Ticket) -> dict:
 
 def ticket_from_row(row) -> Ticket:
     fields = dict(row)
-    fields["lines"], fields["late"] = json.loads(fields["lines"]), bool(fields["late"])
+    fields["lines"], fields["late"] = from_json(fields["lines"]), bool(fields["late"])
     return Ticket(**fields)

@@ -1,7 +1,6 @@
 """Queries for the screens: plain SQL on a reader connection, returning the port's views (CQRS read side)."""
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timezone
 
@@ -10,6 +9,7 @@ from sqlalchemy import Engine, text
 from services.commands import normalize_phone
 from services.errors import UnknownOrder
 from services.infra.outbox import read_after
+from services.infra.sql import from_json
 from services.kitchen.model import OPEN
 from services.mypage.model import overall_status
 from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard,
@@ -57,7 +57,7 @@ class ShopViews:
         return GiftStock(rows[0].kind, rows[0].quantity) if rows else GiftStock("", 0)
 
     def kitchen_tickets(self) -> list[Ticket]:
-        return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in json.loads(r.lines)),
+        return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
                        status=r.status, created_at=when(r.created_at), started_at=when(r.started_at),
                        cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late))
                 for r in self._rows(_TICKETS)]
@@ -116,7 +116,7 @@ def _detail(name: str, data: dict) -> str:
 
 
 def _card(row, timeline_rows) -> MypageCard:
-    timeline = tuple(TimelineEntry(position=t.id, event=t.name, at=when(t.at), detail=_detail(t.name, json.loads(t.data)))
+    timeline = tuple(TimelineEntry(position=t.id, event=t.name, at=when(t.at), detail=_detail(t.name, from_json(t.data)))
                      for t in timeline_rows)
     return MypageCard(order_id=row.order_id, customer_name=row.customer_name, phone=row.phone, summary=row.summary,
                       total=row.total, order_status=row.order_status, ordered_at=when(row.ordered_at),

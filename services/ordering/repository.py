@@ -1,9 +1,8 @@
 """Ordering tables (menu_items, orders)."""
 from __future__ import annotations
 
-import json
 
-from services.infra.sql import Sql, placeholders, to_json
+from services.infra.sql import Sql, from_json, placeholders, to_json
 from services.ordering.model import MenuEntry, Order
 
 _COLUMNS = ("id, client_ref, customer_name, phone, address, lines, total, status, reason, placed_at,"
@@ -62,5 +61,5 @@ def _params(order: Order) -> dict:
 
 def _order(row) -> Order:
     fields = dict(row)
-    fields["lines"] = json.loads(fields["lines"])
+    fields["lines"] = from_json(fields["lines"])
     return Order(**fields)
