@@ -1,13 +1,15 @@
 """The single writer: runs commands in batched, durable transactions (group commit).
 
-Callers on any thread submit a command and block on a future. The writer thread takes every command
-waiting (up to ``max_batch``) into one ``BEGIN IMMEDIATE`` transaction. Each command runs in its own
-savepoint *together with the events it causes* (drained through every consumer), so the next command
-of the batch sees a world where the previous one's saga has run. One commit, one fsync, acknowledges
-the whole batch; only then are the callers answered, so an order a customer was told was accepted is
-on disk. Then ``on_committed`` is called with the names of the events committed (it must return at
-once: the live feed only wakes up). Writers in other processes on the same file (a second app opened
-on it) and the checkpointer take turns with it through ``WriteLock``.
+Callers on any thread submit a command and block on a future (or on anything with the methods of
+``Future`` the writer calls: the writer link answers other processes that way). The writer thread
+takes every command waiting (up to ``max_batch``) into one ``BEGIN IMMEDIATE`` transaction. Each
+command runs in its own savepoint *together with the events it causes* (drained through every
+consumer), so the next command of the batch sees a world where the previous one's saga has run. One
+commit, one fsync, acknowledges the whole batch; only then are the callers answered, so an order a
+customer was told was accepted is on disk. Then ``on_committed`` is called with the names of the
+events committed (it must return at once: the live feed only wakes up). Writers in other processes
+on the same file (a second app opened on it) and the checkpointer take turns with it through
+``WriteLock``.
 """
 from __future__ import annotations
 
@@ -92,19 +94,29 @@ class CommandWriter(Submitting):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-writer", daemon=True)
         self._on_committed = on_committed
+        self._batch_listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
         self._thread.start()
 
+    def add_batch_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` on the writer's thread after each batch is answered (so answers bound for
+        another process can leave as one message per batch). Add listeners before commands arrive."""
+        self._batch_listeners.append(listener)
+
     def submit(self, command, finish: Finisher | None = None) -> Future:
         future: Future = Future()
+        self.enqueue(command, finish, future)
+        return future
+
+    def enqueue(self, command, finish: Finisher | None, reply) -> None:
+        """``submit`` with the caller's own ``reply`` (a ``Future``, or an object with the same methods)."""
         with self._lock:  # never queue behind the stop marker: that caller would never be answered
             if self._closed:
                 raise ShopClosed("The shop is closed")
-            self._queue.put((command, finish, future))
-        return future
+            self._queue.put((command, finish, reply))
 
     def close(self) -> None:
         with self._lock:
@@ -132,6 +144,8 @@ class CommandWriter(Submitting):
                 batch = [entry for entry in batch if entry[2].set_running_or_notify_cancel()]
                 if batch:
                     self._run_batch(conn, batch)
+                    for listener in self._batch_listeners:
+                        listener()
 
     def _run_batch(self, conn, batch) -> None:
         answers: list[tuple[Future, Any]] = []
