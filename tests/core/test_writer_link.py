@@ -49,6 +49,40 @@ def test_a_replica_places_and_cancels_through_the_owner_and_gets_its_errors(owne
         replica.close()
 
 
+def test_commands_sent_together_each_get_their_own_answer(owner, service, db_path):
+    """A loop turn's commands leave as one message and a batch's answers come back as one: each
+    caller still gets its own receipt or its own error."""
+    replica = ReplicaShop(db_path, WriterLink(service.address, service.authkey))
+
+    async def together():
+        placing = [replica.place_order_async(order(client_ref=f"together-{i}")) for i in range(40)]
+        placing.insert(20, replica.place_order_async(order(("no-such-dish", 1))))
+        return await asyncio.gather(*placing, return_exceptions=True)
+    try:
+        answers = asyncio.run(together())
+        refused = answers.pop(20)
+        assert isinstance(refused, ShopError) and "no-such-dish" in str(refused)
+        assert [receipt.client_ref for receipt in answers] == [f"together-{i}" for i in range(40)]
+        assert len({receipt.order_id for receipt in answers}) == 40
+        assert all(owner.mypage(receipt.order_id).order_status == receipt.status for receipt in answers)
+    finally:
+        replica.close()
+
+
+def test_commands_submitted_on_a_loop_after_the_owner_stopped_are_refused_as_not_done(db_path):
+    owner = LocalShop(db_path)
+    service = owner.share_writer()
+    lost = threading.Event()
+    link = WriterLink(service.address, service.authkey, on_lost=lost.set)
+    try:
+        service.close()
+        wait_until(lost.is_set, timeout=5)
+        with pytest.raises(ShopClosed):
+            asyncio.run(link.execute_async(order(), timeout=5))
+    finally:
+        owner.close()
+
+
 def test_a_command_still_queued_when_the_worker_gives_up_never_runs_and_is_reported_busy(owner, service, db_path):
     link = WriterLink(service.address, service.authkey)
     before = len(owner.todays_orders())
