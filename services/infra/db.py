@@ -1,9 +1,9 @@
 """SQLite engines with the durability the shop promises.
 
 Writes go through one connection per process with ``BEGIN IMMEDIATE`` (the write lock is taken up
-front, so two processes never deadlock on a lock upgrade), WAL, and ``synchronous=FULL``: a commit is
-fsynced before it returns, so an order the customer was told "accepted" survives power loss.
-Readers use their own pool and never block the writer (WAL).
+front, so two processes never deadlock on a lock upgrade) and WAL. The writer's commits are fsynced
+before any caller is answered (``services/infra/durable.py``), so an order the customer was told
+"accepted" survives power loss. Readers use their own pool and never block the writer (WAL).
 """
 from __future__ import annotations
 
@@ -65,8 +65,11 @@ def writer_engine(path: Path) -> Engine:
     engine = _configure(create_engine(sqlite_url(path), poolclass=NullPool), "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "connect")
-    def no_autocheckpoint(dbapi_connection, _record):
+    def writer_pragmas(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+        # The commit does not wait for the disk: the writer's DurableAnswers fsyncs the WAL before any
+        # caller is answered, while the next batch runs (services/infra/durable.py).
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
     return engine
 

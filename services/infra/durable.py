@@ -1,0 +1,99 @@
+"""Answers a committed batch only once it is on disk, while the writer already runs the next batch.
+
+The writer's connection commits with ``synchronous=NORMAL``: a commit writes its pages to the WAL
+and returns without waiting for the disk. ``DurableAnswers`` then fsyncs the WAL, once for every
+batch committed meanwhile, on a thread of its own, and only then answers those batches' callers,
+publishes their events and calls the batch listeners. Under load the disk's wait was a fifth of the
+writer's time (measured): now it overlaps the next batch's work instead of stalling it.
+
+What a caller is told stays as durable as with ``synchronous=FULL``: a caller hears of a commit only
+after an fsync that began after that commit returned. A power cut can lose a commit no caller heard
+of, never one before it without it: WAL frames are checksummed in a chain, so recovery keeps a
+commit only with every commit before it. (SQLite still syncs the WAL before each checkpoint and its
+header when the WAL starts over, as it does in NORMAL mode.)
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from services.errors import OutcomeUnknown
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+_sync = getattr(os, "fdatasync", os.fsync)   # fdatasync where there is one: the data and the WAL's size
+NOT_ON_DISK = ("The shop committed this but could not make sure it is on disk (the disk reported an error): "
+               "check before doing it again.")
+
+
+class Batch:
+    """One write transaction's outcome: every caller's answer, and the names of the events committed."""
+    __slots__ = ("answers", "event_names", "committed")
+
+    def __init__(self, committed: bool) -> None:
+        self.answers: list[tuple[Any, bool, Any]] = []   # (future, ok, result or error)
+        self.event_names: set[str] = set()
+        self.committed = committed
+
+
+class DurableAnswers:
+    def __init__(self, wal_path: Path, on_committed: Callable[[set[str]], None],
+                 listeners: list[Callable[[], None]]) -> None:
+        self._wal_path = wal_path
+        self._on_committed, self._listeners = on_committed, listeners
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="shop-durable-answers", daemon=True)
+        self._thread.start()
+
+    def publish(self, batch: Batch) -> None:
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Answer everything published so far, then stop."""
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            batches = [self._queue.get()]
+            while True:   # everything committed meanwhile shares the one fsync
+                try:
+                    batches.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            stop = _STOP in batches
+            batches = [batch for batch in batches if batch is not _STOP]
+            error = self._sync() if any(batch.committed for batch in batches) else None
+            for batch in batches:
+                self._answer(batch, error if batch.committed else None)
+
+    def _sync(self) -> Exception | None:
+        try:
+            fd = os.open(self._wal_path, os.O_RDWR)   # by path each time: the same file SQLite writes
+            try:
+                _sync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            log.error("the WAL could not be synced to disk: %s", exc)
+            return OutcomeUnknown(NOT_ON_DISK)
+        return None
+
+    def _answer(self, batch: Batch, error: Exception | None) -> None:
+        for future, ok, value in batch.answers:
+            if error is not None and ok:
+                future.set_exception(error)
+            elif ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        if batch.event_names:
+            self._on_committed(batch.event_names)
+        for listener in self._listeners:
+            listener()
