@@ -7,6 +7,7 @@ thread, for tests and the remote contract suite.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -48,6 +49,15 @@ def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
 
 
+def freeze_startup_heap() -> None:
+    """Keep what startup built (modules, the app, the shop: a few hundred thousand objects) out of
+    the collector's full passes. Measured here under load, each full pass over them took 60-80 ms,
+    several times in 10 s, in the shop process and in each worker: that pause was the server's p99.
+    ``gc.freeze()`` moves them to a permanent generation, so a full pass sees only newer objects."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> int:
     """The shop process: owns the database and its writer; ``workers`` gateway processes serve HTTP.
 
@@ -68,6 +78,7 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     service = shop.share_writer()
     os.environ.update(worker_environment(db_path, service.address, service.authkey,
                                          max(1, -(-max_in_flight // workers))))
+    freeze_startup_heap()
     print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), {workers} gateway worker(s), "
           f"shop: {shop.describe()}", flush=True)
     try:

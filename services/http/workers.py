@@ -37,7 +37,7 @@ def _stop_this_worker() -> None:
 
 def replica_app():
     """uvicorn factory, called in each worker process."""
-    from services.http.server import staff_db_path
+    from services.http.server import freeze_startup_heap, staff_db_path
     from services.infra.writer_link import WriterLink
     from services.local.shop import ReplicaShop
     db_path = Path(os.environ[ENV_DB])
@@ -48,7 +48,9 @@ def replica_app():
     staff = StaffStore(staff_db_path(db_path), seed_demo=False)
     state = ServerState()
     _drain_on_exit_signal(state)
-    return create_app(shop, staff, max_in_flight=int(os.environ[ENV_IN_FLIGHT]), state=state)
+    app = create_app(shop, staff, max_in_flight=int(os.environ[ENV_IN_FLIGHT]), state=state)
+    freeze_startup_heap()
+    return app
 
 
 def _drain_on_exit_signal(state: ServerState) -> None:
