@@ -146,7 +146,10 @@ class Checkpointer:
                 _, frames, copied = self._checkpoint("PASSIVE")  # frames: the WAL's length since it started over
                 if not quiet and frames * self._page_size > self._max_wal_bytes:
                     with self._write_lock:
-                        _, frames, copied = self._checkpoint("RESTART")
+                        busy, frames, copied = self._checkpoint("RESTART")
+                    if busy:
+                        log.info("a reader held the old WAL past %d ms; the WAL starts over at a later pass",
+                                 RESTART_WAIT_MS)
                 settled = quiet and frames == copied
             except sqlite3.Error:
                 log.warning("WAL checkpoint failed; it is retried in %.0f s", self._interval, exc_info=True)

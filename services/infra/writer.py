@@ -49,6 +49,10 @@ class Submitting:
     def submit(self, command, finish: Finisher | None = None) -> Future:
         raise NotImplementedError
 
+    def submit_from_loop(self, command, finish: Finisher | None = None) -> Future:
+        """``submit`` from a running event loop's thread (the link sends at the end of the loop's turn)."""
+        return self.submit(command, finish)
+
     def _withdraw(self, future: Future) -> bool:
         """Try to drop a command still queued; True if it will never run."""
         return future.cancel()
@@ -68,7 +72,7 @@ class Submitting:
     async def execute_async(self, command, finish: Finisher | None = None, timeout: float = 60.0) -> Any:
         """``execute`` for an event loop: the answer is handed straight to the loop, with no thread
         parked per caller (for the HTTP server, that hand-off was most of an order's overhead)."""
-        future = self.submit(command, finish)
+        future = self.submit_from_loop(command, finish)
         loop = asyncio.get_running_loop()
         settled = loop.create_future()
 

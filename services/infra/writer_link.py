@@ -25,7 +25,7 @@ import os
 import secrets
 import socket
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from multiprocessing.connection import Client, Connection, Listener
 from typing import Callable
 
@@ -44,6 +44,7 @@ class _Channel:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.lock = threading.Lock()        # guards the commands' states and the answers waiting
+        self._send_lock = threading.Lock()  # two threads answer (flush, cancel): one message at a time
         self.waiting: list[tuple] = []      # answers of the batch being run, sent when it is answered
         self.queued: dict[int, _Reply] = {}
 
@@ -62,19 +63,26 @@ class _Channel:
             self.send(answers)
 
     def send(self, answers: list[tuple]) -> None:
+        with self._send_lock:
+            try:
+                self.conn.send(answers)
+            except OSError:
+                pass  # the worker is gone; the commands' outcomes stand in the database
+            except Exception:  # noqa: BLE001 - e.g. an answer that cannot be pickled: send them one by one
+                for request_id, ok, value in answers:
+                    try:
+                        self._send_one(request_id, ok, value)
+                    except OSError:
+                        return
+
+    def _send_one(self, request_id: int, ok: bool, value) -> None:
         try:
-            self.conn.send(answers)
+            self.conn.send([(request_id, ok, value)])
         except OSError:
-            pass  # the worker is gone; the commands' outcomes stand in the database
-        except Exception:  # noqa: BLE001 - e.g. an answer that cannot be pickled: send them one by one
-            for request_id, ok, value in answers:
-                try:
-                    self.conn.send([(request_id, ok, value)])
-                except OSError:
-                    return
-                except Exception as exc:  # noqa: BLE001
-                    log.exception("answer to request %s could not be sent", request_id)
-                    self.conn.send([(request_id, False, _portable(exc))])
+            raise
+        except Exception as exc:  # noqa: BLE001
+            log.exception("answer to request %s could not be sent", request_id)
+            self.conn.send([(request_id, False, _portable(exc))])
 
 
 class _Reply:
@@ -122,6 +130,7 @@ class WriterService:
         self._listener = Listener(authkey=self.authkey)   # a Unix socket (a named pipe on Windows)
         self.address: str = self._listener.address
         self._closed = False
+        self._lock = threading.Lock()
         self._channels: list[_Channel] = []
         writer.add_batch_listener(self._flush)
         threading.Thread(target=self._accept, name="writer-link", daemon=True).start()
@@ -135,7 +144,11 @@ class WriterService:
                     log.warning("a process failed to connect to the writer", exc_info=True)
                 continue
             channel = _Channel(conn)
-            self._channels = [c for c in self._channels if not c.conn.closed] + [channel]
+            with self._lock:   # a worker accepted while closing is told at once, not left waiting
+                if self._closed:
+                    conn.close()
+                    return
+                self._channels = [c for c in self._channels if not c.conn.closed] + [channel]
             threading.Thread(target=self._serve, args=(channel,), name="writer-link-conn", daemon=True).start()
 
     def _flush(self) -> None:
@@ -165,7 +178,8 @@ class WriterService:
         channel.conn.close()  # the worker fails what it was waiting for and stops; a fresh one reconnects
 
     def close(self) -> None:
-        self._closed = True
+        with self._lock:
+            self._closed = True
         self._listener.close()
         for channel in self._channels:
             # shutdown, not just close: it wakes this end's reader and tells the worker at once
@@ -187,16 +201,24 @@ class WriterLink(Submitting):
         self._pending: dict[int, Future] = {}
         self._send_lock = threading.Lock()
         self._outgoing: list[tuple] = []   # what this turn of the event loop submitted, sent at its end
+        self._flush_scheduled = False
         self._closing = False
         threading.Thread(target=self._receive, name="writer-link", daemon=True).start()
 
     def submit(self, command, finish: Finisher | None = None) -> Future:
+        return self._submit(command, finish, deferred=False)
+
+    def submit_from_loop(self, command, finish: Finisher | None = None) -> Future:
+        """Sent at the end of this turn of the loop, with the turn's other commands: one message."""
+        return self._submit(command, finish, deferred=True)
+
+    def _submit(self, command, finish: Finisher | None, deferred: bool) -> Future:
         future: Future = Future()
         request_id = next(self._ids)
         future.request_id = request_id  # type: ignore[attr-defined]
         self._pending[request_id] = future
         try:
-            self._send((request_id, command, finish))
+            self._send((request_id, command, finish), deferred)
         except OSError:
             self._pending.pop(request_id, None)
             raise ShopClosed(_CLOSED) from None
@@ -205,37 +227,35 @@ class WriterLink(Submitting):
     def _withdraw(self, future: Future) -> bool:
         """Ask the owner to drop the command; its answer (busy, or the result) still comes back."""
         try:
-            self._send((future.request_id, CANCEL))  # type: ignore[attr-defined]
+            self._send((future.request_id, CANCEL), deferred=False)  # type: ignore[attr-defined]
         except OSError:
             pass
         return False
 
-    def _send(self, message: tuple) -> None:
-        """On an event loop, at the end of this turn with the turn's other messages; elsewhere, now."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+    def _send(self, message: tuple, deferred: bool) -> None:
         with self._send_lock:
             self._outgoing.append(message)
-            if loop is None:
-                self._send_outgoing()
-            elif len(self._outgoing) == 1:
-                loop.call_soon(self._flush)
+            if not deferred:
+                self._send_outgoing()   # with whatever a loop's turn has queued, in order
+            elif not self._flush_scheduled:
+                self._flush_scheduled = True
+                asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
         with self._send_lock:
             messages = self._outgoing
             try:
                 self._send_outgoing()
-            except OSError:  # the link is gone, and these commands never left: they were not done
+            except Exception as exc:  # noqa: BLE001 - these commands never left: they were not done
+                error = ShopClosed(_CLOSED) if isinstance(exc, OSError) else _portable(exc)
+                if not isinstance(exc, OSError):
+                    log.exception("commands could not be sent to the shop's writer")
                 for request_id, *message in messages:
                     future = self._pending.pop(request_id, None) if message[0] != CANCEL else None
-                    if future is not None and not future.done():
-                        future.set_exception(ShopClosed(_CLOSED))
+                    _settle(future, error)
 
     def _send_outgoing(self) -> None:
-        messages, self._outgoing = self._outgoing, []
+        messages, self._outgoing, self._flush_scheduled = self._outgoing, [], False
         if messages:
             self._conn.send(messages)
 
@@ -252,8 +272,7 @@ class WriterLink(Submitting):
             log.exception("unreadable answer from the shop's writer")
             self._conn.close()
         for future in list(self._pending.values()):
-            if not future.done():
-                future.set_exception(OutcomeUnknown(UNANSWERED))
+            _settle(future, OutcomeUnknown(UNANSWERED))
         self._pending.clear()
         if not self._closing:
             log.warning("the link to the shop's writer is gone")
@@ -262,6 +281,16 @@ class WriterLink(Submitting):
     def close(self) -> None:
         self._closing = True
         self._conn.close()
+
+
+def _settle(future: Future | None, error: Exception) -> None:
+    """Fail ``future`` unless another thread has just answered it."""
+    if future is None:
+        return
+    try:
+        future.set_exception(error)
+    except InvalidStateError:
+        pass
 
 
 def _portable(error: BaseException) -> Exception:

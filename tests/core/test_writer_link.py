@@ -69,18 +69,28 @@ def test_commands_sent_together_each_get_their_own_answer(owner, service, db_pat
         replica.close()
 
 
-def test_commands_submitted_on_a_loop_after_the_owner_stopped_are_refused_as_not_done(db_path):
-    owner = LocalShop(db_path)
-    service = owner.share_writer()
+def test_a_blocking_call_made_on_a_loop_thread_is_sent_at_once(service):
+    """Only ``execute_async`` waits for the end of the loop's turn: a blocking call made on the loop's
+    thread would otherwise wait for a send that can only happen after it returns."""
+    link = WriterLink(service.address, service.authkey)
+
+    async def blocking_on_the_loop():
+        return link.execute(order(), timeout=5)
+    try:
+        started = time.monotonic()
+        assert asyncio.run(blocking_on_the_loop()) is not None
+        assert time.monotonic() - started < 2
+    finally:
+        link.close()
+
+
+def test_commands_submitted_on_a_loop_after_the_owner_stopped_are_refused_as_not_done(service):
     lost = threading.Event()
     link = WriterLink(service.address, service.authkey, on_lost=lost.set)
-    try:
-        service.close()
-        wait_until(lost.is_set, timeout=5)
-        with pytest.raises(ShopClosed):
-            asyncio.run(link.execute_async(order(), timeout=5))
-    finally:
-        owner.close()
+    service.close()
+    wait_until(lost.is_set, timeout=5)
+    with pytest.raises(ShopClosed):
+        asyncio.run(link.execute_async(order(), timeout=5))
 
 
 def test_a_command_still_queued_when_the_worker_gives_up_never_runs_and_is_reported_busy(owner, service, db_path):
