@@ -238,3 +238,25 @@ def _wal_checkpoint_sequence(wal) -> int | None:
     except FileNotFoundError:
         return None
     return int.from_bytes(header[12:16], "big") if len(header) == 16 else None
+
+
+def test_a_transaction_that_fails_as_a_whole_refuses_its_batch_and_the_next_batch_goes_on(db_path, monkeypatch):
+    """The batch's last write (the consumers' positions) fails: nothing of the batch is kept, its
+    callers hear the shop was busy, and the writer starts the next batch afresh."""
+    from services.infra import bus
+    shop = LocalShop(db_path)
+    try:
+        before = len(shop.todays_orders())
+        real_save = bus.save_positions
+
+        def locked_once(sql, positions):
+            monkeypatch.setattr(bus, "save_positions", real_save)
+            raise sqlite3.OperationalError("database is locked")
+        monkeypatch.setattr(bus, "save_positions", locked_once)
+        with pytest.raises(ShopBusy):
+            shop.place_order(order())
+        assert len(shop.todays_orders()) == before, "nothing of the failed batch was kept"
+        assert shop.place_order(order()).status == "placed"
+        assert len(shop.todays_orders()) == before + 1
+    finally:
+        shop.close()
