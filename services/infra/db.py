@@ -128,8 +128,9 @@ class Checkpointer:
     def __init__(self, path: Path, write_lock: "WriteLock", interval: float = 1.0,
                  max_wal_bytes: int = 16 * 1024 * 1024) -> None:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._conn.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+        self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self._page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+        self._conn.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")   # from now on, only checkpoints wait
         self._write_lock = write_lock
         self._interval, self._max_wal_bytes = interval, max_wal_bytes
         self._stop = threading.Event()

@@ -8,9 +8,8 @@ consumer), so the next command of the batch sees a world where the previous one'
 commit, one fsync, acknowledges the whole batch; only then are the callers answered, so an order a
 customer was told was accepted is on disk (``DurableAnswers``: the fsync overlaps the next batch).
 Then ``on_committed`` is called with the names of the events committed (it must return at once: the
-live feed only wakes up). Writers in other processes
-on the same file (a second app opened on it) and the checkpointer take turns with it through
-``WriteLock``.
+live feed only wakes up). Writers in other processes on the same file (a second app opened on it)
+and the checkpointer take turns with it through ``WriteLock``.
 """
 from __future__ import annotations
 
@@ -182,8 +181,9 @@ class CommandWriter(Submitting):
         except Exception as exc:  # noqa: BLE001 - nothing of this batch was committed
             if not isinstance(exc, ShopError):
                 log.exception("write transaction failed; %d command(s) refused", len(batch))
-            refused = Batch(committed=False)
-            refused.answers = [(future, False, _as_shop_error(exc)) for _, _, future in batch]
+            error, refused = _as_shop_error(exc), Batch(committed=False)
+            own_errors = {id(future): (future, ok, value) for future, ok, value in done.answers if not ok}
+            refused.answers = [own_errors.get(id(future), (future, False, error)) for _, _, future in batch]
             return refused
         done.event_names = {record.event.name for record in uow.outbox.appended}
         return done

@@ -54,9 +54,10 @@ class _Channel:
             self.waiting.append((request_id, ok, value))
 
     def flush(self) -> None:
-        """Send the answers waiting as one message. On the writer's thread; it cannot block it for long:
-        a worker has at most its shedding limit of commands waiting, so their answers fit in the
-        socket's buffer even if the worker has stopped reading."""
+        """Send the answers waiting as one message (after each batch, on the thread that answers the
+        writer's callers). It cannot block that thread for long: a worker has at most its shedding
+        limit of commands waiting, so their answers fit in the socket's buffer even if the worker has
+        stopped reading."""
         with self.lock:
             answers, self.waiting = self.waiting, []
         if answers:
