@@ -68,8 +68,10 @@ def writer_engine(path: Path) -> Engine:
     def writer_pragmas(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
         # The commit does not wait for the disk: the writer's DurableAnswers fsyncs the WAL before any
-        # caller is answered, while the next batch runs (services/infra/durable.py).
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        # caller is answered, while the next batch runs (services/infra/durable.py). Only in WAL mode:
+        # where SQLite could not turn it on (some network file systems), commits stay FULL.
+        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
     return engine
 

@@ -56,6 +56,7 @@ class DurableAnswers:
         self._wal_path = wal_path
         self._on_committed, self._listeners = on_committed, listeners
         self._wal_fd: int | None = None   # one descriptor for good: a write error is reported to it
+        self.commits_wait_for_disk = False   # set by the writer: a FULL commit (no WAL) needs no sync here
         self._disk_error: Exception | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-durable-answers", daemon=True)
@@ -89,7 +90,7 @@ class DurableAnswers:
                 self._answer(batch, self._disk_error if batch.committed else None)
 
     def _sync(self) -> None:
-        if self._disk_error is not None:
+        if self._disk_error is not None or self.commits_wait_for_disk:
             return
         try:
             if self._wal_fd is None:

@@ -143,6 +143,8 @@ class CommandWriter(Submitting):
 
     def _run(self) -> None:
         with self._engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            self._durable.commits_wait_for_disk = raw.execute("PRAGMA synchronous").fetchone()[0] >= 2
             stop = False
             while not stop:
                 batch = []
