@@ -260,3 +260,29 @@ def test_a_transaction_that_fails_as_a_whole_refuses_its_batch_and_the_next_batc
         assert len(shop.todays_orders()) == before + 1
     finally:
         shop.close()
+
+
+def test_a_failing_command_in_a_batch_is_refused_alone_and_the_others_are_done_once(db_path):
+    """The batch first runs with no savepoint per command; a failure rolls it back and it runs again
+    with one per command: the others must then be done exactly once, with their whole sagas."""
+    shop = LocalShop(db_path)
+    try:
+        first, unknown, second = _batched(shop, db_path, order(client_ref="batch-a"), c.CancelOrder(999_999, "typo"),
+                                          order(client_ref="batch-b"))
+        with pytest.raises(Exception, match="999999"):
+            unknown.result(30)
+        placed = [first.result(30), second.result(30)]
+        conn = sqlite3.connect(db_path)
+        try:
+            rows = conn.execute("SELECT client_ref, gift_status FROM orders WHERE client_ref LIKE 'batch-%'"
+                                " ORDER BY id").fetchall()
+            assert rows == [("batch-a", "sent"), ("batch-b", "sent")]
+            for order_id in placed:
+                events = [name for (name,) in conn.execute("SELECT name FROM outbox WHERE order_id = ?", (order_id,))]
+                assert sorted(events) == ["GiftSent", "Ordered", "StockChecked"], events
+                assert conn.execute("SELECT count(*) FROM tickets WHERE order_id = ?", (order_id,)).fetchone()[0] == 1
+        finally:
+            conn.close()
+        assert [shop.mypage(order_id).cook_status for order_id in placed] == ["queued", "queued"]
+    finally:
+        shop.close()
