@@ -20,6 +20,7 @@ from services.local import LocalShop
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
+RESTOCKS = 5
 
 
 def _run_and_kill(db_path: Path, rng: random.Random) -> list[tuple[int, str]]:
@@ -40,8 +41,9 @@ def _run_and_kill(db_path: Path, rng: random.Random) -> list[tuple[int, str]]:
 @pytest.mark.slow
 def test_acknowledged_orders_survive_sigkill(db_path):
     seed = LocalShop(db_path)
-    seed.restock("cola", 10_000)
-    seed.restock("gimbap", 10_000)
+    for _ in range(RESTOCKS):   # enough that no order runs out: every one must get its whole saga
+        seed.restock("cola", 10_000)
+        seed.restock("gimbap", 10_000)
     seed.set_gift_stock(100_000)
     seed.close()
     rng = random.Random(int(os.environ.get("CRASH_SEED", "7")))
@@ -66,6 +68,7 @@ def test_acknowledged_orders_survive_sigkill(db_path):
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == len(every_order)
         assert conn.execute("SELECT count(*), count(DISTINCT order_id) FROM tickets").fetchone()[0] == len(tickets)
         on_hand = conn.execute("SELECT on_hand FROM stock WHERE item_code = 'cola'").fetchone()[0]
-        assert on_hand == 10_000 + 60 - len(every_order), "stock taken exactly once per order"
+        assert len(every_order) < RESTOCKS * 10_000, "the test ran out of stock: restock more"
+        assert on_hand == RESTOCKS * 10_000 + 60 - len(every_order), "stock taken exactly once per order"
     finally:
         conn.close()
