@@ -147,17 +147,22 @@ class MessageBus:
         later drain: nothing downstream depends on them, so one pass per batch serves them all.
         """
         failed: set[str] = set()
-        progressed = True
-        while progressed:
-            progressed = False
+        outbox = uow.outbox
+        while True:
+            emitted_before, backlog = len(outbox.appended), False
             for context in self._consumers:
                 if context.name in failed or (context.projection and not projections):
                     continue
-                pending = uow.outbox.after(uow.positions.get(context.name, 0))
+                position = uow.positions.get(context.name, 0)
+                backlog = backlog or position < outbox.committed_max   # read a page at a time from the table
+                pending = outbox.after(position)
                 if not pending:
                     continue
-                progressed = True
-                wanted = [r for r in pending if context.wants(r)]
+                if context.batch_handler is None:
+                    handlers = context.event_handlers
+                    wanted = [r for r in pending if type(r.event) in handlers]
+                else:
+                    wanted = [r for r in pending if context.wants(r)]
                 handled_up_to = None
                 if wanted and careful:
                     handled_up_to = self._run(uow, context, wanted)
@@ -169,6 +174,8 @@ class MessageBus:
                 if handled_up_to is not None:
                     failed.add(context.name)
                 uow.positions[context.name] = pending[-1].position if handled_up_to is None else handled_up_to
+            if not backlog and len(outbox.appended) == emitted_before:
+                return   # every consumer has seen every event, and none was emitted meanwhile
 
     def _run(self, uow: UnitOfWork, context: BoundedContext, records: list[Record]) -> int | None:
         """Handle ``records``; on failure return the position before the first event that failed.
