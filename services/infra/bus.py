@@ -21,6 +21,12 @@ _PARK = ("INSERT OR REPLACE INTO dead_letters (consumer, position, event, order_
          " VALUES (?, ?, ?, ?, ?, ?)")
 
 
+class TransactionLost(Exception):
+    """SQLite rolled the whole transaction back on its own (disk full, I/O error, out of memory): none of
+    it stands, and no statement may run before the next BEGIN (outside a transaction a savepoint would
+    start and commit one of its own). Never handled per command or per consumer: the batch is refused."""
+
+
 class ConsumerFailed(Exception):
     """A consumer failed on the fast path; the command is to be rolled back and run again carefully."""
 
@@ -91,11 +97,15 @@ class UnitOfWork:
         self.sql.run("SAVEPOINT isolated")
         try:
             result = work()
-        except BaseException:
-            self.sql.run("ROLLBACK TO isolated")
-            self.sql.run("RELEASE isolated")
+        except BaseException as exc:
             self.outbox.rollback_to(mark)
             self.positions = positions
+            if not self.sql.in_transaction:
+                if isinstance(exc, TransactionLost):
+                    raise
+                raise TransactionLost(f"the database undid the whole transaction ({exc})") from exc
+            self.sql.run("ROLLBACK TO isolated")
+            self.sql.run("RELEASE isolated")
             raise
         self.sql.run("RELEASE isolated")
         return result
@@ -118,6 +128,13 @@ class MessageBus:
 
     def unit_of_work(self, conn: Connection, now: float) -> UnitOfWork:
         return UnitOfWork(conn, now, self.contexts)
+
+    def failure_counts(self) -> dict[tuple[str, int], int]:
+        return dict(self._failures)
+
+    def restore_failure_counts(self, counts: dict[tuple[str, int], int]) -> None:
+        """After a transaction was rolled back: forget the failures counted (and parked) inside it."""
+        self._failures = dict(counts)
 
     def handle(self, uow: UnitOfWork, command) -> Any:
         try:
@@ -169,6 +186,8 @@ class MessageBus:
                 elif wanted:
                     try:
                         self._call(uow, context, wanted)
+                    except TransactionLost:
+                        raise
                     except Exception as exc:  # noqa: BLE001 - the caller retries carefully
                         raise ConsumerFailed(context.name) from exc
                 if handled_up_to is not None:
@@ -186,12 +205,16 @@ class MessageBus:
         try:
             uow.isolated(lambda: self._call(uow, context, records))
             return None
+        except TransactionLost:
+            raise
         except Exception:  # noqa: BLE001 - find the poison event, keep what came before it
             pass
         handled_up_to = None
         for record in records:
             try:
                 uow.isolated(lambda: self._call(uow, context, [record]))
+            except TransactionLost:
+                raise
             except Exception as exc:  # noqa: BLE001
                 key = (context.name, record.position)
                 self._failures[key] = attempts = self._failures.get(key, 0) + 1

@@ -38,6 +38,10 @@ class Sql:
         cursor.row_factory = sqlite3.Row
         return cursor
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._raw.in_transaction
+
     def run(self, sql: str, params: dict | Sequence = ()) -> sqlite3.Cursor:
         """A statement whose rows, if any, are read by position (writes: only ``rowcount`` is read)."""
         return self._raw.execute(sql, params)

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
-from services.infra.bus import ConsumerFailed, MessageBus, UnitOfWork
+from services.infra.bus import ConsumerFailed, MessageBus, TransactionLost, UnitOfWork
 from services.infra.db import WriteLock
 from services.infra.durable import Batch, DurableAnswers
 
@@ -167,13 +167,14 @@ class CommandWriter(Submitting):
         savepoint copies every page its command touches: ~6% of an order's cost); if any command
         fails, that transaction is rolled back and the batch runs again carefully, each command in
         its own savepoint, so only the failing one is refused."""
-        done = Batch(committed=True)
+        done, failure_counts = Batch(committed=True), self._bus.failure_counts()
         try:
             with self._write_lock:
                 try:
                     self._attempt(conn, batch, done, careful=False)
                 except _CommandFailed:
                     done = Batch(committed=True)
+                    self._bus.restore_failure_counts(failure_counts)
                     self._attempt(conn, batch, done, careful=True)
         except Exception as exc:  # noqa: BLE001 - nothing of this batch was committed
             if not isinstance(exc, ShopError):
@@ -194,6 +195,8 @@ class CommandWriter(Submitting):
                     continue
                 try:
                     answer = self._run_one(uow, command, finish) if careful else self._work(uow, command, finish)
+                except TransactionLost:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - the caller gets its own error
                     if not careful:
                         raise _CommandFailed from exc
@@ -232,9 +235,13 @@ def _transaction(raw: sqlite3.Connection):
     """BEGIN IMMEDIATE ... COMMIT straight on the driver's connection, as the statements inside run:
     SQLAlchemy's begin and commit (its events, its transaction objects) were ~5% of the writer's time.
     Nothing in a batch executes through SQLAlchemy, so its connection never starts one of its own."""
+    if raw.in_transaction:   # a ROLLBACK that failed last time: start afresh
+        raw.execute("ROLLBACK")
     raw.execute("BEGIN IMMEDIATE")
     try:
         yield
+        if not raw.in_transaction:
+            raise TransactionLost("the database undid the whole transaction")
         raw.execute("COMMIT")
     except BaseException:
         if raw.in_transaction:   # a failed COMMIT included: the next batch must start afresh

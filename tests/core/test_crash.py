@@ -64,11 +64,11 @@ def test_acknowledged_orders_survive_sigkill(db_path):
         tickets = {row[0] for row in conn.execute("SELECT order_id FROM tickets WHERE status = 'queued'")}
         gifts = {row[0] for row in conn.execute("SELECT order_id FROM gifts WHERE status = 'sent'")}
         every_order = set(orders.values())
+        assert len(every_order) < RESTOCKS * 10_000, "the test ran out of stock: restock more"
         assert every_order == complete == tickets == gifts, "every stored order has its whole saga, once"
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == len(every_order)
         assert conn.execute("SELECT count(*), count(DISTINCT order_id) FROM tickets").fetchone()[0] == len(tickets)
         on_hand = conn.execute("SELECT on_hand FROM stock WHERE item_code = 'cola'").fetchone()[0]
-        assert len(every_order) < RESTOCKS * 10_000, "the test ran out of stock: restock more"
         assert on_hand == RESTOCKS * 10_000 + 60 - len(every_order), "stock taken exactly once per order"
     finally:
         conn.close()

@@ -14,7 +14,7 @@ from services import commands as c
 from services.errors import CancelRefused, ShopBusy
 from services.infra.db import Checkpointer, WriteLock
 from services.local import LocalShop
-from tests.contract.helpers import order, wait_until
+from tests.contract.helpers import order, stock_of, wait_until
 
 
 def _batched(shop, db_path, *commands):
@@ -284,5 +284,76 @@ def test_a_failing_command_in_a_batch_is_refused_alone_and_the_others_are_done_o
         finally:
             conn.close()
         assert [shop.mypage(order_id).cook_status for order_id in placed] == ["queued", "queued"]
+    finally:
+        shop.close()
+
+
+def _batch_with_finishers(shop, db_path, *submissions):
+    """``_batched`` for (command, finish) pairs."""
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    first = shop._writer.submit(c.Restock("cola", 1))
+    futures = [shop._writer.submit(command, finish) for command, finish in submissions]
+    blocker.execute("COMMIT")
+    blocker.close()
+    return [first, *futures]
+
+
+def _fails_after_writing(uow, order_id):
+    raise RuntimeError(f"a bug after order {order_id} was written")
+
+
+def test_a_command_failing_after_its_writes_leaves_none_of_them(db_path):
+    """In the careful rerun each command has its own savepoint: the failing one's order, ticket, gift
+    and stock are undone, the others' kept."""
+    shop = LocalShop(db_path)
+    try:
+        cola_before = stock_of(shop, "cola")
+        restock, kept, failed = _batch_with_finishers(
+            shop, db_path, (order(("cola", 1), client_ref="kept"), None),
+            (order(("cola", 1), client_ref="failed"), _fails_after_writing))
+        restock.result(30)
+        assert kept.result(30)
+        with pytest.raises(Exception, match="a bug after order"):
+            failed.result(30)
+        conn = sqlite3.connect(db_path)
+        try:
+            assert [r for (r,) in conn.execute("SELECT client_ref FROM orders WHERE client_ref IN ('kept', 'failed')")] == ["kept"]
+            assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
+            assert conn.execute("SELECT count(*) FROM gifts").fetchone()[0] == 1
+        finally:
+            conn.close()
+        assert stock_of(shop, "cola") == cola_before + 1 - 1, "the restock, and one cola taken"
+    finally:
+        shop.close()
+
+
+def _fill_the_disk(uow, _order_id):
+    """What a full disk does mid-batch: SQLite rolls the whole transaction back on its own."""
+    uow.sql.run("CREATE TABLE IF NOT EXISTS filler (x)")
+    uow.sql.run(f"PRAGMA max_page_count={uow.sql.scalar('PRAGMA page_count') + 3}")
+    try:
+        for _ in range(100):
+            uow.sql.run("INSERT INTO filler VALUES (randomblob(3000))")
+    finally:
+        uow.sql.run("PRAGMA max_page_count=1073741823")
+
+
+def test_when_the_database_undoes_the_whole_transaction_the_batch_is_refused_and_nothing_half_done_stays(db_path):
+    shop = LocalShop(db_path)
+    try:
+        restock, full, after = _batch_with_finishers(
+            shop, db_path, (order(client_ref="disk-full"), _fill_the_disk), (order(client_ref="after-it"), None))
+        for future in (restock, full, after):
+            with pytest.raises(Exception, match="undid the whole transaction"):
+                future.result(30)
+        conn = sqlite3.connect(db_path)
+        try:
+            assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0, "no command committed on its own"
+            newest = conn.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+            assert all(p <= newest for (p,) in conn.execute("SELECT position FROM consumer_positions"))
+        finally:
+            conn.close()
+        assert shop.place_order(order()).status == "placed", "the next batch goes on"
     finally:
         shop.close()
