@@ -113,8 +113,14 @@ class DurableAnswers:
                     future.set_exception(value)
             except Exception:  # noqa: BLE001 - e.g. a caller's callback that failed
                 log.exception("a caller could not be answered")
-        for call in ([lambda: self._on_committed(batch.event_names)] if batch.event_names else []) + self._listeners:
-            try:
-                call()
-            except Exception:  # noqa: BLE001
-                log.exception("after a batch, %r failed", call)
+        if batch.event_names:
+            _safely(self._on_committed, batch.event_names)
+        for listener in self._listeners:
+            _safely(listener)
+
+
+def _safely(call: Callable, *args) -> None:
+    try:
+        call(*args)
+    except Exception:  # noqa: BLE001 - logged; the answering thread must go on
+        log.exception("after a batch, %r failed", call)
