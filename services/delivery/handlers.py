@@ -1,61 +1,72 @@
-"""Delivery use cases."""
+"""Delivery use cases (``handler(message, ctx)`` with ``ctx`` a ``DeliveryContext``).
+
+Reactions to other contexts' events check the delivery's state first: a redelivered or late event
+changes nothing. Commands let the model refuse an illegal transition with its message.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.commands import Deliver, PickUp
+from services.delivery.context import DeliveryContext
 from services.delivery.model import Delivery
 from services.errors import UnknownOrder
-from services.events import (Cooked, CookRecalled, Delivered, DeliveryCancelled, DeliveryStarted, OrderCancelled,
-                             Ordered, PickedUp)
+from services.events import Cooked, CookRecalled, OrderCancelled, Ordered
+from services.statuses import DeliveryStatus
 
 DEFAULT_RIDER = "Rider"
 
 
-def on_ordered(event: Ordered, ctx) -> None:
+def on_ordered(event: Ordered, ctx: DeliveryContext) -> None:
     ctx.repo.add_if_new(Delivery(order_id=event.order_id, customer_name=event.customer_name,
                                  phone=event.phone, address=event.address))
 
 
-def on_cooked(event: Cooked, ctx) -> None:
+def on_cooked(event: Cooked, ctx: DeliveryContext) -> None:
     delivery = ctx.repo.get(event.order_id)
-    if delivery is not None and delivery.start(ctx.now):
+    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+        events = delivery.start(ctx.now)
         ctx.repo.save(delivery)
-        ctx.emit(DeliveryStarted(order_id=delivery.order_id, address=delivery.address))
+        ctx.emit_all(events)
 
 
-def on_cook_recalled(event: CookRecalled, ctx) -> None:
+def on_cook_recalled(event: CookRecalled, ctx: DeliveryContext) -> None:
     delivery = ctx.repo.get(event.order_id)
-    if delivery is not None and delivery.withdraw():
+    if delivery is not None and delivery.status == DeliveryStatus.WAITING:
+        events = delivery.withdraw()
         ctx.repo.save(delivery)
-        ctx.emit(DeliveryCancelled(order_id=delivery.order_id))
+        ctx.emit_all(events)
 
 
-def on_order_cancelled(event: OrderCancelled, ctx) -> None:
+def on_order_cancelled(event: OrderCancelled, ctx: DeliveryContext) -> None:
     delivery = ctx.repo.get(event.order_id)
-    if delivery is not None and delivery.cancel():
+    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+        events = delivery.cancel()
         ctx.repo.save(delivery)
+        ctx.emit_all(events)
 
 
-def _delivery(ctx, order_id: int) -> Delivery:
+def _delivery(ctx: DeliveryContext, order_id: int) -> Delivery:
     delivery = ctx.repo.get(order_id)
     if delivery is None:
         raise UnknownOrder(f"There is no delivery for order {order_id}")
     return delivery
 
 
-def pick_up(command: PickUp, ctx) -> None:
+def pick_up(command: PickUp, ctx: DeliveryContext) -> None:
     delivery = _delivery(ctx, command.order_id)
-    delivery.pick_up(command.rider.strip() or DEFAULT_RIDER, ctx.now)
+    events = delivery.pick_up(command.rider.strip() or DEFAULT_RIDER, ctx.now)
     ctx.repo.save(delivery)
-    ctx.emit(PickedUp(order_id=delivery.order_id, rider=delivery.rider))
+    ctx.emit_all(events)
 
 
-def deliver(command: Deliver, ctx) -> None:
+def deliver(command: Deliver, ctx: DeliveryContext) -> None:
     delivery = _delivery(ctx, command.order_id)
-    delivery.deliver(ctx.now)
+    events = delivery.deliver(ctx.now)
     ctx.repo.save(delivery)
-    ctx.emit(Delivered(order_id=delivery.order_id))
+    ctx.emit_all(events)
 
 
-COMMAND_HANDLERS = {PickUp: pick_up, Deliver: deliver}
-EVENT_HANDLERS = {Ordered: on_ordered, Cooked: on_cooked, CookRecalled: on_cook_recalled,
-                  OrderCancelled: on_order_cancelled}
+COMMAND_HANDLERS: dict[type, Callable] = {PickUp: pick_up, Deliver: deliver}
+EVENT_HANDLERS: dict[type, Callable] = {Ordered: on_ordered, Cooked: on_cooked, CookRecalled: on_cook_recalled,
+                                        OrderCancelled: on_order_cancelled}

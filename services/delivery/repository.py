@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.delivery.model import Delivery
 from services.infra.sql import Sql
+from services.statuses import DeliveryStatus
 
 _COLUMNS = "order_id, customer_name, phone, address, status, rider, started_at, picked_up_at, delivered_at"
 _INSERT = (f"INSERT OR IGNORE INTO deliveries ({_COLUMNS}) VALUES (:order_id, :customer_name, :phone, :address, :status,"
@@ -17,7 +18,11 @@ class DeliveryRepository:
 
     def get(self, order_id: int) -> Delivery | None:
         row = self.sql.one(f"SELECT {_COLUMNS} FROM deliveries WHERE order_id = ?", (order_id,))
-        return Delivery(**dict(row)) if row else None
+        if row is None:
+            return None
+        fields = dict(row)
+        fields["status"] = DeliveryStatus(fields["status"])
+        return Delivery(**fields)
 
     def add_if_new(self, delivery: Delivery) -> None:
         """Insert ``delivery`` unless its order already has one (a redelivered Ordered)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.gift.model import DEFAULT_KIND, Gift, GiftStock
 from services.infra.sql import Sql
+from services.statuses import GiftStatus
 
 _SAVE_STOCK = ("INSERT INTO gift_stock (id, kind, quantity) VALUES (1, :kind, :quantity)"
                " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, quantity = excluded.quantity")
@@ -24,7 +25,11 @@ class GiftRepository:
     def get(self, order_id: int) -> Gift | None:
         row = self.sql.one("SELECT order_id, kind, status, sent_at, cancelled_at FROM gifts WHERE order_id = ?",
                            (order_id,))
-        return Gift(**dict(row)) if row else None
+        if row is None:
+            return None
+        fields = dict(row)
+        fields["status"] = GiftStatus(fields["status"])
+        return Gift(**fields)
 
     def add(self, gift: Gift) -> None:
         self.sql.run(_INSERT, gift.__dict__)

@@ -1,117 +1,116 @@
-"""Kitchen use cases: stock check on a new order, the ticket's life, sold out and restock."""
+"""Kitchen use cases (``handler(message, ctx)`` with ``ctx`` a ``KitchenContext``): the stock check on a
+new order, the ticket's life, sold out and restock."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from services.commands import (FinishCooking, FlagLateTickets, MarkSoldOut, RecallTicket, ReleaseDueTickets,
                                ReleaseScheduledTicket, Restock, StartCooking)
 from services.errors import UnknownItem, UnknownOrder
-from services.events import (CookCancelled, Cooked, CookRecalled, CookStarted, ItemSoldOut, OrderCancelled,
-                             Ordered, PickedUp, Restocked, StockChecked, TicketLate, TicketReleased,
-                             TicketScheduled)
-from services.kitchen.model import COOKING, QUEUED, REJECTED, SCHEDULED, Ticket, demand_of, missing_items
+from services.events import ItemSoldOut, OrderCancelled, Ordered, PickedUp, Restocked
+from services.kitchen.context import KitchenContext
+from services.kitchen.model import CANCELLABLE, Ticket, demand_of
+from services.statuses import TicketStatus
 
 
-def on_ordered(event: Ordered, ctx) -> None:
+def on_ordered(event: Ordered, ctx: KitchenContext) -> None:
     demand = demand_of(event.lines)
-    missing = missing_items(demand, ctx.repo.on_hand(demand.keys()))
-    scheduled = event.scheduled_for is not None and event.scheduled_for > ctx.now
-    ticket = Ticket(order_id=event.order_id, lines=list(event.lines), created_at=ctx.now,
-                    status=REJECTED if missing else SCHEDULED if scheduled else QUEUED,
-                    release_at=event.scheduled_for if scheduled else None)
-    # A rejected ticket is kept too, so a redelivered Ordered is recognised here and changes nothing.
+    ticket, events = Ticket.open(event, ctx.repo.on_hand(demand.keys()), ctx.now)
     if not ctx.repo.add_if_new(ticket):
-        return
-    if not missing:
+        return  # a redelivered Ordered: its ticket exists, and its stock was taken once
+    if ticket.takes_stock:
         ctx.repo.take(demand)  # all lines at once, in the same transaction as the check
-    ctx.emit(StockChecked(order_id=event.order_id, in_stock=not missing, missing=missing))
-    if scheduled and not missing:
-        ctx.emit(TicketScheduled(order_id=event.order_id, release_at=event.scheduled_for))
+    ctx.emit_all(events)
 
 
-def on_order_cancelled(event: OrderCancelled, ctx) -> None:
+def on_order_cancelled(event: OrderCancelled, ctx: KitchenContext) -> None:
     ticket = ctx.repo.get(event.order_id)
-    if ticket is None or ticket.status not in (SCHEDULED, QUEUED, COOKING):
+    if ticket is None or ticket.status not in CANCELLABLE:
         return  # nothing left to cancel (never made, already cancelled, or already cooked)
-    stock_returned = ticket.cancel(ctx.now)
-    if stock_returned:
+    events = ticket.cancel(ctx.now)
+    if events[0].stock_returned:
         ctx.repo.give_back(demand_of(ticket.lines))
     ctx.repo.save(ticket)
-    ctx.emit(CookCancelled(order_id=ticket.order_id, stock_returned=stock_returned))
+    ctx.emit_all(events)
 
 
-def on_picked_up(event: PickedUp, ctx) -> None:
+def on_picked_up(event: PickedUp, ctx: KitchenContext) -> None:
     ticket = ctx.repo.get(event.order_id)
-    if ticket is not None and ticket.collect():
+    if ticket is not None and ticket.status == TicketStatus.COOKED:  # a redelivered PickedUp changes nothing
+        ctx.emit_all(ticket.collect())
         ctx.repo.save(ticket)
 
 
-def _ticket(ctx, order_id: int) -> Ticket:
+def _ticket(ctx: KitchenContext, order_id: int) -> Ticket:
     ticket = ctx.repo.get(order_id)
     if ticket is None:
         raise UnknownOrder(f"There is no kitchen ticket for order {order_id}")
     return ticket
 
 
-def start_cooking(command: StartCooking, ctx) -> None:
+def start_cooking(command: StartCooking, ctx: KitchenContext) -> None:
     ticket = _ticket(ctx, command.order_id)
-    ticket.start(ctx.now)
+    events = ticket.start(ctx.now)
     ctx.repo.save(ticket)
-    ctx.emit(CookStarted(order_id=ticket.order_id))
+    ctx.emit_all(events)
 
 
-def finish_cooking(command: FinishCooking, ctx) -> None:
+def finish_cooking(command: FinishCooking, ctx: KitchenContext) -> None:
     ticket = _ticket(ctx, command.order_id)
-    ticket.finish(ctx.now)
+    events = ticket.finish(ctx.now)
     ctx.repo.save(ticket)
-    ctx.emit(Cooked(order_id=ticket.order_id))
+    ctx.emit_all(events)
 
 
-def recall_ticket(command: RecallTicket, ctx) -> None:
+def recall_ticket(command: RecallTicket, ctx: KitchenContext) -> None:
     ticket = _ticket(ctx, command.order_id)
-    ticket.recall()
+    events = ticket.recall()
     ctx.repo.save(ticket)
-    ctx.emit(CookRecalled(order_id=ticket.order_id))
+    ctx.emit_all(events)
 
 
-def release_scheduled_ticket(command: ReleaseScheduledTicket, ctx) -> None:
+def release_scheduled_ticket(command: ReleaseScheduledTicket, ctx: KitchenContext) -> None:
     ticket = _ticket(ctx, command.order_id)
-    if ticket.release(ctx.now):
+    events = ticket.release(ctx.now)
+    if events:
         ctx.repo.save(ticket)
-        ctx.emit(TicketReleased(order_id=ticket.order_id))
+        ctx.emit_all(events)
 
 
-def release_due_tickets(_command: ReleaseDueTickets, ctx) -> int:
+def release_due_tickets(_command: ReleaseDueTickets, ctx: KitchenContext) -> int:
     due = ctx.repo.scheduled_due(ctx.now)
     for ticket in due:
         release_scheduled_ticket(ReleaseScheduledTicket(ticket.order_id), ctx)
     return len(due)
 
 
-def flag_late_tickets(command: FlagLateTickets, ctx) -> int:
+def flag_late_tickets(command: FlagLateTickets, ctx: KitchenContext) -> int:
     candidates = ctx.repo.late_candidates(created_before=ctx.now - command.threshold_s)
     late = [t for t in candidates if t.is_late(ctx.now, command.threshold_s)]
     for ticket in late:
-        ticket.late = True
+        events = ticket.flag_late(ctx.now, command.threshold_s)
         ctx.repo.save(ticket)
-        ctx.emit(TicketLate(order_id=ticket.order_id, age_s=round(ctx.now - ticket.created_at, 1)))
+        ctx.emit_all(events)
     return len(late)
 
 
-def mark_sold_out(command: MarkSoldOut, ctx) -> None:
+def mark_sold_out(command: MarkSoldOut, ctx: KitchenContext) -> None:
     if ctx.repo.set_on_hand(command.item_code, 0) is None:
         raise UnknownItem(f"Unknown menu item: {command.item_code}")
     ctx.emit(ItemSoldOut(order_id=0, item_code=command.item_code))
 
 
-def restock(command: Restock, ctx) -> None:
+def restock(command: Restock, ctx: KitchenContext) -> None:
     on_hand = ctx.repo.add_on_hand(command.item_code, command.quantity)
     if on_hand is None:
         raise UnknownItem(f"Unknown menu item: {command.item_code}")
     ctx.emit(Restocked(order_id=0, item_code=command.item_code, quantity=command.quantity, on_hand=on_hand))
 
 
-COMMAND_HANDLERS = {
+COMMAND_HANDLERS: dict[type, Callable] = {
     StartCooking: start_cooking, FinishCooking: finish_cooking, RecallTicket: recall_ticket,
     ReleaseScheduledTicket: release_scheduled_ticket, ReleaseDueTickets: release_due_tickets,
     FlagLateTickets: flag_late_tickets, MarkSoldOut: mark_sold_out, Restock: restock,
 }
-EVENT_HANDLERS = {Ordered: on_ordered, OrderCancelled: on_order_cancelled, PickedUp: on_picked_up}
+EVENT_HANDLERS: dict[type, Callable] = {Ordered: on_ordered, OrderCancelled: on_order_cancelled,
+                                        PickedUp: on_picked_up}

@@ -1,25 +1,39 @@
-"""Cook ticket state machine and the all-or-nothing stock check. Pure Python."""
+"""The cook ticket's state machine and the all-or-nothing stock check. Pure Python.
+
+    SCHEDULED --release--> QUEUED --start--> COOKING --finish--> COOKED --collect--> COLLECTED
+                              \\__________finish___________/        |
+                                                                  recall (until collected) -> COOKING
+    SCHEDULED, QUEUED, COOKING --cancel--> CANCELLED        (a stock check that fails: REJECTED)
+
+Each transition is a method that raises ``InvalidTransition`` when it is not allowed and returns the
+events it causes (FTGO's ``Ticket``); the handlers emit what it returns.
+"""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from services.errors import InvalidTransition
+from services.events import (CookCancelled, Cooked, CookRecalled, CookStarted, Event, Ordered, StockChecked,
+                             TicketLate, TicketReleased, TicketScheduled)
+from services.statuses import OPEN_TICKETS, TicketStatus
 
-SCHEDULED, QUEUED, COOKING, COOKED, COLLECTED, CANCELLED, REJECTED = (
-    "scheduled", "queued", "cooking", "cooked", "collected", "cancelled", "rejected")
-OPEN = (QUEUED, COOKING)
+# Kept for code that names them: the members of TicketStatus.
+SCHEDULED, QUEUED, COOKING, COOKED, COLLECTED, CANCELLED, REJECTED = TicketStatus
+OPEN = OPEN_TICKETS
+CANCELLABLE = (TicketStatus.SCHEDULED, TicketStatus.QUEUED, TicketStatus.COOKING)
 
 
-def demand_of(lines) -> Counter:
+def demand_of(lines: Iterable[Mapping]) -> Counter[str]:
     """Units needed per item code (an item may appear on several lines with different notes)."""
-    demand: Counter = Counter()
+    demand: Counter[str] = Counter()
     for line in lines:
         demand[line["item_code"]] += line["quantity"]
     return demand
 
 
-def missing_items(demand: Counter, on_hand: dict[str, int]) -> tuple[str, ...]:
+def missing_items(demand: Mapping[str, int], on_hand: Mapping[str, int]) -> tuple[str, ...]:
     return tuple(sorted(code for code, units in demand.items() if on_hand.get(code, 0) < units))
 
 
@@ -27,7 +41,7 @@ def missing_items(demand: Counter, on_hand: dict[str, int]) -> tuple[str, ...]:
 class Ticket:
     order_id: int
     lines: list[dict]
-    status: str
+    status: TicketStatus
     created_at: float
     release_at: float | None = None
     started_at: float | None = None
@@ -35,44 +49,76 @@ class Ticket:
     cancelled_at: float | None = None
     late: bool = False
 
-    def _require(self, action: str, *allowed: str) -> None:
+    @classmethod
+    def open(cls, ordered: Ordered, on_hand: Mapping[str, int], now: float) -> tuple[Ticket, list[Event]]:
+        """The kitchen hears of an order: check stock for all its lines at once. The ticket is kept
+        even when rejected, so a redelivered ``Ordered`` is recognised."""
+        missing = missing_items(demand_of(ordered.lines), on_hand)
+        scheduled = ordered.scheduled_for is not None and ordered.scheduled_for > now
+        status = (TicketStatus.REJECTED if missing else TicketStatus.SCHEDULED if scheduled
+                  else TicketStatus.QUEUED)
+        ticket = cls(order_id=ordered.order_id, lines=list(ordered.lines), created_at=now, status=status,
+                     release_at=ordered.scheduled_for if scheduled else None)
+        events: list[Event] = [StockChecked(order_id=ordered.order_id, in_stock=not missing, missing=missing)]
+        if ticket.status == TicketStatus.SCHEDULED:
+            events.append(TicketScheduled(order_id=ordered.order_id, release_at=ordered.scheduled_for))
+        return ticket, events
+
+    @property
+    def takes_stock(self) -> bool:
+        """Whether the ticket holds stock (every one but a rejected one took its lines when opened)."""
+        return self.status != TicketStatus.REJECTED
+
+    def _require(self, action: str, *allowed: TicketStatus) -> None:
         if self.status not in allowed:
             raise InvalidTransition(f"Ticket for order {self.order_id} is {self.status}: it cannot be {action}")
 
-    def release(self, now: float) -> bool:
-        if self.status != SCHEDULED:
-            return False  # a release job may fire twice (job + sweep): the second does nothing
-        self.status, self.created_at = QUEUED, now
-        return True
+    def release(self, now: float) -> list[Event]:
+        """A scheduled ticket reaches the kitchen. A release job may fire twice (job + sweep): a ticket
+        already released returns no events."""
+        if self.status != TicketStatus.SCHEDULED:
+            return []
+        self.status, self.created_at = TicketStatus.QUEUED, now
+        return [TicketReleased(order_id=self.order_id)]
 
-    def start(self, now: float) -> None:
-        self._require("started", QUEUED)
-        self.status, self.started_at = COOKING, now
+    def start(self, now: float) -> list[Event]:
+        self._require("started", TicketStatus.QUEUED)
+        self.status, self.started_at = TicketStatus.COOKING, now
+        return [CookStarted(order_id=self.order_id)]
 
-    def finish(self, now: float) -> None:
-        self._require("bumped", QUEUED, COOKING)
-        self.status, self.cooked_at = COOKED, now
+    def finish(self, now: float) -> list[Event]:
+        """The bump: from queued (cooked at once) or cooking."""
+        self._require("bumped", TicketStatus.QUEUED, TicketStatus.COOKING)
+        self.status, self.cooked_at = TicketStatus.COOKED, now
         self.started_at = self.started_at or now
+        return [Cooked(order_id=self.order_id)]
 
-    def recall(self) -> None:
-        if self.status == COLLECTED:
+    def recall(self) -> list[Event]:
+        if self.status == TicketStatus.COLLECTED:
             raise InvalidTransition(f"Order {self.order_id} was already picked up: it cannot be recalled")
-        self._require("recalled", COOKED)
-        self.status, self.cooked_at = COOKING, None
+        self._require("recalled", TicketStatus.COOKED)
+        self.status, self.cooked_at = TicketStatus.COOKING, None
+        return [CookRecalled(order_id=self.order_id)]
 
-    def collect(self) -> bool:
-        """The rider took the food: from now on the bump is final."""
-        if self.status != COOKED:
-            return False
-        self.status = COLLECTED
-        return True
+    def collect(self) -> list[Event]:
+        """The rider took the food: from now on the bump is final. Emits nothing of its own."""
+        self._require("collected", TicketStatus.COOKED)
+        self.status = TicketStatus.COLLECTED
+        return []
 
-    def cancel(self, now: float) -> bool:
-        """Cancel; returns True when the stock goes back (nothing was cooked yet)."""
-        self._require("cancelled", SCHEDULED, QUEUED, COOKING)
-        stock_returned = self.status in (SCHEDULED, QUEUED)
-        self.status, self.cancelled_at = CANCELLED, now
-        return stock_returned
+    def cancel(self, now: float) -> list[CookCancelled]:
+        """The order was cancelled: the stock goes back when nothing was cooked yet
+        (``CookCancelled.stock_returned``)."""
+        self._require("cancelled", *CANCELLABLE)
+        stock_returned = self.status in (TicketStatus.SCHEDULED, TicketStatus.QUEUED)
+        self.status, self.cancelled_at = TicketStatus.CANCELLED, now
+        return [CookCancelled(order_id=self.order_id, stock_returned=stock_returned)]
 
     def is_late(self, now: float, threshold_s: float) -> bool:
-        return self.status in OPEN and not self.late and now - self.created_at > threshold_s
+        return self.status in OPEN_TICKETS and not self.late and now - self.created_at > threshold_s
+
+    def flag_late(self, now: float, threshold_s: float) -> list[Event]:
+        if not self.is_late(now, threshold_s):
+            raise InvalidTransition(f"Ticket for order {self.order_id} is not late")
+        self.late = True
+        return [TicketLate(order_id=self.order_id, age_s=round(now - self.created_at, 1))]

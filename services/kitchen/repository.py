@@ -4,14 +4,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from services.infra.sql import Sql, from_json, placeholders, to_json
-from services.kitchen.model import OPEN, SCHEDULED, Ticket
+from services.kitchen.model import Ticket
+from services.statuses import OPEN_TICKETS, TicketStatus
 
 _COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
 _ADJUST = "UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ?"
 _INSERT = (f"INSERT OR IGNORE INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
            " :started_at, :cooked_at, :cancelled_at, :late)")
 # Spelled out, not bound: a partial index serves only a query whose WHERE repeats the index's own.
-_OPEN_NOT_LATE = f"status IN ({', '.join(repr(status) for status in OPEN)}) AND late = 0"
+_OPEN_NOT_LATE = "status IN (" + ", ".join(f"'{status}'" for status in OPEN_TICKETS) + ") AND late = 0"
 # INDEXED BY: left to itself the planner prefers ix_tickets_status, which reads every open ticket.
 LATE_CANDIDATES = (f"SELECT {_COLUMNS} FROM tickets INDEXED BY ix_tickets_open_not_late"
                    f" WHERE {_OPEN_NOT_LATE} AND created_at < ? ORDER BY created_at, order_id")
@@ -58,7 +59,7 @@ class KitchenRepository:
         return [ticket_from_row(row) for row in rows]
 
     def scheduled_due(self, now: float) -> list[Ticket]:
-        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?", (SCHEDULED, now))
+        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?", (TicketStatus.SCHEDULED, now))
         return [ticket_from_row(row) for row in rows]
 
 
@@ -71,4 +72,5 @@ def _params(ticket: Ticket) -> dict:
 def ticket_from_row(row) -> Ticket:
     fields = dict(row)
     fields["lines"], fields["late"] = from_json(fields["lines"]), bool(fields["late"])
+    fields["status"] = TicketStatus(fields["status"])
     return Ticket(**fields)

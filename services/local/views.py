@@ -10,18 +10,24 @@ from services.commands import normalize_phone
 from services.errors import UnknownOrder
 from services.infra.outbox import read_after
 from services.infra.sql import from_json
-from services.kitchen.model import OPEN
 from services.mypage.model import overall_status
 from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard,
                            OrderSummary, Ticket, TicketLine, TimelineEntry)
+from services.statuses import OPEN_TICKETS, DeliveryStatus, TicketStatus
+
+
+def _in(statuses) -> str:
+    """``('a', 'b')`` for a SQL ``IN`` over statuses spelled out (a partial index needs them literal)."""
+    return "(" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
 
 _MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce(s.on_hand, 0) AS stock"
              " FROM menu_items m LEFT JOIN stock s ON s.item_code = m.code ORDER BY m.sort")
 _GIFT_STOCK = text("SELECT kind, quantity FROM gift_stock WHERE id = 1")
 _TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
-                f" FROM tickets WHERE status IN {OPEN!r} ORDER BY created_at, order_id")
-_DELIVERIES = text("SELECT * FROM deliveries WHERE status IN ('waiting', 'on_the_way')"
-                   " OR (status = 'delivered' AND delivered_at >= :since) ORDER BY order_id")
+                f" FROM tickets WHERE status IN {_in(OPEN_TICKETS)} ORDER BY created_at, order_id")
+_DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in((DeliveryStatus.WAITING, DeliveryStatus.ON_THE_WAY))}"
+                   f" OR (status = '{DeliveryStatus.DELIVERED}' AND delivered_at >= :since) ORDER BY order_id")
 _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
 # Today's orders: placed today, or placed earlier for today or later (a scheduled order is today's business).
@@ -58,18 +64,18 @@ class ShopViews:
 
     def kitchen_tickets(self) -> list[Ticket]:
         return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
-                       status=r.status, created_at=when(r.created_at), started_at=when(r.started_at),
+                       status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
                        cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late))
                 for r in self._rows(_TICKETS)]
 
     def delivery_board(self) -> DeliveryBoard:
         cards = [DeliveryCard(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, address=r.address,
-                              status=r.status, rider=r.rider, started_at=when(r.started_at),
+                              status=DeliveryStatus(r.status), rider=r.rider, started_at=when(r.started_at),
                               picked_up_at=when(r.picked_up_at), delivered_at=when(r.delivered_at))
                  for r in self._rows(_DELIVERIES, since=start_of_today(self._clock()))]
-        return DeliveryBoard(waiting=tuple(c for c in cards if c.status == "waiting"),
-                             on_the_way=tuple(c for c in cards if c.status == "on_the_way"),
-                             delivered_today=tuple(c for c in cards if c.status == "delivered"))
+        return DeliveryBoard(waiting=tuple(c for c in cards if c.status == DeliveryStatus.WAITING),
+                             on_the_way=tuple(c for c in cards if c.status == DeliveryStatus.ON_THE_WAY),
+                             delivered_today=tuple(c for c in cards if c.status == DeliveryStatus.DELIVERED))
 
     def mypage(self, order_id: int) -> MypageCard:
         with self._engine.connect() as conn:

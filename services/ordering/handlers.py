@@ -1,91 +1,92 @@
-"""Ordering use cases. ``ctx`` gives the ordering repository, the clock, ``emit`` and the gift service."""
+"""Ordering use cases: ``handler(message, ctx)`` with ``ctx`` an ``OrderingContext``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from services.commands import CancelOrder, PlaceOrder, RetryDeferredGifts
 from services.errors import UnknownOrder
-from services.events import Cooked, GiftDeferred, GiftSendCancelled, Ordered, StockChecked
-from services.ordering.model import CANCELLED, PLACED, Order
+from services.events import Cooked, StockChecked
+from services.ordering.context import OrderingContext
+from services.ordering.model import Order
+from services.statuses import CancelledBy, GiftStatus, OrderStatus
 
 log = logging.getLogger(__name__)
+DEFAULT_CANCEL_REASON = "Cancelled at the customer's request"
 
 
-def place_order(command: PlaceOrder, ctx) -> int:
+def place_order(command: PlaceOrder, ctx: OrderingContext) -> int:
     if command.client_ref:
         existing = ctx.repo.id_for_client_ref(command.client_ref)
         if existing is not None:
             return existing  # the same client-made id places one order, however often it is sent
     menu = ctx.repo.menu_entries({line.item_code for line in command.lines})
     order = Order.place(command, menu, ctx.now)
-    order.id = ctx.repo.add(order)
-    ctx.emit(Ordered(order_id=order.id, customer_name=order.customer_name, phone=order.phone,
-                     address=order.address, lines=tuple(order.lines), total=order.total,
-                     placed_at=order.placed_at, scheduled_for=order.scheduled_for))
+    ctx.emit_all(order.numbered(ctx.repo.add(order)))
     _send_gift(order, ctx)
     ctx.repo.save(order)
-    return order.id
+    return order.number
 
 
-def _send_gift(order: Order, ctx) -> None:
+def _send_gift(order: Order, ctx: OrderingContext) -> None:
     """The seed's synchronous order -> gift call, with its fallback: the order never fails for its gift."""
     try:
-        outcome = ctx.gift_service.send(order.id)
+        outcome = ctx.gift_service.send(order.number)
     except Exception as exc:  # noqa: BLE001 - any failure of the gift side defers the gift
-        attempts = order.defer_gift()
-        log.warning("gift for order %s deferred (attempt %s): %s", order.id, attempts, exc)
-        ctx.emit(GiftDeferred(order_id=order.id, error=str(exc) or type(exc).__name__, attempts=attempts))
+        events = order.defer_gift(str(exc) or type(exc).__name__)
+        log.warning("gift for order %s deferred (attempt %s): %s", order.id, order.gift_attempts, exc)
+        ctx.emit_all(events)
         return
-    order.record_gift(outcome.status, outcome.kind)
+    ctx.emit_all(order.record_gift(outcome.status, outcome.kind))
 
 
-def retry_deferred_gifts(_command: RetryDeferredGifts, ctx) -> int:
+def retry_deferred_gifts(_command: RetryDeferredGifts, ctx: OrderingContext) -> int:
     """Retry every deferred gift; returns how many are still deferred."""
     still_deferred = 0
     for order in ctx.repo.orders_with_deferred_gift():
-        if order.status == CANCELLED:  # the gift was never sent: record (and tell mypage) it never will be
-            order.record_gift("cancelled")
-            ctx.emit(GiftSendCancelled(order_id=order.id, gift_kind=""))
+        if order.status == OrderStatus.CANCELLED:  # never sent: record (and tell mypage) it never will be
+            ctx.emit_all(order.give_up_gift())
         else:
             _send_gift(order, ctx)
-            still_deferred += order.gift_status == "deferred"
+            still_deferred += order.gift_status == GiftStatus.DEFERRED
         ctx.repo.save(order)
     return still_deferred
 
 
-def cancel_order(command: CancelOrder, ctx) -> int:
+def cancel_order(command: CancelOrder, ctx: OrderingContext) -> int:
     order = _get(ctx, command.order_id)
-    order.cancel(command.reason.strip() or "Cancelled at the customer's request", by="customer")
+    events = order.cancel(command.reason.strip() or DEFAULT_CANCEL_REASON, by=CancelledBy.CUSTOMER)
     ctx.repo.save(order)
-    ctx.emit_all(order.events)
-    return order.id
+    ctx.emit_all(events)
+    return order.number
 
 
-def on_stock_checked(event: StockChecked, ctx) -> None:
+def on_stock_checked(event: StockChecked, ctx: OrderingContext) -> None:
     if event.in_stock:
         return
     order = ctx.repo.get(event.order_id)
-    if order is None or order.status != PLACED:
+    if order is None or order.status != OrderStatus.PLACED:
         return  # already cancelled: redelivery changes nothing
     names = [line["name_en"] for line in order.lines if line["item_code"] in event.missing]
-    order.cancel(f"Out of stock: {', '.join(names) or ', '.join(event.missing)}", by="kitchen")
+    events = order.cancel(f"Out of stock: {', '.join(names) or ', '.join(event.missing)}", by=CancelledBy.KITCHEN)
     ctx.repo.save(order)
-    ctx.emit_all(order.events)
+    ctx.emit_all(events)
 
 
-def on_cooked(event: Cooked, ctx) -> None:
+def on_cooked(event: Cooked, ctx: OrderingContext) -> None:
     order = ctx.repo.get(event.order_id)
-    if order is not None and order.status == PLACED:
-        order.mark_cooked()
+    if order is not None and order.status == OrderStatus.PLACED:  # a redelivered Cooked changes nothing
+        ctx.emit_all(order.mark_cooked())
         ctx.repo.save(order)
 
 
-def _get(ctx, order_id: int) -> Order:
+def _get(ctx: OrderingContext, order_id: int) -> Order:
     order = ctx.repo.get(order_id)
     if order is None:
         raise UnknownOrder(f"There is no order {order_id}")
     return order
 
 
-COMMAND_HANDLERS = {PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts}
-EVENT_HANDLERS = {StockChecked: on_stock_checked, Cooked: on_cooked}
+COMMAND_HANDLERS: dict[type, Callable] = {
+    PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts}
+EVENT_HANDLERS: dict[type, Callable] = {StockChecked: on_stock_checked, Cooked: on_cooked}

@@ -1,14 +1,20 @@
-"""The Order aggregate. Pure Python: no I/O."""
+"""The Order aggregate. Pure Python: no I/O.
+
+Each transition is a method that raises ``InvalidTransition`` (or ``CancelRefused``) when it is not
+allowed and returns the events it causes; the handlers emit what it returns.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from services.commands import PlaceOrder
 from services.errors import CancelRefused, InvalidInput, InvalidTransition, UnknownItem
-from services.events import OrderCancelled
+from services.events import Event, GiftDeferred, GiftSendCancelled, OrderCancelled, Ordered
+from services.statuses import CancelledBy, GiftStatus, OrderStatus
 
 MAX_SCHEDULE_AHEAD_S = 7 * 24 * 3600
-PLACED, COOKED, CANCELLED = "placed", "cooked", "cancelled"
+# Kept for code that names them: the members of OrderStatus.
+PLACED, COOKED, CANCELLED = OrderStatus.PLACED, OrderStatus.COOKED, OrderStatus.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -30,15 +36,15 @@ class Order:
     scheduled_for: float | None = None
     client_ref: str | None = None
     id: int | None = None
-    status: str = PLACED
+    status: OrderStatus = OrderStatus.PLACED
     reason: str = ""
-    gift_status: str = ""
+    gift_status: GiftStatus | str = ""      # "" until the gift side has answered
     gift_kind: str = ""
     gift_attempts: int = 0
-    events: list = field(default_factory=list, repr=False)
 
     @classmethod
-    def place(cls, command: PlaceOrder, menu: dict[str, MenuEntry], now: float) -> "Order":
+    def place(cls, command: PlaceOrder, menu: dict[str, MenuEntry], now: float) -> Order:
+        """A new order, priced from ``menu``; it has no number until ``numbered`` (the repository's)."""
         unknown = sorted({line.item_code for line in command.lines} - menu.keys())
         if unknown:
             raise UnknownItem(f"Unknown menu item: {', '.join(unknown)}")
@@ -59,23 +65,51 @@ class Order:
                    address=command.address.strip(), lines=lines, total=total, placed_at=now,
                    scheduled_for=scheduled_for, client_ref=command.client_ref)
 
-    def cancel(self, reason: str, by: str) -> None:
-        if self.status == CANCELLED:
+    @property
+    def number(self) -> int:
+        if self.id is None:
+            raise InvalidTransition("The order has no number yet")
+        return self.id
+
+    def numbered(self, order_id: int) -> list[Event]:
+        """The order is stored under ``order_id``: it is placed (``Ordered``)."""
+        if self.id is not None:
+            raise InvalidTransition(f"Order {self.id} already has its number")
+        self.id = order_id
+        return [Ordered(order_id=order_id, customer_name=self.customer_name, phone=self.phone,
+                        address=self.address, lines=tuple(self.lines), total=self.total,
+                        placed_at=self.placed_at, scheduled_for=self.scheduled_for)]
+
+    def cancel(self, reason: str, by: CancelledBy) -> list[Event]:
+        """Until its food is cooked; then the cancel is refused."""
+        if self.status == OrderStatus.CANCELLED:
             raise InvalidTransition(f"Order {self.id} is already cancelled")
-        if self.status == COOKED:
+        if self.status == OrderStatus.COOKED:
             raise CancelRefused(f"Order {self.id} is already cooked and can no longer be cancelled")
-        self.status = CANCELLED
-        self.reason = reason
-        self.events.append(OrderCancelled(order_id=self.id, reason=reason, by=by))
+        self.status, self.reason = OrderStatus.CANCELLED, reason
+        return [OrderCancelled(order_id=self.number, reason=reason, by=by)]
 
-    def mark_cooked(self) -> None:
-        if self.status == PLACED:
-            self.status = COOKED
+    def mark_cooked(self) -> list[Event]:
+        """The kitchen cooked it: the saga's pivot (no cancel from now on). Emits nothing of its own."""
+        if self.status != OrderStatus.PLACED:
+            raise InvalidTransition(f"Order {self.id} is {self.status}: it cannot be cooked")
+        self.status = OrderStatus.COOKED
+        return []
 
-    def record_gift(self, status: str, kind: str = "") -> None:
-        self.gift_status, self.gift_kind = status, kind
+    def record_gift(self, status: GiftStatus | str, kind: str = "") -> list[Event]:
+        """What the gift side answered to the synchronous call (its own events say the rest)."""
+        self.gift_status, self.gift_kind = GiftStatus(status), kind
+        return []
 
-    def defer_gift(self) -> int:
-        self.gift_status = "deferred"
+    def defer_gift(self, error: str) -> list[Event]:
+        """The gift call failed: the order stands and the gift is tried again later."""
+        self.gift_status = GiftStatus.DEFERRED
         self.gift_attempts += 1
-        return self.gift_attempts
+        return [GiftDeferred(order_id=self.number, error=error, attempts=self.gift_attempts)]
+
+    def give_up_gift(self) -> list[Event]:
+        """A cancelled order's deferred gift: it never will be sent (mypage hears so)."""
+        if self.gift_status != GiftStatus.DEFERRED:
+            raise InvalidTransition(f"Order {self.id} has no deferred gift")
+        self.gift_status = GiftStatus.CANCELLED
+        return [GiftSendCancelled(order_id=self.number, gift_kind="")]

@@ -1,9 +1,9 @@
 """Ordering tables (menu_items, orders)."""
 from __future__ import annotations
 
-
 from services.infra.sql import Sql, from_json, placeholders, to_json
 from services.ordering.model import MenuEntry, Order
+from services.statuses import GiftStatus, OrderStatus
 
 _COLUMNS = ("id, client_ref, customer_name, phone, address, lines, total, status, reason, placed_at,"
             " scheduled_for, gift_status, gift_kind, gift_attempts")
@@ -62,4 +62,6 @@ def _params(order: Order) -> dict:
 def _order(row) -> Order:
     fields = dict(row)
     fields["lines"] = from_json(fields["lines"])
+    fields["status"] = OrderStatus(fields["status"])
+    fields["gift_status"] = GiftStatus(fields["gift_status"]) if fields["gift_status"] else ""
     return Order(**fields)
