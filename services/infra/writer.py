@@ -28,7 +28,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
-from services.infra.bus import ConsumerFailed, MessageBus, TransactionLost, UnitOfWork
+from services.infra.bus import ConsumerFailed, MessageBus
+from services.infra.unit_of_work import TransactionLost, UnitOfWork
 from services.infra.db import WriteLock
 from services.infra.durable import Batch, DurableAnswers
 
@@ -167,14 +168,13 @@ class CommandWriter(Submitting):
         savepoint copies every page its command touches: ~6% of an order's cost); if any command
         fails, that transaction is rolled back and the batch runs again carefully, each command in
         its own savepoint, so only the failing one is refused."""
-        done, failure_counts = Batch(committed=True), self._bus.failure_counts()
+        done = Batch(committed=True)
         try:
             with self._write_lock:
                 try:
                     self._attempt(conn, batch, done, careful=False)
                 except _CommandFailed:
-                    done = Batch(committed=True)
-                    self._bus.restore_failure_counts(failure_counts)
+                    done = Batch(committed=True)   # the consumers' failure counts went with the rollback
                     self._attempt(conn, batch, done, careful=True)
         except Exception as exc:  # noqa: BLE001 - nothing of this batch was committed
             if not isinstance(exc, ShopError):

@@ -1,7 +1,12 @@
-"""Wire the bounded contexts into one message bus (the local composition of the back end)."""
+"""Wire the bounded contexts into one message bus (the local composition of the back end).
+
+``build_bus`` is also how the unit tests wire the same handlers onto in-memory fakes: they pass
+their own ``repositories`` (one factory per context, built on the unit of work's ``sql``).
+"""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from services.commands import SendGift
 from services.delivery import handlers as delivery
@@ -9,7 +14,9 @@ from services.delivery.repository import DeliveryRepository
 from services.gift import handlers as gift
 from services.gift.model import GiftOutcome
 from services.gift.repository import GiftRepository
-from services.infra.bus import BoundedContext, MessageBus, UnitOfWork
+from services.infra.bus import BoundedContext, MessageBus
+from services.infra.contexts import Dependencies
+from services.infra.unit_of_work import AbstractUnitOfWork
 from services.kitchen import handlers as kitchen
 from services.kitchen.repository import KitchenRepository
 from services.mypage import handlers as mypage
@@ -17,27 +24,36 @@ from services.mypage.repository import MypageRepository
 from services.ordering import handlers as ordering
 from services.ordering.repository import OrderingRepository
 
+SQLITE_REPOSITORIES: Mapping[str, Callable[[Any], Any]] = {
+    "ordering": OrderingRepository, "kitchen": KitchenRepository, "delivery": DeliveryRepository,
+    "gift": GiftRepository, "mypage": MypageRepository,
+}
+
 
 class InProcessGiftService:
     """The order -> gift call in one process: the gift context's handler, in its own savepoint."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: AbstractUnitOfWork) -> None:
         self._uow = uow
 
     def send(self, order_id: int) -> GiftOutcome:
         return self._uow.isolated(lambda: gift.send_gift(SendGift(order_id), self._uow.context("gift")))
 
 
-GiftServiceFactory = Callable[[UnitOfWork], object]
+GiftServiceFactory = Callable[[AbstractUnitOfWork], object]
 
 
-def build_bus(gift_service: GiftServiceFactory = InProcessGiftService) -> MessageBus:
+def build_bus(gift_service: GiftServiceFactory = InProcessGiftService,
+              repositories: Mapping[str, Callable[[Any], Any]] = SQLITE_REPOSITORIES) -> MessageBus:
+    def ordering_dependencies(uow: AbstractUnitOfWork) -> Dependencies:
+        return {"gift_service": gift_service(uow)}
+
     # Consumer order matters only for speed: mypage last, so each pass projects the most events at once.
     return MessageBus([
-        BoundedContext("ordering", OrderingRepository, ordering.COMMAND_HANDLERS, ordering.EVENT_HANDLERS,
-                       dependencies=lambda uow: {"gift_service": gift_service(uow)}),
-        BoundedContext("kitchen", KitchenRepository, kitchen.COMMAND_HANDLERS, kitchen.EVENT_HANDLERS),
-        BoundedContext("delivery", DeliveryRepository, delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
-        BoundedContext("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS),
-        BoundedContext("mypage", MypageRepository, batch_handler=mypage.project),
+        BoundedContext("ordering", repositories["ordering"], ordering.COMMAND_HANDLERS, ordering.EVENT_HANDLERS,
+                       dependencies=ordering_dependencies),
+        BoundedContext("kitchen", repositories["kitchen"], kitchen.COMMAND_HANDLERS, kitchen.EVENT_HANDLERS),
+        BoundedContext("delivery", repositories["delivery"], delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
+        BoundedContext("gift", repositories["gift"], gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS),
+        BoundedContext("mypage", repositories["mypage"], batch_handler=mypage.project),
     ])

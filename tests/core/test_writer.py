@@ -243,7 +243,7 @@ def _wal_checkpoint_sequence(wal) -> int | None:
 def test_a_transaction_that_fails_as_a_whole_refuses_its_batch_and_the_next_batch_goes_on(db_path, monkeypatch):
     """The batch's last write (the consumers' positions) fails: nothing of the batch is kept, its
     callers hear the shop was busy, and the writer starts the next batch afresh."""
-    from services.infra import bus
+    from services.infra import unit_of_work as bus
     shop = LocalShop(db_path)
     try:
         before = len(shop.todays_orders())

@@ -1,0 +1,73 @@
+"""How the bus reaches each bounded context, and what a handler is given.
+
+A handler is ``handler(message, ctx)``. ``ctx`` is a ``HandlerContext`` built per transaction and per
+context; each context's handlers type it with their own Protocol (``services/<context>/context.py``:
+``OrderingContext``, ``KitchenContext``, ...), so a handler names only what its context provides.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from services.events import Event
+from services.infra.outbox import Record
+
+if TYPE_CHECKING:
+    from services.infra.unit_of_work import AbstractUnitOfWork
+
+
+class Dependencies(TypedDict, total=False):
+    """What a context's handlers need besides their repository (only ordering has any today)."""
+    gift_service: Any    # services.ordering.context.GiftService
+
+
+Handler = Callable[[Any, Any], Any]
+BatchHandler = Callable[[list[Record], Any], None]
+
+
+@dataclass(frozen=True)
+class BoundedContext:
+    """How the bus reaches one context: its repository (built on the unit of work's ``sql``), its
+    handlers and what else its handlers need."""
+    name: str
+    repository: Callable[[Any], Any]
+    command_handlers: dict[type, Handler] = field(default_factory=dict)
+    event_handlers: dict[type, Handler] = field(default_factory=dict)
+    batch_handler: BatchHandler | None = None      # receives [(position, at, event)] for every order event
+    dependencies: Callable[[AbstractUnitOfWork], Dependencies] | None = None
+
+    @cached_property
+    def consumes(self) -> bool:
+        return bool(self.event_handlers) or self.batch_handler is not None
+
+    @cached_property
+    def projection(self) -> bool:
+        """A read model: emits nothing and no command reads it."""
+        return self.batch_handler is not None
+
+    def wants(self, record: Record) -> bool:
+        if self.batch_handler is not None:
+            return record.event.order_id != 0
+        return type(record.event) in self.event_handlers
+
+
+class HandlerContext:
+    """What a handler sees: its own repository, the transaction's clock, ``emit`` / ``emit_all`` (to
+    the transaction's outbox), and ``gift_service`` where the context has one (else None)."""
+    __slots__ = ("repo", "now", "emit", "gift_service")
+
+    def __init__(self, uow: AbstractUnitOfWork, context: BoundedContext) -> None:
+        self.repo: Any = context.repository(uow.sql)
+        self.now: float = uow.now
+        self.emit: Callable[[Event], int] = uow.outbox.append
+        dependencies = context.dependencies(uow) if context.dependencies else Dependencies()
+        unknown = dependencies.keys() - Dependencies.__optional_keys__
+        if unknown:
+            raise TypeError(f"context {context.name} asks for unknown dependencies: {', '.join(sorted(unknown))}")
+        self.gift_service: Any = dependencies.get("gift_service")
+
+    def emit_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.emit(event)
