@@ -56,3 +56,18 @@ def test_an_event_that_keeps_failing_is_parked_as_a_dead_letter(db_path):
         assert "delivery table is broken" in parked[0][3]
     finally:
         shop.close()
+
+
+def test_failure_counts_are_stored_so_a_restart_does_not_start_them_over(db_path):
+    """Counted in the transaction that failed (a batch rolled back takes its counts with it)."""
+    shop = LocalShop(db_path)
+    try:
+        _sql(db_path, FAIL_DELIVERIES)
+        shop.place_order(order())
+    finally:
+        shop.close()
+    [(consumer, before)] = _sql(db_path, "SELECT consumer, attempts FROM consumer_failures")
+    assert consumer == "delivery" and 1 <= before < MAX_ATTEMPTS - 1
+    LocalShop(db_path).close()   # its catch-up drain tries again
+    [(_, after)] = _sql(db_path, "SELECT consumer, attempts FROM consumer_failures")
+    assert before < after < MAX_ATTEMPTS, "the count went on where it was"
