@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from services import events as ev
+from services.statuses import CookStatus, DeliveryStatus, GiftStatus, OrderStatus, Progress
 
 FIELDS = ("order_id", "customer_name", "phone", "summary", "total", "order_status", "ordered_at",
           "scheduled_for", "cook_status", "cook_at", "delivery_status", "delivery_at", "gift_status",
           "gift_kind", "gift_at", "reason", "last_position")
 
-_COOK_STATUS = {ev.TicketScheduled: "scheduled", ev.TicketReleased: "queued", ev.CookStarted: "cooking",
-                ev.Cooked: "cooked", ev.CookRecalled: "cooking", ev.CookCancelled: "cancelled"}
-_DELIVERY_STATUS = {ev.DeliveryStarted: "waiting", ev.PickedUp: "on_the_way", ev.Delivered: "delivered",
-                    ev.DeliveryCancelled: ""}
-_GIFT_STATUS = {ev.GiftSent: "sent", ev.GiftOutOfStock: "out_of_stock", ev.GiftDeferred: "deferred",
-                ev.GiftSendCancelled: "cancelled"}
+_COOK_STATUS = {ev.TicketScheduled: CookStatus.SCHEDULED, ev.TicketReleased: CookStatus.QUEUED,
+                ev.CookStarted: CookStatus.COOKING, ev.Cooked: CookStatus.COOKED, ev.CookRecalled: CookStatus.COOKING,
+                ev.CookCancelled: CookStatus.CANCELLED}
+_DELIVERY_STATUS = {ev.DeliveryStarted: DeliveryStatus.WAITING, ev.PickedUp: DeliveryStatus.ON_THE_WAY,
+                    ev.Delivered: DeliveryStatus.DELIVERED, ev.DeliveryCancelled: ""}
+_GIFT_STATUS = {ev.GiftSent: GiftStatus.SENT, ev.GiftOutOfStock: GiftStatus.OUT_OF_STOCK,
+                ev.GiftDeferred: GiftStatus.DEFERRED, ev.GiftSendCancelled: GiftStatus.CANCELLED}
 
 
 def summary_of(lines) -> str:
@@ -21,7 +23,7 @@ def summary_of(lines) -> str:
 
 def new_row(event: ev.Ordered) -> dict:
     return {"order_id": event.order_id, "customer_name": event.customer_name, "phone": event.phone,
-            "summary": summary_of(event.lines), "total": event.total, "order_status": "placed",
+            "summary": summary_of(event.lines), "total": event.total, "order_status": OrderStatus.PLACED,
             "ordered_at": event.placed_at, "scheduled_for": event.scheduled_for, "cook_status": "",
             "cook_at": None, "delivery_status": "", "delivery_at": None, "gift_status": "", "gift_kind": "",
             "gift_at": None, "reason": "", "last_position": 0}
@@ -36,9 +38,9 @@ def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict |
     row = {**row, "last_position": position}
     kind = type(event)
     if kind is ev.OrderCancelled:
-        row.update(order_status="cancelled", reason=event.reason)
+        row.update(order_status=OrderStatus.CANCELLED, reason=event.reason)
     elif kind is ev.StockChecked:
-        row.update(cook_status="queued" if event.in_stock else "out_of_stock", cook_at=at)
+        row.update(cook_status=CookStatus.QUEUED if event.in_stock else CookStatus.OUT_OF_STOCK, cook_at=at)
     elif kind in _COOK_STATUS:
         row.update(cook_status=_COOK_STATUS[kind], cook_at=at)
     elif kind in _DELIVERY_STATUS:
@@ -50,17 +52,17 @@ def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict |
     return row
 
 
-def overall_status(row: dict) -> str:
+def overall_status(row) -> Progress:
     """One word for lists: where the order is now."""
-    if row["order_status"] == "cancelled":
-        return "cancelled"
+    if row["order_status"] == OrderStatus.CANCELLED:
+        return Progress.CANCELLED
     delivery = row["delivery_status"]
-    if delivery == "delivered":
-        return "delivered"
-    if delivery == "on_the_way":
-        return "delivering"
-    if delivery == "waiting" or row["cook_status"] == "cooked":
-        return "cooked"
-    if row["cook_status"] in ("cooking", "scheduled"):
-        return row["cook_status"]
-    return "placed"
+    if delivery == DeliveryStatus.DELIVERED:
+        return Progress.DELIVERED
+    if delivery == DeliveryStatus.ON_THE_WAY:
+        return Progress.DELIVERING
+    if delivery == DeliveryStatus.WAITING or row["cook_status"] == CookStatus.COOKED:
+        return Progress.COOKED
+    if row["cook_status"] in (CookStatus.COOKING, CookStatus.SCHEDULED):
+        return Progress(row["cook_status"])
+    return Progress.PLACED
