@@ -6,7 +6,8 @@ from services.infra.sql import Sql
 from services.statuses import DeliveryStatus
 
 _COLUMNS = "order_id, customer_name, phone, address, status, rider, started_at, picked_up_at, delivered_at"
-_INSERT = (f"INSERT OR IGNORE INTO deliveries ({_COLUMNS}) VALUES (:order_id, :customer_name, :phone, :address, :status,"
+_INSERT = (f"INSERT OR IGNORE INTO deliveries ({_COLUMNS})"
+           " VALUES (:order_id, :customer_name, :phone, :address, :status,"
            " :rider, :started_at, :picked_up_at, :delivered_at)")
 _SAVE = ("UPDATE deliveries SET status=:status, rider=:rider, started_at=:started_at, picked_up_at=:picked_up_at,"
          " delivered_at=:delivered_at WHERE order_id=:order_id")

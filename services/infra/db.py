@@ -16,7 +16,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # Windows: processes wait on SQLite's own busy handler instead
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
@@ -81,7 +81,8 @@ class WriteLock:
     opened on one file) and between this process's writer and its checkpointer.
 
     Two processes writing one file would otherwise meet in SQLite's busy handler, which sleeps 1, 2,
-    5 ... 100 ms between tries: one process's orders waited out the other's naps (p99 over a second). Holding this ``flock`` around each write transaction makes a waiting writer sleep
+    5 ... 100 ms between tries: one process's orders waited out the other's naps (p99 over a second).
+    Holding this ``flock`` around each write transaction makes a waiting writer sleep
     in the kernel and wake the moment the other commits. It is a file of its own beside the database
     (``<db>-writelock``), so it never touches the byte-range locks SQLite keeps on the database.
     """
@@ -90,7 +91,7 @@ class WriteLock:
         self._fd = os.open(f"{path}-writelock", os.O_RDWR | os.O_CREAT, 0o644) if fcntl else None
         self._threads = threading.Lock()  # a flock is held per open file, not per thread
 
-    def __enter__(self) -> "WriteLock":
+    def __enter__(self) -> WriteLock:
         self._threads.acquire()
         try:
             if self._fd is not None:
@@ -127,7 +128,7 @@ class Checkpointer:
     The last checkpoint, on close, truncates: a closed shop is one file.
     """
 
-    def __init__(self, path: Path, write_lock: "WriteLock", interval: float = 1.0,
+    def __init__(self, path: Path, write_lock: WriteLock, interval: float = 1.0,
                  max_wal_bytes: int = 16 * 1024 * 1024) -> None:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

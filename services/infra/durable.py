@@ -28,7 +28,8 @@ import os
 import queue
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from services.errors import OutcomeUnknown
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import orjson
 from sqlalchemy import Connection
@@ -31,7 +32,7 @@ def placeholders(values: Sequence) -> str:
 class Sql:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._raw = conn.connection.driver_connection
+        self._raw = cast(sqlite3.Connection, conn.connection.driver_connection)
 
     def _cursor(self) -> sqlite3.Cursor:
         cursor = self._raw.cursor()
@@ -60,4 +61,5 @@ class Sql:
         return None if row is None else row[0]
 
     def insert(self, sql: str, params: dict | Sequence) -> int:
-        return self._raw.execute(sql, params).lastrowid
+        """An INSERT; returns the new row's id."""
+        return cast(int, self._raw.execute(sql, params).lastrowid)

@@ -22,7 +22,8 @@ import threading
 from pathlib import Path
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Callable
+from typing import Any, cast
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -77,8 +78,12 @@ class Submitting:
         loop = asyncio.get_running_loop()
         settled = loop.create_future()
 
+        def settle() -> None:
+            if not settled.done():
+                settled.set_result(None)
+
         def relay(_: Future) -> None:
-            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
+            loop.call_soon_threadsafe(settle)
         future.add_done_callback(relay)
         try:
             await asyncio.wait_for(asyncio.shield(settled), timeout)
@@ -109,7 +114,7 @@ class CommandWriter(Submitting):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="shop-writer", daemon=True)
         self._batch_listeners: list[Callable[[], None]] = []
-        self._durable = DurableAnswers(Path(engine.url.database + "-wal"), on_committed, self._batch_listeners)
+        self._durable = DurableAnswers(Path(f"{engine.url.database}-wal"), on_committed, self._batch_listeners)
         self._lock = threading.Lock()
         self._closed = False
 
@@ -144,7 +149,7 @@ class CommandWriter(Submitting):
 
     def _run(self) -> None:
         with self._engine.connect() as conn:
-            raw = conn.connection.driver_connection
+            raw = cast(sqlite3.Connection, conn.connection.driver_connection)
             self._durable.commits_wait_for_disk = raw.execute("PRAGMA synchronous").fetchone()[0] >= 2
             stop = False
             while not stop:

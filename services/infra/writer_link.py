@@ -27,7 +27,7 @@ import socket
 import threading
 from concurrent.futures import Future, InvalidStateError
 from multiprocessing.connection import Client, Connection, Listener
-from typing import Callable
+from collections.abc import Callable
 
 from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
 from services.infra.writer import BUSY, CHECK_FIRST, CommandWriter, Finisher, Submitting

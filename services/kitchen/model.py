@@ -60,7 +60,7 @@ class Ticket:
         ticket = cls(order_id=ordered.order_id, lines=list(ordered.lines), created_at=now, status=status,
                      release_at=ordered.scheduled_for if scheduled else None)
         events: list[Event] = [StockChecked(order_id=ordered.order_id, in_stock=not missing, missing=missing)]
-        if ticket.status == TicketStatus.SCHEDULED:
+        if ticket.status == TicketStatus.SCHEDULED and ordered.scheduled_for is not None:
             events.append(TicketScheduled(order_id=ordered.order_id, release_at=ordered.scheduled_for))
         return ticket, events
 

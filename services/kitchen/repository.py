@@ -59,7 +59,8 @@ class KitchenRepository:
         return [ticket_from_row(row) for row in rows]
 
     def scheduled_due(self, now: float) -> list[Ticket]:
-        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?", (TicketStatus.SCHEDULED, now))
+        rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?",
+                            (TicketStatus.SCHEDULED, now))
         return [ticket_from_row(row) for row in rows]
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import Engine, text
 
@@ -26,7 +26,8 @@ _MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce
 _GIFT_STOCK = text("SELECT kind, quantity FROM gift_stock WHERE id = 1")
 _TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
                 f" FROM tickets WHERE status IN {_in(OPEN_TICKETS)} ORDER BY created_at, order_id")
-_DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in((DeliveryStatus.WAITING, DeliveryStatus.ON_THE_WAY))}"
+_ON_THE_BOARD = (DeliveryStatus.WAITING, DeliveryStatus.ON_THE_WAY)
+_DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in(_ON_THE_BOARD)}"
                    f" OR (status = '{DeliveryStatus.DELIVERED}' AND delivered_at >= :since) ORDER BY order_id")
 _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
@@ -36,7 +37,7 @@ _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORD
 
 
 def when(epoch: float | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
 
 
 def start_of_today(now: float) -> float:
@@ -122,7 +123,8 @@ def _detail(name: str, data: dict) -> str:
 
 
 def _card(row, timeline_rows) -> MypageCard:
-    timeline = tuple(TimelineEntry(position=t.id, event=t.name, at=when(t.at), detail=_detail(t.name, from_json(t.data)))
+    timeline = tuple(TimelineEntry(position=t.id, event=t.name, at=when(t.at),
+                                   detail=_detail(t.name, from_json(t.data)))
                      for t in timeline_rows)
     return MypageCard(order_id=row.order_id, customer_name=row.customer_name, phone=row.phone, summary=row.summary,
                       total=row.total, order_status=row.order_status, ordered_at=when(row.ordered_at),

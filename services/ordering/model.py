@@ -6,6 +6,7 @@ allowed and returns the events it causes; the handlers emit what it returns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from services.commands import PlaceOrder
 from services.errors import CancelRefused, InvalidInput, InvalidTransition, UnknownItem
@@ -30,7 +31,7 @@ class Order:
     customer_name: str
     phone: str
     address: str
-    lines: list[dict]
+    lines: list[dict[str, Any]]     # {"item_code", "name_ko", "name_en", "quantity", "note", "unit_price"}
     total: int
     placed_at: float
     scheduled_for: float | None = None
@@ -54,7 +55,7 @@ class Order:
                 raise InvalidInput("Scheduled time is in the past: pick a later time or order now")
             if scheduled_for - now > MAX_SCHEDULE_AHEAD_S:
                 raise InvalidInput("Scheduled time is more than 7 days ahead")
-        lines = [
+        lines: list[dict[str, Any]] = [
             {"item_code": line.item_code, "name_ko": menu[line.item_code].name_ko,
              "name_en": menu[line.item_code].name_en, "quantity": line.quantity,
              "note": line.note, "unit_price": menu[line.item_code].price}

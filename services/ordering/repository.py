@@ -22,9 +22,9 @@ class OrderingRepository:
         self.sql = sql
 
     def menu_entries(self, codes: set[str]) -> dict[str, MenuEntry]:
-        codes = sorted(codes)
-        rows = self.sql.all(f"SELECT code, name_ko, name_en, price FROM menu_items WHERE code IN {placeholders(codes)}",
-                            codes)
+        ordered = sorted(codes)
+        rows = self.sql.all("SELECT code, name_ko, name_en, price FROM menu_items"
+                            f" WHERE code IN {placeholders(ordered)}", ordered)
         return {row["code"]: MenuEntry(*row) for row in rows}
 
     def id_for_client_ref(self, ref: str) -> int | None:

@@ -318,7 +318,8 @@ def test_a_command_failing_after_its_writes_leaves_none_of_them(db_path):
             failed.result(30)
         conn = sqlite3.connect(db_path)
         try:
-            assert [r for (r,) in conn.execute("SELECT client_ref FROM orders WHERE client_ref IN ('kept', 'failed')")] == ["kept"]
+            refs = conn.execute("SELECT client_ref FROM orders WHERE client_ref IN ('kept', 'failed')")
+            assert [r for (r,) in refs] == ["kept"]
             assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
             assert conn.execute("SELECT count(*) FROM gifts").fetchone()[0] == 1
         finally:

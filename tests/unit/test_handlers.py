@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -88,7 +88,7 @@ def test_cooked_food_starts_the_delivery_and_the_pickup_makes_the_bump_final():
 
 def test_scheduled_tickets_are_released_when_due_and_only_once():
     shop = FakeShop()
-    order_id = place(shop, scheduled_for=datetime.fromtimestamp(shop.now + 600, timezone.utc))
+    order_id = place(shop, scheduled_for=datetime.fromtimestamp(shop.now + 600, UTC))
     assert shop.tables.tickets[order_id].status is TicketStatus.SCHEDULED
     assert shop.execute(ReleaseDueTickets()) == 0
     shop.now += 600

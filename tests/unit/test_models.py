@@ -1,7 +1,7 @@
 """The aggregates alone: each transition returns its events, and an illegal one raises."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -42,9 +42,9 @@ def test_an_order_refuses_unknown_items_and_bad_schedules():
     with pytest.raises(UnknownItem, match="pizza"):
         Order.place(order(("pizza", 1)), MENU, NOW)
     with pytest.raises(InvalidInput, match="past"):
-        Order.place(order(scheduled_for=datetime.fromtimestamp(NOW - 60, timezone.utc)), MENU, NOW)
+        Order.place(order(scheduled_for=datetime.fromtimestamp(NOW - 60, UTC)), MENU, NOW)
     with pytest.raises(InvalidInput, match="7 days"):
-        Order.place(order(scheduled_for=datetime.fromtimestamp(NOW + 8 * 86400, timezone.utc)), MENU, NOW)
+        Order.place(order(scheduled_for=datetime.fromtimestamp(NOW + 8 * 86400, UTC)), MENU, NOW)
 
 
 def test_an_order_is_cancelled_once_and_never_after_it_is_cooked():

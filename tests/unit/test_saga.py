@@ -84,7 +84,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("given, scenario, when, expect", CASES, ids=[f"{c[0]}-{c[2] and c[2].__name__}" for c in CASES])
+@pytest.mark.parametrize("given, scenario, when, expect", CASES,
+                         ids=[f"{c[0]}-{c[2] and c[2].__name__}" for c in CASES])
 def test_given_when_expect(given, scenario, when, expect):
     shop = FakeShop()
     order_id = scenario(shop) if scenario else None
