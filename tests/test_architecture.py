@@ -1,7 +1,8 @@
 """The layering holds: import-linter contracts in pyproject.toml (pure domain, independent contexts,
-screens on the port only)."""
+the back end's layers, screens on the port only)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -14,4 +15,5 @@ def test_import_contracts_are_kept():
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken" in result.stdout
+    kept = re.search(r"Contracts: (\d+) kept, 0 broken", result.stdout)
+    assert kept and int(kept.group(1)) >= 5, result.stdout
