@@ -58,9 +58,8 @@ def _configure(engine: Engine, begin_sql: str) -> Engine:
 def writer_engine(path: Path) -> Engine:
     """Engine for the single writer: every transaction takes the write lock at BEGIN.
 
-    Its commits never checkpoint (``wal_autocheckpoint=0``): copying the WAL back into the database
-    costs milliseconds, and a commit that happens to trigger it makes that order slow. The shop's
-    ``Checkpointer`` does it on its own thread instead.
+    Its commits never checkpoint (``wal_autocheckpoint=0``): the shop's ``Checkpointer`` does it on
+    its own thread (docs/decisions/0006, 0009).
     """
     engine = _configure(create_engine(sqlite_url(path), poolclass=NullPool), "BEGIN IMMEDIATE")
 
@@ -80,11 +79,10 @@ class WriteLock:
     """Hands the write lock from one writer to another without polling: between processes (two apps
     opened on one file) and between this process's writer and its checkpointer.
 
-    Two processes writing one file would otherwise meet in SQLite's busy handler, which sleeps 1, 2,
-    5 ... 100 ms between tries: one process's orders waited out the other's naps (p99 over a second).
-    Holding this ``flock`` around each write transaction makes a waiting writer sleep
-    in the kernel and wake the moment the other commits. It is a file of its own beside the database
-    (``<db>-writelock``), so it never touches the byte-range locks SQLite keeps on the database.
+    Held around each write transaction, this ``flock`` makes a waiting writer sleep in the kernel and
+    wake the moment the other commits, instead of napping in SQLite's busy handler
+    (docs/decisions/0008). It is a file of its own beside the database (``<db>-writelock``), so it
+    never touches the byte-range locks SQLite keeps on the database.
     """
 
     def __init__(self, path: Path) -> None:
@@ -115,17 +113,12 @@ class WriteLock:
 class Checkpointer:
     """Copies the WAL back into the database off the writer's path, and keeps the WAL from growing.
 
-    A PASSIVE checkpoint never waits for, or blocks, readers and writers; one runs every ``interval``
-    seconds in which something was written, and once more in the next quiet one. Alone, that is not
-    enough under steady load: a pass always ends behind the commits made while it ran, so the WAL never
-    started over and grew by ~20 MB/s at the benchmark's rate. So when the WAL is longer than
-    ``max_wal_bytes``, a RESTART checkpoint runs inside the ``WriteLock``: it copies the few frames
-    committed meanwhile and waits for the readers still on the old WAL (a query takes milliseconds),
-    so the next commit starts the WAL over. Without that wait, under load, a reader was nearly always
-    mid-query at that commit and the WAL went on growing. The wait is bounded (``RESTART_WAIT_MS``):
-    writers wait in the kernel meanwhile, and a pass that runs out of time is tried again next
-    interval. (A TRUNCATE under the lock, with the readers' 10 s timeout, held writers up to 1.9 s.)
-    The last checkpoint, on close, truncates: a closed shop is one file.
+    A PASSIVE checkpoint (which never waits for, or blocks, readers and writers) runs every
+    ``interval`` seconds in which something was written, and once more in the next quiet one. When the
+    WAL is longer than ``max_wal_bytes``, a RESTART checkpoint runs inside the ``WriteLock``, waiting at
+    most ``RESTART_WAIT_MS`` for readers still on the old WAL, so the next commit starts the WAL over;
+    writers wait in the kernel meanwhile, and a pass that runs out of time is tried again next interval
+    (why: docs/decisions/0009). The last checkpoint, on close, truncates: a closed shop is one file.
     """
 
     def __init__(self, path: Path, write_lock: WriteLock, interval: float = 1.0,

@@ -3,8 +3,8 @@
 The writer's connection commits with ``synchronous=NORMAL``: a commit writes its pages to the WAL
 and returns without waiting for the disk. ``DurableAnswers`` then fsyncs the WAL, once for every
 batch committed meanwhile, on a thread of its own, and only then answers those batches' callers,
-publishes their events and calls the batch listeners. Under load the disk's wait was a fifth of the
-writer's time (measured): now it overlaps the next batch's work instead of stalling it.
+publishes their events and calls the batch listeners: the disk's wait overlaps the next batch's work
+(why: docs/decisions/0006).
 
 What a caller is told stays as durable as with ``synchronous=FULL``: a caller hears of a commit only
 after an fsync that began after that commit returned. A power cut can lose a commit no caller heard

@@ -1,9 +1,8 @@
 """Statements on the DBAPI connection beneath a SQLAlchemy ``Connection``, inside its transaction.
 
-SQLAlchemy owns the engine, the pool, the pragmas and the transaction (BEGIN IMMEDIATE ... COMMIT).
-The repositories' statements, about twenty per order, go straight to the sqlite3 cursor: measured
-here, SQLAlchemy's per-statement overhead (17-50 us) was most of an order's cost, and the raw
-cursor takes 3-4 us. SQL stays plain, with named parameters.
+SQLAlchemy owns the engine, the pool, the pragmas and the migrations; the repositories' statements
+go straight to the sqlite3 cursor, in whatever transaction the connection is in (why:
+docs/decisions/0001). SQL stays plain, with named or positional parameters.
 """
 from __future__ import annotations
 
@@ -16,8 +15,7 @@ from sqlalchemy import Connection
 
 
 def to_json(value) -> str:
-    """The JSON columns' text (UTF-8 as it is, compact). orjson: an order's lines and events are encoded
-    five times inside the write transaction, and the standard encoder took 3-8 us each (orjson ~1)."""
+    """The JSON columns' text: compact, UTF-8 as it is (orjson: docs/decisions/0002)."""
     return orjson.dumps(value).decode()
 
 

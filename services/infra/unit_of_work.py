@@ -98,9 +98,8 @@ class UnitOfWork(AbstractUnitOfWork):
 
     def isolated(self, work: Callable[[], T]) -> T:
         mark, positions, failures = self.outbox.mark(), dict(self.positions), dict(self.failures)
-        # Straight to SQLite (SQLAlchemy's begin_nested cost 150 us here), and always the same name: SQLite
-        # matches the innermost savepoint of that name, so nesting works, and three fixed statements stay
-        # in the statement cache (a name per savepoint was compiled afresh each time).
+        # Straight to SQLite and always the same name (docs/decisions/0003): SQLite matches the innermost
+        # savepoint of that name, so nesting works.
         self.sql.run("SAVEPOINT isolated")
         try:
             result = work()

@@ -98,12 +98,8 @@ class Submitting:
 
 
 class CommandWriter(Submitting):
-    """``max_batch``: a batch's fixed cost (its transaction, its pages, its positions) is mostly spread
-    out by a dozen commands, and a cap keeps the pipeline going: while one batch waits for its fsync
-    and its answers travel back, the next is running. Uncapped, 32 commands arriving together ran as
-    one batch and the writer then sat idle waiting for the next ones (measured at the server's 32
-    requests in flight: a quarter less throughput with twice the clients). Measured with the HTTP
-    benchmark, 8 cost peak throughput, 16 still lost goodput at twice the clients; 12 kept both."""
+    """The writer thread. ``max_batch``: the most commands one transaction takes; while one batch waits
+    for its fsync and its answers travel back, the next is running (why 12: docs/decisions/0005)."""
 
     def __init__(self, engine: Engine, bus: MessageBus, clock: Callable[[], float],
                  on_committed: Callable[[set[str]], None], max_batch: int = 12,
@@ -169,10 +165,9 @@ class CommandWriter(Submitting):
                     self._durable.publish(self._run_batch(conn, batch))
 
     def _run_batch(self, conn, batch) -> Batch:
-        """The batch in one transaction. First optimistically, with no savepoint per command (a
-        savepoint copies every page its command touches: ~6% of an order's cost); if any command
-        fails, that transaction is rolled back and the batch runs again carefully, each command in
-        its own savepoint, so only the failing one is refused."""
+        """The batch in one transaction. First optimistically, with no savepoint per command; if any
+        command fails, that transaction is rolled back and the batch runs again carefully, each
+        command in its own savepoint, so only the failing one is refused (docs/decisions/0004)."""
         done = Batch(committed=True)
         try:
             with self._write_lock:
@@ -237,9 +232,9 @@ class _CommandFailed(Exception):
 
 @contextlib.contextmanager
 def _transaction(raw: sqlite3.Connection):
-    """BEGIN IMMEDIATE ... COMMIT straight on the driver's connection, as the statements inside run:
-    SQLAlchemy's begin and commit (its events, its transaction objects) were ~5% of the writer's time.
-    Nothing in a batch executes through SQLAlchemy, so its connection never starts one of its own."""
+    """BEGIN IMMEDIATE ... COMMIT straight on the driver's connection, as the statements inside run
+    (docs/decisions/0003). Nothing in a batch may execute through SQLAlchemy, so its connection never
+    starts a transaction of its own."""
     if raw.in_transaction:   # a ROLLBACK that failed last time: start afresh
         raw.execute("ROLLBACK")
     raw.execute("BEGIN IMMEDIATE")

@@ -10,9 +10,8 @@ The socket and its framing are the standard library's ``multiprocessing.connecti
 in a private directory, an auth key checked at connect, pickled messages). A message is a list of
 requests, ``(request_id, command, finish)`` or ``(request_id, CANCEL)``: a worker sends what one turn
 of its event loop submitted as one message. The owner answers with a list of ``(request_id, ok,
-value)``: a batch's answers to one worker leave together, once the batch is committed. Measured here,
-a message per command and per answer (two system calls each way, a thread woken per message) cost
-the owner's process a quarter of its time per order.
+value)``: a batch's answers to one worker leave together, once the batch is committed
+(docs/decisions/0007).
 A worker that gives up waiting asks for a cancel and then still waits for the final answer, so it
 says "busy" only for a command that never ran, as ``CommandWriter.execute`` does.
 """
