@@ -8,7 +8,7 @@ feed's thread, never on the writer's, so a slow or re-entrant one cannot hold up
 
 A subscriber may name the events it wants (the scheduler needs two of about twenty kinds). When every
 subscriber does, only those rows are read and decoded, and a commit of other events does not wake
-the feed at all: at a busy counter that was an eighth of the server's CPU.
+the feed at all (docs/decisions/0011).
 """
 from __future__ import annotations
 
