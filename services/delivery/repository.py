@@ -1,6 +1,7 @@
 """Delivery table."""
 from __future__ import annotations
 
+from services.delivery.context import DeliveryRepo
 from services.delivery.model import Delivery
 from services.infra.sql import Sql
 from services.statuses import DeliveryStatus
@@ -13,7 +14,7 @@ _SAVE = ("UPDATE deliveries SET status=:status, rider=:rider, started_at=:starte
          " delivered_at=:delivered_at WHERE order_id=:order_id")
 
 
-class DeliveryRepository:
+class DeliveryRepository(DeliveryRepo):
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 

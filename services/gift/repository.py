@@ -1,6 +1,7 @@
 """Gift tables (gifts, gift_stock)."""
 from __future__ import annotations
 
+from services.gift.context import GiftRepo
 from services.gift.model import DEFAULT_KIND, Gift, GiftStock
 from services.infra.sql import Sql
 from services.statuses import GiftStatus
@@ -11,7 +12,7 @@ _INSERT = ("INSERT INTO gifts (order_id, kind, status, sent_at, cancelled_at)"
            " VALUES (:order_id, :kind, :status, :sent_at, :cancelled_at)")
 
 
-class GiftRepository:
+class GiftRepository(GiftRepo):
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from services.infra.sql import Sql, from_json, placeholders, to_json
+from services.kitchen.context import KitchenRepo
 from services.kitchen.model import Ticket
 from services.statuses import OPEN_TICKETS, TicketStatus
 
@@ -20,7 +21,7 @@ _SAVE = ("UPDATE tickets SET status=:status, created_at=:created_at, started_at=
          " cancelled_at=:cancelled_at, late=:late WHERE order_id=:order_id")
 
 
-class KitchenRepository:
+class KitchenRepository(KitchenRepo):
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 

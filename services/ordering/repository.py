@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.infra.sql import Sql, from_json, placeholders, to_json
+from services.ordering.context import OrderingRepo
 from services.ordering.model import MenuEntry, Order
 from services.statuses import GiftStatus, OrderStatus
 
@@ -17,7 +18,7 @@ _SAVE = ("UPDATE orders SET status=:status, reason=:reason, gift_status=:gift_st
          " gift_attempts=:gift_attempts WHERE id=:id")
 
 
-class OrderingRepository:
+class OrderingRepository(OrderingRepo):
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
