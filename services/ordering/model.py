@@ -99,7 +99,8 @@ class Order:
 
     def record_gift(self, status: GiftStatus | str, kind: str = "") -> list[Event]:
         """What the gift side answered to the synchronous call (its own events say the rest)."""
-        self.gift_status, self.gift_kind = GiftStatus(status), kind
+        self.gift_status = status if isinstance(status, GiftStatus) else GiftStatus(status)
+        self.gift_kind = kind
         return []
 
     def defer_gift(self, error: str) -> list[Event]:
