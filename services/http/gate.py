@@ -30,14 +30,16 @@ STATUS_BY_CODE = {
 RETRY_AFTER = {"Retry-After": "1"}
 
 # Every status a route may answer with besides its success, documented so clients (and schemathesis)
-# know the error body. 413 and 503 come from the ASGI guards before any route runs.
+# know the error body. 408, 413, 415 and 503 come from the ASGI guards before any route runs.
 COMMON_RESPONSES = {
     400: {"description": "The body could not be read (e.g. not UTF-8)", "model": ErrorOut},
     401: {"description": "Missing, unknown or expired token", "model": ErrorOut},
     403: {"description": "Signed in, but this role may not use this route", "model": ErrorOut},
     404: {"description": "Unknown order, item or route", "model": ErrorOut},
     409: {"description": "Not allowed in the current state (e.g. cancel after cooking)", "model": ErrorOut},
+    408: {"description": "The request body did not arrive in time", "model": ErrorOut},
     413: {"description": "Request body too large", "model": ErrorOut},
+    415: {"description": "The body is not JSON in UTF-8 (Content-Type: application/json)", "model": ErrorOut},
     422: {"description": "Malformed request: the message names the field", "model": ErrorOut},
     502: {"description": "The shop stopped before answering: check before retrying (an order with the same "
                           "clientRef is never taken twice)", "model": ErrorOut},
@@ -127,7 +129,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError):
-        return error_response(exc.status, exc.code, exc.message)
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return error_response(exc.status, exc.code, exc.message, headers)
 
     @app.exception_handler(ShopError)
     async def _shop(_: Request, exc: ShopError):
