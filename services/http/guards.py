@@ -90,7 +90,7 @@ class LoadShedder:
     probe would take a busy-but-healthy server out of rotation, and streams are long-lived and idle.
     """
 
-    def __init__(self, app, max_in_flight: int = 32, retry_after_s: int = 1, *, read_wait_s: float = 2.0,
+    def __init__(self, app, max_in_flight: int = 32, retry_after_s: int = 1, *, read_wait_s: float = 3.0,
                  write_wait_s: float = 1.0, max_waiting: int | None = None,
                  exempt: tuple[str, ...] = ("/health", "/ready", "/events/stream")) -> None:
         self.app, self.max_in_flight, self.exempt = app, max_in_flight, exempt
