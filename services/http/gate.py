@@ -26,6 +26,7 @@ STATUS_BY_CODE = {
     "invalid_transition": 409, "cancel_refused": 409,
     "busy": 503, "closed": 503,      # not carried out (writer overloaded, shop closing): safe to retry
     "outcome_unknown": 502,          # the shop process stopped before answering: check before retrying
+    "not_saved": 507,                # the database refused the write (disk full, I/O): nothing taken, retry later
 }
 RETRY_AFTER = {"Retry-After": "1"}
 
@@ -44,6 +45,8 @@ COMMON_RESPONSES = {
     502: {"description": "The shop stopped before answering: check before retrying (an order with the same "
                           "clientRef is never taken twice)", "model": ErrorOut},
     503: {"description": "Server busy: retry after the Retry-After header", "model": ErrorOut},
+    507: {"description": "The shop could not save it (disk full, I/O error): nothing was taken, safe to retry",
+          "model": ErrorOut},
 }
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/sign-in")
