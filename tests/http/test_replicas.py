@@ -53,7 +53,7 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_taking_orders(tmp_path
         os.kill(victim, signal.SIGKILL)
         wait_until(lambda: len(gateway_workers(proc.pid)) == 2 and victim not in gateway_workers(proc.pid),
                    timeout=20)
-        wait_until(lambda: httpx.get(url + "/ready", timeout=2).status_code == 200, timeout=20)
+        wait_until(lambda: httpx.get(url + "/ready", timeout=60).status_code == 200, timeout=20)
         assert all(_place(url, counter, order_body(code)).status_code == 201 for _ in range(10))
 
 
