@@ -120,8 +120,8 @@ def test_when_the_owner_closes_a_waiting_command_fails_clearly_and_the_worker_is
     try:
         with other_process:
             pending = link.submit(order())
-            time.sleep(0.1)
-            service.close()
+            wait_until(lambda: any(channel.queued for channel in service._channels), timeout=60, interval=0.005)
+            service.close()   # with the command in the owner's hands
             with pytest.raises(OutcomeUnknown, match="may or may not"):
                 pending.result(5)   # it will in fact run once the lock is free: "busy" would be a lie
         wait_until(lost.is_set, timeout=60)
