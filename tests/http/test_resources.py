@@ -101,3 +101,14 @@ def test_the_original_routes_are_in_the_openapi_document(client):
                          ("/mypages/search/findByOrderId", "get")]:
         assert method in paths.get(path, {}), f"{method.upper()} {path}"
     assert "X-Total-Count" in paths["/orders"]["get"]["responses"]["200"]["headers"]
+
+
+def test_a_spring_client_asking_for_hal_gets_spring_data_rests_page(client, as_role, orders):
+    r = client.get("/orders", params={"size": 2}, headers={**as_role("counter"), "Accept": "application/hal+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/hal+json")
+    body = r.json()
+    assert [o["orderId"] for o in body["_embedded"]["orders"]] == orders[::-1][:2]
+    assert body["page"] == {"size": 2, "totalElements": 3, "totalPages": 2, "number": 0}
+    assert {"self", "first", "next", "last"} <= set(body["_links"]) and r.headers["x-total-count"] == "3"
+    gifts = client.get("/gifts", headers={**as_role("counter"), "Accept": "application/hal+json"}).json()
+    assert {g["orderId"] for g in gifts["_embedded"]["gifts"]} == set(orders)

@@ -8,10 +8,15 @@ the whole collection), ``X-Page``, ``X-Page-Size``, ``X-Total-Pages`` and ``Link
 ``/deliveries/{orderId}``, ``/gifts/{orderId}``, ``/mypages/{orderId}`` (in ``mypage.py``), and
 ``/mypages/search/findByOrderId?orderId=``. ``POST /gifts`` is the order -> gift call the original
 made, idempotent per order; ``DELETE /orders/{orderId}`` cancels, as ``POST /cancellations`` does.
+
+A client that asks for ``Accept: application/hal+json`` (Spring's own clients do) gets a collection
+as Spring Data REST wrote it: ``{"_embedded": {"orders": [...]}, "_links": {...}, "page": {"size",
+"totalElements", "totalPages", "number"}}``.
 """
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from services.errors import UnknownOrder
 from services.http.auth import Principal, StaffStore
@@ -30,7 +35,20 @@ PAGE_HEADERS = {
     "X-Page-Size": {"description": "Items per page", "schema": {"type": "integer"}},
     "Link": {"description": "first, prev, next and last pages (RFC 8288)", "schema": {"type": "string"}},
 }
-PAGED = {200: {"description": "One page; paging in the headers", "headers": PAGE_HEADERS}}
+HAL = "application/hal+json"
+
+
+def paged_responses(name: str) -> dict:
+    """The OpenAPI of a paged route: the items as JSON, or (``Accept: application/hal+json``) Spring
+    Data REST's page."""
+    link = {"type": "object", "properties": {"href": {"type": "string"}}, "required": ["href"]}
+    hal = {"type": "object", "required": ["_embedded", "_links", "page"], "properties": {
+        "_embedded": {"type": "object", "properties": {name: {"type": "array", "items": {"type": "object"}}}},
+        "_links": {"type": "object", "additionalProperties": link},
+        "page": {"type": "object", "required": ["size", "totalElements", "totalPages", "number"],
+                 "properties": {key: {"type": "integer"} for key in ("size", "totalElements", "totalPages", "number")}}}}
+    return {200: {"description": "One page; paging in the headers", "headers": PAGE_HEADERS,
+                  "content": {HAL: {"schema": hal}}}}
 
 
 class Paging:
@@ -42,8 +60,9 @@ class Paging:
         self.page, self.size = page, size
 
 
-def paged(page: Page, request: Request, response: Response) -> list:
-    """The page's items as the body; its place in the collection in the headers."""
+def paged(page: Page, request: Request, response: Response, name: str, model):
+    """The page's items as the body, its place in the collection in the headers; Spring Data REST's
+    page (items as ``model``) for a client that accepts HAL."""
     last = max(page.total_pages - 1, 0)
     links = {"first": 0, "last": last}
     if page.number > 0:
@@ -54,9 +73,16 @@ def paged(page: Page, request: Request, response: Response) -> list:
     response.headers["X-Total-Pages"] = str(page.total_pages)
     response.headers["X-Page"] = str(page.number)
     response.headers["X-Page-Size"] = str(page.size)
-    response.headers["Link"] = ", ".join(
-        f'<{request.url.include_query_params(page=n, size=page.size)}>; rel="{rel}"' for rel, n in links.items())
-    return page.items
+    urls = {rel: str(request.url.include_query_params(page=n, size=page.size)) for rel, n in links.items()}
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in urls.items())
+    if HAL not in request.headers.get("accept", ""):
+        return page.items
+    items = [model.model_validate(item).model_dump(mode="json", by_alias=True) for item in page.items]
+    body = {"_embedded": {name: items},
+            "_links": {"self": {"href": str(request.url)}, **{rel: {"href": url} for rel, url in urls.items()}},
+            "page": {"size": page.size, "totalElements": page.total, "totalPages": page.total_pages,
+                     "number": page.number}}
+    return JSONResponse(body, media_type=HAL, headers=dict(response.headers))
 
 
 def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections | None) -> APIRouter:
@@ -67,10 +93,10 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
 
     # -- orders --------------------------------------------------------------------------------------
     @r.get("/orders", response_model=list[OrderSummaryOut], tags=["order"], openapi_extra=roles_extra("counter"),
-           responses=PAGED, summary="Today's orders, newest first, one page at a time")
+           responses=paged_responses("orders"), summary="Today's orders, newest first, one page at a time")
     def todays_orders(request: Request, response: Response, paging: Paging = Depends(),
                       _: Principal = Depends(counter)):
-        return paged(rows.todays_orders(paging.page, paging.size), request, response)
+        return paged(rows.todays_orders(paging.page, paging.size), request, response, "orders", OrderSummaryOut)
 
     @r.get("/orders/{orderId}", response_model=OrderSummaryOut, tags=["order"], openapi_extra=roles_extra("counter"),
            summary="One order (any day) and where it is now")
@@ -86,9 +112,9 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
 
     # -- cooks ---------------------------------------------------------------------------------------
     @r.get("/cooks", response_model=list[TicketOut], tags=["cook"], openapi_extra=roles_extra("kitchen"),
-           responses=PAGED, summary="Open kitchen tickets in arrival order, one page at a time")
+           responses=paged_responses("cooks"), summary="Open kitchen tickets in arrival order, one page at a time")
     def tickets(request: Request, response: Response, paging: Paging = Depends(), _: Principal = Depends(kitchen)):
-        return paged(rows.open_tickets(paging.page, paging.size), request, response)
+        return paged(rows.open_tickets(paging.page, paging.size), request, response, "cooks", TicketOut)
 
     @r.get("/cooks/{orderId}", response_model=TicketOut, tags=["cook"], openapi_extra=roles_extra("kitchen"),
            summary="One order's kitchen ticket, whatever its status")
@@ -103,9 +129,9 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
 
     # -- gifts ---------------------------------------------------------------------------------------
     @r.get("/gifts", response_model=list[GiftOut], tags=["gift"], openapi_extra=roles_extra(*ALL_ROLES),
-           responses=PAGED, summary="Gifts issued, newest order first, one page at a time")
+           responses=paged_responses("gifts"), summary="Gifts issued, newest order first, one page at a time")
     def gifts(request: Request, response: Response, paging: Paging = Depends(), _: Principal = Depends(anyone)):
-        return paged(rows.gifts(paging.page, paging.size), request, response)
+        return paged(rows.gifts(paging.page, paging.size), request, response, "gifts", GiftOut)
 
     @r.get("/gifts/{orderId}", response_model=GiftOut, tags=["gift"], openapi_extra=roles_extra(*ALL_ROLES),
            summary="One order's gift")
@@ -130,7 +156,7 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
             return []
 
     @r.get("/mypages", response_model=list[MypageOut], tags=["mypage"], openapi_extra=roles_extra("counter"),
-           responses=PAGED, summary="Mypage cards, newest first, one page at a time; ?phone= for one customer's")
+           responses=paged_responses("mypages"), summary="Mypage cards, newest first, one page at a time; ?phone= for one customer's")
     def mypages(request: Request, response: Response, paging: Paging = Depends(),
                 phone: str | None = Query(None, min_length=1, max_length=20, pattern=PHONE_PATTERN),
                 _: Principal = Depends(counter)):
@@ -138,9 +164,9 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
             cards = shop.mypage_by_phone(phone)    # at most 50, newest first
             start = paging.page * paging.size
             return paged(Page(cards[start:start + paging.size], paging.page, paging.size, len(cards)),
-                         request, response)
+                         request, response, "mypages", MypageOut)
         ids = rows.mypage_ids(paging.page, paging.size)
         return paged(Page([shop.mypage(order_id) for order_id in ids.items], ids.number, ids.size, ids.total),
-                     request, response)
+                     request, response, "mypages", MypageOut)
 
     return r
