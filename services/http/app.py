@@ -41,12 +41,12 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     install_error_handlers(api)
     api.include_router(order.router(shop, gate))
     api.include_router(cook.router(shop, gate, staff))   # before resources: /cooks/menu is not an order id
-    api.include_router(delivery.router(shop, gate))
-    api.include_router(gift.router(shop, gate, staff))
-    api.include_router(mypage.router(shop, gate))
     collections = Collections(shop.path, time.time) if hasattr(shop, "path") else None
     if collections is not None and hasattr(shop, "add_closer"):
         shop.add_closer(collections.dispose)
+    api.include_router(delivery.router(shop, gate, collections))
+    api.include_router(gift.router(shop, gate, staff))
+    api.include_router(mypage.router(shop, gate))
     api.include_router(resources.router(shop, gate, staff, collections))
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))

@@ -91,6 +91,9 @@ class Collections:
         return self._one("tickets", order_id, _ticket, "kitchen ticket")
 
     # -- deliveries, gifts, mypages ------------------------------------------------------------------
+    def deliveries(self, page: int, size: int) -> Page:
+        return self._page("deliveries", "", "order_id DESC", page, size, _delivery)
+
     def delivery(self, order_id: int) -> DeliveryCard:
         return self._one("deliveries", order_id, _delivery, "delivery")
 

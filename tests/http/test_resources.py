@@ -112,3 +112,15 @@ def test_a_spring_client_asking_for_hal_gets_spring_data_rests_page(client, as_r
     assert {"self", "first", "next", "last"} <= set(body["_links"]) and r.headers["x-total-count"] == "3"
     gifts = client.get("/gifts", headers={**as_role("counter"), "Accept": "application/hal+json"}).json()
     assert {g["orderId"] for g in gifts["_embedded"]["gifts"]} == set(orders)
+
+
+def test_deliveries_are_the_board_or_for_a_hal_client_every_delivery_paged(client, as_role, orders):
+    kitchen, rider = as_role("kitchen"), as_role("rider")
+    for order_id in orders:
+        client.post(f"/cooks/{order_id}/start", headers=kitchen)
+        client.post(f"/cooks/{order_id}/finish", headers=kitchen)
+    board = client.get("/deliveries", headers=rider).json()
+    assert {c["orderId"] for c in board["waiting"]} == set(orders)
+    page = client.get("/deliveries", params={"size": 2}, headers={**rider, "Accept": "application/hal+json"}).json()
+    assert [c["orderId"] for c in page["_embedded"]["deliveries"]] == orders[::-1][:2]
+    assert page["page"]["totalElements"] == 3
