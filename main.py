@@ -6,6 +6,7 @@
     python main.py --server URL          # the same screens against a shop server
     python main.py demo                  # a short scripted day, printed (no screens)
     python main.py serve                 # the shop server: every context over REST, one port
+    python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
 """
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ def _at_least_one(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
-    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve"],
-                        help="app (default): open the screens; demo: a scripted day; serve: the shop server")
+    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "unlock"],
+                        help="app (default): open the screens; demo: a scripted day; serve: the shop server; "
+                             "unlock STAFF: unlock a locked account on the server machine (audited)")
+    parser.add_argument("staff", nargs="?", default=None, help="unlock: the staff id to unlock")
     parser.add_argument("--db", type=Path, default=None, help="shop database (default: the user data directory)")
     parser.add_argument("--screen", default="all", choices=["all", "counter", "kitchen", "delivery", "mypage"])
     parser.add_argument("--server", default=None, metavar="URL", help="use a shop server instead of the local database")
@@ -94,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from services.demo import run_demo
         return run_demo(db_path if args.db else None)
+    if args.command == "unlock":
+        from services.http.console import unlock_from_console
+        if not args.staff:
+            build_parser().error("unlock needs the staff id, e.g. main.py unlock manager --db PATH")
+        return unlock_from_console(db_path, args.staff)
     if args.command == "serve":
         from services.http.server import run_server
         return run_server(db_path, host=args.host, port=args.port, workers=args.workers)

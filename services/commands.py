@@ -14,7 +14,19 @@ MAX_NAME_LENGTH = 80
 MAX_ADDRESS_LENGTH = 200
 MAX_REASON_LENGTH = 200
 MAX_KIND_LENGTH = 40
+MAX_ORDER_ID = 2**53          # what JSON numbers carry exactly, and far below SQLite's 2**63
 _PHONE_DIGITS = re.compile(r"^0\d{8,10}$")
+
+
+def storable(value: str, field: str) -> str:
+    """``value`` if it can be stored as UTF-8; a lone surrogate (half of a character, e.g. from a
+    broken paste or a crafted request) cannot, and would fail deep in SQLite or the JSON encoder."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"{field} contains an invalid character (a lone surrogate at position {exc.start}): "
+                           "retype it") from None
+    return value
 
 
 def text(value, field: str, max_length: int) -> str:
@@ -25,12 +37,20 @@ def text(value, field: str, max_length: int) -> str:
         raise InvalidInput(f"{field} must be text, got {type(value).__name__}")
     if len(value) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters")
-    return value.strip()
+    return storable(value, field).strip()
 
 
 def order_id(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput(f"Order number must be a positive whole number, got {value!r}")
+    """``value`` if it is an order number (a whole number 1..2**53; not "5", not True), else InvalidInput."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ORDER_ID:
+        raise InvalidInput(f"Order number must be a whole number from 1 to {MAX_ORDER_ID}, got {value!r:.40}")
+    return value
+
+
+def position(value, field: str = "Event position") -> int:
+    """An event position or count: a whole number 0..2**53, else InvalidInput naming ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ORDER_ID:
+        raise InvalidInput(f"{field} must be a whole number from 0 to {MAX_ORDER_ID}, got {value!r:.40}")
     return value
 
 
@@ -57,6 +77,7 @@ class OrderLine:
     def __post_init__(self) -> None:
         if not isinstance(self.item_code, str) or not self.item_code.strip():
             raise InvalidInput("Order line has no item code")
+        text(self.item_code, "Item code", MAX_NAME_LENGTH)
         object.__setattr__(self, "note", text(self.note, f"Note for {self.item_code}", MAX_NOTE_LENGTH))
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int):
             raise InvalidInput(f"Quantity of {self.item_code} must be a whole number, got {self.quantity!r}")
@@ -96,6 +117,8 @@ class PlaceOrder:
                 raise InvalidInput("Scheduled time must include a time zone")
         if self.client_ref is not None and (not isinstance(self.client_ref, str) or not 1 <= len(self.client_ref) <= 64):
             raise InvalidInput("client_ref must be text of 1-64 characters")
+        if self.client_ref is not None:
+            storable(self.client_ref, "client_ref")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,16 @@ class ShopBusy(ShopError):
     code = "busy"
 
 
+class NotSaved(ShopError):
+    """The database refused the write (disk full, an I/O error, a transaction it undid on its own):
+    none of it was kept, so the same request may safely be sent again once the cause is fixed."""
+    code = "not_saved"
+
+    @classmethod
+    def because(cls, detail: str) -> "NotSaved":
+        return cls(f"The shop could not save this ({detail}): nothing was taken, so it is safe to try again")
+
+
 class ShopClosed(ShopError):
     code = "closed"
 

@@ -49,14 +49,12 @@ def test_without_a_display_the_app_says_so_and_points_to_the_demo(tmp_path):
 def test_ctrl_c_closes_the_app_cleanly(tmp_path):
     import os
     import signal
-    import time
+
+    from tests.app_process import wait_until_the_app_is_up
     proc = subprocess.Popen([sys.executable, "main.py", "--db", str(tmp_path / "s.sqlite")], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "s.sqlite").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(2)  # the window is up
+    wait_until_the_app_is_up(proc)       # its SIGINT/SIGTERM handler is installed: the window is up
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err

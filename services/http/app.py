@@ -5,6 +5,7 @@ store), so tests and the server wire the same app around a real LocalShop.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -12,8 +13,9 @@ from fastapi import FastAPI
 from services.http.auth import StaffStore
 from services.http.fastpath import PlaceOrderFastPath
 from services.http.gate import Gate, install_error_handlers
-from services.http.guards import BodyLimit, LoadShedder
-from services.http.routes import cook, delivery, events, gift, mypage, ops, order, staff as staff_routes
+from services.http.guards import BodyReader, LoadShedder
+from services.http.collections import Collections
+from services.http.routes import cook, delivery, events, gift, mypage, ops, order, resources, staff as staff_routes
 from services.port import Shop
 
 DESCRIPTION = """Sikdang POS shop server. The seed's gateway prefixes (`/orders`, `/cooks`, `/cancellations`,
@@ -28,22 +30,29 @@ class ServerState:
 
 
 def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_body_bytes: int = 64 * 1024,
-               state: ServerState | None = None, fast_path: bool = True):
-    """Return the ASGI app: guards, then the POST /orders fast path (``fast_path=False``: FastAPI
-    serves it too), then FastAPI. ``.fastapi`` on the result is the FastAPI instance."""
+               state: ServerState | None = None, fast_path: bool = True, body_timeout_s: float = 10.0,
+               read_wait_s: float = 3.0, write_wait_s: float = 1.0):
+    """Return the ASGI app: the body reader, the load shedder, then the POST /orders fast path
+    (``fast_path=False``: FastAPI serves it too), then FastAPI. ``.fastapi`` on the result is the
+    FastAPI instance, ``.shedder`` the load shedder."""
     state = state or ServerState()
     api = FastAPI(title="Sikdang POS gateway", version=ops.VERSION, description=DESCRIPTION)
     gate = Gate(staff)
     install_error_handlers(api)
     api.include_router(order.router(shop, gate))
-    api.include_router(cook.router(shop, gate, staff))
-    api.include_router(delivery.router(shop, gate))
+    api.include_router(cook.router(shop, gate, staff))   # before resources: /cooks/menu is not an order id
+    collections = Collections(shop.path, time.time) if hasattr(shop, "path") else None
+    if collections is not None and hasattr(shop, "add_closer"):
+        shop.add_closer(collections.dispose)
+    api.include_router(delivery.router(shop, gate, collections))
     api.include_router(gift.router(shop, gate, staff))
     api.include_router(mypage.router(shop, gate))
+    api.include_router(resources.router(shop, gate, staff, collections))
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))
     api.include_router(ops.router(shop, state))
     inner = PlaceOrderFastPath(api, shop, staff) if fast_path else api
-    shedder = LoadShedder(BodyLimit(inner, max_body_bytes), max_in_flight=max_in_flight)
-    shedder.fastapi, shedder.state = api, state
-    return shedder
+    shedder = LoadShedder(inner, max_in_flight=max_in_flight, read_wait_s=read_wait_s, write_wait_s=write_wait_s)
+    outer = BodyReader(shedder, max_body_bytes, timeout_s=body_timeout_s)
+    outer.fastapi, outer.state, outer.shedder = api, state, shedder
+    return outer

@@ -26,22 +26,27 @@ STATUS_BY_CODE = {
     "invalid_transition": 409, "cancel_refused": 409,
     "busy": 503, "closed": 503,      # not carried out (writer overloaded, shop closing): safe to retry
     "outcome_unknown": 502,          # the shop process stopped before answering: check before retrying
+    "not_saved": 507,                # the database refused the write (disk full, I/O): nothing taken, retry later
 }
 RETRY_AFTER = {"Retry-After": "1"}
 
 # Every status a route may answer with besides its success, documented so clients (and schemathesis)
-# know the error body. 413 and 503 come from the ASGI guards before any route runs.
+# know the error body. 408, 413, 415 and 503 come from the ASGI guards before any route runs.
 COMMON_RESPONSES = {
     400: {"description": "The body could not be read (e.g. not UTF-8)", "model": ErrorOut},
     401: {"description": "Missing, unknown or expired token", "model": ErrorOut},
     403: {"description": "Signed in, but this role may not use this route", "model": ErrorOut},
     404: {"description": "Unknown order, item or route", "model": ErrorOut},
     409: {"description": "Not allowed in the current state (e.g. cancel after cooking)", "model": ErrorOut},
+    408: {"description": "The request body did not arrive in time", "model": ErrorOut},
     413: {"description": "Request body too large", "model": ErrorOut},
+    415: {"description": "The body is not JSON in UTF-8 (Content-Type: application/json)", "model": ErrorOut},
     422: {"description": "Malformed request: the message names the field", "model": ErrorOut},
     502: {"description": "The shop stopped before answering: check before retrying (an order with the same "
                           "clientRef is never taken twice)", "model": ErrorOut},
     503: {"description": "Server busy: retry after the Retry-After header", "model": ErrorOut},
+    507: {"description": "The shop could not save it (disk full, I/O error): nothing was taken, safe to retry",
+          "model": ErrorOut},
 }
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/sign-in")
@@ -127,7 +132,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError):
-        return error_response(exc.status, exc.code, exc.message)
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return error_response(exc.status, exc.code, exc.message, headers)
 
     @app.exception_handler(ShopError)
     async def _shop(_: Request, exc: ShopError):

@@ -90,6 +90,10 @@ class GiftStockIn(Body):
     reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
+class GiftIn(Body):
+    order_id: Int = Field(ge=1, le=2**53)
+
+
 class SignInIn(Body):
     staff_id: str = Field(min_length=1, max_length=40)
     pin: str = Field(min_length=1, max_length=12)
@@ -200,6 +204,14 @@ class EventOut(Wire):
     order_id: int
     at: datetime
     data: dict[str, Any]
+
+
+class GiftOut(Wire):
+    order_id: int
+    kind: str
+    status: str
+    sent_at: datetime | None = None
+    cancelled_at: datetime | None = None
 
 
 class GiftStockOut(Wire):

@@ -7,7 +7,6 @@ thread, for tests and the remote contract suite.
 """
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import socket
@@ -19,12 +18,9 @@ import uvicorn
 
 from services.http.app import ServerState
 from services.http.auth import StaffStore
+from services.http.workers import freeze_startup_heap, staff_db_path, worker_environment
 
 log = logging.getLogger(__name__)
-
-
-def staff_db_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.stem + ".staff.sqlite")
 
 
 def _fast_stack() -> dict:
@@ -43,19 +39,25 @@ def _fast_stack() -> dict:
     return opts
 
 
+def _guarded_stack() -> dict:
+    """The fast stack, with httptools' protocol replaced by ours (a header deadline, JSON 400s)."""
+    opts = _fast_stack()
+    if opts.get("http") == "httptools":
+        opts["http"] = "services.http.protocol:GuardedHttpTools"
+    return opts
+
+
+# How long uvicorn's supervisor waits for a new or a pinged worker. Its default (5 s) is shorter than
+# a worker's start-up on a busy two-core machine (imports, the app, the heap freeze: measured up to
+# ~10 s with other work running): SIGHUP then kept the old worker and silently gave up the restart,
+# and a busy worker could be killed as hung.
+WORKER_HEALTHCHECK_S = 60
+
+
 def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
     options = dict(log_level="warning", access_log=False, backlog=4096, timeout_graceful_shutdown=3,
-                   timeout_keep_alive=30, **_fast_stack())
+                   timeout_keep_alive=30, timeout_worker_healthcheck=WORKER_HEALTHCHECK_S, **_guarded_stack())
     return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
-
-
-def freeze_startup_heap() -> None:
-    """Keep what startup built (modules, the app, the shop: a few hundred thousand objects) out of
-    the collector's full passes. Measured here under load, each full pass over them took 60-80 ms,
-    several times in 10 s, in the shop process and in each worker: that pause was the server's p99.
-    ``gc.freeze()`` moves them to a permanent generation, so a full pass sees only newer objects."""
-    gc.collect()
-    gc.freeze()
 
 
 def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> int:
@@ -66,7 +68,6 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     """
     from uvicorn.supervisors import Multiprocess
 
-    from services.http.workers import worker_environment
     from services.local import open_local_shop
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)

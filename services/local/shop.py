@@ -6,12 +6,17 @@ reads the file itself and sends its commands to the owner's writer through a ``W
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Collection
 
+from sqlalchemy.exc import DBAPIError
+
 from services import commands as c
-from services.infra.bus import UnitOfWork
+from services.errors import InvalidInput, NotSaved
+from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
 from services.infra.writer_link import WriterLink, WriterService
@@ -24,6 +29,16 @@ from services.ordering.repository import OrderingRepository
 from services.port import EventRecord, OrderReceipt
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _refused_writes():
+    """A write the database refused (disk full, I/O error, the transaction undone) reaches the caller
+    as ``NotSaved``, which says that nothing was taken, not as the driver's own exception."""
+    try:
+        yield
+    except (TransactionLost, sqlite3.DatabaseError, DBAPIError) as exc:
+        raise NotSaved.because(str(getattr(exc, "orig", None) or exc).split("\n")[0][:120]) from exc
 
 
 def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
@@ -50,14 +65,19 @@ class _ShopOnFile:
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
         """Run any command (including housekeeping ones) through the writer; returns its handler's result."""
-        return self._writer.execute(command)
+        with _refused_writes():
+            return self._writer.execute(command)
 
     def place_order(self, command: c.PlaceOrder) -> OrderReceipt:
-        return self._writer.execute(command, _receipt)
+        if not isinstance(command, c.PlaceOrder):
+            raise InvalidInput(f"place_order takes a PlaceOrder, got {type(command).__name__}")
+        with _refused_writes():
+            return self._writer.execute(command, _receipt)
 
     async def place_order_async(self, command: c.PlaceOrder) -> OrderReceipt:
         """``place_order`` from an event loop (the shop server's busiest route), without a thread per call."""
-        return await self._writer.execute_async(command, _receipt)
+        with _refused_writes():
+            return await self._writer.execute_async(command, _receipt)
 
     def cancel_order(self, order_id: int, reason: str = "") -> None:
         self.execute(c.CancelOrder(order_id, reason))
@@ -100,7 +120,7 @@ class _ShopOnFile:
         return self._views.delivery_board()
 
     def mypage(self, order_id: int):
-        return self._views.mypage(order_id)
+        return self._views.mypage(c.order_id(order_id))
 
     def mypage_by_phone(self, phone: str):
         return self._views.mypage_by_phone(phone)
@@ -109,7 +129,7 @@ class _ShopOnFile:
         return self._views.todays_orders()
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        return self._views.events_since(position, limit)
+        return self._views.events_since(c.position(position), c.position(limit, "Event count"))
 
     # -- live feed --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None

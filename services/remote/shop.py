@@ -216,7 +216,7 @@ class RemoteShop(OfflineOrders):
         return codec.mypage(self._call("GET", f"/mypages/{C.order_id(order_id)}"))
 
     def mypage_by_phone(self, phone: str) -> list[MypageCard]:
-        return [codec.mypage(j) for j in self._call("GET", "/mypages", params={"phone": phone})]
+        return [codec.mypage(j) for j in self._call("GET", "/mypages", params={"phone": C.normalize_phone(phone)})]
 
     def todays_orders(self) -> list[OrderSummary]:
         return [codec.summary(j) for j in self._call("GET", "/orders")]
@@ -227,6 +227,7 @@ class RemoteShop(OfflineOrders):
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
         """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""
+        position, limit = C.position(position), C.position(limit, "Event count")
         records: list[EventRecord] = []
         while len(records) < limit:
             want = min(limit - len(records), 500)

@@ -20,7 +20,7 @@ def ticket_ids(shop) -> list[int]:
     return [ticket.order_id for ticket in shop.kitchen_tickets()]
 
 
-def wait_until(condition, timeout: float = 5.0, interval: float = 0.05):
+def wait_until(condition, timeout: float = 60.0, interval: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()

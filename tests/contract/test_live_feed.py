@@ -35,5 +35,5 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(shop):
     assert receipt.status == "placed"
     assert receipt.order_id not in [t.order_id for t in shop.kitchen_tickets()]
     assert shop.mypage(receipt.order_id).cook_status == "scheduled"
-    wait_until(lambda: receipt.order_id in [t.order_id for t in shop.kitchen_tickets()], timeout=10)
+    wait_until(lambda: receipt.order_id in [t.order_id for t in shop.kitchen_tickets()], timeout=60)
     assert shop.mypage(receipt.order_id).cook_status == "queued"

@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.app_process import wait_until_the_app_is_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +20,7 @@ def test_main_opens_the_screens_and_keeps_running(tmp_path, screen):
     process = subprocess.Popen([sys.executable, "main.py", "--db", str(db), "--screen", screen, "--lang", "ko"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(4)
+        wait_until_the_app_is_up(process)
         assert process.poll() is None, process.communicate()[1][-3000:]
     finally:
         process.terminate()

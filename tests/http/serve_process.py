@@ -16,7 +16,7 @@ from services.http.server import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 30.0) -> None:
+def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         assert proc.poll() is None, proc.stdout.read()

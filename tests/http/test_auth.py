@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from services.http.auth import AuthError
+from tests.contract.helpers import wait_until
 from tests.http.conftest import PINS, an_item, order_body, sign_in
 
 ROLES = ("counter", "kitchen", "rider", "manager")
@@ -131,3 +133,60 @@ def test_sessions_survive_a_restart_and_sign_out_ends_them(tmp_path):
         assert again.principal("made-up") is None
     finally:
         again.close()
+
+
+def test_a_lockout_expires_by_itself_after_15_minutes(tmp_path):
+    from services.http.auth import LOCKOUT_S, StaffStore
+    now = [1_000_000.0]
+    store = StaffStore(tmp_path / "s.staff.sqlite", clock=lambda: now[0])
+    try:
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                store.sign_in("manager", "0000")
+        with pytest.raises(AuthError, match="unlocks by itself in about 15 min") as locked:
+            store.sign_in("manager", PINS["manager"])
+        assert locked.value.status == 423
+        now[0] += LOCKOUT_S - 5
+        with pytest.raises(AuthError, match="about 1 min"):
+            store.sign_in("manager", PINS["manager"])
+        now[0] += 5
+        assert store.sign_in("manager", PINS["manager"])[1].role == "manager"
+        assert ("system", "unlock", "manager", "lockout expired") in [
+            (a.staff_id, a.action, a.target, a.reason) for a in store.audit_log()]
+    finally:
+        store.close()
+
+
+def test_one_address_guessing_pins_is_slowed_down(client):
+    """Ten wrong PINs from one address are free (a shop's till mistypes); after that the address must
+    wait, longer each time, whichever account it tries: it cannot lock every account out at speed."""
+    for i in range(10):
+        staff_id = ("counter2", "rider", "nobody")[i % 3]   # none of them reaches 5 and locks
+        assert client.post("/auth/sign-in", json={"staffId": staff_id, "pin": "0000"}).status_code == 401
+    r = client.post("/auth/sign-in", json={"staffId": "manager", "pin": PINS["manager"]})
+    assert r.status_code == 429 and r.json()["code"] == "slow_down", r.text
+    assert int(r.headers["retry-after"]) >= 1 and "try again in" in r.json()["message"]
+    # Once the wait has passed the address is heard again (and the right PIN clears its count).
+    wait_until(lambda: client.post("/auth/sign-in", json={"staffId": "manager", "pin": PINS["manager"]})
+               .status_code == 200, timeout=60, interval=0.2)
+    assert client.post("/auth/sign-in", json={"staffId": "rider", "pin": "0000"}).status_code == 401
+
+
+def test_unlock_on_the_server_machine_is_audited(served, client):
+    import subprocess
+    import sys
+    from pathlib import Path
+    for _ in range(5):
+        client.post("/auth/sign-in", json={"staffId": "manager", "pin": "0000"})
+    assert client.post("/auth/sign-in", json={"staffId": "manager", "pin": PINS["manager"]}).status_code == 423
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "main.py", "unlock", "manager", "--db", str(served.db_path)],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Unlocked manager" in done.stdout, done.stdout + done.stderr
+    manager = sign_in(client, "manager")
+    audit = client.get("/auth/audit", headers=manager).json()
+    assert any(a["action"] == "unlock" and a["target"] == "manager" and a["staffId"].startswith("console:")
+               for a in audit)
+    unknown = subprocess.run([sys.executable, "main.py", "unlock", "nobody", "--db", str(served.db_path)],
+                             cwd=root, capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 1 and "No staff with id 'nobody'" in unknown.stdout

@@ -11,15 +11,17 @@ from services.commands import OrderLine, PlaceOrder
 from tests.http.conftest import an_item, order_body, sign_in
 
 
-def wait_until(predicate, timeout_s: float = 10.0, what: str = "condition") -> None:
+def wait_until(predicate, timeout_s: float = 60.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout_s
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
 
 
-def read_sse(client, headers, *, count: int, last_event_id: str | None = None, timeout_s: float = 10.0):
-    """Read ``count`` events (after the hello) from the stream; returns [(id, name, data)] and the hello id."""
+def read_sse(client, headers, *, count: int, last_event_id: str | None = None, timeout_s: float = 60.0,
+             on_hello=lambda: None):
+    """Read ``count`` events (after the hello) from the stream; returns [(id, name, data)] and the hello id.
+    ``on_hello()`` is called when the hello has arrived: the stream is subscribed from then on."""
     if last_event_id is not None:
         headers = {**headers, "Last-Event-ID": last_event_id}
     events, hello, name, data, event_id = [], None, "", "", None
@@ -37,6 +39,7 @@ def read_sse(client, headers, *, count: int, last_event_id: str | None = None, t
             elif line == "" and data:
                 if name == "hello":
                     hello = event_id
+                    on_hello()
                 else:
                     events.append((event_id, name, json.loads(data)))
                 name, data = "", ""
@@ -65,14 +68,15 @@ def test_a_fresh_stream_starts_at_the_head_then_goes_live(client, as_role, serve
     client.post("/orders", json=order_body(item["code"]), headers=counter)
     head = client.get("/events", params={"after": 0}, headers=counter).json()[-1]["position"]
     got: list = []
+    subscribed = threading.Event()
 
     def reader():
-        got.append(read_sse(httpx.Client(base_url=served.url), counter, count=1))
+        got.append(read_sse(httpx.Client(base_url=served.url), counter, count=1, on_hello=subscribed.set))
     t = threading.Thread(target=reader, daemon=True)
     t.start()
-    time.sleep(0.5)
+    assert subscribed.wait(60), "the stream said hello"
     client.post("/orders", json=order_body(item["code"]), headers=counter)
-    t.join(10)
+    t.join(60)
     (events, hello), = got
     assert hello == head
     assert events[0][0] > head and events[0][1] == "Ordered"

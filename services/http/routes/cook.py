@@ -7,7 +7,7 @@ from services import commands as C
 from services.errors import ShopError
 from services.http.auth import Principal, StaffStore
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
-from services.http.schemas import NOT_BLANK, CancelIn, MenuItemOut, OkOut, ReasonIn, RestockIn, TicketOut
+from services.http.schemas import NOT_BLANK, CancelIn, MenuItemOut, OkOut, ReasonIn, RestockIn
 from services.port import Shop
 
 ALL_ROLES = ("counter", "kitchen", "rider")
@@ -48,11 +48,6 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
         audited(staff, who, "restock", f"{item_code} +{body.quantity}", body.reason,
                 lambda: shop.restock(item_code, body.quantity))
         return OkOut()
-
-    @r.get("/cooks", response_model=list[TicketOut], openapi_extra=roles_extra("kitchen"),
-           summary="Open kitchen tickets in arrival order")
-    def tickets(_: Principal = Depends(kitchen)):
-        return shop.kitchen_tickets()
 
     @r.post("/cooks/{orderId}/start", response_model=OkOut, openapi_extra=roles_extra("kitchen"))
     def start(order_id: int = OrderId, _: Principal = Depends(kitchen)):

@@ -1,23 +1,31 @@
-"""Delivery context: ``/deliveries``."""
+"""Delivery context: ``/deliveries`` (the board; Spring Data REST's paged list for a HAL client)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from services.http.auth import Principal
+from services.http.collections import Collections
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
-from services.http.schemas import DeliveryBoardOut, OkOut, PickUpIn
+from services.http.routes.resources import HAL, Paging, paged, paged_responses
+from services.http.schemas import DeliveryBoardOut, DeliveryCardOut, OkOut, PickUpIn
 from services.port import Shop
 
 OrderId = Path(ge=1, le=2**53, alias="orderId")
 
 
-def router(shop: Shop, gate: Gate) -> APIRouter:
+def router(shop: Shop, gate: Gate, collections: Collections | None = None) -> APIRouter:
     r = APIRouter(prefix="/deliveries", tags=["delivery"], responses=COMMON_RESPONSES)
     rider, board_viewers = gate.allow("rider"), gate.allow("rider", "counter")
 
     @r.get("", response_model=DeliveryBoardOut, openapi_extra=roles_extra("rider", "counter"),
-           summary="The delivery board: waiting, on the way, delivered today")
-    def board(_: Principal = Depends(board_viewers)):
+           responses=paged_responses("deliveries"),
+           summary="The delivery board: waiting, on the way, delivered today (with Accept: application/hal+json, "
+                   "every delivery, paged, as Spring Data REST)")
+    def board(request: Request, response: Response, paging: Paging = Depends(),
+              _: Principal = Depends(board_viewers)):
+        if HAL in request.headers.get("accept", "") and collections is not None:
+            return paged(collections.deliveries(paging.page, paging.size), request, response, "deliveries",
+                         DeliveryCardOut)
         return shop.delivery_board()
 
     @r.post("/{orderId}/pickup", response_model=OkOut, openapi_extra=roles_extra("rider"))

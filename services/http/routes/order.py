@@ -1,4 +1,4 @@
-"""Order context: ``/orders`` (the seed's order service)."""
+"""Order context: ``POST /orders`` (the seed's order service; its reads are in ``resources.py``)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from services.commands import OrderLine, PlaceOrder
 from services.http.auth import Principal
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
-from services.http.schemas import OrderReceiptOut, OrderSummaryOut, PlaceOrderIn
+from services.http.schemas import OrderReceiptOut, PlaceOrderIn
 from services.port import Shop
 
 
@@ -26,10 +26,5 @@ def router(shop: Shop, gate: Gate) -> APIRouter:
             summary="Place an order (idempotent by clientRef: the same ref returns the same order)")
     def place_order(body: PlaceOrderIn, _: Principal = Depends(counter)):
         return shop.place_order(to_command(body))
-
-    @r.get("", response_model=list[OrderSummaryOut], openapi_extra=roles_extra("counter"),
-           summary="Today's orders, newest first")
-    def todays_orders(_: Principal = Depends(counter)):
-        return shop.todays_orders()
 
     return r

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from services.http.auth import Principal, StaffStore
@@ -17,10 +17,12 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
     anyone, manager = gate.allow(*ALL_ROLES), gate.allow("manager")
 
     @r.post("/sign-in", response_model=SessionOut,
-            responses={423: {"description": "Locked after 5 wrong PINs", "model": ErrorOut}},
-            summary="Sign in with staff id and PIN; five wrong PINs lock the account")
-    def sign_in(body: SignInIn):
-        token, who = staff.sign_in(body.staff_id, body.pin)
+            responses={423: {"description": "Locked for 15 minutes after 5 wrong PINs", "model": ErrorOut},
+                       429: {"description": "Too many wrong PINs from this address: wait Retry-After seconds",
+                             "model": ErrorOut}},
+            summary="Sign in with staff id and PIN; five wrong PINs lock the account for 15 minutes")
+    def sign_in(body: SignInIn, request: Request):
+        token, who = staff.sign_in(body.staff_id, body.pin, request.client.host if request.client else None)
         return SessionOut(token=token, staff_id=who.staff_id, name=who.name, role=who.role,
                           expires_at=datetime.fromtimestamp(who.expires_at, timezone.utc))
 
