@@ -47,7 +47,7 @@ class NotSaved(ShopError):
     code = "not_saved"
 
     @classmethod
-    def because(cls, detail: str) -> "NotSaved":
+    def because(cls, detail: str) -> NotSaved:
         return cls(f"The shop could not save this ({detail}): nothing was taken, so it is safe to try again")
 
 

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 ROLES = ("counter", "kitchen", "rider", "manager")
 MAX_FAILED_PINS = 5
