@@ -106,8 +106,8 @@ def _act(args, shop, config, state: Path) -> int:
             slip = desk.preview_receipt(args.order)
             sys.stdout.write(slip.to_text())
             if args.png:
-                from services.printing.preview import save_png
-                print(f"saved {save_png(slip, args.png)}")
+                from services.printing.preview import render_png
+                print(f"saved {render_png(slip, args.png)}")
         return 0
     finally:
         store.close()

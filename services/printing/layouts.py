@@ -67,10 +67,9 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
         lines.append(Line(f"재발행 REPRINT {copy}", align="center", size=2, bold=True, banner=True))
     lines += [Line(part, align="center", size=2, bold=True) for part in wrap(shop.name, width // 2)]
     if shop.business_number:
-        lines.append(Line(f"사업자번호 Business No. {shop.business_number}", align="center"))
-    lines += [Line(part, align="center") for part in wrap(shop.address, width) if shop.address]
-    if shop.phone:
-        lines.append(Line(f"전화 Tel. {shop.phone}", align="center"))
+        lines += _para(f"사업자번호 Business No. {shop.business_number}", width, align="center")
+    lines += _para(shop.address, width, align="center") if shop.address else []
+    lines += _para(f"전화 Tel. {shop.phone}", width, align="center") if shop.phone else []
     lines += [rule(width, "="),
               Line(spread("주문번호 Order No.", f"#{order.order_id}", width // 2), size=2, bold=True),
               Line(spread("일시 Date", clock(order.placed_at), width))]
@@ -83,7 +82,7 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
         name = wrap(f"{item.name_ko} {item.name_en}", width - QTY_COLUMNS - AMOUNT_COLUMNS)
         lines.append(Line(_item_row(name[0], str(item.quantity), won(item.unit_price * item.quantity), width)))
         lines += [Line(part) for part in name[1:]]
-        lines += [Line(part) for part in wrap(f"  ※ {item.note}", width) if item.note]
+        lines += _para(f"  ※ {item.note}", width) if item.note else []
     supply, vat = supply_and_vat(order.total)
     lines += [rule(width),
               Line(spread("합계 Total", won(order.total), width // 2), size=2, bold=True),
@@ -91,13 +90,19 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
               Line(spread("부가세 VAT (10%)", won(vat), width)),
               rule(width)]
     if order.gift_kind:
-        lines.append(Line(f"사은품 Gift: {order.gift_kind}"))
+        lines += _para(f"사은품 Gift: {order.gift_kind}", width)
     if order.customer_name or order.phone:
-        lines.append(Line(f"고객 Customer: {order.customer_name} {order.phone}".rstrip()))
-    lines += [Line(part) for part in wrap(f"배달 Address: {order.address}", width) if order.address]
+        lines += _para(f"고객 Customer: {order.customer_name} {order.phone}".rstrip(), width)
+    lines += _para(f"배달 Address: {order.address}", width) if order.address else []
     if shop.footer:
-        lines += [Line(), Line(shop.footer, align="center")]
+        lines += [Line(), *_para(shop.footer, width, align="center")]
     return Slip(lines=tuple(lines), width=width)
+
+
+def _para(text: str, width: int, **style) -> list[Line]:
+    """Free text (names, notes, the shop's details) wrapped to the paper, one Line per printed line."""
+    size = style.get("size", 1)
+    return [Line(part, **style) for part in wrap(text, width // size)]
 
 
 def _item_row(name: str, quantity: str, amount: str, width: int) -> str:
@@ -116,17 +121,17 @@ def kitchen_ticket(order: PrintOrder, lines: tuple[PrintLine, ...], printer: str
     elif banner:
         out.append(Line(f"재출력 {banner}", align="center", size=2, bold=True, banner=True))
     out += [Line(spread(f"#{order.order_id}", clock(order.placed_at, with_date=False), big), size=2, bold=True),
-            Line(f"주방 Kitchen · {printer}  {clock(order.placed_at)}")]
+            *_para(f"주방 Kitchen: {printer}  {clock(order.placed_at)}", width)]
     if order.scheduled_for:
         out.append(Line(f"예약 For {clock(order.scheduled_for, with_date=False)}", size=2, bold=True))
     out.append(rule(width, "="))
     for item in lines:
         out += [Line(part, size=2, bold=True) for part in wrap(f"{item.quantity} x {item.name_ko}", big)]
-        out.append(Line(f"    {item.name_en}"))
-        out += [Line(part, size=2) for part in wrap(f"  ※ {item.note}", big) if item.note]
+        out += _para(f"    {item.name_en}", width)
+        out += _para(f"  ※ {item.note}", width, size=2) if item.note else []
     out.append(rule(width, "="))
     if banner == "VOID" and order.reason:
-        out += [Line(part) for part in wrap(f"사유 Reason: {order.reason}", width)]
+        out += _para(f"사유 Reason: {order.reason}", width)
     if order.customer_name:
-        out.append(Line(f"고객 Customer: {order.customer_name}"))
+        out += _para(f"고객 Customer: {order.customer_name}", width)
     return Slip(lines=tuple(out), width=width)
