@@ -50,6 +50,7 @@ class PrinterConfig:
     categories: tuple[str, ...] = ()   # kitchen: the menu categories it prints; empty = the rest
     status_check: bool = True     # ask DLE EOT before each job; off for a printer that never answers
     timeout_s: float = 10.0       # connect, status answer, and the printer reading the whole job
+    cut_counter: bool = False     # the model reports its autocutter count (GS g 2): exactly once after a crash
 
     def takes(self, category: str) -> bool:
         """Whether this kitchen printer names ``category`` ("찌개 Stews": "찌개", "Stews" or all of it)."""
@@ -141,4 +142,5 @@ def _printer(entry, where: str, fail) -> PrinterConfig:
     return PrinterConfig(name=str(entry["name"]), role=entry["role"], host=str(entry["host"]), port=port,
                          width=width, categories=tuple(categories),
                          status_check=bool(entry.get("status_check", True)),
-                         timeout_s=float(entry.get("timeout_s", 10.0)))
+                         timeout_s=float(entry.get("timeout_s", 10.0)),
+                         cut_counter=bool(entry.get("cut_counter", False)))

@@ -24,6 +24,10 @@ FEED_AND_CUT = ESC + b"d\x04" + GS + b"V\x42\x00"  # feed past the cutter, parti
 STATUS_PRINTER = DLE + EOT + b"\x01"    # bit 3 set: offline (cover open, paper out, error)
 STATUS_PAPER = DLE + EOT + b"\x04"      # bits 5 and 6 set: roll paper end
 OFFLINE_BIT, PAPER_END_BITS = 0x08, 0x60
+# Epson's maintenance counter "GS g 2": n = 178 is the cumulative autocutter count (never reset). The
+# answer is 0x5F, the count in ASCII digits, NUL. Not every model has it (``cut_counter`` in the file).
+CUT_COUNTER = GS + b"g2\x00" + bytes([178, 0])
+COUNTER_HEADER = 0x5F
 
 UNPRINTABLE = "?"
 

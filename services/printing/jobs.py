@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     slip        TEXT    NOT NULL,         -- the laid-out slip (JSON): every attempt sends the same
     status      TEXT    NOT NULL,
     attempts    INTEGER NOT NULL DEFAULT 0,
+    cuts_before INTEGER,                  -- the printer's cut count as this job's bytes started to go
     last_error  TEXT    NOT NULL DEFAULT '',
     created_at  REAL    NOT NULL,
     printed_at  REAL,
@@ -65,6 +66,7 @@ class Job:
     last_error: str
     created_at: float
     printed_at: float | None
+    cuts_before: int | None
     slip_json: str
 
     @property
@@ -72,7 +74,8 @@ class Job:
         return Slip.from_json(self.slip_json)
 
 
-_COLUMNS = "id, order_id, version, printer, kind, status, attempts, last_error, created_at, printed_at, slip"
+_COLUMNS = ("id, order_id, version, printer, kind, status, attempts, last_error, created_at, printed_at,"
+            " cuts_before, slip")
 
 
 class Batch:
@@ -160,10 +163,12 @@ class JobStore:
                                      f" ('{WAITING}', '{PRINTING}') ORDER BY id LIMIT 1", (printer,)).fetchone()
         return None if row is None else Job(*row)
 
-    def mark_printing(self, job_id: int) -> None:
-        """Written (and fsynced) just before the job's first byte goes to the printer."""
+    def mark_printing(self, job_id: int, cuts_before: int | None = None) -> None:
+        """Written (and fsynced) just before the job's first byte goes to the printer, with the
+        printer's cut count then, if it reports one."""
         with self._transaction() as conn:
-            conn.execute(f"UPDATE print_jobs SET status = '{PRINTING}', attempts = attempts + 1 WHERE id = ?", (job_id,))
+            conn.execute(f"UPDATE print_jobs SET status = '{PRINTING}', attempts = attempts + 1, cuts_before = ?"
+                         " WHERE id = ?", (cuts_before, job_id))
 
     def mark_printed(self, job_id: int) -> None:
         with self._transaction() as conn:

@@ -2,9 +2,13 @@
 
 A printer that is off (or offline, or out of paper) keeps its jobs waiting: the worker tries again
 with a doubling back-off (``retry_first_s`` up to ``retry_max_s``) and, once the printer answers,
-prints every waiting job, oldest first. A job whose earlier attempt was cut off after its bytes
-started to go (status printing) may already be on paper: it is sent again under a REPRINT banner
-that says so, because a kitchen can throw away a marked duplicate but cannot cook a lost ticket.
+prints every waiting job, oldest first.
+
+A job whose earlier attempt was cut off after its bytes started to go (status printing: a crash, a
+dropped connection) may already be on paper. A printer that reports its cut counter settles it: the
+count moved since the job started, so it came out and is not sent again; it did not, so it is sent
+as new. Without a counter nobody can know: it is sent again under a REPRINT banner saying it may
+repeat the last slip, because a kitchen can throw away a marked duplicate but cannot cook a lost ticket.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import threading
 from services.printing.config import PrinterConfig
 from services.printing.jobs import PRINTING, Job, JobStore
 from services.printing.slip import Line, Slip
-from services.printing.transport import JobInterrupted, PrinterUnavailable, send_job
+from services.printing.transport import JobInterrupted, PrinterConnection, PrinterUnavailable
 
 log = logging.getLogger(__name__)
 IDLE_POLL_S = 2.0   # also notices jobs another process added to the same file (e.g. `printers reprint`)
@@ -71,7 +75,20 @@ class PrinterWorker:
 
     def print(self, job: Job) -> None:
         """Send ``job`` once; it is marked printing just before its bytes go and printed once taken."""
-        slip = maybe_repeated(job.slip) if job.status == PRINTING else job.slip
-        send_job(self.printer, slip.to_escpos(), before_send=lambda: self._store.mark_printing(job.id))
+        with PrinterConnection(self.printer) as link:
+            if self.printer.status_check:
+                link.check_ready()
+            cuts = link.cut_count() if self.printer.cut_counter else None
+            interrupted = job.status == PRINTING
+            if interrupted and cuts is not None and job.cuts_before is not None:
+                if cuts > job.cuts_before:
+                    self._store.mark_printed(job.id)
+                    log.info("%s %d v%d had come out on %s before the interruption: not sent again",
+                             job.kind, job.order_id, job.version, self.printer.name)
+                    return
+                interrupted = False   # the counter says it never came out: print it as it is
+            slip = maybe_repeated(job.slip) if interrupted else job.slip
+            self._store.mark_printing(job.id, cuts)
+            link.send(slip.to_escpos())
         self._store.mark_printed(job.id)
         log.info("printed %s %d v%d on %s", job.kind, job.order_id, job.version, self.printer.name)

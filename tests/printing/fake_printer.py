@@ -1,7 +1,7 @@
 """A network receipt printer on loopback for tests: raw TCP like port 9100, capturing every job's bytes.
 
-It answers the real-time status queries (DLE EOT n) as an online printer with paper does, and keeps
-what each connection sent after them. Gates let a test hold it at a point of a job: ``answer_status``
+It answers the real-time status queries (DLE EOT n) as an online printer with paper does, and its
+autocutter count (GS g 2) as an Epson TM does, and keeps what each connection sent after them. Gates let a test hold it at a point of a job: ``answer_status``
 (cleared: it hears the status query and does not answer) and ``finish_reading`` (cleared: it has the
 job but does not close its end).
 """
@@ -12,6 +12,8 @@ import threading
 import time
 
 DLE_EOT = b"\x10\x04"
+CUT_COUNTER = b"\x1dg2"
+CUT = b"\x1dV"
 ONLINE = 0x12          # fixed bits only: online, paper present
 
 
@@ -30,6 +32,7 @@ class FakePrinter:
         self.port = self._server.getsockname()[1]
         self.status = status
         self.jobs: list[bytes] = []          # one per connection that sent a job and closed its side
+        self.cuts = 0                        # what a job's cut adds to once the printer has it all
         self.status_asked = threading.Event()
         self.job_received = threading.Event()
         self.answer_status = threading.Event()
@@ -72,11 +75,18 @@ class FakePrinter:
                     if not chunk:
                         break
                     data += chunk
-                    while data.startswith(DLE_EOT) and len(data) >= 3:   # status queries come first
-                        data = data[3:]
-                        self.status_asked.set()
-                        self.answer_status.wait()
-                        conn.sendall(bytes([self.status]))
+                    while True:   # questions come before the job
+                        if data.startswith(DLE_EOT) and len(data) >= 3:
+                            data = data[3:]
+                            self.status_asked.set()
+                            self.answer_status.wait()
+                            conn.sendall(bytes([self.status]))
+                        elif data.startswith(CUT_COUNTER) and len(data) >= 6:
+                            data = data[6:]
+                            with self._lock:
+                                conn.sendall(b"_" + str(self.cuts).encode() + b"\x00")
+                        else:
+                            break
                     if data:
                         self.job_received.set()
             except OSError:
@@ -85,3 +95,4 @@ class FakePrinter:
         if data:
             with self._lock:
                 self.jobs.append(data)
+                self.cuts += data.count(CUT)

@@ -2,8 +2,9 @@
 
 Killed while the printer is being asked whether it is ready (the job recorded, none of it sent): after
 a restart the ticket prints exactly once. Killed after the printer has the job's bytes but before it
-was seen to finish reading them (the window raw TCP cannot close, docs/printing.md): the ticket is
-not lost, and the second copy says it may repeat the first.
+was seen to finish reading them (the window raw TCP cannot close, docs/printing.md): with a printer
+that reports its cut counter, once; without one, the ticket is not lost, and the second copy says it
+may repeat the first.
 """
 from __future__ import annotations
 
@@ -46,8 +47,12 @@ class PrintProcess:
 
 @pytest.fixture
 def files(tmp_path, printer):
+    return write_files(tmp_path, printers_config(printer.port))
+
+
+def write_files(tmp_path: Path, config: dict) -> tuple[Path, Path, Path]:
     printers = tmp_path / "printers.json"
-    printers.write_text(json.dumps(printers_config(printer.port)), encoding="utf-8")
+    printers.write_text(json.dumps(config), encoding="utf-8")
     return tmp_path / "shop.sqlite", printers, tmp_path / "state.sqlite"
 
 
@@ -102,5 +107,53 @@ def test_killed_while_the_printer_was_reading_it_is_not_lost_and_the_copy_says_s
         latest = order(shop, ("gimbap", 1))
         jobs = printer.wait_for_jobs(3)
         assert len(jobs) == 3 and texts(jobs[2])[0].startswith(f"#{latest}")
+    finally:
+        process.stop()
+
+
+@pytest.mark.slow
+def test_killed_while_the_printer_was_reading_a_printer_with_a_cut_counter_prints_it_once(shop, printer, tmp_path):
+    config = printers_config(printer.port)
+    config["printer"][0]["cut_counter"] = True
+    db, printers, state = write_files(tmp_path, config)
+    printer.finish_reading.clear()
+    process = PrintProcess(db, printers, state)
+    placed = order(shop, ("bulgogi", 1))
+    assert printer.job_received.wait(60)
+    wait_until(lambda: job_statuses(state) == [PRINTING])
+    process.kill()
+    printer.finish_reading.set()
+    [first] = printer.wait_for_jobs(1)        # it came out (and was cut) as the process died
+    process = PrintProcess(db, printers, state)
+    try:
+        wait_until(lambda: job_statuses(state) == ["printed"])
+        latest = order(shop, ("gimbap", 1))   # the next ticket comes straight after the first
+        jobs = printer.wait_for_jobs(2)
+        assert len(jobs) == 2
+        assert texts(jobs[0])[0].startswith(f"#{placed}") and texts(jobs[1])[0].startswith(f"#{latest}")
+    finally:
+        process.stop()
+
+
+@pytest.mark.slow
+def test_killed_with_the_job_half_sent_a_printer_with_a_cut_counter_gets_it_whole_once(shop, printer, tmp_path):
+    """The cut count did not move: the job never came out, so it is printed as new, with no banner."""
+    config = printers_config(printer.port)
+    config["printer"][0]["cut_counter"] = True
+    db, printers, state = write_files(tmp_path, config)
+    printer.answer_status.clear()
+    process = PrintProcess(db, printers, state)
+    placed = order(shop, ("kimchi-jjigae", 1))
+    assert printer.status_asked.wait(60)
+    process.kill()
+    printer.answer_status.set()
+    store = JobStore(state)                   # as if the kill had come after mark_printing
+    store.mark_printing(store.jobs()[0].id, cuts_before=printer.cuts)
+    store.close()
+    process = PrintProcess(db, printers, state)
+    try:
+        [job] = printer.wait_for_jobs(1)
+        assert texts(job)[0].startswith(f"#{placed}") and b"REPRINT" not in job
+        wait_until(lambda: job_statuses(state) == ["printed"])
     finally:
         process.stop()
