@@ -64,7 +64,7 @@ class PrintingConfig:
     shop: ShopDetails
     printers: tuple[PrinterConfig, ...]
     retry_first_s: float = 1.0    # back-off while a printer is off: first wait, doubling up to ...
-    retry_max_s: float = 30.0     # ... this
+    retry_max_s: float = 10.0     # ... this (a connect attempt costs nothing; a cook waits for the ticket)
 
     @property
     def receipt_printer(self) -> PrinterConfig | None:
@@ -114,7 +114,7 @@ def parse_config(data: dict, source: str = "printers file") -> PrintingConfig:
     if sum(p.role == "receipt" for p in printers) > 1:
         fail("at most one receipt printer")
     retry = data.get("retry", {})
-    first, most = float(retry.get("first_s", 1.0)), float(retry.get("max_s", 30.0))
+    first, most = float(retry.get("first_s", 1.0)), float(retry.get("max_s", 10.0))
     if not 0 < first <= most:
         fail("[retry] needs 0 < first_s <= max_s")
     return PrintingConfig(shop=shop, printers=tuple(printers), retry_first_s=first, retry_max_s=most)

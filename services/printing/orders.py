@@ -16,6 +16,8 @@ _KEEP = 500   # Ordered events remembered from the feed (a ticket follows its or
 
 
 class OrderReader:
+    """Shared by the feed's thread and the desk's callers: each lookup is one dict operation."""
+
     def __init__(self, shop: Shop) -> None:
         self._shop = shop
         self._ordered: OrderedDict[int, dict] = OrderedDict()
@@ -33,8 +35,9 @@ class OrderReader:
 
     def ordered(self, order_id: int) -> dict:
         """The order's ``Ordered`` event data; raises UnknownOrder if the shop does not know it."""
-        if order_id in self._ordered:
-            return self._ordered[order_id]
+        kept = self._ordered.get(order_id)   # the feed's thread may trim it meanwhile: one lookup
+        if kept is not None:
+            return kept
         card = self._shop.mypage(order_id)
         entry = next((e for e in card.timeline if e.event == "Ordered"), None)
         records = self._shop.events_since(entry.position - 1, limit=1) if entry else []

@@ -17,7 +17,7 @@ import threading
 
 from services.printing.config import PrinterConfig
 from services.printing.jobs import PRINTING, Job, JobStore
-from services.printing.slip import Line, Slip
+from services.printing.slip import Line, Slip, wrap
 from services.printing.transport import JobInterrupted, PrinterConnection, PrinterUnavailable
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,8 @@ IDLE_POLL_S = 2.0   # also notices jobs another process added to the same file (
 def maybe_repeated(slip: Slip) -> Slip:
     """``slip`` under a banner saying it may repeat one the printer already printed."""
     marked = slip.with_banner_first("재출력 REPRINT")
-    return Slip(lines=(marked.lines[0], Line("앞 장과 중복일 수 있음 / may repeat the last slip", align="center"),
-                       *marked.lines[1:]), width=slip.width)
+    warning = [Line(part, align="center") for part in wrap("앞 장과 중복일 수 있음 / may repeat the last slip", slip.width)]
+    return Slip(lines=(marked.lines[0], *warning, *marked.lines[1:]), width=slip.width)
 
 
 class PrinterWorker:

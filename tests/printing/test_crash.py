@@ -64,21 +64,45 @@ def job_statuses(state: Path) -> list[str]:
         store.close()
 
 
-@pytest.mark.slow
-def test_killed_before_the_job_was_sent_it_prints_exactly_once(shop, printer, files):
-    db, printers, state = files
-    printer.answer_status.clear()              # the printer hears "are you ready?" and holds its answer
-    process = PrintProcess(db, printers, state)
-    placed = order(shop, ("kimchi-jjigae", 2, "덜 맵게"))
+def kill_while_asked_if_ready(shop, printer, files, line) -> int:
+    """Place an order and SIGKILL the print process while the printer holds its answer to "ready?"."""
+    printer.answer_status.clear()
+    process = PrintProcess(*files)
+    placed = order(shop, line)
     assert printer.status_asked.wait(60)
     process.kill()
-    assert job_statuses(state) == [WAITING]
     printer.answer_status.set()
-    process = PrintProcess(db, printers, state)
+    return placed
+
+
+def kill_while_reading(shop, printer, files, line) -> int:
+    """Place an order and SIGKILL the print process once the printer has the ticket's bytes but has not
+    yet closed its end (the job is recorded as printing)."""
+    printer.finish_reading.clear()
+    process = PrintProcess(*files)
+    placed = order(shop, line)
+    assert printer.job_received.wait(60)
+    wait_until(lambda: job_statuses(files[2]) == [PRINTING])
+    process.kill()
+    printer.finish_reading.set()
+    return placed
+
+
+def with_cut_counter(tmp_path, printer) -> tuple[Path, Path, Path]:
+    config = printers_config(printer.port)
+    config["printer"][0]["cut_counter"] = True
+    return write_files(tmp_path, config)
+
+
+@pytest.mark.slow
+def test_killed_before_the_job_was_sent_it_prints_exactly_once(shop, printer, files):
+    placed = kill_while_asked_if_ready(shop, printer, files, ("kimchi-jjigae", 2, "덜 맵게"))
+    assert job_statuses(files[2]) == [WAITING]
+    process = PrintProcess(*files)
     try:
         [job] = printer.wait_for_jobs(1)
         lines = texts(job)
-        assert lines[0].startswith(f"#{placed}") and "2 x 김치찌개" in lines and "REPRINT" not in job.decode("cp949", "replace")
+        assert lines[0].startswith(f"#{placed}") and "2 x 김치찌개" in lines and b"REPRINT" not in job
         latest = order(shop, ("bibimbap", 1))   # its ticket coming next shows nothing else was on its way
         jobs = printer.wait_for_jobs(2)
         assert len(jobs) == 2 and texts(jobs[1])[0].startswith(f"#{latest}")
@@ -88,22 +112,15 @@ def test_killed_before_the_job_was_sent_it_prints_exactly_once(shop, printer, fi
 
 @pytest.mark.slow
 def test_killed_while_the_printer_was_reading_it_is_not_lost_and_the_copy_says_so(shop, printer, files):
-    db, printers, state = files
-    printer.finish_reading.clear()             # the printer has the bytes but has not closed its end yet
-    process = PrintProcess(db, printers, state)
-    placed = order(shop, ("bulgogi", 1))
-    assert printer.job_received.wait(60)
-    wait_until(lambda: job_statuses(state) == [PRINTING])
-    process.kill()
-    printer.finish_reading.set()
-    process = PrintProcess(db, printers, state)
+    placed = kill_while_reading(shop, printer, files, ("bulgogi", 1))
+    process = PrintProcess(*files)
     try:
         first, second = printer.wait_for_jobs(2)
         assert texts(first)[0].startswith(f"#{placed}")
         lines, _ = read_escpos(second)
         assert lines[0].reverse and "REPRINT" in lines[0].text and "may repeat" in lines[1].text
         assert any(line.text.strip().startswith(f"#{placed}") for line in lines)
-        wait_until(lambda: job_statuses(state) == ["printed"])
+        wait_until(lambda: job_statuses(files[2]) == ["printed"])
         latest = order(shop, ("gimbap", 1))
         jobs = printer.wait_for_jobs(3)
         assert len(jobs) == 3 and texts(jobs[2])[0].startswith(f"#{latest}")
@@ -113,20 +130,12 @@ def test_killed_while_the_printer_was_reading_it_is_not_lost_and_the_copy_says_s
 
 @pytest.mark.slow
 def test_killed_while_the_printer_was_reading_a_printer_with_a_cut_counter_prints_it_once(shop, printer, tmp_path):
-    config = printers_config(printer.port)
-    config["printer"][0]["cut_counter"] = True
-    db, printers, state = write_files(tmp_path, config)
-    printer.finish_reading.clear()
-    process = PrintProcess(db, printers, state)
-    placed = order(shop, ("bulgogi", 1))
-    assert printer.job_received.wait(60)
-    wait_until(lambda: job_statuses(state) == [PRINTING])
-    process.kill()
-    printer.finish_reading.set()
-    [first] = printer.wait_for_jobs(1)        # it came out (and was cut) as the process died
-    process = PrintProcess(db, printers, state)
+    files = with_cut_counter(tmp_path, printer)
+    placed = kill_while_reading(shop, printer, files, ("bulgogi", 1))
+    printer.wait_for_jobs(1)                  # it came out (and was cut) as the process died
+    process = PrintProcess(*files)
     try:
-        wait_until(lambda: job_statuses(state) == ["printed"])
+        wait_until(lambda: job_statuses(files[2]) == ["printed"])
         latest = order(shop, ("gimbap", 1))   # the next ticket comes straight after the first
         jobs = printer.wait_for_jobs(2)
         assert len(jobs) == 2
@@ -138,22 +147,15 @@ def test_killed_while_the_printer_was_reading_a_printer_with_a_cut_counter_print
 @pytest.mark.slow
 def test_killed_with_the_job_half_sent_a_printer_with_a_cut_counter_gets_it_whole_once(shop, printer, tmp_path):
     """The cut count did not move: the job never came out, so it is printed as new, with no banner."""
-    config = printers_config(printer.port)
-    config["printer"][0]["cut_counter"] = True
-    db, printers, state = write_files(tmp_path, config)
-    printer.answer_status.clear()
-    process = PrintProcess(db, printers, state)
-    placed = order(shop, ("kimchi-jjigae", 1))
-    assert printer.status_asked.wait(60)
-    process.kill()
-    printer.answer_status.set()
-    store = JobStore(state)                   # as if the kill had come after mark_printing
+    files = with_cut_counter(tmp_path, printer)
+    placed = kill_while_asked_if_ready(shop, printer, files, ("kimchi-jjigae", 1))
+    store = JobStore(files[2])                # as if the kill had come just after it was marked printing
     store.mark_printing(store.jobs()[0].id, cuts_before=printer.cuts)
     store.close()
-    process = PrintProcess(db, printers, state)
+    process = PrintProcess(*files)
     try:
         [job] = printer.wait_for_jobs(1)
         assert texts(job)[0].startswith(f"#{placed}") and b"REPRINT" not in job
-        wait_until(lambda: job_statuses(state) == ["printed"])
+        wait_until(lambda: job_statuses(files[2]) == ["printed"])
     finally:
         process.stop()
