@@ -61,9 +61,11 @@ class PrinterWorker:
                 continue
             try:
                 self.print(job)
-            except (PrinterUnavailable, JobInterrupted, OSError) as error:
+            except Exception as error:  # noqa: BLE001 - the printer's thread must outlive any one job
                 failures += 1
-                self._store.note_error(job.id, str(error))
+                if not isinstance(error, (PrinterUnavailable, JobInterrupted, OSError)):
+                    log.exception("printing %s %d on %s failed", job.kind, job.order_id, self.printer.name)
+                self._store.note_error(job.id, str(error) or error.__class__.__name__)
                 delay = min(self._max, self._first * 2 ** (failures - 1))
                 if failures == 1:
                     log.warning("%s; its jobs wait (retrying, at most every %.1f s)", error, self._max)
