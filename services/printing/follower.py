@@ -144,10 +144,10 @@ class FeedFollower:
             width = next(p.width for p in self._config.printers if p.name == printer)
             if kind == "ticket" and not batch.has_ticket(order.order_id, printer):
                 batch.add(order.order_id, printer, TICKET, cause,
-                          lambda _v, p=printer, ls=lines: kitchen_ticket(order, ls, p, width))
+                          lambda _v, p=printer, ls=lines, w=width: kitchen_ticket(order, ls, p, w))
             elif kind == "void":
                 batch.void(order.order_id, printer, cause,
-                           lambda _v, p=printer, ls=lines: kitchen_ticket(order, ls, p, width, banner="VOID"))
+                           lambda _v, p=printer, ls=lines, w=width: kitchen_ticket(order, ls, p, w, banner="VOID"))
 
     def _ordered_or_none(self, order_id: int) -> dict | None:
         try:

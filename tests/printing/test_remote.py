@@ -1,4 +1,6 @@
-"""The print service on a RemoteShop (a real gateway on loopback): the same port, the same tickets."""
+"""The print service on a RemoteShop (a real gateway on loopback): the same port, the same tickets.
+Signed in as the counter: finding an order's lines after a restart reads mypage, which the kitchen
+role may not."""
 from __future__ import annotations
 
 from services.printing.config import parse_config
@@ -10,7 +12,7 @@ from tests.printing.test_print_service import order
 
 def test_tickets_and_voids_print_from_a_shop_server(shop, printer, tmp_path):
     from services.printing import open_print_service
-    with remote_shop_over(shop, tmp_path, who="kitchen:2222") as remote:
+    with remote_shop_over(shop, tmp_path, who="counter:1111") as remote:
         service = open_print_service(remote, parse_config(printers_config(printer.port)), tmp_path / "remote-printing.sqlite")
         try:
             placed = order(shop, ("kimchi-jjigae", 1, "덜 맵게"))
