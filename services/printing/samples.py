@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from services.printing.config import ShopDetails
@@ -21,7 +22,8 @@ def write_samples(folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        shop = open_local_shop(Path(tmp) / "shop.sqlite", scheduler=False)
+        at_lunch = datetime(2026, 11, 29, 12, 30).timestamp()   # a fixed time: the samples do not change per run
+        shop = open_local_shop(Path(tmp) / "shop.sqlite", scheduler=False, clock=lambda: at_lunch)
         try:
             order_id = shop.place_order(PlaceOrder(
                 lines=(OrderLine("kimchi-jjigae", 2, "덜 맵게 less spicy"), OrderLine("dolsot-bibimbap", 1),
