@@ -7,6 +7,8 @@
     python main.py demo                  # a short scripted day, printed (no screens)
     python main.py serve                 # the shop server: every context over REST, one port
     python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
+    python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
+    python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="serve: gateway worker processes beside the shop process (default 1)")
     parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
                         help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")
+    parser.add_argument("--printers", type=Path, default=None, metavar="FILE",
+                        help="ESC/POS printers file (default: printers.toml beside the shop database, if there)")
     parser.add_argument("--log-level", default="INFO")
     return parser
 
@@ -73,6 +77,23 @@ def open_shop(args, db_path: Path):
     return open_local_shop(db_path)
 
 
+def start_printing(args, shop, db_path: Path):
+    """The print service beside the screens, when a printers file is given or set up; None otherwise.
+    A bad printers file raises ShopError (the app refuses to start rather than print nothing)."""
+    from services.printing.cli import default_printers_file, state_path_for
+    printers = args.printers or default_printers_file(db_path)
+    if not args.printers and not printers.is_file():
+        return None
+    from services.errors import InvalidInput
+    from services.printing import load_config, open_print_service
+    config = load_config(printers)
+    try:
+        return open_print_service(shop, config, state_path_for(db_path, args.server))
+    except InvalidInput as busy:   # another process already prints for this shop: it goes on doing so
+        logging.getLogger("main").warning("printing not started here: %s", busy)
+        return None
+
+
 def describe_error(error: Exception) -> str:
     from services.errors import ShopError
     if isinstance(error, ShopError):
@@ -88,6 +109,10 @@ def describe_error(error: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["printers"]:
+        from services.printing.cli import main as printers_main
+        return printers_main(argv[1:], default_db_path())
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -113,10 +138,18 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the user gets one clear line, never a traceback
         print(f"Sikdang POS cannot open {args.server or db_path}: {describe_error(error)}", file=sys.stderr)
         return 2
+    try:
+        printing = start_printing(args, shop, db_path)
+    except Exception as error:  # noqa: BLE001 - one clear line, as for the shop itself
+        shop.close()
+        print(f"Sikdang POS cannot start printing: {describe_error(error)}", file=sys.stderr)
+        return 2
     from pos_app.app import run_gui
     try:
         return run_gui(shop, screen=args.screen, language=args.lang)
     finally:
+        if printing is not None:
+            printing.close()
         shop.close()
 
 
