@@ -90,7 +90,8 @@ def load_config(path: Path | str) -> PrintingConfig:
     except OSError as error:
         raise InvalidInput(f"printers file {path} cannot be read: {error.strerror or error}") from None
     except (ValueError, tomllib.TOMLDecodeError) as error:
-        raise InvalidInput(f"printers file {path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {error}") from None
+        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
+        raise InvalidInput(f"printers file {path} is not valid {kind}: {error}") from None
     return parse_config(data, source=str(path))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from services.errors import UnknownOrder
 from services.port import EventRecord, Shop

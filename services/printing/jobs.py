@@ -21,7 +21,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from services.printing.slip import Slip
 
@@ -90,7 +90,8 @@ class Batch:
         Returns its id, or None if ``cause`` already made a job on this printer."""
         if self._conn.execute("SELECT 1 FROM print_jobs WHERE printer = ? AND cause = ?", (printer, cause)).fetchone():
             return None
-        version = self._conn.execute("SELECT coalesce(max(version), 0) + 1 FROM print_jobs WHERE order_id = ? AND printer = ?",
+        version = self._conn.execute("SELECT coalesce(max(version), 0) + 1 FROM print_jobs"
+                                     " WHERE order_id = ? AND printer = ?",
                                      (order_id, printer)).fetchone()[0]
         job_id = self._conn.execute(
             "INSERT INTO print_jobs (order_id, version, printer, kind, cause, slip, status, created_at)"

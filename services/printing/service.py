@@ -10,7 +10,7 @@ import fcntl
 import logging
 import uuid
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from services.errors import InvalidInput
 from services.port import Shop
@@ -90,7 +90,7 @@ class PrintService(PrintDesk):
         self._follower = FeedFollower(shop, config, self.store, orders, on_jobs=self._wake_all)
         self._started = False
 
-    def start(self) -> "PrintService":
+    def start(self) -> PrintService:
         for worker in self._workers.values():
             worker.start()
         self._follower.start()

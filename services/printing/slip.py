@@ -60,11 +60,11 @@ class Slip:
                           ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Slip":
+    def from_json(cls, text: str) -> Slip:
         data = json.loads(text)
         return cls(lines=tuple(Line(**line) for line in data["lines"]), width=data["width"])
 
-    def with_banner_first(self, text: str) -> "Slip":
+    def with_banner_first(self, text: str) -> Slip:
         """The same slip under a banner (e.g. REPRINT on a copy the printer may already have printed)."""
         return Slip(lines=(Line(text, align="center", size=2, bold=True, banner=True), *self.lines),
                     width=self.width)

@@ -38,7 +38,7 @@ class PrinterConnection:
         except OSError as error:
             raise PrinterUnavailable(f"printer {self.where} does not answer: {error.strerror or error}") from None
 
-    def __enter__(self) -> "PrinterConnection":
+    def __enter__(self) -> PrinterConnection:
         return self
 
     def __exit__(self, *_exc) -> None:

@@ -27,7 +27,8 @@ IDLE_POLL_S = 2.0   # also notices jobs another process added to the same file (
 def maybe_repeated(slip: Slip) -> Slip:
     """``slip`` under a banner saying it may repeat one the printer already printed."""
     marked = slip.with_banner_first("재출력 REPRINT")
-    warning = [Line(part, align="center") for part in wrap("앞 장과 중복일 수 있음 / may repeat the last slip", slip.width)]
+    notice = "앞 장과 중복일 수 있음 / may repeat the last slip"
+    warning = [Line(part, align="center") for part in wrap(notice, slip.width)]
     return Slip(lines=(marked.lines[0], *warning, *marked.lines[1:]), width=slip.width)
 
 

@@ -1,7 +1,8 @@
 """A network receipt printer on loopback for tests: raw TCP like port 9100, capturing every job's bytes.
 
 It answers the real-time status queries (DLE EOT n) as an online printer with paper does, and its
-autocutter count (GS g 2) as an Epson TM does, and keeps what each connection sent after them. Gates let a test hold it at a point of a job: ``answer_status``
+autocutter count (GS g 2) as an Epson TM does, and keeps what each connection sent after them.
+Gates let a test hold it at a point of a job: ``answer_status``
 (cleared: it hears the status query and does not answer) and ``finish_reading`` (cleared: it has the
 job but does not close its end).
 """

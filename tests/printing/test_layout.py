@@ -14,7 +14,8 @@ from tests.printing.conftest import SHOP
 from tests.printing.escpos_reader import read_escpos
 
 ORDER = PrintOrder(
-    order_id=1234, placed_at=time.time(), total=2 * 9000 + 11000 + 3 * 2000, customer_name="김민수", phone="010-1234-5678",
+    order_id=1234, placed_at=time.time(), total=2 * 9000 + 11000 + 3 * 2000, customer_name="김민수",
+    phone="010-1234-5678",
     lines=(PrintLine("kimchi-jjigae", "김치찌개", "Kimchi stew", 2, 9000, "덜 맵게, 밥 많이 주세요 please more rice"),
            PrintLine("dolsot-bibimbap", "돌솥비빔밥", "Stone-pot bibimbap with a very long English name", 1, 11000),
            PrintLine("cola", "콜라", "Cola", 3, 2000)), gift_kind="Candy")

@@ -13,7 +13,8 @@ from tests.printing.test_print_service import order
 def test_tickets_and_voids_print_from_a_shop_server(shop, printer, tmp_path):
     from services.printing import open_print_service
     with remote_shop_over(shop, tmp_path, who="counter:1111") as remote:
-        service = open_print_service(remote, parse_config(printers_config(printer.port)), tmp_path / "remote-printing.sqlite")
+        config = parse_config(printers_config(printer.port))
+        service = open_print_service(remote, config, tmp_path / "remote-printing.sqlite")
         try:
             placed = order(shop, ("kimchi-jjigae", 1, "덜 맵게"))
             lines = texts(printer.wait_for_jobs(1)[0])
