@@ -6,6 +6,7 @@
     python main.py --server URL          # the same screens against a shop server
     python main.py demo                  # a short scripted day, printed (no screens)
     python main.py serve                 # the shop server: every context over REST, one port
+    python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
 """
 from __future__ import annotations
 
@@ -85,6 +86,10 @@ def describe_error(error: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["service"]:   # a chain service has its own options (services/chain/service.py)
+        from services.chain.service import main as run_service
+        return run_service(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
