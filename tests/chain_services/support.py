@@ -162,3 +162,38 @@ class ServiceProcess:
     def close(self) -> None:
         self.kill(signal.SIGTERM)
         self.http.close()
+
+
+def query(dsn: str, sql: str, params=()) -> list[tuple]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def scalar(dsn: str, sql: str, params=()):
+    rows = query(dsn, sql, params)
+    return rows[0][0] if rows else None
+
+
+async def publish_raw(url: str, subject: str, body: bytes, headers: dict[str, str]) -> int:
+    """Publish one message as a relay would (or would not); returns its stream sequence."""
+    import nats
+    nc = await nats.connect(url)
+    try:
+        return (await nc.jetstream().publish(subject, body, headers=headers)).seq
+    finally:
+        await nc.close()
+
+
+async def consumers_idle(url: str, stream: str, names) -> bool:
+    """Whether each named consumer has delivered and seen acked everything in the stream."""
+    import nats
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        for name in names:
+            info = await js.consumer_info(stream, name)
+            if info.num_pending or info.num_ack_pending or info.num_redelivered and info.num_ack_pending:
+                return False
+        return True
+    finally:
+        await nc.close()
