@@ -65,6 +65,8 @@ class HandlerContext:
         self.emitted += 1
 
     def emit_all(self, events) -> None:
+        """Emit ``events`` in order; an aggregate's own pending list is emptied (as the local bus does)."""
+        events = events if isinstance(events, list) else list(events)
         for event in events:
             self.emit(event)
         events.clear()
