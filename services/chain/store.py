@@ -36,14 +36,20 @@ _LOCK_ORDERS = ("SELECT pg_advisory_xact_lock(%s, id) FROM"
                 " (SELECT DISTINCT unnest(%s::int[]) AS id ORDER BY 1) AS ids")
 
 
+# How long a request waits for a connection: past it the database is down or overloaded, and the caller
+# gets 503 "busy" (the pool's default of 30 s would hold every request of an outage that long).
+POOL_WAIT_S = 5.0
+
+
 def notify_channel(context: str) -> str:
     return f"sikdang_outbox_{context}"
 
 
 def open_pool(dsn: str, context: str, *, min_size: int = 2, max_size: int = 10, name: str = "") -> ConnectionPool:
     """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
-    Connections are checked before use, so the pool survives a PostgreSQL restart by itself."""
-    return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True,
+    Connections are checked before use, so the pool survives a PostgreSQL restart by itself; a request
+    waits at most ``POOL_WAIT_S`` for one."""
+    return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True, timeout=POOL_WAIT_S,
                           name=name or f"{context}-pool", configure=configure,
                           check=ConnectionPool.check_connection,
                           kwargs={"options": f"-c search_path={context}", "application_name": f"sikdang-{context}"})
