@@ -103,6 +103,7 @@ class ChainService:
                 await self.nc.drain()
         if self.gift is not None:
             self.gift.close()
+        await asyncio.to_thread(self.store.close)
         await asyncio.to_thread(self.pool.close)
 
     # -- health ----------------------------------------------------------------------------------------

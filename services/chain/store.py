@@ -21,9 +21,11 @@ import zlib
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from services import commands as c
+from services.chain.batching import BatchWriter
 from services.chain.contexts import ContextSpec
 from services.chain.pg import PgSql, configure
 from services.chain.schema import lock_key
@@ -80,22 +82,26 @@ class HandlerContext:
 
 class Store:
     def __init__(self, spec: ContextSpec, pool: ConnectionPool, *, clock: Callable[[], float] = time.time,
-                 dependencies: dict | None = None) -> None:
+                 dependencies: dict | None = None, batch_commands: bool = True) -> None:
         self.spec, self.pool, self.clock = spec, pool, clock
         self.dependencies = dependencies or {}
         self._context_key = lock_key(spec.name, "writes")
         self._order_space = lock_key(spec.name, "orders")
         self._channel = notify_channel(spec.name)
+        self._writer = BatchWriter(self._run_batch, spec.name) if spec.serial and batch_commands else None
 
     def handles(self, command) -> bool:
         return type(command) in self.spec.command_handlers
 
     def execute(self, command) -> Any:
         """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
-        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context."""
+        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context.
+        A serial context's commands share transactions with those arriving together (``batching``)."""
         handler = self.spec.command_handlers.get(type(command))
         if handler is None:
             raise InvalidInput(f"The {self.spec.name} service does not handle {type(command).__name__}")
+        if self._writer is not None:
+            return self._writer.submit(command).result()
         order_id = getattr(command, "order_id", None)
         with self.transaction(orders=() if order_id is None else (order_id,),
                               exclusive=order_id is None and not isinstance(command, c.PlaceOrder),
@@ -104,6 +110,24 @@ class Store:
             if isinstance(command, c.PlaceOrder):
                 result = _receipt(ctx, result)
         return result
+
+    def _run_batch(self, commands: list) -> list[tuple[bool, Any]]:
+        """For the batch writer: ``commands`` in one exclusive transaction, each in a savepoint."""
+        outcomes: list[tuple[bool, Any]] = []
+        with self.transaction(exclusive=True) as ctx:
+            for command in commands:
+                try:
+                    with ctx.sql.conn.transaction():
+                        outcomes.append((True, self.spec.command_handlers[type(command)](command, ctx)))
+                except psycopg.OperationalError:
+                    raise                      # the connection is gone: the whole batch fails
+                except Exception as exc:  # noqa: BLE001 - this command's own error; the others stand
+                    outcomes.append((False, exc))
+        return outcomes
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
     @contextmanager
     def transaction(self, *, orders: Iterable[int] = (), exclusive: bool = False,
