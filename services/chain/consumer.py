@@ -38,9 +38,12 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
-FETCH_BATCH = 200
+FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
-STALL_S = 10.0
+# A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
+# Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
+# subscription had received until the server redelivers it (ack_wait).
+STALL_S = 30.0
 _INBOX = "INSERT INTO inbox (event_id, at) VALUES (%s, %s) ON CONFLICT DO NOTHING"
 _PARK = ("INSERT INTO parked (event_id, seq, subject, body, error, deliveries, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
          " ON CONFLICT DO NOTHING")

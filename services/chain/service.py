@@ -159,7 +159,8 @@ def main(argv: list[str]) -> int:
         return 2
     logging.basicConfig(level=args.log_level.upper(),
                         format=f"%(asctime)s %(levelname)s {context}-{args.replica} %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "httpx"):   # a line per migration step / per gift call buries the service's own
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     from services.chain.api import create_app
     app = create_app(ChainService(context, settings, args.replica))
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
