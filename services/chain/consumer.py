@@ -14,6 +14,14 @@ the stream out of causal order (a gift is issued inside ordering's transaction, 
 committed and published), and the projection, which skips any event older than the row and ignores
 anything before ``Ordered``, is handed them Ordered first, then by position.
 
+One fetcher for a serial context. Replicas fetching from one durable consumer at once can commit two
+events of one order in the opposite order of the stream (replica B's later batch taking the lock before
+replica A's earlier one): for the kitchen, an ``OrderCancelled`` handled before its ``Ordered`` would
+leave a live ticket holding stock for a cancelled order. A serial context gains nothing from parallel
+fetchers (its transactions take turns anyway), so there only the leader replica fetches; the others
+take over with the lead. Contexts with per-order locks fetch from every replica (mypage's replay does
+not mind the order; ordering's and delivery's events of one order are far apart in time).
+
 nats-py pitfalls handled here: a pull subscription stops after a server restart (nats-py #504), so the
 subscription is bound again after every reconnection; a fetch can stall past its timeout (#933), so
 each fetch is bounded by ``asyncio.wait_for`` and a stalled one re-binds too.
@@ -69,9 +77,11 @@ class Outcome(NamedTuple):
 
 
 class Consumer:
-    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object]) -> None:
+    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object],
+                 active: Callable[[], bool] = lambda: True) -> None:
         self.store, self.spec, self.stream = store, store.spec, stream
         self._jetstream = jetstream
+        self._active = active       # whether this replica fetches now (see "One fetcher" above)
         self._generation = 0        # bumped on every reconnection: the loop binds again
         self.lag: int | None = None  # messages not yet handled: pending in the consumer, or in hand
         self.handled = self.parked = 0
@@ -82,7 +92,7 @@ class Consumer:
     async def run(self) -> None:
         while True:
             js = self._jetstream()
-            if js is None:
+            if js is None or not self._active():
                 await asyncio.sleep(0.2)
                 continue
             generation = self._generation
@@ -91,7 +101,7 @@ class Consumer:
                 await chain_nats.ensure_consumer(js, self.stream, self.spec.name)
                 subscription = await js.pull_subscribe_bind(durable=self.spec.name, stream=self.stream)
                 try:
-                    while generation == self._generation:
+                    while generation == self._generation and self._active():
                         await self._fetch_and_handle(subscription)
                 finally:
                     await _quietly(subscription.unsubscribe())

@@ -54,7 +54,9 @@ class ChainService:
         self.nc = None
         self.leader = Leader(self.spec, settings.dsn, settings.stream, self.store, self.jetstream)
         consumes = bool(self.spec.event_handlers) or self.spec.projection is not None
-        self.consumer = Consumer(self.store, settings.stream, self.jetstream) if consumes else None
+        # A serial context is fetched by its leader only (services/chain/consumer.py, "One fetcher").
+        active = (lambda: self.leader.is_leader) if self.spec.serial else (lambda: True)
+        self.consumer = Consumer(self.store, settings.stream, self.jetstream, active) if consumes else None
         self._tasks: list[asyncio.Task] = []
 
     def jetstream(self):
