@@ -121,7 +121,7 @@ class Consumer:
             raise ConnectionError(f"fetch stalled for {STALL_S} s") from None
         wanted, items = [], []
         for message in messages:
-            order_id = int((message.headers or {}).get(wire.ORDER_ID, "-1") or -1)
+            order_id = _order_id(message.headers)
             if self.spec.wants(message.subject.rsplit(".", 1)[-1], order_id):
                 meta = message.metadata
                 wanted.append(message)
@@ -216,6 +216,12 @@ class _Replay:
 
     def upsert(self, rows) -> None:
         self._repo.upsert(rows)
+
+
+def _order_id(headers) -> int:
+    """The message's order id header; -1 when it is missing or not a number (handled, never trusted)."""
+    value = (headers or {}).get(wire.ORDER_ID, "")
+    return int(value) if value.lstrip("-").isdigit() else -1
 
 
 async def _quietly(awaitable) -> None:

@@ -75,7 +75,7 @@ def test_every_message_delivered_twice_changes_nothing(services, nats_server, st
 def test_a_poison_event_is_parked_and_the_consumer_carries_on(services, nats_server, stream, pg_dsn):
     kitchen = services("kitchen")["kitchen"]
     subject = f"{stream.lower()}.ordering.Ordered"
-    run_async(publish_raw, nats_server.url, subject, b"not json", {wire.MSG_ID: "x:1", wire.ORDER_ID: "70"})
+    run_async(publish_raw, nats_server.url, subject, b"not json", {wire.MSG_ID: "x:1", wire.ORDER_ID: "seventy"})
     bad_lines = wire.event_message(stream, "ordering", 2, 1.0, "Ordered", 71, {
         "order_id": 71, "customer_name": "", "phone": "", "address": "", "lines": [{"what": 1}], "total": 1,
         "placed_at": 1.0, "scheduled_for": None})
