@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import time
 
 import uvicorn
 
