@@ -104,9 +104,6 @@ class Store:
         self._order_space = lock_key(spec.name, "orders")
         self._writer = BatchWriter(self._run_batch, spec.name) if spec.serial and batch_commands else None
 
-    def handles(self, command) -> bool:
-        return type(command) in self.spec.command_handlers
-
     def execute(self, command) -> Any:
         """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
         Raises the handler's ShopError (nothing written), InvalidInput for a command of another context.
