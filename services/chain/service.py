@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import sys
 
 import uvicorn
 
@@ -156,7 +157,7 @@ def main(argv: list[str]) -> int:
         context = context_name(args.context)
         settings = ChainSettings.from_env()
     except ValueError as exc:
-        print(f"main.py service: {exc}", flush=True)
+        print(f"main.py service: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=args.log_level.upper(),
                         format=f"%(asctime)s %(levelname)s {context}-{args.replica} %(name)s %(message)s")

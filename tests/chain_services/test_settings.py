@@ -26,4 +26,4 @@ def test_settings_from_the_environment():
 def test_the_service_command_names_a_wrong_context():
     done = subprocess.run([sys.executable, "main.py", "service", "payments", "--port", "1"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "unknown context 'payments'" in done.stdout
+    assert done.returncode == 2 and "unknown context 'payments'" in done.stderr
