@@ -43,7 +43,7 @@ class ChainService:
     def __init__(self, context: str, settings: ChainSettings, replica: str = "0") -> None:
         self.spec: ContextSpec = SPECS[context_name(context)]
         self.settings, self.replica = settings, replica
-        self.pool = open_pool(settings.dsn, self.spec.name)
+        self.pool = open_pool(settings.dsn, self.spec.name, max_size=settings.pg_pool_max)
         self.gift = None
         dependencies = {}
         if self.spec.name == "ordering":

@@ -50,7 +50,7 @@ def notify_channel(context: str) -> str:
     return f"sikdang_outbox_{context}"
 
 
-def open_pool(dsn: str, context: str, *, min_size: int = 2, max_size: int = 10, name: str = "") -> ConnectionPool:
+def open_pool(dsn: str, context: str, *, min_size: int = 1, max_size: int = 8, name: str = "") -> ConnectionPool:
     """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
     A connection idle for a while is checked before use, so the pool survives a PostgreSQL restart by
     itself; a request waits at most ``POOL_WAIT_S`` for one."""

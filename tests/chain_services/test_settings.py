@@ -21,6 +21,9 @@ def test_settings_from_the_environment():
     assert (settings.dsn, settings.stream, settings.service_urls) == (DEFAULT_DSN, "S1", {"gift": "http://g"})
     with pytest.raises(ValueError, match="SIKDANG_SERVICE_URLS"):
         ChainSettings.from_env({"SIKDANG_SERVICE_URLS": "gift=http://g"})
+    assert ChainSettings.from_env({"SIKDANG_PG_POOL_MAX": "4"}).pg_pool_max == 4
+    with pytest.raises(ValueError, match="SIKDANG_PG_POOL_MAX"):
+        ChainSettings.from_env({"SIKDANG_PG_POOL_MAX": "1"})
 
 
 def test_the_service_command_names_a_wrong_context():
