@@ -9,6 +9,7 @@
     python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
     python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
     python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
+    python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
 """
 from __future__ import annotations
 
@@ -108,11 +109,24 @@ def describe_error(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
+def _printers(argv: list[str]) -> int:
+    from services.printing.cli import main as printers_main
+    return printers_main(argv, default_db_path())
+
+
+def _service(argv: list[str]) -> int:
+    from services.chain.service import main as run_service
+    return run_service(argv)
+
+
+# Subcommands that parse their own options (their modules say which).
+COMMANDS_WITH_OWN_OPTIONS = {"printers": _printers, "service": _service}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["printers"]:
-        from services.printing.cli import main as printers_main
-        return printers_main(argv[1:], default_db_path())
+    if argv[:1] and argv[0] in COMMANDS_WITH_OWN_OPTIONS:
+        return COMMANDS_WITH_OWN_OPTIONS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
