@@ -16,7 +16,8 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from types import SimpleNamespace
-from typing import Callable, NamedTuple
+from typing import NamedTuple
+from collections.abc import Callable
 
 import nats.errors
 import psycopg
@@ -117,7 +118,7 @@ class Consumer:
         except nats.errors.TimeoutError:   # nothing to fetch (a subclass of asyncio's: caught first)
             self.lag = 0
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ConnectionError(f"fetch stalled for {STALL_S} s") from None
         wanted, items = [], []
         for message in messages:

@@ -31,7 +31,7 @@ class ChainSettings:
     pg_pool_max: int = 8
 
     @classmethod
-    def from_env(cls, env=os.environ) -> "ChainSettings":
+    def from_env(cls, env=os.environ) -> ChainSettings:
         urls = env.get("SIKDANG_SERVICE_URLS", "").strip()
         try:
             service_urls = json.loads(urls) if urls else {}

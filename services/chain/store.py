@@ -19,7 +19,8 @@ from __future__ import annotations
 import time
 import zlib
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 import psycopg
 from psycopg_pool import ConnectionPool

@@ -45,7 +45,8 @@ def kitchen_stock(sql: PgSql) -> dict[str, int]:
 
 
 def kitchen_tickets(sql: PgSql) -> list[dict]:
-    return [_dump(s.TicketOut, Ticket(order_id=r.order_id, lines=tuple(_ticket_line(l) for l in from_json(r.lines)),
+    return [_dump(s.TicketOut, Ticket(order_id=r.order_id,
+                                      lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
                                       status=r.status, created_at=when(r.created_at), started_at=when(r.started_at),
                                       cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at),
                                       late=bool(r.late)))

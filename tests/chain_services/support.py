@@ -76,7 +76,7 @@ class NatsServer:
         self.url = f"nats://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "NatsServer":
+    def start(self) -> NatsServer:
         binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
         self.process = subprocess.Popen([binary, "-js", "-sd", str(self.folder / "store"), "-a", "127.0.0.1",
                                          "-p", str(self.port)], stdout=subprocess.DEVNULL,
@@ -135,14 +135,14 @@ class ServiceProcess:
         self.process: subprocess.Popen | None = None
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
-    def start(self, **extra_env: str) -> "ServiceProcess":
+    def start(self, **extra_env: str) -> ServiceProcess:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "service", self.context, "--port", str(self.port),
              "--replica", self.replica], cwd=ROOT, env={**self.env, **extra_env},
             stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         return self
 
-    def wait_ready(self) -> "ServiceProcess":
+    def wait_ready(self) -> ServiceProcess:
         def ready():
             assert self.process.poll() is None, f"{self.context} exited: {self.log.read_text()[-2000:]}"
             return self.http.get("/readyz").status_code == 200
@@ -219,13 +219,13 @@ class PrivatePostgres:
         if done.returncode:
             raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace')[-2000:]}")
 
-    def init(self) -> "PrivatePostgres":
+    def init(self) -> PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         return self
 
-    def start(self) -> "PrivatePostgres":
+    def start(self) -> PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "server.log"), "-o",
                   f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
         return self

@@ -130,7 +130,7 @@ def test_services_reconnect_after_nats_server_restarts(services, nats_server, st
     wait_for(lambda: all(s.readiness()["broker"] == "ok" for s in chain.values()), what="reconnected")
     after = order(chain["ordering"])
     for order_id in (during, after):
-        wait_for(lambda: mypage(chain["mypage"], order_id).get("cookStatus") == "queued", what="saga after restart")
+        wait_for(lambda o=order_id: mypage(chain["mypage"], o).get("cookStatus") == "queued", what="saga after restart")
     assert scalar(pg_dsn, "SELECT count(*) FROM kitchen.tickets") == 3
 
 
