@@ -6,11 +6,16 @@ from pathlib import Path
 
 LOG_DIR = "SIKDANG_LOG_DIR"                  # the one folder every process writes its JSON lines to
 METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"     # prometheus-client's own: metrics of several processes
+REPLICA = "SIKDANG_REPLICA"                  # which replica this process is (supervisor; the pod's name)
 
 
 def log_dir() -> Path | None:
     value = os.environ.get(LOG_DIR, "").strip()
     return Path(value) if value else None
+
+
+def default_replica() -> str:
+    return os.environ.get(REPLICA, "").strip() or "0"
 
 
 def metrics_dir() -> Path | None:

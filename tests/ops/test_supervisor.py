@@ -97,8 +97,7 @@ def test_rolling_restart_replaces_each_replica_keeping_the_others_ready(supervis
     fewest_ready, done = [2], threading.Event()
 
     def watch():
-        rpc_status = Supervisor([], sv.folder)   # a second client on the same socket
-        rpc_status.socket_path = sv.socket_path
+        rpc_status = Supervisor([], sv.folder)   # a second client of the same supervisord
         while not done.is_set():
             running = [name for name, state in rpc_status.status().items() if state == "RUNNING"]
             fewest_ready[0] = min(fewest_ready[0], len(running))
@@ -143,8 +142,6 @@ def test_run_foreground_stops_everything_on_sigterm_and_nothing_outlives_a_kille
         folder = tmp_path / how.name
         proc = subprocess.Popen([sys.executable, "-c", script, str(folder)], cwd=os.getcwd())
         sv = Supervisor([], folder)
-        wait_until(lambda: (folder / "supervisord.conf").exists(), DEADLINE)
-        sv.socket_path = Supervisor([], folder).socket_path
         wait_until(lambda: _running_pids(sv) if proc.poll() is None else pytest.fail("exited"), DEADLINE)
         pids = _running_pids(sv)
         proc.send_signal(how)
