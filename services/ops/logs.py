@@ -158,9 +158,11 @@ def logging_config(service: str, replica: str = "0", folder: Path | None = None,
                        "human": {"format": HUMAN_FORMAT}},
         "handlers": handlers,
         "root": {"level": level, "handlers": list(handlers)},
-        # uvicorn's own loggers go to the same place instead of their own handlers
+        # uvicorn's own loggers go to the same place instead of their own handlers; alembic and
+        # apscheduler say a line per migration plugin and per scheduler run at INFO: only warnings
         "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error")}
-        | {"uvicorn.access": {"handlers": [], "propagate": True, "level": "WARNING"}},
+        | {name: {"handlers": [], "propagate": True, "level": "WARNING"}
+           for name in ("uvicorn.access", "alembic", "apscheduler")},
     }
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import logging
 import socket
 import sys
 import time
@@ -62,18 +61,11 @@ def run_shop_process(db_path: Path, *, host: str, port: int, workers: int, log_l
         prepare_multiprocess_dir(folder)   # this run's processes only (a killed run's files are gone)
     folder = log_dir() or shop_log_dir(db_path)
     configure_logging("shop", "0", folder, level=log_level)
-    quiet_chatty_loggers()
     excepthook_to_log()
     wait_until_port_free(host, port)
     from services.http.server import run_server
     return run_server(Path(db_path), host=host, port=port, workers=workers,
                       log_config=logging_config("shop", "0", folder, level=log_level))
-
-
-def quiet_chatty_loggers() -> None:
-    """As main.py does: their INFO lines (a line per scheduler run) bury the shop's own."""
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def wait_until_port_free(host: str, port: int, timeout_s: float = 10.0) -> None:
