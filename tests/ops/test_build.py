@@ -18,8 +18,9 @@ def git(repo: Path, *args: str) -> str:
 
 def version(project: Path, **env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SETUPTOOLS_SCM")}
-    return subprocess.run([sys.executable, "-m", "setuptools_scm"], cwd=project, env={**clean, **env},
-                          check=True, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[-1]
+    found = subprocess.run([sys.executable, "-m", "setuptools_scm"], cwd=project, env={**clean, **env},
+                           capture_output=True, text=True, timeout=60)
+    return found.stdout.strip().splitlines()[-1] if found.returncode == 0 else "ERROR"
 
 
 def project(tmp_path: Path) -> Path:
@@ -44,10 +45,18 @@ def test_a_tag_is_the_version_and_commits_after_it_are_a_dev_release(tmp_path):
     assert dev.startswith("1.2.4.dev1+g") and git(repo, "rev-parse", "HEAD").startswith(dev.split("+g")[1])
 
 
-def test_without_git_the_version_says_unknown_unless_it_is_given(tmp_path):
+def test_without_git_the_version_must_be_given(tmp_path):
     repo = project(tmp_path)   # a copied tree, as in an image build
-    assert version(repo) == "0.0.0+unknown"
+    assert version(repo) == "ERROR", "no made-up version"
     assert version(repo, SETUPTOOLS_SCM_PRETEND_VERSION="2.0.1") == "2.0.1"
+
+
+def test_with_no_tag_yet_the_version_counts_the_commits(tmp_path):
+    repo = project(tmp_path)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "first")
+    assert version(repo).startswith("0.1.dev1+g")
 
 
 def test_this_checkout_is_versioned_from_its_own_history():
