@@ -283,7 +283,7 @@ class Supervisor:
             state = self._rpc().supervisor.getProcessInfo(self._qualified(process_name))["statename"]
             if state == "FATAL":
                 raise SupervisorError(f"{process_name} keeps failing to start (FATAL); see {self.folder}")
-            if state == "RUNNING" and (url is None or _answers_200(url)):
+            if state == "RUNNING" and (url is None or answers_200(url)):
                 return
             if time.monotonic() > deadline:
                 raise SupervisorError(f"{process_name} not ready in {timeout_s} s (state {state})")
@@ -314,7 +314,8 @@ class Supervisor:
         self.close()
 
 
-def _answers_200(url: str) -> bool:
+def answers_200(url: str) -> bool:
+    """The URL answers 200 now (a readiness check); a refused or timed-out connection is False."""
     try:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from services.ops.supervisor import Program, Supervisor
+from services.ops.supervisor import Program, Supervisor, answers_200
 from tests.contract.helpers import wait_until
 
 DEADLINE = 120
@@ -68,7 +68,7 @@ def test_rolling_restart_under_load_fails_no_request(tmp_path):
         for n in (0, 1):
             sv.wait_ready(web, n, DEADLINE)
         url = f"http://127.0.0.1:{front}/work"
-        wait_until(lambda: _answers(url), DEADLINE)
+        wait_until(lambda: answers_200(url), DEADLINE)
         before = {sv.pid(f"web-{n}") for n in (0, 1)}
         served, failures, stop = Counter(), [], threading.Event()
 
@@ -102,9 +102,3 @@ def test_rolling_restart_under_load_fails_no_request(tmp_path):
     finally:
         sv.close()
 
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
