@@ -69,13 +69,16 @@ def deployment(name: str, replicas: int, cpu: str, memory: str) -> dict:
         "name": name, "image": IMAGE, "command": command,
         "ports": [{"name": "http", "containerPort": port}],
         "envFrom": [{"configMapRef": {"name": "sikdang-config"}}, {"secretRef": {"name": "sikdang-secret"}}],
-        "env": [{"name": "SIKDANG_REPLICA", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+        "env": [{"name": "SIKDANG_REPLICA", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                # platformdirs' user data dir (the gateway's default --data): a writable scratch volume
+                {"name": "XDG_DATA_HOME", "value": "/var/lib/sikdang"}],
         "resources": {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": _double(memory)}},
         **probes(name),
         # The Service stops sending here a moment after the pod is marked terminating; keep serving
         # that moment, then SIGTERM drains (finish in-flight work, ack what is done, hand back the rest).
         "lifecycle": {"preStop": {"exec": {"command": ["sleep", "5"]}}},
-        "volumeMounts": [{"name": "logs", "mountPath": "/var/log/sikdang"}],
+        "volumeMounts": [{"name": "logs", "mountPath": "/var/log/sikdang"},
+                         {"name": "data", "mountPath": "/var/lib/sikdang"}],
     }
     return {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name),
@@ -92,7 +95,8 @@ def deployment(name: str, replicas: int, cpu: str, memory: str) -> dict:
                     "terminationGracePeriodSeconds": 40,
                     "containers": [container],
                     # the original's EFS volume: every pod writes its JSON lines to one shared folder
-                    "volumes": [{"name": "logs", "persistentVolumeClaim": {"claimName": "sikdang-logs"}}],
+                    "volumes": [{"name": "logs", "persistentVolumeClaim": {"claimName": "sikdang-logs"}},
+                                {"name": "data", "emptyDir": {}}],
                 },
             },
         },
