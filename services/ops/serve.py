@@ -18,9 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-from services.ops.settings import LOG_DIR, METRICS_DIR, log_dir, metrics_dir, shop_log_dir
-from services.ops.supervisor import Program, Supervisor, in_supervisor
+from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
 
+# uvicorn's spawned workers import this module again (it is their parent's __main__): keep its
+# top-level imports light; the supervisor (httpx, supervisor's XML-RPC) is imported where it is used.
 SHOP_PROGRAM = "shop"
 DRAIN_S = 30   # the shop's workers finish open requests (uvicorn: 3 s), then the writer closes
 
@@ -29,7 +30,9 @@ def run_folder(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).stem + ".run")
 
 
-def shop_program(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> Program:
+def shop_program(db_path: Path, *, host: str, port: int, workers: int, log_level: str):
+    """The supervisord program of the shop process (``services.ops.supervisor.Program``)."""
+    from services.ops.supervisor import Program   # not at the top: the shop's workers import this module
     db_path = Path(db_path).resolve()
     environment = {LOG_DIR: str(shop_log_dir(db_path).resolve()),
                    METRICS_DIR: str(metrics_dir() or run_folder(db_path) / "metrics"), "PYTHONUNBUFFERED": "1"}
@@ -49,6 +52,7 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: 
     """main.py serve: the shop process under supervisord, in the foreground. Returns the exit code."""
     if in_supervisor():   # already under a supervisor (a container's): be the shop process itself
         return run_shop_process(db_path, host=host, port=port, workers=workers, log_level=log_level)
+    from services.ops.supervisor import Supervisor
     program = shop_program(db_path, host=host, port=port, workers=workers, log_level=log_level)
     return Supervisor([program], run_folder(Path(db_path).resolve())).run_foreground()
 

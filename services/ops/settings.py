@@ -26,3 +26,8 @@ def metrics_dir() -> Path | None:
 def shop_log_dir(db_path: Path) -> Path:
     """Where the shop server's logs go when SIKDANG_LOG_DIR is not set: beside its database."""
     return log_dir() or Path(db_path).with_name(Path(db_path).stem + ".logs")
+
+
+def in_supervisor() -> bool:
+    """True in a process supervisord started (it sets SUPERVISOR_ENABLED)."""
+    return os.environ.get("SUPERVISOR_ENABLED") == "1"

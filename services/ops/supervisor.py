@@ -20,7 +20,6 @@ that started it, so a killed supervisor leaves nothing behind holding a port or 
 from __future__ import annotations
 
 import hashlib
-import os
 import shlex
 import shutil
 import signal
@@ -320,8 +319,3 @@ def answers_200(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def in_supervisor() -> bool:
-    """True in a process supervisord started (it sets SUPERVISOR_ENABLED)."""
-    return os.environ.get("SUPERVISOR_ENABLED") == "1"
