@@ -10,6 +10,7 @@
     python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
     python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
     python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
+    python main.py logs [--follow] [--order ID]   # every process's JSON log lines, merged in time order
 """
 from __future__ import annotations
 
@@ -33,9 +34,10 @@ def _at_least_one(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
-    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "unlock"],
+    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "unlock", "logs"],
                         help="app (default): open the screens; demo: a scripted day; serve: the shop server; "
-                             "unlock STAFF: unlock a locked account on the server machine (audited)")
+                             "unlock STAFF: unlock a locked account on the server machine (audited); "
+                             "logs: read the log folder")
     parser.add_argument("staff", nargs="?", default=None, help="unlock: the staff id to unlock")
     parser.add_argument("--db", type=Path, default=None, help="shop database (default: the user data directory)")
     parser.add_argument("--screen", default="all", choices=["all", "counter", "kitchen", "delivery", "mypage"])
@@ -50,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--printers", type=Path, default=None, metavar="FILE",
                         help="ESC/POS printers file (default: printers.toml beside the shop database, if there)")
     parser.add_argument("--log-level", default="INFO")
+    logs = parser.add_argument_group("logs (docs/operations.md)")
+    logs.add_argument("--log-dir", type=Path, default=None,
+                      help="the log folder (default: SIKDANG_LOG_DIR, else beside the shop database)")
+    logs.add_argument("--follow", "-f", action="store_true", help="logs: keep printing lines as they come")
+    logs.add_argument("--order", type=int, default=None, metavar="ID", help="logs: only this order's lines")
+    logs.add_argument("--json", action="store_true", help="logs: print the JSON lines as they are")
+    logs.add_argument("--lines", type=int, default=20, metavar="N", help="logs --follow: start with the last N")
     return parser
 
 
@@ -141,9 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.staff:
             build_parser().error("unlock needs the staff id, e.g. main.py unlock manager --db PATH")
         return unlock_from_console(db_path, args.staff)
-    if args.command == "serve":
-        from services.http.server import run_server
-        return run_server(db_path, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "logs":
+        from services.ops.logread import run
+        from services.ops.settings import shop_log_dir
+        return run(args.log_dir or shop_log_dir(db_path), order_id=args.order, follow_=args.follow,
+                   as_json=args.json, lines=args.lines)
+    if args.command == "serve":   # under supervisord: a killed shop process is started again
+        from services.ops.serve import serve
+        return serve(db_path, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     if problem := why_no_screen() or why_not_this_db(args):
         print(f"Sikdang POS: {problem}", file=sys.stderr)
         return 2
