@@ -132,11 +132,13 @@ def autoscaler(name: str, least: int, most: int) -> dict:
 def config() -> list[dict]:
     urls = {name: f"http://{name}:{SERVICE_PORT}" for name in SERVICES if name != "gateway"}
     return [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE, "labels": {"app.kubernetes.io/name": APP}}},
+        {"apiVersion": "v1", "kind": "Namespace",
+         "metadata": {"name": NAMESPACE, "labels": {"app.kubernetes.io/name": APP}}},
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("sikdang-config"),
          "data": {"SIKDANG_NATS_URL": "nats://nats:4222", "SIKDANG_STREAM": "SIKDANG",
                   "SIKDANG_SERVICE_URLS": json.dumps(urls, sort_keys=True), "SIKDANG_LOG_DIR": "/var/log/sikdang"}},
-        # The real DSN is put in by the operator (kubectl create secret ... --dry-run=client -o yaml | kubectl apply -f -)
+        # The real DSN is put in by the operator:
+        # kubectl create secret ... --dry-run=client -o yaml | kubectl apply -f -
         {"apiVersion": "v1", "kind": "Secret", "metadata": meta("sikdang-secret"), "type": "Opaque",
          "stringData": {"SIKDANG_PG_DSN": "postgresql://sikdang:CHANGE-ME@postgres:5432/sikdang"}},
         {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("sikdang-logs"),

@@ -6,7 +6,7 @@ import heapq
 import json
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 PATTERN = "*.jsonl"
 

@@ -142,7 +142,8 @@ class Supervisor:
             f"[unix_http_server]\nfile={_escape(str(self.socket_path))}\nchmod=0700\n",
             f"[supervisord]\nnodaemon=true\nsilent=true\nlogfile={_escape(str(self.folder / 'supervisord.log'))}\n"
             f"pidfile={_escape(str(self.folder / 'supervisord.pid'))}\nchildlogdir={_escape(str(self.folder))}\n",
-            "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
+            "[rpcinterface:supervisor]\n"
+            "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
             f"[supervisorctl]\nserverurl=unix://{_escape(str(self.socket_path))}\n",
         ]
         for program in self.programs.values():
@@ -153,7 +154,7 @@ class Supervisor:
         return self.conf_path
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self, timeout_s: float = 60.0) -> "Supervisor":
+    def start(self, timeout_s: float = 60.0) -> Supervisor:
         """Start supervisord in the background; return once it answers (its programs are starting)."""
         self.write_config()
         self.process = subprocess.Popen(
@@ -306,7 +307,7 @@ class Supervisor:
         for n in sorted(set(program.replicas()) - before):
             self.wait_ready(program, n, timeout_s)
 
-    def __enter__(self) -> "Supervisor":
+    def __enter__(self) -> Supervisor:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -13,5 +13,6 @@ async def app(scope, receive, send):
     if scope["path"] == "/work":
         await asyncio.sleep(0.02)
     body = str(os.getpid()).encode()
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})

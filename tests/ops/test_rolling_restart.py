@@ -84,7 +84,7 @@ class Load:
         start = self.total()
         wait_until(lambda: self.total() >= start + count, DEADLINE)
 
-    def __enter__(self) -> "Load":
+    def __enter__(self) -> Load:
         for thread in self.threads:
             thread.start()
         self.more()

@@ -73,7 +73,7 @@ def test_environment_reaches_each_replica_exactly_even_json(supervise, tmp_path)
     urls = {"gift": "http://127.0.0.1:18104", "odd": "it's \"quoted\", 100% and ,commas"}
     script = ('import os, sys, time; open(sys.argv[1], "w").write(os.environ["SIKDANG_SERVICE_URLS"] + "|" '
               '+ os.environ["SIKDANG_REPLICA"]); time.sleep(600)')
-    sv = supervise(Program("env", [sys.executable, "-c", script, str(tmp_path / "seen-{replica}")], numprocs=2,
+    supervise(Program("env", [sys.executable, "-c", script, str(tmp_path / "seen-{replica}")], numprocs=2,
                            environment={"SIKDANG_SERVICE_URLS": json.dumps(urls)}))
     for n in (0, 1):
         seen = wait_until(lambda: (tmp_path / f"seen-{n}").exists() and (tmp_path / f"seen-{n}").read_text(), DEADLINE)
