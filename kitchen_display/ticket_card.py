@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from kitchen_display.ticket_model import TicketRole
-from pos_app.fmt import age_seconds, elapsed
-from pos_app.i18n import status_text, tr, translator
-from pos_app.widgets import ui_font
+from screens_common.fmt import age_seconds, elapsed
+from screens_common.i18n import status_text, translator
+from screens_common.widgets import ui_font
 from services.port import Ticket
 
 CARD_SIZE = QSize(300, 250)
@@ -165,7 +165,3 @@ class TicketBoardView(QListView):
             super().keyPressEvent(event)
             return
         event.accept()
-
-
-def placeholder_text() -> str:
-    return tr("kds.nothing")

@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel
 from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import age_seconds
-from pos_app.i18n import item_name, tr, translator
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.i18n import item_name, tr, translator
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
@@ -262,14 +261,10 @@ class KitchenDisplay(QWidget):
         self.runner.run(recall_one, done, self.message.error)
 
     def print_ticket(self, order_id: int) -> None:
-        from pos_app.print_actions import print_kitchen_ticket
+        from screens_common.print_actions import print_kitchen_ticket
         row = self.model.row_of(order_id)
         if row >= 0:
             print_kitchen_ticket(self.model.tickets()[row], self, self.message)
-
-    def ticket_age_s(self, order_id: int) -> float:
-        row = self.model.row_of(order_id)
-        return age_seconds(self.model.tickets()[row].created_at) if row >= 0 else 0.0
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pos_app.fmt import won
-from pos_app.i18n import item_name, tr
+from screens_common.fmt import won
+from screens_common.i18n import item_name, tr
 from services.commands import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_LINE, OrderLine
 from services.port import MenuItem
 

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
-from pos_app.bridge import ShopEvents
+from screens_common.bridge import ShopEvents
 from pos_app.cart_model import NOTE, CartModel
-from pos_app.fmt import won
-from pos_app.i18n import tr, translator
+from screens_common.fmt import won
+from screens_common.i18n import tr, translator
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
 from services.commands import PlaceOrder
 from services.errors import ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
@@ -291,8 +291,8 @@ class CounterScreen(QWidget):
         if order is None:
             self.message.error(tr("counter.pick_order"))
             return
-        from pos_app.print_actions import print_receipt
-        from pos_app.printing import receipt_lines
+        from screens_common.print_actions import print_receipt
+        from screens_common.printing import receipt_lines
 
         def fetch():
             card = self.shop.mypage(order.order_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import local_time
-from pos_app.i18n import tr, translator
-from pos_app.rows_model import Column, RowsModel
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, tidy_table, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import local_time
+from screens_common.i18n import tr, translator
+from screens_common.rows_model import Column, RowsModel
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, tidy_table, ui_font
 from services.port import DeliveryBoard, DeliveryCard, EventRecord, Shop
 
 DELIVERY_EVENTS = {"DeliveryStarted", "PickedUp", "Delivered", "DeliveryCancelled", "CookRecalled", "OrderCancelled"}

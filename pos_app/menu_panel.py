@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from pos_app.fmt import won
-from pos_app.i18n import tr, translator
-from pos_app.widgets import ui_font
+from screens_common.fmt import won
+from screens_common.i18n import tr, translator
+from screens_common.widgets import ui_font
 from services.port import MenuItem
 
 COLUMNS = 3

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import local_time, won
-from pos_app.i18n import event_text, status_text, tr, translator
-from pos_app.rows_model import Column, RowsModel
-from pos_app.runner import PortRunner
-from pos_app.widgets import MessageBar, tidy_table, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import local_time, won
+from screens_common.i18n import event_text, status_text, tr, translator
+from screens_common.rows_model import Column, RowsModel
+from screens_common.runner import PortRunner
+from screens_common.widgets import MessageBar, tidy_table, ui_font
 from services.port import EventRecord, MypageCard, Shop
 
 STAGES = (("my.order", "order_status", "ordered_at"), ("my.cooking", "cook_status", "cook_at"),

@@ -2,9 +2,9 @@
 (when a later order is due, why an order was cancelled)."""
 from __future__ import annotations
 
-from pos_app.fmt import local_time, won
-from pos_app.i18n import status_text
-from pos_app.rows_model import Column, RowsModel
+from screens_common.fmt import local_time, won
+from screens_common.i18n import status_text
+from screens_common.rows_model import Column, RowsModel
 from services.port import OrderSummary
 
 STATUS_COLOURS = {"cancelled": "#c62828", "delivered": "#2e7d32", "cooking": "#1565c0", "scheduled": "#6a1b9a"}

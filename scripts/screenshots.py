@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     from pos_app.app import build_shop_app
-    from pos_app.i18n import set_language
+    from screens_common.i18n import set_language
     from services.commands import OrderLine
     from services.local import open_local_shop
     from PySide6.QtWidgets import QApplication
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 settle(app)
                 dialog.grab().save(str(args.out / f"manager-{language}.png"))
                 dialog.hide()
-            from pos_app.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
+            from screens_common.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
             card = shop.mypage(ids["delivered"])
             save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")
             save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")

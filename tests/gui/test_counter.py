@@ -112,7 +112,7 @@ def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
 
 
 def test_domain_errors_get_a_korean_headline_on_a_korean_screen(qtbot, shop, shop_app):
-    from pos_app.i18n import set_language
+    from screens_common.i18n import set_language
     counter = shop_app.main.counter
     set_language("ko")
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart

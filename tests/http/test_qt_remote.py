@@ -22,7 +22,7 @@ from services.remote import open_remote_shop  # noqa: E402
 @pytest.fixture
 def terminals(served, tmp_path, qtbot, monkeypatch):
     from pos_app.app import build_shop_app, isolate_settings
-    from pos_app.i18n import set_language
+    from screens_common.i18n import set_language
     monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))
     isolate_settings(tmp_path / "settings")
     counter_shop = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "counter.sqlite")

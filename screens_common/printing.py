@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from pos_app.fmt import local_time, won
-from pos_app.widgets import KOREAN_FONT_FAMILIES, ui_font
+from screens_common.fmt import local_time, won
+from screens_common.widgets import KOREAN_FONT_FAMILIES, ui_font
 from services.port import MypageCard, Shop, Ticket
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll

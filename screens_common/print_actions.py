@@ -7,9 +7,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from pos_app.i18n import translator
-from pos_app.printing import print_with_dialog, receipt_html, save_pdf, ticket_html
-from pos_app.widgets import MessageBar
+from screens_common.i18n import translator
+from screens_common.printing import print_with_dialog, receipt_html, save_pdf, ticket_html
+from screens_common.widgets import MessageBar
 from services.port import MypageCard, Ticket
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.i18n import tr
+from screens_common.i18n import tr
 
 Row = TypeVar("Row")
 RowRole = Qt.ItemDataRole.UserRole + 1

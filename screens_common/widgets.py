@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from pos_app.i18n import tr, translator
+from screens_common.i18n import tr, translator
 from services.errors import ShopError
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ import re
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel
 
-from pos_app.i18n import tr, translator
-from pos_app.widgets import ui_font
+from screens_common.i18n import tr, translator
+from screens_common.widgets import ui_font
 
 _STYLE = {"online": "#2e7d32", "sending": "#1565c0", "offline": "#c62828", "busy": "#ef6c00"}
 
