@@ -17,6 +17,7 @@ from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
 from screens_common.bridge import ShopEvents
+from screens_common.connection import ConnectionSign
 from screens_common.i18n import item_name, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
@@ -61,6 +62,7 @@ class KitchenDisplay(QWidget):
         self.tickets = Refetcher(self.runner, self._fetch_tickets, self._apply_tickets, self.message.error, self)
         events.event.connect(self._on_event)
         events.subscribed.connect(self.refresh)
+        events.reconnected.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
         # one all-day recount per model update, however many rows it touched
         self._all_day_timer = QTimer(self, singleShot=True, interval=0)
@@ -94,6 +96,8 @@ class KitchenDisplay(QWidget):
         self.shop_sign = QLabel(font=ui_font(11))      # full screen hides the title: say which shop
         self.shop_sign.setStyleSheet("QLabel { color: #9e9e9e; }")
         top.addWidget(self.shop_sign)
+        self.connection_sign = ConnectionSign(self.events, point_size=16)   # a cook must see the link is gone
+        top.addWidget(self.connection_sign)
         top.addStretch(1)
         for widget in (self.warn_label, self.warn_minutes, self.late_label, self.late_minutes):
             top.addWidget(widget)

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.shop_sign = QLabel(font=ui_font(11, bold=True))
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
         self.statusBar().addPermanentWidget(self.shop_sign)
-        self.connection_sign = ConnectionSign(shop)
+        self.connection_sign = ConnectionSign(events)
         self.statusBar().addPermanentWidget(self.connection_sign)
         self.manager: ManagerDialog | None = None
         translator.language_changed.connect(self.retranslate)

@@ -42,6 +42,8 @@ class CounterScreen(QWidget):
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.menu_fetch.request)
         events.subscribed.connect(self.orders_fetch.request)
+        events.reconnected.connect(self.menu_fetch.request)        # stock is known again
+        events.connection_changed.connect(self._on_connection)
         self.cart.total_changed.connect(self._show_total)
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
@@ -177,6 +179,9 @@ class CounterScreen(QWidget):
         self.orders_fetch.request()
         if any(r.name in MENU_EVENTS for r in records):
             self.menu_fetch.request()
+
+    def _on_connection(self, _connection) -> None:
+        self.orders_fetch.request()          # a queued order sent: its row gets the server's number
 
     def _apply_menu(self, menu: list[MenuItem]) -> None:
         self.menu_panel.set_menu(menu)

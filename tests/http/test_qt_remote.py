@@ -87,3 +87,71 @@ def test_the_counter_screen_keeps_taking_orders_while_the_server_is_down(qtbot, 
     qtbot.waitUntil(lambda: counter_shop.connection_status() == "online", timeout=10000)
     qtbot.waitUntil(lambda: sign.text() == "Server: online", timeout=5000)
     assert len(served.shop.todays_orders()) == before + 1
+
+
+def _start_server(tmp_path, port: int):
+    import subprocess
+    import sys
+    from tests.http.serve_process import ROOT, wait_ready
+    proc = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp_path / "shop.sqlite"),
+                             "--port", str(port), "--log-level", "WARNING"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_ready(f"http://127.0.0.1:{port}", proc)
+    return proc
+
+
+def _kill_server(proc) -> None:
+    import signal
+    from tests.http.serve_process import gateway_workers
+    for pid in [*gateway_workers(proc.pid), proc.pid]:     # the workers hold the socket too
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
+def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_online_when_back(qtbot, tmp_path):
+    """Point 2: no key pressed, no order placed: both screens notice by themselves."""
+    import time
+    from pos_app.app import build_shop_app, isolate_settings
+    from services.http.server import free_port
+    isolate_settings(tmp_path / "settings")
+    port = free_port()
+    proc = _start_server(tmp_path, port)
+    url = f"http://127.0.0.1:{port}"
+    counter_shop = open_remote_shop(url, "counter:1111", queue_path=tmp_path / "counter.sqlite")
+    kitchen_shop = open_remote_shop(url, "kitchen:2222", queue_path=tmp_path / "kitchen.sqlite")
+    apps = [build_shop_app(counter_shop, "counter", "en"), build_shop_app(kitchen_shop, "kitchen", "en")]
+    try:
+        for built in apps:
+            for window in built.windows:
+                qtbot.addWidget(window)
+            built.show(kitchen_full_screen=False)
+        badge, kitchen_sign = apps[0].main.connection_sign, apps[1].kitchen.connection_sign
+        qtbot.waitUntil(lambda: badge.state == kitchen_sign.state == "online", timeout=60000)
+        seen: dict[str, float] = {}
+        for name, built in (("counter", apps[0]), ("kitchen", apps[1])):
+            built.events.connection_changed.connect(
+                lambda c, name=name: seen.setdefault(f"{name}:{c.state}", time.monotonic()))
+
+        killed = time.monotonic()
+        _kill_server(proc)
+        qtbot.waitUntil(lambda: {"counter:offline", "kitchen:offline"} <= seen.keys(), timeout=60000)
+        assert badge.isVisible() and badge.text().startswith("Offline")
+        assert kitchen_sign.isVisible() and kitchen_sign.text().startswith("Offline")
+        for name in ("counter", "kitchen"):
+            assert seen[f"{name}:offline"] - killed < 2.0, f"the {name} said offline after {seen[f'{name}:offline'] - killed:.2f} s"
+
+        proc = _start_server(tmp_path, port)
+        back = time.monotonic()
+        qtbot.waitUntil(lambda: {"counter:online", "kitchen:online"} <= seen.keys(), timeout=60000)
+        for name in ("counter", "kitchen"):
+            assert seen[f"{name}:online"] - back < 2.0, f"the {name} said online after {seen[f'{name}:online'] - back:.2f} s"
+        assert badge.text() == kitchen_sign.text() == "Server: online"
+    finally:
+        for built in apps:
+            built.close()
+        counter_shop.close()
+        kitchen_shop.close()
+        _kill_server(proc)
