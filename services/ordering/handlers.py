@@ -8,6 +8,9 @@ from services.errors import UnknownOrder
 from services.events import Cooked, GiftDeferred, GiftSendCancelled, Ordered, StockChecked
 from services.ordering.model import CANCELLED, PLACED, Order
 
+# A reason nobody typed is stored as a code ("@" + key) that each screen shows in its reader's language.
+DEFAULT_CANCEL_REASON = "@customer_request"
+
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +58,7 @@ def retry_deferred_gifts(_command: RetryDeferredGifts, ctx) -> int:
 
 def cancel_order(command: CancelOrder, ctx) -> int:
     order = _get(ctx, command.order_id)
-    order.cancel(command.reason.strip() or "Cancelled at the customer's request", by="customer")
+    order.cancel(command.reason.strip() or DEFAULT_CANCEL_REASON, by="customer")
     ctx.repo.save(order)
     ctx.emit_all(order.events)
     return order.id
