@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
 from screens_common.bridge import ShopEvents
 from pos_app.cart_model import NOTE, CartModel
 from screens_common.fmt import won
-from screens_common.i18n import tr, translator
+from screens_common.i18n import item_name, tr, translator
 from pos_app.menu_panel import MenuPanel
-from pos_app.order_list import orders_model
+from pos_app.order_list import order_label, orders_model
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
-from services.commands import PlaceOrder
-from services.errors import ShopError
+from pos_app.cancel_dialog import CancelDialog
+from services.commands import PlaceOrder, normalize_phone
+from services.errors import InvalidInput, ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
@@ -45,6 +46,9 @@ class CounterScreen(QWidget):
         events.reconnected.connect(self.menu_fetch.request)        # stock is known again
         events.connection_changed.connect(self._on_connection)
         self.cart.total_changed.connect(self._show_total)
+        self.cart.over_stock.connect(self._over_stock)
+        self.cancel_dialog: CancelDialog | None = None
+        self._told_queued = False          # the message bar says an order waits on this till
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.menu_fetch.request()
@@ -77,7 +81,7 @@ class CounterScreen(QWidget):
         self.name, self.phone, self.address = QLineEdit(), QLineEdit(), QLineEdit()
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.later = QCheckBox()
-        self.later_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.later_at = QDateTimeEdit(_whole_minute(QDateTime.currentDateTime().addSecs(3600)))
         self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.later_at.setCalendarPopup(True)
         self.later.toggled.connect(self._later_toggled)
@@ -130,7 +134,6 @@ class CounterScreen(QWidget):
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         tidy_table(self.orders_view, stretch_column=4, long_list=True)
         fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩999,999"})
-        self.reason = QLineEdit()
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)
         self.receipt = QPushButton()
@@ -139,7 +142,7 @@ class CounterScreen(QWidget):
         orders_layout = QVBoxLayout(self.orders_box)
         orders_layout.addWidget(self.orders_view, 1)
         cancel_row = QHBoxLayout()
-        cancel_row.addWidget(self.reason, 1)
+        cancel_row.addStretch(1)
         cancel_row.addWidget(self.cancel)
         cancel_row.addWidget(self.receipt)
         orders_layout.addLayout(cancel_row)
@@ -166,7 +169,6 @@ class CounterScreen(QWidget):
         self.remove.setText(tr("counter.remove"))
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
-        self.reason.setPlaceholderText(tr("counter.reason"))
         self.cancel.setText(tr("counter.cancel"))
         self.receipt.setText(tr("counter.print"))
         self.menu_panel.retranslate()
@@ -180,8 +182,11 @@ class CounterScreen(QWidget):
         if any(r.name in MENU_EVENTS for r in records):
             self.menu_fetch.request()
 
-    def _on_connection(self, _connection) -> None:
+    def _on_connection(self, connection) -> None:
         self.orders_fetch.request()          # a queued order sent: its row gets the server's number
+        if self._told_queued and connection.state == "online" and connection.waiting == 0:
+            self._told_queued = False        # "saved on this till" is no longer true: say so
+            self.message.info_key("counter.queue_sent", hide_after_ms=15000)
 
     def _apply_menu(self, menu: list[MenuItem]) -> None:
         self.menu_panel.set_menu(menu)
@@ -201,7 +206,11 @@ class CounterScreen(QWidget):
         if item.sold_out:
             return
         row = self.cart.add(item)
-        self.cart_view.selectRow(row)
+        if row >= 0:
+            self.cart_view.selectRow(row)
+
+    def _over_stock(self, item: MenuItem) -> None:
+        self.message.error_key("counter.only_left", n=item.stock, name=item_name(item.name_ko, item.name_en))
 
     def _cart_row(self) -> int:
         return self.cart_view.currentIndex().row()
@@ -214,15 +223,32 @@ class CounterScreen(QWidget):
     def _later_toggled(self, on: bool) -> None:
         # the suggested time was set when the screen opened; after a long shift it would be past
         if on and self.later_at.dateTime() <= QDateTime.currentDateTime():
-            self.later_at.setDateTime(QDateTime.currentDateTime().addSecs(30 * 60))
+            self.later_at.setDateTime(_whole_minute(QDateTime.currentDateTime().addSecs(30 * 60)))
+
+    def input_problem(self) -> str:
+        """The i18n key of what the cashier must fix before the order can go, or "" (checked here, so
+        the words are the cashier's language, not the core's English)."""
+        if self.cart.rowCount() == 0:
+            return "counter.empty"
+        if self.phone.text().strip():
+            try:
+                normalize_phone(self.phone.text())
+            except InvalidInput:
+                return "counter.bad_phone"
+        if self.later.isChecked() and self._scheduled_for() <= datetime.now().astimezone() + timedelta(seconds=1):
+            return "counter.later_past"
+        return ""
+
+    def _scheduled_for(self) -> datetime:
+        # what the picker shows, to the minute: no seconds hidden behind "HH:mm"
+        return self.later_at.dateTime().toPython().replace(second=0, microsecond=0).astimezone()
 
     def build_command(self) -> PlaceOrder:
         """Raises InvalidInput with a message for the cashier (empty cart, bad phone, past time...)."""
         scheduled = None
         if self.later.isChecked():
-            scheduled = self.later_at.dateTime().toPython().astimezone()
+            scheduled = self._scheduled_for()
             if scheduled <= datetime.now().astimezone() + timedelta(seconds=1):
-                from services.errors import InvalidInput
                 raise InvalidInput("The time for a later order must be in the future")
         return PlaceOrder(lines=self.cart.order_lines(), customer_name=self.name.text().strip(),
                           phone=self.phone.text().strip(), address=self.address.text().strip(),
@@ -231,6 +257,9 @@ class CounterScreen(QWidget):
     def place_order(self) -> None:
         if not self.place.isEnabled():
             return                                   # one order at a time: no double submit
+        if problem := self.input_problem():
+            self.message.error_key(problem)
+            return
         try:
             command = self.build_command()
         except ShopError as error:
@@ -247,7 +276,9 @@ class CounterScreen(QWidget):
             self.message.error(tr("counter.refused", id=receipt.order_id, reason=receipt.reason))
             return
         if receipt.status == "queued":  # a remote shop with the server down: kept on this till, sent later
-            self.message.info(tr("counter.queued", total=won(receipt.total)), hide_after_ms=60000)
+            self.message.info_key("counter.queued", hide_after_ms=600000, till=receipt.till_number,
+                                  total=won(receipt.total))
+            self._told_queued = True
             self.clear_order(keep_message=True)
             return
         later = self.later.isChecked()
@@ -283,13 +314,16 @@ class CounterScreen(QWidget):
         if order is None:
             self.message.error(tr("counter.pick_order"))
             return
-        reason = self.reason.text().strip()
+        self.cancel_dialog = dialog = CancelDialog(order_label(order), self)
+        dialog.accepted.connect(lambda: self._cancel(order, dialog.reason()))
+        dialog.open()                        # window-modal, and the event loop keeps running
+
+    def _cancel(self, order: OrderSummary, reason: str) -> None:
         self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason),
                         lambda _: self._cancelled(order.order_id), self.message.error)
 
     def _cancelled(self, order_id: int) -> None:
-        self.reason.clear()
-        self.message.info(tr("counter.cancelled", id=order_id))
+        self.message.info_key("counter.cancelled", id=order_id)
 
     def print_selected_receipt(self) -> None:
         order = self.selected_order()
@@ -303,3 +337,8 @@ class CounterScreen(QWidget):
             card = self.shop.mypage(order.order_id)
             return card, receipt_lines(self.shop, card)
         self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1]), self.message.error)
+
+
+def _whole_minute(at: QDateTime) -> QDateTime:
+    time = at.time()
+    return QDateTime(at.date(), time.addSecs(-time.second()).addMSecs(-time.msec()))

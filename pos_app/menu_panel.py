@@ -29,7 +29,10 @@ class MenuButton(QPushButton):
 
     def set_item(self, item: MenuItem) -> None:
         self.item = item
-        stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
+        if not item.stock_known:             # a cached menu while the server is away
+            stock = tr("counter.stock_unknown")
+        else:
+            stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
         if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
             self.setText(f"{item.name_ko}\n{won(item.price)}\n{stock}")
         else:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from screens_common.i18n import tr, translator
+from screens_common.i18n import TEXT, tr, translator
 from services.errors import ShopError
 
 log = logging.getLogger(__name__)
@@ -24,18 +24,16 @@ def ui_font(point_size: int = 11, bold: bool = False) -> QFont:
     return font
 
 
-# The core's messages are English; on a Korean screen they get a Korean headline by error code.
-KOREAN_HEADLINES = {"invalid_input": "입력 오류", "unknown_item": "없는 메뉴", "unknown_order": "없는 주문",
-                    "invalid_transition": "지금은 할 수 없습니다", "cancel_refused": "취소할 수 없습니다",
-                    "sold_out": "품절"}
-
-
 def user_message(error: BaseException) -> str:
-    """Domain errors carry a message written for the cashier; anything else is logged in full and
-    shown briefly, never as a traceback."""
+    """Domain errors carry a message written for the cashier in English; other languages show the
+    translation of the error's code (the English detail goes to the log). Anything else is logged in
+    full and shown briefly, never as a traceback."""
     if isinstance(error, ShopError):
-        headline = KOREAN_HEADLINES.get(error.code) if translator.language == "ko" else None
-        return f"{headline} — {error}" if headline else str(error)
+        if translator.language == "en":
+            return str(error)
+        log.info("shown translated: %s: %s", error.code, error)
+        code = next((c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in TEXT), "shop_error")
+        return tr(f"error.{code}", message=str(error))
     log.error("unexpected error from the shop", exc_info=error)
     return tr("err.unexpected", error=f"{type(error).__name__}: {error}")
 

@@ -66,8 +66,9 @@ def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app
     counter = shop_app.main.counter
     qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
-    counter.reason.insert("손님 요청")   # Hangul comes from an input method, not key codes
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    counter.cancel_dialog.typed.insert("손님 요청")   # Hangul comes from an input method, not key codes
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=5000)
     assert str(order_id) in kitchen.message.text()
@@ -85,6 +86,7 @@ def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop
     qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=5000)
     assert counter.message.text() and "Traceback" not in counter.message.text()
 
@@ -111,8 +113,12 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     (item,) = menu_items(shop, 1)
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
     counter.later.setChecked(True)
-    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    # the picker has whole minutes only (nothing hidden behind "HH:mm"): the next minute at least 3 s away
+    soon = QDateTime.currentDateTime().addSecs(3)
+    soon = soon.addSecs(60 - soon.time().second()).addMSecs(-soon.time().msec())
+    counter.later_at.setDateTime(soon)
     release_at = counter.later_at.dateTime().toPython().astimezone()
+    assert release_at.second == 0 and release_at.microsecond == 0
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
     assert counter.last_receipt.status == "placed", counter.message.text()
@@ -120,7 +126,7 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     alerts = kitchen.alerts
     qtbot.wait(800)
     assert kitchen.model.row_of(order_id) < 0                  # not before its time
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=10000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=90000)
     assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
     assert kitchen.alerts > alerts                              # and it raised the new-ticket alert
 
