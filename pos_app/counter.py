@@ -25,7 +25,7 @@ from screens_common.widgets import MessageBar, fixed_width_columns, tidy_table, 
 from pos_app.cancel_dialog import CancelDialog
 from services.commands import PlaceOrder, normalize_phone
 from services.errors import InvalidInput, ShopError
-from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
+from services.port import EventRecord, MenuItem, MypageCard, OrderReceipt, OrderSummary, Shop
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 class CounterScreen(QWidget):
@@ -332,11 +332,22 @@ class CounterScreen(QWidget):
             return
         from screens_common.print_actions import print_receipt
         from screens_common.printing import receipt_lines
+        number = order_label(order)
+        if order.order_id < 0:           # still on this till: the server has no card for it yet
+            print_receipt(_card_of_queued(order), self, self.message, number=number)
+            return
 
         def fetch():
             card = self.shop.mypage(order.order_id)
             return card, receipt_lines(self.shop, card)
-        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1]), self.message.error)
+        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1], number),
+                        self.message.error)
+
+
+def _card_of_queued(order: OrderSummary) -> MypageCard:
+    return MypageCard(order_id=order.order_id, customer_name=order.customer_name, phone=order.phone, summary="",
+                      total=order.total, order_status="queued", ordered_at=order.placed_at, cook_status="",
+                      cook_at=None, delivery_status="", delivery_at=None, gift_status="", gift_kind="", gift_at=None)
 
 
 def _whole_minute(at: QDateTime) -> QDateTime:

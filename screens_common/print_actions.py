@@ -44,5 +44,7 @@ def print_kitchen_ticket(ticket: Ticket, parent, message: MessageBar) -> Path | 
     return _print_or_save(ticket_html(ticket), f"ticket-{ticket.order_id}", parent, message)
 
 
-def print_receipt(card: MypageCard, parent, message: MessageBar, lines: list[dict] | None = None) -> Path | None:
-    return _print_or_save(receipt_html(card, lines), f"receipt-{card.order_id}", parent, message)
+def print_receipt(card: MypageCard, parent, message: MessageBar, lines: list[dict] | None = None,
+                  number: str = "") -> Path | None:
+    stem = f"receipt-{number or card.order_id}".replace("#", "").replace(" ", "").replace("(", "-").replace(")", "")
+    return _print_or_save(receipt_html(card, lines, number=number), stem, parent, message)

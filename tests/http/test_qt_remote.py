@@ -155,3 +155,60 @@ def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_on
         counter_shop.close()
         kitchen_shop.close()
         _kill_server(proc)
+
+
+def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_by_till_number(qtbot, served, tmp_path,
+                                                                                            monkeypatch):
+    """Points 1 and 3: the menu seen yesterday is kept beside the queue; an order taken offline shows
+    as "T-1" (waiting to send), keeps the customer's time, then shows the server's number beside it."""
+    from pos_app.app import build_shop_app, isolate_settings
+    isolate_settings(tmp_path / "settings")
+    monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))
+    queue = tmp_path / "counter.sqlite"
+    first = open_remote_shop(served.url, "counter:1111", queue_path=queue)
+    item = next(i for i in first.menu() if i.stock > 2)           # seen once while online
+    first.close()
+    served.stop()
+
+    shop = open_remote_shop(served.url, "counter:1111", queue_path=queue)   # the next morning, server down
+    built = build_shop_app(shop, "counter", "en")
+    try:
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show(kitchen_full_screen=False)
+        counter = built.main.counter
+        qtbot.waitUntil(lambda: item.code in counter.menu_panel.buttons, timeout=60000)
+        button = counter.menu_panel.buttons[item.code]
+        assert button.isEnabled() and "offline · stock ?" in button.text()
+        assert built.main.connection_sign.text() == "Offline — 0 waiting"
+
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(counter.name, "Offline Kim")
+        qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=60000)
+        receipt = counter.last_receipt
+        assert receipt.status == "queued" and receipt.till_number == "T-1" and receipt.total == item.price
+        assert "T-1" in counter.message.text()
+        qtbot.waitUntil(lambda: counter.orders.row_of_key(receipt.order_id) >= 0, timeout=60000)
+        row = counter.orders.row_of_key(receipt.order_id)
+        assert counter.orders.index(row, 0).data() == "T-1"
+        assert counter.orders.index(row, 4).data() == "waiting to send"
+        ordered_at = counter.orders.row_at(row).placed_at
+        counter.orders_view.selectRow(row)
+        qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)     # the receipt carries T-1
+        assert [p.name.startswith("receipt-T-1-") for p in (tmp_path / "prints").iterdir()] == [True]
+
+        served.start()
+        qtbot.waitUntil(lambda: shop.connection().state == "online", timeout=60000)
+        (server_order,) = [o for o in served.shop.todays_orders() if o.customer_name == "Offline Kim"]
+        label = f"#{server_order.order_id} (T-1)"
+        qtbot.waitUntil(lambda: counter.orders.row_of_key(server_order.order_id) >= 0, timeout=60000)
+        qtbot.waitUntil(lambda: counter.orders.index(counter.orders.row_of_key(server_order.order_id), 0).data() == label,
+                        timeout=60000)
+        assert counter.orders.row_of_key(receipt.order_id) < 0, "listed once, under the server's number"
+        assert counter.orders.row_at(counter.orders.row_of_key(server_order.order_id)).placed_at == ordered_at
+        qtbot.waitUntil(lambda: "every order kept on this till has been sent" in counter.message.text(), timeout=60000)
+        assert "Offline" not in counter.message.text()
+    finally:
+        built.close()
+        shop.close()
