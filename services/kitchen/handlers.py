@@ -72,11 +72,19 @@ def recall_ticket(command: RecallTicket, ctx) -> None:
     ctx.emit(CookRecalled(order_id=ticket.order_id))
 
 
+RELEASED_LATE_S = 60   # a scheduled ticket reaching the kitchen this long after its time is flagged late
+
+
 def release_scheduled_ticket(command: ReleaseScheduledTicket, ctx) -> None:
     ticket = _ticket(ctx, command.order_id)
+    due_at = ticket.release_at
     if ticket.release(ctx.now):
+        # the shop was closed (or down) at its time: the cook must see the customer already waits
+        ticket.late = due_at is not None and ctx.now - due_at > RELEASED_LATE_S
         ctx.repo.save(ticket)
         ctx.emit(TicketReleased(order_id=ticket.order_id))
+        if ticket.late:
+            ctx.emit(TicketLate(order_id=ticket.order_id, age_s=round(ctx.now - due_at, 1)))
 
 
 def release_due_tickets(_command: ReleaseDueTickets, ctx) -> int:
