@@ -208,3 +208,34 @@ def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot
     shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
     assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
     assert resets == [] and changed == []
+
+
+def test_a_scheduled_order_due_while_the_shop_was_closed_is_on_the_board_at_opening_flagged_late(qtbot, tmp_path):
+    """Point 12: not at the first sweep 15 s after opening, and with the late mark on its card."""
+    import sqlite3
+    import time
+    from pos_app.app import build_shop_app
+    from services.local import open_local_shop
+    path = tmp_path / "closed.sqlite"
+    shop = open_local_shop(path, scheduler=False)
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item, scheduled_for=datetime.now(timezone.utc) + timedelta(hours=1)).order_id
+    shop.close()
+    with sqlite3.connect(path) as db:    # the shop stayed closed past the order's time (by an hour)
+        db.execute("UPDATE tickets SET release_at = ? WHERE order_id = ?", (time.time() - 3600, order_id))
+
+    opened_at = time.monotonic()
+    shop = open_local_shop(path)          # with its scheduler, as the app opens it
+    built = build_shop_app(shop, "kitchen", "en")
+    try:
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show(kitchen_full_screen=False)
+        kitchen = built.kitchen
+        qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=60000)
+        assert time.monotonic() - opened_at < 10, "released at opening, not by the 15 s sweep"
+        ticket = kitchen.model.tickets()[kitchen.model.row_of(order_id)]
+        assert ticket.late and ticket.status == "queued"
+    finally:
+        built.close()
+        shop.close()
