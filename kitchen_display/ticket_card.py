@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from kitchen_display.ticket_model import TicketRole
+from kitchen_display.ticket_model import SlotRole, TicketRole
 from screens_common.fmt import age_seconds, elapsed
 from screens_common.i18n import status_text, translator
 from screens_common.widgets import ui_font
@@ -70,9 +70,9 @@ class TicketCardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(header, 8, 8)
         painter.setFont(self._header_font)
         painter.setPen(QColor("white"))
-        number = f"{index.row() + 1}" if index.row() < 9 else ""
+        slot = index.data(SlotRole)
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         f"#{ticket.order_id}" + (f"  [{number}]" if number else ""))
+                         (f"[{slot}] " if slot else "") + f"#{ticket.order_id}")
         late = "  ⚠ " if ticket.late and not cancelled else ""   # flagged late by the core (TicketLate)
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          status_text("cancelled") if cancelled else late + elapsed(age))
@@ -116,7 +116,7 @@ class TicketCardDelegate(QStyledItemDelegate):
 
 
 class TicketBoardView(QListView):
-    """Cards left to right, wrapping. Keys: arrows or 1-9 select; Space starts (bumps a cooking
+    """Cards left to right, wrapping. Keys: arrows, or the [1]-[9] shown on a card, select; Space starts (bumps a cooking
     ticket); Enter bumps; R recalls the last bumped ticket; P prints the selected ticket."""
 
     start_requested = Signal(int)
@@ -149,8 +149,8 @@ class TicketBoardView(QListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, ticket = event.key(), self.selected_ticket()
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            row = key - Qt.Key.Key_1
-            if row < self.model().rowCount():
+            row = self.model().row_of_slot(key - Qt.Key.Key_0)     # the key shown on the card, not its place
+            if row >= 0:
                 self.setCurrentIndex(self.model().index(row, 0))
         elif key == Qt.Key.Key_R:
             self.recall_requested.emit()

@@ -11,14 +11,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
-from screens_common.i18n import item_name, tr, translator
+from screens_common.i18n import item_name, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, Shop, Ticket, TicketLine
@@ -84,8 +84,6 @@ class KitchenDisplay(QWidget):
         self.warn_label, self.late_label = QLabel(), QLabel()
         self.warn_minutes = QDoubleSpinBox(minimum=0.5, maximum=120, singleStep=0.5, value=self.thresholds.warn_s / 60)
         self.late_minutes = QDoubleSpinBox(minimum=0.5, maximum=240, singleStep=0.5, value=self.thresholds.late_s / 60)
-        for spin in (self.warn_minutes, self.late_minutes):
-            spin.setFocusPolicy(Qt.FocusPolicy.ClickFocus)    # keys belong to the ticket board
         self.warn_minutes.valueChanged.connect(self._thresholds_changed)
         self.late_minutes.valueChanged.connect(self._thresholds_changed)
         top = QHBoxLayout()
@@ -95,10 +93,11 @@ class KitchenDisplay(QWidget):
         top.addSpacing(24)
         self.shop_sign = QLabel(font=ui_font(11))      # full screen hides the title: say which shop
         self.shop_sign.setStyleSheet("QLabel { color: #9e9e9e; }")
-        top.addWidget(self.shop_sign)
+        # a long database path must not widen the window past a 1280-pixel screen: it gets what is left
+        self.shop_sign.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.shop_sign, 1)
         self.connection_sign = ConnectionSign(self.events, point_size=16)   # a cook must see the link is gone
         top.addWidget(self.connection_sign)
-        top.addStretch(1)
         for widget in (self.warn_label, self.warn_minutes, self.late_label, self.late_minutes):
             top.addWidget(widget)
 
@@ -146,10 +145,20 @@ class KitchenDisplay(QWidget):
         outer = QVBoxLayout(self)
         outer.addLayout(top)
         outer.addLayout(body, 1)
+        self._keys_to_the_board()
+
+    def _keys_to_the_board(self) -> None:
+        """Nothing but the board ever takes the keyboard focus: a cook who touched a threshold box or
+        the stock list still starts and bumps with Space and Enter. Those widgets work by touch."""
+        for widget in self.findChildren(QWidget):
+            if widget is not self.board and widget is not self.board.viewport():
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(self.board)
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"{tr('kds.title')} — {self.shop_label}")
-        self.shop_sign.setText(tr("shop.open", shop=self.shop_label) if self.shop_label else "")
+        self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)) if self.shop_label else "")
+        self.shop_sign.setToolTip(self.shop_sign.text())
         self.title.setText(tr("kds.title"))
         self.warn_label.setText(tr("kds.warn_after"))
         self.late_label.setText(tr("kds.late_after"))

@@ -8,7 +8,6 @@ benchmark drive exactly the windows a user gets.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
-from screens_common.i18n import set_language, tr, translator
+from screens_common.i18n import set_language, shop_text, tr, translator
 from screens_common.interrupt import QuitOnInterrupt
 from pos_app.manager import ManagerDialog
 from pos_app.mypage import MypageScreen
@@ -79,7 +78,6 @@ class MainWindow(QMainWindow):
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.runner.run(shop.describe, self._set_shop_label)
-        self.resize(1480, 860)
 
     def _set_shop_label(self, label: str) -> None:
         self.shop_label = label
@@ -93,7 +91,7 @@ class MainWindow(QMainWindow):
         self.language_label.setText(tr("menu.language") + " ")
         self.manager_button.setText(tr("menu.manager"))
         self.kitchen_button.setText(tr("menu.kitchen_window"))
-        self.shop_sign.setText(tr("shop.open", shop=self.shop_label))
+        self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)))
         self.language.blockSignals(True)
         self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
         self.language.blockSignals(False)
@@ -129,7 +127,9 @@ class ShopApp:
             if window is self.kitchen and kitchen_full_screen:
                 window.showFullScreen()
             else:
+                fit_to_screen(window)
                 window.show()
+                fit_to_screen(window)     # again, now that the window manager's frame is known
 
     def close(self) -> None:
         """Stop the live feed first so no callback arrives for a closing window."""
@@ -172,6 +172,19 @@ def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None)
     return shop_app
 
 
+def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1480, 860)) -> None:
+    """The preferred size where the screen has room, never past its edge (a 1280x800 till)."""
+    available = (window.screen() or QApplication.primaryScreen()).availableGeometry()
+    width, height = min(preferred[0], available.width()), min(preferred[1], available.height())
+    window.resize(width, height)
+    frame = window.frameGeometry()
+    extra_w, extra_h = max(0, frame.width() - window.width()), max(0, frame.height() - window.height())
+    window.resize(max(1, width - extra_w), max(1, height - extra_h))      # the title bar counts too
+    frame = window.frameGeometry()
+    window.move(available.left() + max(0, (available.width() - frame.width()) // 2),
+                available.top() + max(0, (available.height() - frame.height()) // 2))
+
+
 def _toggle_full_screen(window: QWidget) -> None:
     window.showNormal() if window.isFullScreen() else window.showFullScreen()
 
@@ -208,9 +221,8 @@ def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int
     app = ensure_application()
     install_error_hook()
     shop_app = build_shop_app(shop, screen, language)
-    shop_app.show(kitchen_full_screen=(screen == "kitchen" and os.environ.get("QT_QPA_PLATFORM") != "offscreen"))
+    shop_app.show(kitchen_full_screen=(screen == "kitchen"))    # the wall display (README)
     if shop_app.main is not None and shop_app.kitchen is not None:
-        shop_app.kitchen.resize(1280, 800)
         # closing the counter ends the session; the kitchen window alone does not keep it open
         shop_app.kitchen.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
     interrupt = QuitOnInterrupt(app)

@@ -239,3 +239,63 @@ def test_a_scheduled_order_due_while_the_shop_was_closed_is_on_the_board_at_open
     finally:
         built.close()
         shop.close()
+
+
+def test_keys_reach_the_board_after_the_threshold_boxes_and_the_stock_list_are_touched(qtbot, shop, shop_app):
+    """Point 12: touching the Amber/Red boxes or the stock list never takes Space and Enter away."""
+    from PySide6.QtWidgets import QApplication
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is kitchen, timeout=5000)
+    for touched in (kitchen.warn_minutes, kitchen.late_minutes, kitchen.stock.stock_list, kitchen.all_day):
+        qtbot.mouseClick(touched, Qt.MouseButton.LeftButton)
+        assert QApplication.focusWidget() is kitchen.board, f"{type(touched).__name__} took the keys"
+    kitchen.warn_minutes.stepUp()
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_a_cards_key_stays_the_same_when_another_ticket_is_bumped(qtbot, shop, shop_app):
+    """Point 12: [n] is a stable handle: bumping [1] leaves [2] and [3] where the cook read them."""
+    from kitchen_display.ticket_model import SlotRole
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    orders = [_place(shop, item).order_id for _ in range(3)]
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    before = {o: kitchen.model.slot_of(o) for o in orders}
+    assert sorted(before.values()) == [1, 2, 3]
+    shop.finish_cooking(orders[0])
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[0]) < 0, timeout=5000)
+    assert {o: kitchen.model.slot_of(o) for o in orders[1:]} == {o: before[o] for o in orders[1:]}
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_0 + before[orders[2]])
+    assert kitchen.board.selected_ticket().order_id == orders[2]
+    index = kitchen.model.index(kitchen.model.row_of(orders[2]), 0)
+    assert index.data(SlotRole) == before[orders[2]]
+    newcomer = _place(shop, item).order_id                       # takes the freed key, nobody else moves
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newcomer) >= 0, timeout=5000)
+    assert kitchen.model.slot_of(newcomer) == before[orders[0]]
+
+
+def test_every_window_opens_inside_the_screen_and_fits_a_1280_by_800_one(qtbot, shop, shop_app):
+    """Point 13: sized to the screen it opens on, never past its edge (this offscreen screen is smaller
+    than a till's: where a window cannot shrink that far, it must still fit 1280x800 in both languages)."""
+    from screens_common.i18n import set_language
+    qtbot.waitUntil(lambda: shop_app.kitchen.shop_label != "", timeout=5000)     # the long path is shown
+    for language in ("en", "ko"):
+        set_language(language)
+        for window in shop_app.windows:
+            smallest = window.minimumSizeHint()
+            assert smallest.width() <= 1280 and smallest.height() <= 800, (language, window.windowTitle(), smallest)
+    for window in shop_app.windows:
+        available, frame = window.screen().availableGeometry(), window.frameGeometry()
+        if window.minimumSizeHint().width() <= available.width():
+            assert available.left() <= frame.left() and frame.right() <= available.right(), window.windowTitle()
+        if window.minimumSizeHint().height() <= available.height():
+            assert available.top() <= frame.top() and frame.bottom() <= available.bottom(), window.windowTitle()
