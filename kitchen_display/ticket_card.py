@@ -20,6 +20,7 @@ from services.port import Ticket
 
 CARD_SIZE = QSize(300, 250)
 MAX_LINES_SHOWN = 6
+MAX_WRAPPED_LINES = 3     # an English name and its Korean one
 BACKGROUND = {"queued": "#2b2f36", "cooking": "#17324d", "cancelled": "#3a3a3a"}
 AGE_COLOURS = ("#2e7d32", "#f9a825", "#c62828")   # fresh, ageing, late
 
@@ -35,6 +36,14 @@ class AgeThresholds:
         if age_s >= self.warn_s:
             return AGE_COLOURS[1]
         return AGE_COLOURS[0]
+
+
+WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+
+
+def line_text(line) -> str:
+    name = line.name_ko if translator.language == "ko" else f"{line.name_en} {line.name_ko}"
+    return f"{line.quantity} × {name}"
 
 
 class TicketCardDelegate(QStyledItemDelegate):
@@ -93,11 +102,12 @@ class TicketCardDelegate(QStyledItemDelegate):
             font.setStrikeOut(cancelled)
             painter.setFont(font)
             painter.setPen(QColor("#9e9e9e" if cancelled else "white"))
-            name = line.name_ko if translator.language == "ko" else f"{line.name_ko} {line.name_en}"
-            text = painter.fontMetrics().elidedText(f"{line.quantity} × {name}", Qt.TextElideMode.ElideRight,
-                                                    card.width() - 20)
-            painter.drawText(card.left() + 10, y + 22, text)
-            y += 30
+            text = line_text(line)
+            # a long dish name wraps rather than losing its end ("Spicy chicken st…")
+            box = QRect(card.left() + 10, y + 4, card.width() - 20, MAX_WRAPPED_LINES * painter.fontMetrics().lineSpacing())
+            used = painter.fontMetrics().boundingRect(box, WRAP, text)
+            painter.drawText(box, WRAP, text)
+            y += max(30, used.height() + 8)
             if line.note:
                 note_font = self._note_font
                 note_font.setStrikeOut(cancelled)

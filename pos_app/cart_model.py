@@ -25,6 +25,20 @@ class CartLine:
         return self.item.price * self.quantity
 
 
+SHORT_NOTE = 12   # characters of a note shown in the cart; the note field below shows it whole
+
+
+def _item_cell(line: CartLine) -> str:
+    """Two lines that fit a narrow cart: the name (English over Korean on an English screen), the note."""
+    name = item_name(line.item.name_ko, line.item.name_en)
+    if name != line.item.name_ko:
+        name = f"{line.item.name_en}\n{line.item.name_ko}"
+    if line.note:
+        note = line.note if len(line.note) <= SHORT_NOTE + 1 else line.note[:SHORT_NOTE] + "…"
+        name = f"{name.split(chr(10))[0]}\n※ {note}"
+    return name
+
+
 class CartModel(QAbstractTableModel):
     """Never holds more of an item than the menu last said is in stock (when it knows the stock):
     a refused addition emits ``over_stock(item)`` instead, so the cashier is told at the cart and the
@@ -52,6 +66,8 @@ class CartModel(QAbstractTableModel):
             return None
         line, column = self._lines[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == ITEM and role == Qt.ItemDataRole.DisplayRole:
+                return _item_cell(line)
             if column == ITEM:
                 return item_name(line.item.name_ko, line.item.name_en)
             if column == QTY:

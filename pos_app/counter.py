@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
                                QWidget)
 
 from screens_common.bridge import ShopEvents
-from pos_app.cart_model import NOTE, CartModel
+from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
 from screens_common.fmt import won
 from screens_common.i18n import item_name, tr, translator
 from pos_app.menu_panel import MenuPanel
-from pos_app.order_list import order_label, orders_model
+from pos_app.order_list import order_label, order_note, order_status, orders_model
 from screens_common.runner import PortRunner, Refetcher
-from screens_common.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
+from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
 from pos_app.cancel_dialog import CancelDialog
 from services.commands import PlaceOrder, normalize_phone
 from services.errors import InvalidInput, ShopError
@@ -65,6 +65,9 @@ class CounterScreen(QWidget):
         self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tidy_table(self.cart_view, stretch_column=0, lines=2)
+        self.cart_view.setColumnHidden(NOTE, True)      # the note is the item's second line (and edited below)
+        for changed in (self.cart.rowsInserted, self.cart.rowsRemoved, self.cart.dataChanged, self.cart.modelReset):
+            changed.connect(self._fit_cart)
         self.plus, self.minus, self.remove = QPushButton(), QPushButton(), QPushButton()
         self.plus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), +1))
         self.minus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), -1))
@@ -132,8 +135,8 @@ class CounterScreen(QWidget):
         self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tidy_table(self.orders_view, stretch_column=4, long_list=True)
-        fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩999,999"})
+        tidy_table(self.orders_view, stretch_column=3, lines=2, long_list=True)
+        self.orders_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected_note())
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.cancel_selected)
         self.receipt = QPushButton()
@@ -141,6 +144,8 @@ class CounterScreen(QWidget):
         self.orders_box = QGroupBox()
         orders_layout = QVBoxLayout(self.orders_box)
         orders_layout.addWidget(self.orders_view, 1)
+        self.order_note = QLabel(wordWrap=True)       # the selected order's whole reason, never cut off
+        orders_layout.addWidget(self.order_note)
         cancel_row = QHBoxLayout()
         cancel_row.addStretch(1)
         cancel_row.addWidget(self.cancel)
@@ -151,7 +156,10 @@ class CounterScreen(QWidget):
         splitter.addWidget(self.menu_panel)
         splitter.addWidget(order_panel)
         splitter.addWidget(self.orders_box)
-        splitter.setSizes([640, 400, 440])
+        splitter.setChildrenCollapsible(False)
+        for index, stretch in enumerate((4, 4, 5)):     # the list gets the most: it has the most columns
+            splitter.setStretchFactor(index, stretch)
+        splitter.setSizes([400, 400, 500])
         QVBoxLayout(self).addWidget(splitter)
 
     def retranslate(self) -> None:
@@ -173,7 +181,10 @@ class CounterScreen(QWidget):
         self.receipt.setText(tr("counter.print"))
         self.menu_panel.retranslate()
         self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        self._fit_cart()
         self.orders.retranslate()
+        fit_columns_to_rows(self.orders_view, (0, 1, 2), lines=2)
+        self._show_selected_note()
         self._show_total(self.cart.total)
 
     # -- live updates ------------------------------------------------------------------------------
@@ -195,8 +206,18 @@ class CounterScreen(QWidget):
     def _apply_orders(self, orders: list[OrderSummary]) -> None:
         selected = self.selected_order()
         self.orders.set_rows(orders)
+        fit_columns_to_rows(self.orders_view, (0, 1, 2), lines=2)
         if selected is not None and (row := self.orders.row_of_key(selected.order_id)) >= 0:
             self.orders_view.selectRow(row)
+        self._show_selected_note()
+
+    def _show_selected_note(self) -> None:
+        order = self.selected_order()
+        note = order_note(order, short=False) if order is not None else ""
+        self.order_note.setText(f"{order_label(order)} {order_status(order)}: {note}" if note else "")
+
+    def _fit_cart(self, *_) -> None:
+        fit_columns_to_rows(self.cart_view, (QTY, AMOUNT), lines=2)
 
     def _show_total(self, total: int) -> None:
         self.total_label.setText(tr("counter.total", total=won(total)))

@@ -9,7 +9,8 @@ from screens_common.i18n import tr, translator
 from screens_common.widgets import ui_font
 from services.port import MenuItem
 
-COLUMNS = 3
+COLUMNS = 3          # on a wide screen; a 1280-pixel till gets 2 (see ``resizeEvent``)
+BUTTON_MIN_WIDTH = 170
 BUTTON_STYLE = """
 QPushButton { background:#fff8e1; border:2px solid #ffb300; border-radius:10px; padding:6px; text-align:center; }
 QPushButton:focus { border:3px solid #1565c0; }
@@ -21,7 +22,7 @@ QPushButton:disabled { background:#eeeeee; border:2px solid #bdbdbd; color:#9e9e
 class MenuButton(QPushButton):
     def __init__(self, item: MenuItem, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(170, 88)
+        self.setMinimumSize(BUTTON_MIN_WIDTH, 88)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFont(ui_font(13, bold=True))
         self.setStyleSheet(BUTTON_STYLE)
@@ -48,6 +49,8 @@ class MenuPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.buttons: dict[str, MenuButton] = {}
         self._categories: list[str] = []
+        self._grids: list[tuple[QGridLayout, list[MenuButton]]] = []
+        self.columns = 2
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -72,6 +75,7 @@ class MenuPanel(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
+        self._grids = []
         self._categories = categories
         for category in categories:
             heading = QLabel(category, font=ui_font(15, bold=True))
@@ -79,10 +83,24 @@ class MenuPanel(QScrollArea):
             grid_holder = QWidget()
             grid = QGridLayout(grid_holder)
             grid.setContentsMargins(0, 0, 0, 8)
-            items = [item for item in menu if item.category == category]
-            for position, item in enumerate(items):
+            buttons = []
+            for item in (item for item in menu if item.category == category):
                 button = MenuButton(item)
                 button.clicked.connect(lambda _=False, b=button: self.item_chosen.emit(b.item))
                 self.buttons[item.code] = button
-                grid.addWidget(button, position // COLUMNS, position % COLUMNS)
+                buttons.append(button)
+            self._grids.append((grid, buttons))
             self._layout.addWidget(grid_holder)
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        for grid, buttons in self._grids:
+            for position, button in enumerate(buttons):
+                grid.addWidget(button, position // self.columns, position % self.columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        columns = max(2, min(COLUMNS, self.viewport().width() // (BUTTON_MIN_WIDTH + 20)))
+        if columns != self.columns:
+            self.columns = columns
+            self._place_buttons()

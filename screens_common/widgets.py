@@ -111,6 +111,27 @@ def fixed_width_columns(view, samples: dict[int, str]) -> None:
         header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
 
 
+def fit_columns_to_rows(view, columns: tuple[int, ...], lines: int = 0) -> None:
+    """Size ``columns`` to the widest line of any row, measured once per update. A long list resizing
+    to its contents measures only the rows on screen, and right after a reset none are: a customer's
+    name was cut to "Alexa…" until something else resized it."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QHeaderView, QStyle
+    model, header = view.model(), view.horizontalHeader()
+    cells, heads = QFontMetrics(view.font()), QFontMetrics(header.font())
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + 4
+    for column in columns:
+        widest = heads.horizontalAdvance(str(model.headerData(column, header.orientation()) or "")) + 2 * margin
+        for row in range(model.rowCount()):
+            for line in str(model.index(row, column).data() or "").split("\n"):
+                widest = max(widest, cells.horizontalAdvance(line) + margin)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(column, widest)
+    if lines:    # rows of ``lines`` lines in the font the view really has (resolved by now)
+        rows = view.verticalHeader()
+        rows.setDefaultSectionSize(max(rows.defaultSectionSize(), cells.lineSpacing() * lines + 10))
+
+
 def tidy_table(view, stretch_column: int, lines: int = 1, long_list: bool = False) -> None:
     """Columns fit their content and one column takes the rest; no row numbers (order numbers are
     already in the first column). Rows have a fixed height of ``lines`` text lines: sizing rows or

@@ -191,8 +191,8 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
         assert "T-1" in counter.message.text()
         qtbot.waitUntil(lambda: counter.orders.row_of_key(receipt.order_id) >= 0, timeout=60000)
         row = counter.orders.row_of_key(receipt.order_id)
-        assert counter.orders.index(row, 0).data() == "T-1"
-        assert counter.orders.index(row, 4).data() == "waiting to send"
+        assert counter.orders.index(row, 0).data().split("\n")[0] == "T-1"
+        assert counter.orders.index(row, 3).data() == "waiting to send"
         ordered_at = counter.orders.row_at(row).placed_at
         counter.orders_view.selectRow(row)
         qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)     # the receipt carries T-1
@@ -203,7 +203,7 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
         (server_order,) = [o for o in served.shop.todays_orders() if o.customer_name == "Offline Kim"]
         label = f"#{server_order.order_id} (T-1)"
         qtbot.waitUntil(lambda: counter.orders.row_of_key(server_order.order_id) >= 0, timeout=60000)
-        qtbot.waitUntil(lambda: counter.orders.index(counter.orders.row_of_key(server_order.order_id), 0).data() == label,
+        qtbot.waitUntil(lambda: counter.orders.index(counter.orders.row_of_key(server_order.order_id), 0).data().startswith(label + "\n"),
                         timeout=60000)
         assert counter.orders.row_of_key(receipt.order_id) < 0, "listed once, under the server's number"
         assert counter.orders.row_at(counter.orders.row_of_key(server_order.order_id)).placed_at == ordered_at
