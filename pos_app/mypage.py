@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
 
 from screens_common.bridge import ShopEvents
 from screens_common.fmt import local_time, won
-from screens_common.i18n import event_text, status_text, tr, translator
+from screens_common.i18n import event_text, reason_text, status_text, tr, translator
 from screens_common.rows_model import Column, RowsModel
 from screens_common.runner import PortRunner
 from screens_common.widgets import MessageBar, tidy_table, ui_font
@@ -17,6 +17,22 @@ from services.port import EventRecord, MypageCard, Shop
 
 STAGES = (("my.order", "order_status", "ordered_at"), ("my.cooking", "cook_status", "cook_at"),
           ("my.delivery", "delivery_status", "delivery_at"), ("my.gift", "gift_status", "gift_at"))
+
+
+def order_progress(card: MypageCard) -> str:
+    """Where the order is now, in one word (as Today's orders says it), not the stored "placed": the
+    card's order field only changes when the order is cancelled."""
+    if card.order_status == "cancelled":
+        return "cancelled"
+    if card.delivery_status == "delivered":
+        return "delivered"
+    if card.delivery_status == "on_the_way":
+        return "delivering"
+    if card.delivery_status == "waiting" or card.cook_status == "cooked":
+        return "cooked"
+    if card.cook_status in ("cooking", "scheduled"):
+        return card.cook_status
+    return card.order_status
 
 
 def timeline_model(parent=None) -> RowsModel:
@@ -144,9 +160,9 @@ class MypageScreen(QWidget):
             return
         who = " ".join(p for p in (card.customer_name, card.phone) if p)
         self.heading.setText(f"#{card.order_id} · {who} · {won(card.total)}\n{card.summary}"
-                             + (f"\n{card.reason}" if card.reason else ""))
+                             + (f"\n{reason_text(card.reason)}" if card.reason else ""))
         for label_status, label_time, (_, status_attr, time_attr) in zip(self.stage_status, self.stage_time, STAGES):
-            status = getattr(card, status_attr)
+            status = order_progress(card) if status_attr == "order_status" else getattr(card, status_attr)
             text = status_text(status) if status else "—"
             if status_attr == "gift_status" and card.gift_kind:
                 text += f" ({card.gift_kind})"
