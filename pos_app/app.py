@@ -121,6 +121,7 @@ class ShopApp:
     main: MainWindow | None = None
     kitchen: KitchenDisplay | None = None
     windows: list[QWidget] = field(default_factory=list)
+    not_opened: str = ""          # why a screen asked for was not opened (the signed-in role), said once
 
     def show(self, kitchen_full_screen: bool) -> None:
         for window in self.windows:
@@ -158,18 +159,35 @@ def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None)
     set_language(language)
     events = ShopEvents(shop)
     shop_app = ShopApp(events)
-    if screen in ("all", "kitchen"):
+    asked = ["counter", "kitchen", "delivery", "mypage"] if screen == "all" else [screen]
+    allowed = [name for name in asked if may_use(shop.connection().staff_role, name)]
+    if refused := [name for name in asked if name not in allowed]:
+        shop_app.not_opened = tr("role.not_for", role=shop.connection().staff_role,
+                                 screens=", ".join(tr(f"screen.{name}") for name in refused))
+        log.warning("%s", shop_app.not_opened)
+    if "kitchen" in allowed:
         shop_app.kitchen = KitchenDisplay(shop, events)
         shop_app.windows.append(shop_app.kitchen)
         # F11 toggles full screen; Ctrl+L switches language on a wall display that has no toolbar
         QShortcut(QKeySequence("F11"), shop_app.kitchen, activated=lambda: _toggle_full_screen(shop_app.kitchen))
         QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
                   activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
-    if screen != "kitchen":
-        wanted = ["counter", "delivery", "mypage"] if screen == "all" else [screen]
+    if wanted := [name for name in allowed if name != "kitchen"]:
         shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen)
         shop_app.windows.insert(0, shop_app.main)
+        if shop_app.not_opened:
+            shop_app.main.statusBar().showMessage(shop_app.not_opened)
     return shop_app
+
+
+# Which signed-in roles each screen is for (the server's gates: services/http/routes); a manager may use all.
+SCREEN_ROLES = {"counter": ("counter",), "kitchen": ("kitchen",), "delivery": ("rider", "counter"),
+                "mypage": ("counter",)}
+
+
+def may_use(role: str, screen: str) -> bool:
+    """``role`` "" is nobody signed in (the local shop) or not yet known (started offline): all screens."""
+    return not role or role == "manager" or role in SCREEN_ROLES[screen]
 
 
 def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1480, 860)) -> None:
@@ -221,6 +239,10 @@ def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int
     app = ensure_application()
     install_error_hook()
     shop_app = build_shop_app(shop, screen, language)
+    if not shop_app.windows:
+        print(f"Sikdang POS: {shop_app.not_opened}", file=sys.stderr)
+        shop_app.close()
+        return 2
     shop_app.show(kitchen_full_screen=(screen == "kitchen"))    # the wall display (README)
     if shop_app.main is not None and shop_app.kitchen is not None:
         # closing the counter ends the session; the kitchen window alone does not keep it open

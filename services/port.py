@@ -70,10 +70,13 @@ class OrderSummary:
 class Connection:
     """The link between this terminal and its shop. ``state``: "online" | "offline" (server away;
     orders are kept on this till) | "sending" (back; ``waiting`` orders still going out) | "busy"
-    (the server asked us to slow down). ``remote`` is False for a shop with no server to lose."""
+    (the server asked us to slow down). ``remote`` is False for a shop with no server to lose.
+    ``staff_role``: the role signed in on this link ("counter", "kitchen", "rider", "manager"); "" when
+    nobody signs in (the local shop) or not yet known (a till started offline): every screen may open."""
     state: str = "online"
     waiting: int = 0
     remote: bool = False
+    staff_role: str = ""
 
 
 class AlwaysConnected:

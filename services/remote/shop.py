@@ -45,6 +45,7 @@ class RemoteShop(OfflineOrders):
         self._staff_id, self._pin = staff_id, pin
         self._client = httpx.Client(base_url=self.url, timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 2.0)))
         self._token = ""
+        self._role = ""
         self._token_lock = threading.Lock()
         self._busy_until = 0.0
         self._status_listeners: list[Callable[[Connection], None]] = []
@@ -86,6 +87,7 @@ class RemoteShop(OfflineOrders):
                     raise error_for(body.get("code", "bad_credentials"), body.get("message", "Sign-in refused"), 401)
                 self._result(r)          # 503 busy, 422 malformed: the usual mapping
             self._token = r.json()["token"]
+            self._role = r.json().get("role", "")
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
         if self.breaker.is_open:
@@ -126,10 +128,12 @@ class RemoteShop(OfflineOrders):
     def connection(self) -> Connection:
         waiting = len(self.queue)
         if time.monotonic() < self._busy_until:
-            return Connection("busy", waiting, remote=True)
-        if self.breaker.is_open:
-            return Connection("offline", waiting, remote=True)
-        return Connection("sending" if waiting else "online", waiting, remote=True)
+            state = "busy"
+        elif self.breaker.is_open:
+            state = "offline"
+        else:
+            state = "sending" if waiting else "online"
+        return Connection(state, waiting, remote=True, staff_role=self._role)
 
     def connection_status(self) -> str:
         """The connection for logs and tests: "online", "offline — N waiting", "busy — try again shortly"

@@ -212,3 +212,25 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
     finally:
         built.close()
         shop.close()
+
+
+def test_a_role_that_cannot_use_a_screen_does_not_get_it_and_is_told_why_once(qtbot, served, tmp_path):
+    """Point 4: docs/server.md's `--pin counter:1111  # every screen` opens no kitchen that only says
+    "may not do this"; a kitchen PIN asking for every screen gets the kitchen alone."""
+    from pos_app.app import build_shop_app, isolate_settings
+    isolate_settings(tmp_path / "settings")
+    counter_shop = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "c.sqlite")
+    kitchen_shop = open_remote_shop(served.url, "kitchen:2222", queue_path=tmp_path / "k.sqlite")
+    apps = [build_shop_app(counter_shop, "all", "en"), build_shop_app(kitchen_shop, "all", "en")]
+    try:
+        counter_app, kitchen_app = apps
+        assert counter_app.kitchen is None and counter_app.main is not None
+        assert counter_app.main.statusBar().currentMessage() == counter_app.not_opened
+        assert "Signed in as counter: not opening the kitchen display" in counter_app.not_opened
+        assert kitchen_app.main is None and kitchen_app.kitchen is not None
+        assert "counter, delivery board, my page" in kitchen_app.not_opened
+    finally:
+        for built in apps:
+            built.close()
+        counter_shop.close()
+        kitchen_shop.close()
