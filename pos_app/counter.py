@@ -19,13 +19,13 @@ from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
 from screens_common.fmt import won
 from screens_common.i18n import item_name, tr, translator
 from pos_app.menu_panel import MenuPanel
-from pos_app.order_list import order_label, order_note, order_status, orders_model
+from pos_app.order_list import orders_model
+from pos_app.todays_orders import TodaysOrders
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
-from pos_app.cancel_dialog import CancelDialog
 from services.commands import PlaceOrder, normalize_phone
 from services.errors import InvalidInput, ShopError
-from services.port import EventRecord, MenuItem, MypageCard, OrderReceipt, OrderSummary, Shop
+from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 class CounterScreen(QWidget):
@@ -47,7 +47,6 @@ class CounterScreen(QWidget):
         events.connection_changed.connect(self._on_connection)
         self.cart.total_changed.connect(self._show_total)
         self.cart.over_stock.connect(self._over_stock)
-        self.cancel_dialog: CancelDialog | None = None
         self._told_queued = False          # the message bar says an order waits on this till
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
@@ -130,27 +129,10 @@ class CounterScreen(QWidget):
         order_panel = QWidget()
         order_panel.setLayout(order_column)
 
-        self.orders_view = QTableView()
-        self.orders_view.setModel(self.orders)
-        self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tidy_table(self.orders_view, stretch_column=3, lines=2, long_list=True)
-        self.orders_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected_note())
-        self.cancel = QPushButton()
-        self.cancel.clicked.connect(self.cancel_selected)
-        self.receipt = QPushButton()
-        self.receipt.clicked.connect(self.print_selected_receipt)
-        self.orders_box = QGroupBox()
-        orders_layout = QVBoxLayout(self.orders_box)
-        orders_layout.addWidget(self.orders_view, 1)
-        self.order_note = QLabel(wordWrap=True)       # the selected order's whole reason, never cut off
-        orders_layout.addWidget(self.order_note)
-        cancel_row = QHBoxLayout()
-        cancel_row.addStretch(1)
-        cancel_row.addWidget(self.cancel)
-        cancel_row.addWidget(self.receipt)
-        orders_layout.addLayout(cancel_row)
+        self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders)
+        self.orders_view = self.orders_box.view
+        self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
+        self.order_note = self.orders_box.order_note
 
         splitter = QSplitter()
         splitter.addWidget(self.menu_panel)
@@ -165,7 +147,6 @@ class CounterScreen(QWidget):
     def retranslate(self) -> None:
         self.cart_box.setTitle(tr("counter.cart"))
         self.customer_box.setTitle(tr("counter.customer"))
-        self.orders_box.setTitle(tr("counter.today"))
         self.name_label.setText(tr("counter.name"))
         self.phone_label.setText(tr("counter.phone"))
         self.address_label.setText(tr("counter.address"))
@@ -177,14 +158,10 @@ class CounterScreen(QWidget):
         self.remove.setText(tr("counter.remove"))
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
-        self.cancel.setText(tr("counter.cancel"))
-        self.receipt.setText(tr("counter.print"))
         self.menu_panel.retranslate()
         self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._fit_cart()
-        self.orders.retranslate()
-        fit_columns_to_rows(self.orders_view, (0, 1, 2), lines=2)
-        self._show_selected_note()
+        self.orders_box.retranslate()
         self._show_total(self.cart.total)
 
     # -- live updates ------------------------------------------------------------------------------
@@ -204,17 +181,7 @@ class CounterScreen(QWidget):
         self.cart.refresh_items(menu)
 
     def _apply_orders(self, orders: list[OrderSummary]) -> None:
-        selected = self.selected_order()
-        self.orders.set_rows(orders)
-        fit_columns_to_rows(self.orders_view, (0, 1, 2), lines=2)
-        if selected is not None and (row := self.orders.row_of_key(selected.order_id)) >= 0:
-            self.orders_view.selectRow(row)
-        self._show_selected_note()
-
-    def _show_selected_note(self) -> None:
-        order = self.selected_order()
-        note = order_note(order, short=False) if order is not None else ""
-        self.order_note.setText(f"{order_label(order)} {order_status(order)}: {note}" if note else "")
+        self.orders_box.set_orders(orders)
 
     def _fit_cart(self, *_) -> None:
         fit_columns_to_rows(self.cart_view, (QTY, AMOUNT), lines=2)
@@ -327,48 +294,19 @@ class CounterScreen(QWidget):
         if not keep_message:
             self.message.clear_message()
 
+    # Today's orders lives in its own widget (pos_app/todays_orders.py); these keep the counter's API.
+    @property
+    def cancel_dialog(self):
+        return self.orders_box.cancel_dialog
+
     def selected_order(self) -> OrderSummary | None:
-        return self.orders.row_at(self.orders_view.currentIndex().row())
+        return self.orders_box.selected_order()
 
     def cancel_selected(self) -> None:
-        order = self.selected_order()
-        if order is None:
-            self.message.error(tr("counter.pick_order"))
-            return
-        self.cancel_dialog = dialog = CancelDialog(order_label(order), self)
-        dialog.accepted.connect(lambda: self._cancel(order, dialog.reason()))
-        dialog.open()                        # window-modal, and the event loop keeps running
-
-    def _cancel(self, order: OrderSummary, reason: str) -> None:
-        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason),
-                        lambda _: self._cancelled(order.order_id), self.message.error)
-
-    def _cancelled(self, order_id: int) -> None:
-        self.message.info_key("counter.cancelled", id=order_id)
+        self.orders_box.cancel_selected()
 
     def print_selected_receipt(self) -> None:
-        order = self.selected_order()
-        if order is None:
-            self.message.error(tr("counter.pick_order"))
-            return
-        from screens_common.print_actions import print_receipt
-        from screens_common.printing import receipt_lines
-        number = order_label(order)
-        if order.order_id < 0:           # still on this till: the server has no card for it yet
-            print_receipt(_card_of_queued(order), self, self.message, number=number)
-            return
-
-        def fetch():
-            card = self.shop.mypage(order.order_id)
-            return card, receipt_lines(self.shop, card)
-        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1], number),
-                        self.message.error)
-
-
-def _card_of_queued(order: OrderSummary) -> MypageCard:
-    return MypageCard(order_id=order.order_id, customer_name=order.customer_name, phone=order.phone, summary="",
-                      total=order.total, order_status="queued", ordered_at=order.placed_at, cook_status="",
-                      cook_at=None, delivery_status="", delivery_at=None, gift_status="", gift_kind="", gift_at=None)
+        self.orders_box.print_selected_receipt()
 
 
 def _whole_minute(at: QDateTime) -> QDateTime:

@@ -166,7 +166,6 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
     qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shop.mypage(order_id).order_status == "cancelled", timeout=5000)
     assert shop.mypage(order_id).reason == "@duplicate"
-    row = counter.orders.row_of_key(order_id)
     qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
                     timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
