@@ -111,9 +111,12 @@ def _kill_server(proc) -> None:
     proc.wait()
 
 
-def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_online_when_back(qtbot, tmp_path):
-    """Point 2: no key pressed, no order placed: both screens notice by themselves."""
+def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_online_when_back(qtbot, tmp_path, caplog):
+    """Point 2: no key pressed, no order placed: both screens notice by themselves. Point 14: the
+    terminal gets one line per terminal when the stream drops and one when it is back, none per request."""
+    import logging
     import time
+    caplog.set_level(logging.INFO)
     from pos_app.app import build_shop_app, isolate_settings
     from services.http.server import free_port
     isolate_settings(tmp_path / "settings")
@@ -135,6 +138,7 @@ def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_on
             built.events.connection_changed.connect(
                 lambda c, name=name: seen.setdefault(f"{name}:{c.state}", time.monotonic()))
 
+        caplog.clear()          # (the test's own readiness polls logged through httpx before the tills opened)
         killed = time.monotonic()
         _kill_server(proc)
         qtbot.waitUntil(lambda: {"counter:offline", "kitchen:offline"} <= seen.keys(), timeout=60000)
@@ -144,11 +148,16 @@ def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_on
             assert seen[f"{name}:offline"] - killed < 2.0, f"the {name} said offline after {seen[f'{name}:offline'] - killed:.2f} s"
 
         proc = _start_server(tmp_path, port)
+        polls = {id(r) for r in caplog.records if r.name.startswith("httpx")}     # wait_ready's, not the tills'
         back = time.monotonic()
         qtbot.waitUntil(lambda: {"counter:online", "kitchen:online"} <= seen.keys(), timeout=60000)
         for name in ("counter", "kitchen"):
             assert seen[f"{name}:online"] - back < 2.0, f"the {name} said online after {seen[f'{name}:online'] - back:.2f} s"
         assert badge.text() == kitchen_sign.text() == "Server: online"
+        qtbot.waitUntil(lambda: sum("event stream back" in r.getMessage() for r in caplog.records) == 2, timeout=60000)
+        feed_lines = [r.getMessage() for r in caplog.records if r.name == "services.remote.feed"]
+        assert sum("lost" in line for line in feed_lines) == 2 and len(feed_lines) == 4, feed_lines
+        assert not [r for r in caplog.records if r.name.startswith(("httpx", "httpcore")) and id(r) not in polls]
     finally:
         for built in apps:
             built.close()
