@@ -35,11 +35,20 @@ def order_progress(card: MypageCard) -> str:
     return card.order_status
 
 
+def _detail(entry) -> str:
+    """The port's detail for a timeline line, in the reader's language: a reason code, the stock words."""
+    if entry.event == "StockChecked" and entry.detail == "in stock":
+        return tr("stock.in")
+    if entry.event == "StockChecked" and entry.detail.startswith("out of stock: "):
+        return tr("stock.out", items=entry.detail.removeprefix("out of stock: "))
+    return reason_text(entry.detail)
+
+
 def timeline_model(parent=None) -> RowsModel:
     return RowsModel([
         Column("col.time", lambda e: local_time(e.at)),
         Column("col.event", lambda e: event_text(e.event)),
-        Column("col.detail", lambda e: e.detail),
+        Column("col.detail", _detail),
     ], key=lambda e: e.position, parent=parent)
 
 

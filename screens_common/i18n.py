@@ -157,6 +157,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "my.delivery": ("Delivery", "배달"),
     "my.gift": ("Gift", "사은품"),
     "my.timeline": ("Timeline", "진행 기록"),
+    "stock.in": ("in stock", "재고 있음"),
+    "stock.out": ("out of stock: {items}", "재고 없음: {items}"),
     "my.none": ("No orders found for {q}.", "{q}에 해당하는 주문이 없습니다."),
     # manager
     "mgr.title": ("Manager", "관리자"),
