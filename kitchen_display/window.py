@@ -18,7 +18,7 @@ from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCa
 from kitchen_display.ticket_model import TicketModel
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
-from screens_common.i18n import item_name, shop_text, tr, translator
+from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, Shop, Ticket, TicketLine
@@ -182,6 +182,8 @@ class KitchenDisplay(QWidget):
     def _on_event(self, record: EventRecord) -> None:
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             self.message.error_key("kds.cancelled_ticket", id=record.order_id)
+        if record.name == "OrderCancelled" and record.data.get("reason") and self.model.row_of(record.order_id) >= 0:
+            self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(record.data["reason"]))
         self._show_arrival_at_once(record)
         if record.name in TICKET_EVENTS:
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch

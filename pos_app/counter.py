@@ -172,6 +172,8 @@ class CounterScreen(QWidget):
 
     def _on_connection(self, connection) -> None:
         self.orders_fetch.request()          # a queued order sent: its row gets the server's number
+        if connection.state == "offline":
+            self.menu_fetch.request()        # the kept menu: stock unknown while the server is away
         if self._told_queued and connection.state == "online" and connection.waiting == 0:
             self._told_queued = False        # "saved on this till" is no longer true: say so
             self.message.info_key("counter.queue_sent", hide_after_ms=15000)

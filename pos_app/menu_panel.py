@@ -1,6 +1,8 @@
 """The menu as large touch buttons, grouped by category, each with price and live stock."""
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -11,6 +13,7 @@ from services.port import MenuItem
 
 COLUMNS = 3          # on a wide screen; a 1280-pixel till gets 2 (see ``resizeEvent``)
 BUTTON_MIN_WIDTH = 170
+NAME_CHARS = 14      # an English name longer than this wraps (a 170-pixel button, 13-point bold)
 BUTTON_STYLE = """
 QPushButton { background:#fff8e1; border:2px solid #ffb300; border-radius:10px; padding:6px; text-align:center; }
 QPushButton:focus { border:3px solid #1565c0; }
@@ -35,9 +38,13 @@ class MenuButton(QPushButton):
         else:
             stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
         if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
-            self.setText(f"{item.name_ko}\n{won(item.price)}\n{stock}")
-        else:
-            self.setText(f"{item.name_en}\n{item.name_ko}\n{won(item.price)} · {stock}")
+            lines = [item.name_ko, won(item.price), stock]
+        else:                                # a long English name takes two lines rather than losing its ends
+            price_and_stock = f"{won(item.price)} · {stock}"
+            lines = [*textwrap.wrap(item.name_en, NAME_CHARS, break_long_words=False), item.name_ko,
+                     *([price_and_stock] if len(price_and_stock) <= 16 else [won(item.price), stock])]
+        self.setText("\n".join(lines))
+        self.setMinimumHeight(max(88, self.fontMetrics().lineSpacing() * len(lines) + 20))
         self.setEnabled(not item.sold_out)   # a sold-out item cannot be ordered
 
 

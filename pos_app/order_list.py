@@ -20,7 +20,16 @@ def order_label(order: OrderSummary) -> str:
     return f"#{order.order_id} ({order.till_number})" if order.till_number else f"#{order.order_id}"
 
 
-SHORT_REASON = 7      # characters (Hangul is wide) of a typed reason shown in the list
+SHORT_REASON = 11     # width units of a reason shown in the list: a Latin letter 1, a Hangul syllable 2
+
+
+def _shortened(text: str) -> str:
+    units = 0
+    for n, char in enumerate(text):
+        units += 2 if ord(char) >= 0x1100 else 1
+        if units > SHORT_REASON:
+            return text[:n].rstrip() + "…"
+    return text
 
 
 def order_status(order: OrderSummary) -> str:
@@ -34,7 +43,7 @@ def order_note(order: OrderSummary, short: bool = True) -> str:
     if order.scheduled_for is not None and order.status in ("placed", "scheduled"):
         return f"→ {local_time(order.scheduled_for, with_date=True)}"
     reason = reason_text(order.reason) if order.reason else ""
-    return reason[:SHORT_REASON] + "…" if short and len(reason) > SHORT_REASON + 1 else reason
+    return _shortened(reason) if short else reason
 
 
 def _status_cell(order: OrderSummary) -> str:

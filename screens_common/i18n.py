@@ -55,6 +55,7 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "screen.mypage": ("my page", "마이페이지"),
     "shop.local": ("Local shop · {where}", "로컬 매장 · {where}"),
     "shop.server": ("Server {where}", "서버 {where}"),
+    "shop.server_as": ("Server {where} as {who}", "서버 {where} · {who}"),
     "conn.online": ("Server: online", "서버: 연결됨"),
     "conn.offline": ("Offline — {n} waiting", "오프라인 — {n}건 대기"),
     "conn.sending": ("Sending — {n} waiting", "전송 중 — {n}건 대기"),
@@ -136,6 +137,7 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "kds.restock": ("Restock +{n}", "입고 +{n}"),
     "kds.new_ticket": ("New ticket #{id}", "새 주문 #{id}"),
     "kds.cancelled_ticket": ("Ticket #{id} cancelled", "주문 #{id} 취소됨"),
+    "kds.cancelled_why": ("Ticket #{id} cancelled: {reason}", "주문 #{id} 취소됨: {reason}"),
     "kds.warn_after": ("Amber after (min)", "주의 (분)"),
     "kds.late_after": ("Red after (min)", "지연 (분)"),
     "kds.nothing": ("No open tickets", "대기 중인 주문 없음"),
@@ -242,7 +244,8 @@ def shop_text(description: str) -> str:
     """``Shop.describe()`` for the shop sign: its two known forms in the reader's language."""
     for prefix, key in (("Local shop · ", "shop.local"), ("server ", "shop.server")):
         if description.startswith(prefix):
-            return tr(key, where=description[len(prefix):])
+            where, _, who = description[len(prefix):].partition(" as ")
+            return tr("shop.server_as", where=where, who=who) if who else tr(key, where=where)
     return description
 
 

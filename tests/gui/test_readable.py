@@ -86,6 +86,12 @@ def test_no_column_is_cut_off_in_either_language(qtbot, shop, shop_app, language
         wait_settled(qtbot, shop_app)
         if tab is main.delivery:
             views.update({f"delivery {name}": view for name, view in main.delivery.views.items()})
+        if tab is main.counter:
+            for button in counter.menu_panel.buttons.values():
+                metrics, room = QFontMetrics(button.font()), button.width() - 2 * (6 + 3)   # padding, border
+                wide = [line for line in button.text().split("\n") if metrics.horizontalAdvance(line) > room]
+                assert not wide, f"menu button {wide} in {room}px at {size} in {language}"
+                assert button.height() >= metrics.lineSpacing() * (button.text().count("\n") + 1)
         for name, view in views.items():
             if view.isVisible():
                 problems = cut_off(view)
