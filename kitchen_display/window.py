@@ -55,6 +55,7 @@ class KitchenDisplay(QWidget):
         self.bumped: list[int] = []          # most recent last: what R recalls
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
+        self._cancel_reasons: dict[int, str] = {}   # order id -> why it was cancelled (OrderCancelled)
         self._arriving: dict[int, list] = {}   # order id -> lines of an Ordered awaiting its StockChecked
         self.setStyleSheet(DARK)
         self.setFont(ui_font(14))
@@ -180,10 +181,15 @@ class KitchenDisplay(QWidget):
         self.tickets.request()
 
     def _on_event(self, record: EventRecord) -> None:
+        if record.name == "OrderCancelled":       # its CookCancelled follows: say why on both
+            if len(self._cancel_reasons) > 200:
+                self._cancel_reasons.pop(next(iter(self._cancel_reasons)))
+            self._cancel_reasons[record.order_id] = record.data.get("reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
-            self.message.error_key("kds.cancelled_ticket", id=record.order_id)
-        if record.name == "OrderCancelled" and record.data.get("reason") and self.model.row_of(record.order_id) >= 0:
-            self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(record.data["reason"]))
+            if reason := self._cancel_reasons.get(record.order_id):
+                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
+            else:
+                self.message.error_key("kds.cancelled_ticket", id=record.order_id)
         self._show_arrival_at_once(record)
         if record.name in TICKET_EVENTS:
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch

@@ -44,7 +44,7 @@ class MenuButton(QPushButton):
             lines = [*textwrap.wrap(item.name_en, NAME_CHARS, break_long_words=False), item.name_ko,
                      *([price_and_stock] if len(price_and_stock) <= 16 else [won(item.price), stock])]
         self.setText("\n".join(lines))
-        self.setMinimumHeight(max(88, self.fontMetrics().lineSpacing() * len(lines) + 20))
+        self.setMinimumHeight(max(88, self.fontMetrics().lineSpacing() * len(lines) + 20, self.minimumHeight()))
         self.setEnabled(not item.sold_out)   # a sold-out item cannot be ordered
 
 
@@ -101,6 +101,9 @@ class MenuPanel(QScrollArea):
         self._place_buttons()
 
     def _place_buttons(self) -> None:
+        tallest = max((b.minimumHeight() for b in self.buttons.values()), default=88)
+        for button in self.buttons.values():      # one height for all: a grid of even touch targets
+            button.setFixedHeight(tallest)
         for grid, buttons in self._grids:
             for position, button in enumerate(buttons):
                 grid.addWidget(button, position // self.columns, position % self.columns)

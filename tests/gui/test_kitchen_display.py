@@ -299,3 +299,15 @@ def test_every_window_opens_inside_the_screen_and_fits_a_1280_by_800_one(qtbot, 
             assert available.left() <= frame.left() and frame.right() <= available.right(), window.windowTitle()
         if window.minimumSizeHint().height() <= available.height():
             assert available.top() <= frame.top() and frame.bottom() <= available.bottom(), window.windowTitle()
+
+
+def test_the_kitchen_says_why_a_ticket_was_cancelled(qtbot, shop, shop_app):
+    """Point 5: the cancel reason is shown, in the reader's language for a code."""
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    typed, coded = _place(shop, item).order_id, _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(coded) >= 0, timeout=5000)
+    shop.cancel_order(typed, "재료 소진")
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{typed} cancelled: 재료 소진", timeout=5000)
+    shop.cancel_order(coded, "")
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{coded} cancelled: Customer's request", timeout=5000)
