@@ -5,8 +5,8 @@ import logging
 
 from services.commands import CancelOrder, PlaceOrder, RetryDeferredGifts
 from services.errors import UnknownOrder
-from services.events import Cooked, GiftDeferred, GiftSendCancelled, Ordered, StockChecked
-from services.ordering.model import CANCELLED, PLACED, Order
+from services.events import Cooked, CookRecalled, GiftDeferred, GiftSendCancelled, Ordered, StockChecked
+from services.ordering.model import CANCELLED, COOKED, PLACED, Order
 
 # A reason nobody typed is stored as a code ("@" + key) that each screen shows in its reader's language.
 DEFAULT_CANCEL_REASON = "@customer_request"
@@ -83,6 +83,15 @@ def on_cooked(event: Cooked, ctx) -> None:
         ctx.repo.save(order)
 
 
+def on_cook_recalled(event: CookRecalled, ctx) -> None:
+    """A recalled order is back on the stove, not cooked: it may be cancelled again, as mypage and the
+    kitchen now show it "cooking" (the rule: an order can be cancelled until its food is cooked)."""
+    order = ctx.repo.get(event.order_id)
+    if order is not None and order.status == COOKED:
+        order.status = PLACED
+        ctx.repo.save(order)
+
+
 def _get(ctx, order_id: int) -> Order:
     order = ctx.repo.get(order_id)
     if order is None:
@@ -91,4 +100,4 @@ def _get(ctx, order_id: int) -> Order:
 
 
 COMMAND_HANDLERS = {PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts}
-EVENT_HANDLERS = {StockChecked: on_stock_checked, Cooked: on_cooked}
+EVENT_HANDLERS = {StockChecked: on_stock_checked, Cooked: on_cooked, CookRecalled: on_cook_recalled}
