@@ -102,7 +102,8 @@ class TicketLine:
 class Ticket:
     order_id: int
     lines: tuple[TicketLine, ...]
-    status: str                # scheduled | queued | cooking | cooked | cancelled
+    status: str                # scheduled | queued | cooking | cooked | cancelled | rejected: out of stock at its
+                               # stock check, never cooked (its order is cancelled; kitchen_tickets omits it)
     created_at: datetime       # when it reached the kitchen (release time for scheduled orders)
     started_at: datetime | None = None
     cooked_at: datetime | None = None
