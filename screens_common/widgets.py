@@ -119,12 +119,19 @@ def fit_columns_to_rows(view, columns: tuple[int, ...], lines: int = 0) -> None:
     from PySide6.QtWidgets import QHeaderView, QStyle
     model, header = view.model(), view.horizontalHeader()
     cells, heads = QFontMetrics(view.font()), QFontMetrics(header.font())
+    # a day's list repeats most texts (names, totals, statuses): measure each once per font
+    cache = view.__dict__.setdefault("_text_widths", {})
+    known = cache.setdefault(view.font().key(), {})
+    if len(known) > 20000:
+        known.clear()
     margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + 4
     for column in columns:
         widest = heads.horizontalAdvance(str(model.headerData(column, header.orientation()) or "")) + 2 * margin
         for row in range(model.rowCount()):
             for line in str(model.index(row, column).data() or "").split("\n"):
-                widest = max(widest, cells.horizontalAdvance(line) + margin)
+                if (width := known.get(line)) is None:
+                    width = known[line] = cells.horizontalAdvance(line)
+                widest = max(widest, width + margin)
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(column, widest)
     if lines:    # rows of ``lines`` lines in the font the view really has (resolved by now)
