@@ -71,6 +71,9 @@ class TodaysOrders(QGroupBox):
         if order is None:
             self.message.error(tr("counter.pick_order"))
             return
+        if order.order_id < 0:               # the server has not got it yet: there is nothing to cancel there
+            self.message.error_key("counter.cancel_on_till", till=order.till_number)
+            return
         self.cancel_dialog = dialog = CancelDialog(order_label(order), self)
         dialog.accepted.connect(lambda: self._cancel(order, dialog.reason()))
         dialog.open()                        # window-modal, and the event loop keeps running

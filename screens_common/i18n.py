@@ -42,6 +42,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.stock_unknown": ("offline · stock ?", "오프라인 · 재고 ?"),
     "counter.only_left": ("Only {n} of {name} left: the cart already has them all.",
                           "{name} 재고는 {n}개뿐입니다. 장바구니에 모두 담겨 있습니다."),
+    "counter.cancel_on_till": ("{till} is still on this till: cancel it once it has been sent.",
+                               "{till}은(는) 아직 이 단말에 있습니다. 전송된 뒤에 취소하세요."),
     "counter.empty": ("The order is empty: add at least one item.", "장바구니가 비어 있습니다. 메뉴를 먼저 고르세요."),
     "counter.bad_phone": ("The phone number is not valid: 9-11 digits starting with 0, e.g. 010-1234-5678.",
                           "전화번호가 올바르지 않습니다. 0으로 시작하는 9-11자리 (예: 010-1234-5678)."),

@@ -204,6 +204,8 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
         assert counter.orders.index(row, 3).data() == "waiting to send"
         ordered_at = counter.orders.row_at(row).placed_at
         counter.orders_view.selectRow(row)
+        qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)      # not yet on the server: said plainly
+        assert counter.message.text() == "T-1 is still on this till: cancel it once it has been sent."
         qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)     # the receipt carries T-1
         assert [p.name.startswith("receipt-T-1-") for p in (tmp_path / "prints").iterdir()] == [True]
 
