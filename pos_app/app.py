@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
                                QToolBar, QWidget)
 
 from kitchen_display.window import KitchenDisplay
-from screens_common.bridge import ShopEvents
-from screens_common.connection import ConnectionSign
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
-from screens_common.i18n import set_language, shop_text, tr, translator
-from screens_common.interrupt import QuitOnInterrupt
 from pos_app.manager import ManagerDialog
 from pos_app.mypage import MypageScreen
+from screens_common.bridge import ShopEvents
+from screens_common.connection import ConnectionSign
+from screens_common.i18n import set_language, shop_text, tr, translator
+from screens_common.interrupt import QuitOnInterrupt
 from screens_common.runner import PortRunner
 from screens_common.widgets import ui_font, user_message
 from services.port import Shop

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
-from screens_common.bridge import ShopEvents
 from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
-from screens_common.fmt import won
-from screens_common.i18n import item_name, tr, translator
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
 from pos_app.todays_orders import TodaysOrders
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import won
+from screens_common.i18n import item_name, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
 from services.commands import PlaceOrder, normalize_phone

@@ -122,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from pos_app.app import build_shop_app
     from screens_common.i18n import set_language
-    from services.commands import OrderLine
     from services.local import open_local_shop
     from PySide6.QtWidgets import QApplication
 
