@@ -23,7 +23,11 @@ from services.remote.queue import Pending, till_number
 log = logging.getLogger(__name__)
 
 
+PROBE_TIMEOUT_S = 0.6
+
+
 class OfflineOrders:
+    _slow_probes = 0          # /health probes in a row that timed out
     def _total(self, command: PlaceOrder) -> int:
         total = 0
         for line in command.lines:
@@ -82,14 +86,20 @@ class OfflineOrders:
                 self._send_one(item)
 
     def _probe(self) -> bool:
-        """One cheap GET /health: opens the breaker when the server is away, closes it when it is back."""
+        """One cheap GET /health: opens the breaker when the server is away, closes it when it is back.
+        A refused connection counts at once; a slow answer only the second time running, so a busy
+        machine's hiccup does not send the counter offline (two probes still fit in the 2 s promise)."""
         try:
-            ok = self._client.get("/health", timeout=1.0).status_code not in (502, 504)
+            ok = self._client.get("/health", timeout=PROBE_TIMEOUT_S).status_code not in (502, 504)
+            slow = False
+        except httpx.TimeoutException:
+            ok, slow = False, True
         except httpx.TransportError:
-            ok = False
+            ok, slow = False, False
+        self._slow_probes = self._slow_probes + 1 if slow else 0
         if ok:
             self.breaker.reset()
-        else:
+        elif not slow or self._slow_probes >= 2:
             self.breaker.trip()
         return ok
 
