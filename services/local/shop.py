@@ -26,7 +26,7 @@ from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import EventRecord, OrderReceipt
+from services.port import AlwaysConnected, EventRecord, OrderReceipt
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
                         reason=order["reason"], client_ref=order["client_ref"])
 
 
-class _ShopOnFile:
+class _ShopOnFile(AlwaysConnected):
     """The port over a shop file: queries and the feed read it; commands go to ``self._writer``."""
     _writer: Submitting
 
