@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from pos_app.app import run_gui
     try:
-        return run_gui(shop, screen=args.screen, language=args.lang)
+        return run_gui(shop, screen=args.screen, language=args.lang, receipt_printer=printing)
     finally:
         if printing is not None:
             printing.close()

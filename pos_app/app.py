@@ -37,12 +37,13 @@ class MainWindow(QMainWindow):
     """Counter, delivery board and mypage as tabs, a language switch, the manager dialog, and a
     permanent sign of which shop/database is open."""
 
-    def __init__(self, shop: Shop, events: ShopEvents, screens: list[str], kitchen: KitchenDisplay | None) -> None:
+    def __init__(self, shop: Shop, events: ShopEvents, screens: list[str], kitchen: KitchenDisplay | None,
+                 receipt_printer=None) -> None:
         super().__init__()
         self.shop, self.events, self.kitchen = shop, events, kitchen
         self.shop_label = ""
         self.runner = PortRunner(self)
-        self.counter = CounterScreen(shop, events) if "counter" in screens else None
+        self.counter = CounterScreen(shop, events, receipt_printer=receipt_printer) if "counter" in screens else None
         self.delivery = DeliveryBoardScreen(shop, events) if "delivery" in screens else None
         self.mypage = MypageScreen(shop, events) if "mypage" in screens else None
         self.tabs = QTabWidget(font=ui_font(13, bold=True))
@@ -152,7 +153,7 @@ def ensure_application() -> QApplication:
     return app
 
 
-def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None) -> ShopApp:
+def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None, receipt_printer=None) -> ShopApp:
     if screen not in SCREENS:
         raise ValueError(f"unknown screen {screen!r}: choose one of {SCREENS}")
     ensure_application()
@@ -173,7 +174,7 @@ def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None)
         QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
                   activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
     if wanted := [name for name in allowed if name != "kitchen"]:
-        shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen)
+        shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen, receipt_printer)
         shop_app.windows.insert(0, shop_app.main)
         if shop_app.not_opened:
             shop_app.main.statusBar().showMessage(shop_app.not_opened)
@@ -233,12 +234,12 @@ def install_error_hook() -> None:
     sys.excepthook = hook
 
 
-def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int:
+def run_gui(shop: Shop, screen: str = "all", language: str | None = None, receipt_printer=None) -> int:
     """Open the screens on ``shop`` and run until the last window closes; returns the exit code.
     The caller closes the shop afterwards."""
     app = ensure_application()
     install_error_hook()
-    shop_app = build_shop_app(shop, screen, language)
+    shop_app = build_shop_app(shop, screen, language, receipt_printer)
     if not shop_app.windows:
         print(f"Sikdang POS: {shop_app.not_opened}", file=sys.stderr)
         shop_app.close()

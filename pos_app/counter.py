@@ -29,9 +29,10 @@ from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Sho
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 class CounterScreen(QWidget):
-    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None) -> None:
+    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None, receipt_printer=None) -> None:
         super().__init__(parent)
         self.shop = shop
+        self.receipt_printer = receipt_printer   # a services.printing.PrintService, or None: dialog / PDF
         self.runner = PortRunner(self)
         self.cart = CartModel(self)
         self.orders = orders_model(self)
@@ -129,7 +130,7 @@ class CounterScreen(QWidget):
         order_panel = QWidget()
         order_panel.setLayout(order_column)
 
-        self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders)
+        self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders, self.receipt_printer)
         self.orders_view = self.orders_box.view
         self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
         self.order_note = self.orders_box.order_note

@@ -17,9 +17,11 @@ FITTED = (0, 1, 2)      # number/time, customer/phone, total: sized to every row
 
 
 class TodaysOrders(QGroupBox):
-    def __init__(self, shop: Shop, runner: PortRunner, message: MessageBar, orders: RowsModel) -> None:
+    def __init__(self, shop: Shop, runner: PortRunner, message: MessageBar, orders: RowsModel,
+                 receipt_printer=None) -> None:
         super().__init__()
         self.shop, self.runner, self.message, self.orders = shop, runner, message, orders
+        self.receipt_printer = receipt_printer
         self.cancel_dialog: CancelDialog | None = None
         self.view = QTableView()
         self.view.setModel(orders)
@@ -87,6 +89,13 @@ class TodaysOrders(QGroupBox):
         order = self.selected_order()
         if order is None:
             self.message.error(tr("counter.pick_order"))
+            return
+        printer = self.receipt_printer
+        if order.order_id > 0 and printer is not None and printer.config.receipt_printer is not None:
+            self.runner.run(lambda: printer.print_receipt(order.order_id),
+                            lambda job: self.message.info(tr("counter.receipt_sent", id=job.order_id,
+                                                             printer=job.printer)),
+                            self.message.error)
             return
         from screens_common.print_actions import print_receipt
         from screens_common.printing import receipt_lines
