@@ -6,6 +6,8 @@
     python main.py --server URL          # the same screens against a shop server
     python main.py demo                  # a short scripted day, printed (no screens)
     python main.py serve                 # the shop server: every context over REST, one port
+    python main.py chain                 # the chain: every context its own service (docs/chain.md)
+    python main.py gateway --port P      # one gateway of the chain (main.py chain runs them)
 """
 from __future__ import annotations
 
@@ -84,7 +86,15 @@ def describe_error(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
+CHAIN_COMMANDS = {"gateway": "services.chain.gateway", "chain": "services.chain.launch"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in CHAIN_COMMANDS:   # the chain's commands have options of their own
+        import importlib
+        logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        return importlib.import_module(CHAIN_COMMANDS[argv[0]]).main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
