@@ -8,6 +8,7 @@
     python main.py serve                 # the shop server: every context over REST, one port
     python main.py chain                 # the chain: every context its own service (docs/chain.md)
     python main.py gateway --port P      # one gateway of the chain (main.py chain runs them)
+    python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
 """
 from __future__ import annotations
 
@@ -95,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         import importlib
         logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
         return importlib.import_module(CHAIN_COMMANDS[argv[0]]).main(argv[1:])
+    if argv[:1] == ["service"]:   # a chain service has its own options (services/chain/service.py)
+        from services.chain.service import main as run_service
+        return run_service(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")

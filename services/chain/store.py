@@ -1,0 +1,128 @@
+"""One context's transactions on PostgreSQL: the handler's effects and its outbox rows commit together.
+
+``Store.execute(command)`` runs the context's command handler in one transaction; ``Store.transaction``
+is the same frame for the consumer. A handler sees a ``HandlerContext`` offering what the local bus's
+does (``repo``, ``now``, ``emit``, ``emit_all``, and ordering's ``gift_service``); ``emit`` writes an
+outbox row at once, in the transaction, and the commit NOTIFYs the relay (a wake-up only: the relay
+also polls, so a lost notification delays an event by at most its poll interval).
+
+Concurrency. The handlers were written for SQLite, where one writer runs at a time: they read, decide,
+then write. Here replicas and threads run transactions at once, so each transaction first takes
+advisory locks (released at commit): a ``serial`` context (kitchen, gift: shared stock) takes its one
+lock; the others take a shared context lock plus one lock per order touched, in order-id order (no
+deadlock between batches); a command about no order in particular (housekeeping) takes the context
+lock exclusively. An order placed with a ``client_ref`` locks that ref, so a retried order waits for
+the first and finds it.
+"""
+from __future__ import annotations
+
+import time
+import zlib
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+from psycopg_pool import ConnectionPool
+
+from services import commands as c
+from services.chain.contexts import ContextSpec
+from services.chain.pg import PgSql, configure
+from services.chain.schema import lock_key
+from services.errors import InvalidInput
+from services.infra.sql import to_json
+from services.local.shop import _receipt
+
+_APPEND = "INSERT INTO outbox (name, order_id, at, data) VALUES (%s, %s, %s, %s)"
+_LOCK_ORDERS = ("SELECT pg_advisory_xact_lock(%s, id) FROM"
+                " (SELECT DISTINCT unnest(%s::int[]) AS id ORDER BY 1) AS ids")
+
+
+def notify_channel(context: str) -> str:
+    return f"sikdang_outbox_{context}"
+
+
+def open_pool(dsn: str, context: str, *, min_size: int = 2, max_size: int = 10, name: str = "") -> ConnectionPool:
+    """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
+    Connections are checked before use, so the pool survives a PostgreSQL restart by itself."""
+    return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True,
+                          name=name or f"{context}-pool", configure=configure,
+                          check=ConnectionPool.check_connection,
+                          kwargs={"options": f"-c search_path={context}", "application_name": f"sikdang-{context}"})
+
+
+class HandlerContext:
+    """What a handler sees: its repository, the transaction's clock, ``emit`` and its dependencies."""
+
+    def __init__(self, spec: ContextSpec, sql: PgSql, now: float, dependencies: dict) -> None:
+        self.sql = sql
+        self.repo = spec.repository(sql)
+        self.now = now
+        self.emitted = 0
+        for name, value in dependencies.items():
+            setattr(self, name, value)
+
+    def emit(self, event) -> None:
+        self.sql.conn.execute(_APPEND, (event.name, event.order_id, self.now, to_json(event.__dict__)))
+        self.emitted += 1
+
+    def emit_all(self, events) -> None:
+        for event in events:
+            self.emit(event)
+        events.clear()
+
+
+class Store:
+    def __init__(self, spec: ContextSpec, pool: ConnectionPool, *, clock: Callable[[], float] = time.time,
+                 dependencies: dict | None = None) -> None:
+        self.spec, self.pool, self.clock = spec, pool, clock
+        self.dependencies = dependencies or {}
+        self._context_key = lock_key(spec.name, "writes")
+        self._order_space = lock_key(spec.name, "orders")
+        self._channel = notify_channel(spec.name)
+
+    def handles(self, command) -> bool:
+        return type(command) in self.spec.command_handlers
+
+    def execute(self, command) -> Any:
+        """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
+        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context."""
+        handler = self.spec.command_handlers.get(type(command))
+        if handler is None:
+            raise InvalidInput(f"The {self.spec.name} service does not handle {type(command).__name__}")
+        order_id = getattr(command, "order_id", None)
+        with self.transaction(orders=() if order_id is None else (order_id,),
+                              exclusive=order_id is None and not isinstance(command, c.PlaceOrder),
+                              ref=getattr(command, "client_ref", None)) as ctx:
+            result = handler(command, ctx)
+            if isinstance(command, c.PlaceOrder):
+                result = _receipt(ctx, result)
+        return result
+
+    @contextmanager
+    def transaction(self, *, orders: Iterable[int] = (), exclusive: bool = False,
+                    ref: str | None = None) -> Iterator[HandlerContext]:
+        """One transaction holding the locks described in the module docstring; commits on leaving."""
+        with self.pool.connection() as conn:
+            with conn.transaction():
+                sql = PgSql(conn)
+                self._lock(sql, list(orders), exclusive, ref)
+                ctx = HandlerContext(self.spec, sql, self.clock(), self.dependencies)
+                yield ctx
+                if ctx.emitted:
+                    conn.execute("SELECT pg_notify(%s, '')", (self._channel,))
+
+    def _lock(self, sql: PgSql, orders: list[int], exclusive: bool, ref: str | None) -> None:
+        conn = sql.conn
+        if self.spec.serial or exclusive:
+            conn.execute("SELECT pg_advisory_xact_lock(%s::bigint)", (self._context_key,))
+            return
+        conn.execute("SELECT pg_advisory_xact_lock_shared(%s::bigint)", (self._context_key,))
+        if ref:
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                         (self._order_space ^ 1, zlib.crc32(ref.encode()) - 2**31))
+        if orders:
+            conn.execute(_LOCK_ORDERS, (self._order_space, [o % 2**31 for o in orders]))
+
+    def read(self, work: Callable[[PgSql], Any]) -> Any:
+        """Run ``work`` on a connection of the pool, in a transaction of its own (for the views)."""
+        with self.pool.connection() as conn:
+            return work(PgSql(conn))
