@@ -102,6 +102,18 @@ class ChainFeed:
         """The stream's last sequence (0 when empty)."""
         return self._call(self._last_seq(), timeout=10)
 
+    def consumers_idle(self, names: Collection[str]) -> bool:
+        """Whether the durable consumers ``names`` have every message of the stream delivered and acked
+        (a service acks only after its transaction commits): asked of the server, never a stale figure."""
+        return self._call(self._consumers_idle(frozenset(names)), timeout=10)
+
+    async def _consumers_idle(self, names: frozenset[str]) -> bool:
+        for name in names:
+            info = await self._js.consumer_info(self.stream, name)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
+
     def outcome(self, order_id: int) -> concurrent.futures.Future:
         """A future of the order's ``StockOutcome``, already done when the feed has seen it."""
         future: concurrent.futures.Future = concurrent.futures.Future()

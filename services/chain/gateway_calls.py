@@ -39,7 +39,7 @@ def _check(context: str, r: httpx.Response):
         body = r.json()
     except ValueError:
         body = {}
-    if r.status_code == 503 and body.get("code") in (None, "", "not_ready", "draining", "overloaded"):
+    if r.status_code == 503:   # a service (or HAProxy with no replica up) did nothing: busy, down, draining
         raise _unavailable(context, f"HTTP 503 {body.get('message', '')}".strip())
     raise error_for(body.get("code", ""), body.get("message") or f"HTTP {r.status_code}", r.status_code)
 

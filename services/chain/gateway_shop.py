@@ -12,9 +12,10 @@ happens in the kitchen service, which hears of the order from the stream. ``plac
 shop does; past it, it answers "checking" and the screens learn the rest from the live feed.
 
 ``consistent_reads``: the services are eventually consistent (a finished cook reaches the delivery
-board when the delivery service has consumed the event). With it on, a query that follows this
-shop's own command first waits (up to ``settle_s``) until every relay and consumer reports no lag
-on ``/readyz``, so the caller reads its own writes. The contract suite uses it; the gateway does not
+board when the delivery service has consumed the event). With it on, a query or command that follows
+this shop's own command first waits (up to ``settle_s``) until every context's outbox is published
+(``relayLag`` on ``/readyz``) and every durable consumer has acked all of the stream (asked of
+JetStream), so the caller reads its own writes. The contract suite uses it; the gateway does not
 (many tills share it, and screens follow the live feed).
 """
 from __future__ import annotations
@@ -74,6 +75,8 @@ class ChainShop:
 
     # -- commands -----------------------------------------------------------------------------------
     def _command(self, command, *, repeatable: bool = False):
+        if self._consistent and self._dirty:
+            self.settle()      # a command may depend on another context having heard of our last one
         self._dirty = True
         context = OWNER[type(command)]
         body = self.calls.call(context, "POST", f"/commands/{type(command).__name__}",
@@ -191,7 +194,7 @@ class ChainShop:
         deadline = time.monotonic() + self.settle_s
         quiet_rounds = 0
         while time.monotonic() < deadline:
-            if all(self._quiet(context) for context in CONTEXTS):
+            if all(self._relay_idle(context) for context in CONTEXTS) and self._consumers_idle():
                 quiet_rounds += 1
                 if quiet_rounds == 2:   # twice: an event published between two contexts' answers is seen
                     self._dirty = False
@@ -202,13 +205,19 @@ class ChainShop:
         log.warning("the chain did not settle within %.0f s", self.settle_s)
         return False
 
-    def _quiet(self, context: str) -> bool:
+    def _relay_idle(self, context: str) -> bool:
+        """The context's outbox is all published (its relay lag is counted in its database)."""
         try:
             r = self.calls._client.get(self.calls.urls[context] + "/readyz")
-            body = r.json()
-        except Exception:  # noqa: BLE001 - a replica restarting is not quiet yet
+            return r.status_code == 200 and r.json().get("relayLag") == 0
+        except Exception:  # noqa: BLE001 - a replica restarting is not idle yet
             return False
-        return r.status_code == 200 and not body.get("relayLag") and not body.get("consumerLag")
+
+    def _consumers_idle(self) -> bool:
+        try:
+            return self.feed.consumers_idle(CONTEXTS)
+        except Exception:  # noqa: BLE001 - the broker away, or a consumer not created yet
+            return False
 
     # -- live feed ----------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None

@@ -26,7 +26,7 @@ class Backend:
 
 def render(backends: list[Backend], host: str = "127.0.0.1", public_host: str = "127.0.0.1") -> str:
     parts = ["""global
-    maxconn 20000
+    maxconn 4096
     log stdout format raw local0 warning
 
 defaults
