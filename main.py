@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in CHAIN_COMMANDS:   # the chain's commands have options of their own
         import importlib
         logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)   # its INFO lines bury the chain's own
         return importlib.import_module(CHAIN_COMMANDS[argv[0]]).main(argv[1:])
     if argv[:1] == ["service"]:   # a chain service has its own options (services/chain/service.py)
         from services.chain.service import main as run_service
