@@ -70,7 +70,7 @@ class Consumer:
         self.store, self.spec, self.stream = store, store.spec, stream
         self._jetstream = jetstream
         self._generation = 0        # bumped on every reconnection: the loop binds again
-        self.lag: int | None = None  # messages the consumer has yet to deliver, as of the last fetch
+        self.lag: int | None = None  # messages not yet handled: pending in the consumer, or in hand
         self.handled = self.parked = 0
 
     def rebind(self) -> None:
@@ -115,7 +115,14 @@ class Consumer:
                 items.append(Item(message.subject, meta.sequence.stream, meta.num_delivered, order_id, message.data))
             else:
                 await message.ack()
-        self.lag = messages[-1].metadata.num_pending if messages else 0
+        pending = messages[-1].metadata.num_pending if messages else 0
+        self.lag = pending + len(items)     # in hand counts as lag until acked (callers wait for 0 to read)
+        try:
+            await self._handle(wanted, items)
+        finally:
+            self.lag = pending
+
+    async def _handle(self, wanted: list, items: list[Item]) -> None:
         if not items:
             return
         try:

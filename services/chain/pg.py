@@ -41,7 +41,9 @@ def _placeholder(match: re.Match) -> str:
         return "%%"
     if token.startswith(":") and token != "::":
         return f"%({token[1:]})s"
-    return token  # a quoted literal or a cast: as it is
+    if token.startswith("'"):
+        return token.replace("%", "%%")   # psycopg reads % as a placeholder even inside a literal
+    return token  # a quoted name or a cast: as it is
 
 
 @lru_cache(maxsize=512)
@@ -129,7 +131,7 @@ class PgSql:
         return self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
 
     def run(self, sql: str, params: dict | Sequence = ()) -> psycopg.Cursor:
-        return self.conn.execute(translate(sql), params or None)
+        return self.conn.execute(translate(sql), params)
 
     def run_many(self, sql: str, rows: Iterable[dict | Sequence]) -> None:
         rows = list(rows)
@@ -138,13 +140,13 @@ class PgSql:
                 cursor.executemany(translate(sql), rows)
 
     def one(self, sql: str, params: dict | Sequence = ()) -> Row | None:
-        return self.conn.execute(translate(sql), params or None).fetchone()
+        return self.conn.execute(translate(sql), params).fetchone()
 
     def all(self, sql: str, params: dict | Sequence = ()) -> list[Row]:
-        return self.conn.execute(translate(sql), params or None).fetchall()
+        return self.conn.execute(translate(sql), params).fetchall()
 
     def scalar(self, sql: str, params: dict | Sequence = ()):
-        row = self.conn.execute(translate(sql), params or None).fetchone()
+        row = self.conn.execute(translate(sql), params).fetchone()
         return None if row is None else row[0]
 
     def insert(self, sql: str, params: dict | Sequence) -> int:

@@ -24,13 +24,6 @@ def lock_key(context: str, purpose: str) -> int:
     return zlib.crc32(f"sikdang:{context}:{purpose}".encode()) - 2**31
 
 
-def sqlalchemy_url(dsn: str) -> str:
-    for prefix in ("postgresql://", "postgres://"):
-        if dsn.startswith(prefix):
-            return "postgresql+psycopg://" + dsn[len(prefix):]
-    return dsn
-
-
 def create_database(dsn: str) -> bool:
     """Create the DSN's database if it is missing (connecting to ``postgres`` beside it); returns whether it did."""
     info = psycopg.conninfo.conninfo_to_dict(dsn)
@@ -48,7 +41,8 @@ def create_database(dsn: str) -> bool:
 
 def upgrade(dsn: str, context: str, menu: Path = DEMO_MENU) -> None:
     """Migrate ``context``'s schema to head and seed it if new. Safe to run from every replica at once."""
-    engine = create_engine(sqlalchemy_url(dsn), poolclass=NullPool)
+    # Through ``creator``: the DSN may be a URL or libpq's key=value form, as psycopg takes both.
+    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(dsn), poolclass=NullPool)
     try:
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(context, "schema")})
@@ -56,6 +50,7 @@ def upgrade(dsn: str, context: str, menu: Path = DEMO_MENU) -> None:
             conn.execute(text(f'SET LOCAL search_path TO "{context}"'))
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))
+            config.set_main_option("path_separator", "os")
             config.set_main_option("version_locations", str(MIGRATIONS / context))
             config.attributes.update(connection=conn, schema=context)
             command.upgrade(config, "head")

@@ -103,6 +103,7 @@ class ChainService:
                 await self.nc.drain()
         if self.gift is not None:
             self.gift.close()
+        await asyncio.to_thread(self.store.close)
         await asyncio.to_thread(self.pool.close)
 
     # -- health ----------------------------------------------------------------------------------------
@@ -114,7 +115,10 @@ class ChainService:
             relay_lag = parked = None
             database = f"down: {type(exc).__name__}"
         broker = "ok" if self.jetstream() is not None else "down"
-        return {"status": "ok" if database == broker == "ok" else "unavailable", "database": database,
+        # Ready means "can take commands": that needs the database only. While the broker is down the
+        # outbox keeps every event and the relay catches up, so ejecting every replica of every context
+        # for a broker restart would refuse orders the chain can take. ``broker`` still says it is down.
+        return {"status": "ok" if database == "ok" else "unavailable", "database": database,
                 "broker": broker, "relayLag": relay_lag, "consumerLag": self.consumer.lag if self.consumer else 0,
                 "parked": parked, "leader": self.leader.is_leader, "replica": self.replica}
 

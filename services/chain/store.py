@@ -21,9 +21,11 @@ import zlib
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from services import commands as c
+from services.chain.batching import BatchWriter
 from services.chain.contexts import ContextSpec
 from services.chain.pg import PgSql, configure
 from services.chain.schema import lock_key
@@ -36,14 +38,20 @@ _LOCK_ORDERS = ("SELECT pg_advisory_xact_lock(%s, id) FROM"
                 " (SELECT DISTINCT unnest(%s::int[]) AS id ORDER BY 1) AS ids")
 
 
+# How long a request waits for a connection: past it the database is down or overloaded, and the caller
+# gets 503 "busy" (the pool's default of 30 s would hold every request of an outage that long).
+POOL_WAIT_S = 5.0
+
+
 def notify_channel(context: str) -> str:
     return f"sikdang_outbox_{context}"
 
 
 def open_pool(dsn: str, context: str, *, min_size: int = 2, max_size: int = 10, name: str = "") -> ConnectionPool:
     """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
-    Connections are checked before use, so the pool survives a PostgreSQL restart by itself."""
-    return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True,
+    Connections are checked before use, so the pool survives a PostgreSQL restart by itself; a request
+    waits at most ``POOL_WAIT_S`` for one."""
+    return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True, timeout=POOL_WAIT_S,
                           name=name or f"{context}-pool", configure=configure,
                           check=ConnectionPool.check_connection,
                           kwargs={"options": f"-c search_path={context}", "application_name": f"sikdang-{context}"})
@@ -65,6 +73,8 @@ class HandlerContext:
         self.emitted += 1
 
     def emit_all(self, events) -> None:
+        """Emit ``events`` in order; an aggregate's own pending list is emptied (as the local bus does)."""
+        events = events if isinstance(events, list) else list(events)
         for event in events:
             self.emit(event)
         events.clear()
@@ -72,22 +82,26 @@ class HandlerContext:
 
 class Store:
     def __init__(self, spec: ContextSpec, pool: ConnectionPool, *, clock: Callable[[], float] = time.time,
-                 dependencies: dict | None = None) -> None:
+                 dependencies: dict | None = None, batch_commands: bool = True) -> None:
         self.spec, self.pool, self.clock = spec, pool, clock
         self.dependencies = dependencies or {}
         self._context_key = lock_key(spec.name, "writes")
         self._order_space = lock_key(spec.name, "orders")
         self._channel = notify_channel(spec.name)
+        self._writer = BatchWriter(self._run_batch, spec.name) if spec.serial and batch_commands else None
 
     def handles(self, command) -> bool:
         return type(command) in self.spec.command_handlers
 
     def execute(self, command) -> Any:
         """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
-        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context."""
+        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context.
+        A serial context's commands share transactions with those arriving together (``batching``)."""
         handler = self.spec.command_handlers.get(type(command))
         if handler is None:
             raise InvalidInput(f"The {self.spec.name} service does not handle {type(command).__name__}")
+        if self._writer is not None:
+            return self._writer.submit(command).result()
         order_id = getattr(command, "order_id", None)
         with self.transaction(orders=() if order_id is None else (order_id,),
                               exclusive=order_id is None and not isinstance(command, c.PlaceOrder),
@@ -96,6 +110,24 @@ class Store:
             if isinstance(command, c.PlaceOrder):
                 result = _receipt(ctx, result)
         return result
+
+    def _run_batch(self, commands: list) -> list[tuple[bool, Any]]:
+        """For the batch writer: ``commands`` in one exclusive transaction, each in a savepoint."""
+        outcomes: list[tuple[bool, Any]] = []
+        with self.transaction(exclusive=True) as ctx:
+            for command in commands:
+                try:
+                    with ctx.sql.conn.transaction():
+                        outcomes.append((True, self.spec.command_handlers[type(command)](command, ctx)))
+                except psycopg.OperationalError:
+                    raise                      # the connection is gone: the whole batch fails
+                except Exception as exc:  # noqa: BLE001 - this command's own error; the others stand
+                    outcomes.append((False, exc))
+        return outcomes
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
     @contextmanager
     def transaction(self, *, orders: Iterable[int] = (), exclusive: bool = False,

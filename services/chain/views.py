@@ -21,7 +21,8 @@ from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem, Orde
 
 _MENU = "SELECT code, name_ko, name_en, category, price FROM menu_items ORDER BY sort"
 _TICKETS = ("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
-            f" FROM tickets WHERE status IN {OPEN!r} ORDER BY created_at, order_id")
+            " FROM tickets WHERE status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
+            " ORDER BY created_at, order_id")
 _DELIVERIES = ("SELECT * FROM deliveries WHERE status IN ('waiting', 'on_the_way')"
                " OR (status = 'delivered' AND delivered_at >= %s) ORDER BY order_id")
 _MYPAGE = "SELECT * FROM mypage WHERE order_id = %s"
