@@ -9,6 +9,7 @@
     python main.py chain                 # the chain: every context its own service (docs/chain.md)
     python main.py gateway --port P      # one gateway of the chain (main.py chain runs them)
     python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
+    python main.py logs [--follow] [--order ID]   # every process's JSON log lines, merged in time order
 """
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def _at_least_one(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
-    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve"],
-                        help="app (default): open the screens; demo: a scripted day; serve: the shop server")
+    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "logs"],
+                        help="app (default): open the screens; demo: a scripted day; serve: the shop server; "
+                             "logs: read the log folder")
     parser.add_argument("--db", type=Path, default=None, help="shop database (default: the user data directory)")
     parser.add_argument("--screen", default="all", choices=["all", "counter", "kitchen", "delivery", "mypage"])
     parser.add_argument("--server", default=None, metavar="URL", help="use a shop server instead of the local database")
@@ -45,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
                         help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")
     parser.add_argument("--log-level", default="INFO")
+    logs = parser.add_argument_group("logs (docs/operations.md)")
+    logs.add_argument("--log-dir", type=Path, default=None,
+                      help="the log folder (default: SIKDANG_LOG_DIR, else beside the shop database)")
+    logs.add_argument("--follow", "-f", action="store_true", help="logs: keep printing lines as they come")
+    logs.add_argument("--order", type=int, default=None, metavar="ID", help="logs: only this order's lines")
+    logs.add_argument("--json", action="store_true", help="logs: print the JSON lines as they are")
+    logs.add_argument("--lines", type=int, default=20, metavar="N", help="logs --follow: start with the last N")
     return parser
 
 
@@ -109,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from services.demo import run_demo
         return run_demo(db_path if args.db else None)
+    if args.command == "logs":
+        from services.ops.logread import run
+        from services.ops.settings import shop_log_dir
+        return run(args.log_dir or shop_log_dir(db_path), order_id=args.order, follow_=args.follow,
+                   as_json=args.json, lines=args.lines)
     if args.command == "serve":
         from services.http.server import run_server
         return run_server(db_path, host=args.host, port=args.port, workers=args.workers)
