@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 
 import uvicorn
@@ -19,6 +20,7 @@ from services.chain.gateway_shop import ChainShop
 from services.http.app import ServerState, create_app
 from services.http.auth import StaffStore
 from services.http.server import freeze_startup_heap, make_config
+from services.ops.logs import configure_logging, logging_config
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +46,14 @@ def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = N
                 settings: ChainSettings | None = None, max_in_flight: int = 256) -> int:
     data_dir = Path(data_dir or default_data_dir())
     data_dir.mkdir(parents=True, exist_ok=True)
+    replica = os.environ.get("SIKDANG_REPLICA", "0")      # set by the supervisor (services.ops)
+    configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
     shop = ChainShop(settings or ChainSettings.from_env())
     staff = StaffStore(data_dir / "staff.sqlite")
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
-    server = _DrainingServer(make_config(app, host, port), state)
+    server = _DrainingServer(make_config(app, host, port, log_config=logging_config("gateway", replica)), state)
     freeze_startup_heap()
     print(f"Sikdang chain gateway on http://{host}:{port} (OpenAPI at /docs), {shop.describe()}", flush=True)
     try:

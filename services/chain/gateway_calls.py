@@ -17,6 +17,7 @@ import time
 import httpx
 
 from services.errors import OutcomeUnknown, ShopBusy, ShopError
+from services.ops.logs import order_event_hooks
 from services.remote.errors import error_for
 
 POOL = httpx.Limits(max_connections=64, max_keepalive_connections=32)
@@ -57,7 +58,8 @@ class ServiceCalls:
         self.urls = {context: url.rstrip("/") for context, url in urls.items()}
         self.retry_s = retry_s
         self._timeout = httpx.Timeout(timeout_s, connect=2.0)
-        self._client = httpx.Client(timeout=self._timeout, limits=POOL)
+        # Inside an ``order_context`` every call carries X-Order-Id, so the service logs it (services.ops.logs).
+        self._client = httpx.Client(timeout=self._timeout, limits=POOL, event_hooks=order_event_hooks())
         self._async: dict[int, httpx.AsyncClient] = {}    # one per event loop: a client belongs to its loop
 
     def _url(self, context: str, path: str) -> str:

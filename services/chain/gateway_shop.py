@@ -34,6 +34,7 @@ from services.chain.gateway_calls import ServiceCalls
 from services.chain.settings import CONTEXTS, ChainSettings
 from services.errors import InvalidInput, UnknownOrder
 from services.local.views import start_of_today
+from services.ops.logs import order_context
 from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
                            Ticket)
 from services.remote import codec
@@ -79,8 +80,9 @@ class ChainShop:
             self.settle()      # a command may depend on another context having heard of our last one
         self._dirty = True
         context = OWNER[type(command)]
-        body = self.calls.call(context, "POST", f"/commands/{type(command).__name__}",
-                               json=wire.command_to_json(command), repeatable=repeatable)
+        with order_context(getattr(command, "order_id", None)):
+            body = self.calls.call(context, "POST", f"/commands/{type(command).__name__}",
+                                   json=wire.command_to_json(command), repeatable=repeatable)
         return body["result"]
 
     @staticmethod

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain.fixtures import running_chain  # noqa: F401 - the chain, started once per session
-
 # In the chain the gift service commits GiftSent during ordering's transaction, so GiftSent reaches the
 # stream before Ordered; these two tests expect Ordered first. Owner: chain-services (issue 12).
 CHAIN_KNOWN_FAILURES = {"test_a_subscriber_sees_the_saga_in_order_and_events_since_resumes",
