@@ -15,7 +15,9 @@ supervisord), then:
    measurement adds no requests of its own;
 3. CPU per order per process, from /proc (utime+stime) before and after. "postgres" counts every
    PostgreSQL backend on the machine: the server is shared, so other work there is counted too.
-Ends with one JSON line (issue 12's keys, plus the baselines).
+Ends with one JSON line (issue 12's keys, plus the baselines; "gateway" is the Python gateway,
+"haproxy" the balancer in front of it and of the services). ``SIKDANG_BENCH_PROFILE=FILE`` records
+the gateway with py-spy (if installed) during the load, as raw folded stacks.
 """
 from __future__ import annotations
 
@@ -182,12 +184,16 @@ def main(argv: list[str]) -> int:
 
         info = supervisor.info()
         pids = {NAMES[c]: [p["pid"] for n, p in info.items() if n.startswith(c + "-")] for c in CONTEXTS}
-        pids["gateway"] = [p["pid"] for n, p in info.items() if n.startswith(("gateway-", "haproxy-"))]
+        pids["gateway"] = [p["pid"] for n, p in info.items() if n.startswith("gateway-")]
+        pids["haproxy"] = [p["pid"] for n, p in info.items() if n.startswith("haproxy-")]
         pids["nats"] = [nats_server.process.pid]
         pids["postgres"] = postgres_pids()
         cpu_before = {k: cpu_seconds(v) for k, v in pids.items()}
         commits_before = _pg_commits(chain.settings.dsn)
         last_seq_before = asyncio.run(_last_seq(nats_server.url, chain.settings.stream))
+        if os.environ.get("SIKDANG_BENCH_PROFILE"):   # py-spy over the gateway while the load runs
+            subprocess.Popen(["py-spy", "record", "-d", str(int(args.duration)), "-o", os.environ["SIKDANG_BENCH_PROFILE"],
+                              "-f", "raw", "-p", str(pids["gateway"][0])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = asyncio.run(load(chain.layout.url, args.connections, args.duration, SagaWatch(nats_server.url, chain.settings.stream)))
         cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in pids.items()}
         commits = _pg_commits(chain.settings.dsn) - commits_before
