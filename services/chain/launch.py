@@ -21,6 +21,7 @@ import random
 import shutil
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -113,10 +114,19 @@ class Chain:
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         create_database(self.settings.dsn)
         asyncio.run(create_stream(self.settings.nats_url, self.settings.stream))
-        self.haproxy_config().write_text(render(self.layout.backends(), self.layout.host))
+        self.haproxy_config().write_text(render(self.layout.backends(), self.layout.host,
+                                                stats_socket=self.haproxy_socket()))
 
     def haproxy_config(self) -> Path:
         return self.data_dir / "haproxy.cfg"
+
+    def haproxy_socket(self) -> Path:
+        """HAProxy's stats socket (``launch_haproxy.server_states``): which replicas it sends work to.
+        In the data folder unless that path is too long for a Unix socket (108 bytes on Linux)."""
+        path = self.data_dir / "haproxy.sock"
+        if len(str(path)) > 100:
+            path = Path(tempfile.gettempdir()) / f"sikdang-haproxy-{self.layout.public_port}.sock"
+        return path
 
     # -- running ------------------------------------------------------------------------------------
     def programs(self) -> list:

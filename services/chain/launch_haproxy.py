@@ -12,7 +12,9 @@ Balancing and ejection are HAProxy's, not ours (issue 12, point 5):
 """
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 HEALTH = {"gateway": "/ready"}   # everything else: /readyz
 
@@ -24,10 +26,12 @@ class Backend:
     replica_ports: tuple[int, ...]
 
 
-def render(backends: list[Backend], host: str = "127.0.0.1", public_host: str = "127.0.0.1") -> str:
-    parts = ["""global
+def render(backends: list[Backend], host: str = "127.0.0.1", public_host: str = "127.0.0.1",
+           stats_socket: Path | None = None) -> str:
+    stats = f"\n    stats socket {stats_socket} mode 600 level user" if stats_socket else ""
+    parts = [f"""global
     maxconn 4096
-    log stdout format raw local0 warning
+    log stdout format raw local0 warning{stats}
 
 defaults
     mode http
@@ -59,3 +63,20 @@ backend {b.name}_replicas
             parts.append(f"    server {b.name}-{replica} {host}:{port} check\n")
         parts.append("\n")
     return "".join(parts)
+
+
+def server_states(stats_socket: Path, timeout_s: float = 5.0) -> dict[str, str]:
+    """What HAProxy thinks of each replica now: ``{"kitchen-0": "UP", "kitchen-1": "DOWN", ...}``
+    (``show stat`` on its stats socket; the status column, e.g. UP, DOWN, "UP 1/2", MAINT)."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(timeout_s)
+        s.connect(str(stats_socket))
+        s.sendall(b"show stat\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    lines = data.decode().splitlines()
+    header = lines[0].lstrip("# ").split(",")
+    name, status = header.index("svname"), header.index("status")
+    return {row[name]: row[status] for row in (line.split(",") for line in lines[1:] if line)
+            if row[name] not in ("FRONTEND", "BACKEND")}

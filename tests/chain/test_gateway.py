@@ -58,3 +58,36 @@ def test_an_order_whose_stock_is_not_checked_in_time_says_checking_then_updates_
         supervisorctl(running_chain, "start", *kitchens)
         shop.close()
     running_chain.wait_ready(120)
+
+
+def test_haproxy_takes_a_frozen_replica_out_and_back(running_chain):
+    """A replica that stops answering (SIGSTOP: alive, port open, silent) is ejected by HAProxy's checks,
+    so every request to its context is answered by the other replica; thawed, it is taken back."""
+    import os
+    import signal
+    import time
+    kitchen = running_chain.settings.service_urls["kitchen"]
+    frozen = running_chain.supervisor.info()["kitchen-0"]["pid"]
+
+    def answered_quickly(n: int) -> bool:
+        for _ in range(n):
+            start = time.monotonic()
+            try:
+                ok = httpx.get(f"{kitchen}/views/stock", timeout=1.0).status_code == 200
+            except httpx.HTTPError:
+                return False
+            if not ok or time.monotonic() - start > 1.0:
+                return False
+        return True
+
+    from services.chain.launch_haproxy import server_states
+    states = lambda: server_states(running_chain.chain.haproxy_socket())  # noqa: E731
+    assert states()["kitchen-0"].startswith("UP")
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        wait_for(lambda: states()["kitchen-0"].startswith("DOWN"), 60, 0.1, "HAProxy ejecting the silent replica")
+        assert answered_quickly(20), "every kitchen request answered by the live replica"
+    finally:
+        os.kill(frozen, signal.SIGCONT)
+    wait_for(lambda: states()["kitchen-0"].startswith("UP"), 60, 0.1, "HAProxy taking the replica back")
+    running_chain.wait_ready(120)
