@@ -12,10 +12,11 @@ happens in the kitchen service, which hears of the order from the stream. ``plac
 shop does; past it, it answers "checking" and the screens learn the rest from the live feed.
 
 ``consistent_reads``: the services are eventually consistent (a finished cook reaches the delivery
-board when the delivery service has consumed the event). With it on, a query or command that follows
-this shop's own command first waits (up to ``settle_s``) until every context's outbox is published
-(``relayLag`` on ``/readyz``) and every durable consumer has acked all of the stream (asked of
-JetStream), so the caller reads its own writes. The contract suite uses it; the gateway does not
+board when the delivery service has consumed the event). With it on, every query, and a command that
+follows this shop's own command, first waits (up to ``settle_s``) until every context's outbox is
+published (``relayLag`` on ``/readyz``) and every durable consumer has acked all of the stream (asked
+of JetStream): the answer includes everything committed before the call, the caller's own writes and
+timed work alike. The contract suite uses it; the gateway does not
 (many tills share it, and screens follow the live feed).
 """
 from __future__ import annotations
@@ -162,7 +163,7 @@ class ChainShop:
 
     # -- queries ------------------------------------------------------------------------------------
     def _view(self, context: str, path: str, params: dict | None = None):
-        if self._consistent and self._dirty:
+        if self._consistent:
             self.settle()
         return self.calls.call(context, "GET", path, params=params, repeatable=True)
 
@@ -227,7 +228,7 @@ class ChainShop:
         return self.feed.subscribe(callback, names)
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        if self._consistent and self._dirty:
+        if self._consistent:
             self.settle()
         return self.feed.events_since(position, limit)
 
