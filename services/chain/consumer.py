@@ -14,6 +14,14 @@ the stream out of causal order (a gift is issued inside ordering's transaction, 
 committed and published), and the projection, which skips any event older than the row and ignores
 anything before ``Ordered``, is handed them Ordered first, then by position.
 
+One fetcher for a serial context. Replicas fetching from one durable consumer at once can commit two
+events of one order in the opposite order of the stream (replica B's later batch taking the lock before
+replica A's earlier one): for the kitchen, an ``OrderCancelled`` handled before its ``Ordered`` would
+leave a live ticket holding stock for a cancelled order. A serial context gains nothing from parallel
+fetchers (its transactions take turns anyway), so there only the leader replica fetches; the others
+take over with the lead. Contexts with per-order locks fetch from every replica (mypage's replay does
+not mind the order; ordering's and delivery's events of one order are far apart in time).
+
 nats-py pitfalls handled here: a pull subscription stops after a server restart (nats-py #504), so the
 subscription is bound again after every reconnection; a fetch can stall past its timeout (#933), so
 each fetch is bounded by ``asyncio.wait_for`` and a stalled one re-binds too.
@@ -38,9 +46,12 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
-FETCH_BATCH = 200
+FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
-STALL_S = 10.0
+# A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
+# Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
+# subscription had received until the server redelivers it (ack_wait).
+STALL_S = 30.0
 _INBOX = "INSERT INTO inbox (event_id, at) VALUES (%s, %s) ON CONFLICT DO NOTHING"
 _PARK = ("INSERT INTO parked (event_id, seq, subject, body, error, deliveries, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
          " ON CONFLICT DO NOTHING")
@@ -66,9 +77,11 @@ class Outcome(NamedTuple):
 
 
 class Consumer:
-    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object]) -> None:
+    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object],
+                 active: Callable[[], bool] = lambda: True) -> None:
         self.store, self.spec, self.stream = store, store.spec, stream
         self._jetstream = jetstream
+        self._active = active       # whether this replica fetches now (see "One fetcher" above)
         self._generation = 0        # bumped on every reconnection: the loop binds again
         self.lag: int | None = None  # messages not yet handled: pending in the consumer, or in hand
         self.handled = self.parked = 0
@@ -79,7 +92,7 @@ class Consumer:
     async def run(self) -> None:
         while True:
             js = self._jetstream()
-            if js is None:
+            if js is None or not self._active():
                 await asyncio.sleep(0.2)
                 continue
             generation = self._generation
@@ -88,7 +101,7 @@ class Consumer:
                 await chain_nats.ensure_consumer(js, self.stream, self.spec.name)
                 subscription = await js.pull_subscribe_bind(durable=self.spec.name, stream=self.stream)
                 try:
-                    while generation == self._generation:
+                    while generation == self._generation and self._active():
                         await self._fetch_and_handle(subscription)
                 finally:
                     await _quietly(subscription.unsubscribe())
@@ -108,7 +121,7 @@ class Consumer:
             raise ConnectionError(f"fetch stalled for {STALL_S} s") from None
         wanted, items = [], []
         for message in messages:
-            order_id = int((message.headers or {}).get(wire.ORDER_ID, "-1") or -1)
+            order_id = _order_id(message.headers)
             if self.spec.wants(message.subject.rsplit(".", 1)[-1], order_id):
                 meta = message.metadata
                 wanted.append(message)
@@ -203,6 +216,12 @@ class _Replay:
 
     def upsert(self, rows) -> None:
         self._repo.upsert(rows)
+
+
+def _order_id(headers) -> int:
+    """The message's order id header; -1 when it is missing or not a number (handled, never trusted)."""
+    value = (headers or {}).get(wire.ORDER_ID, "")
+    return int(value) if value.lstrip("-").isdigit() else -1
 
 
 async def _quietly(awaitable) -> None:

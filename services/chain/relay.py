@@ -28,11 +28,15 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 PIPELINE = 64                 # publishes in flight at once (acks awaited together, order kept per connection)
-CATCH_UP_WINDOW_S = 15 * 60   # rows sent longer ago than this are taken as flushed to disk by the broker
+# How far back from the last row sent the relay looks for rows the broker lost. nats-server 2.9 flushes
+# its store every 2 minutes: older rows were on its disk. Counted from the last send, not from now, so
+# a broker (or chain) down for an hour is checked as well as one down for a second.
+CATCH_UP_WINDOW_S = 5 * 60
 _UNSENT = "SELECT id, name, order_id, at, data FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT %s"
 _MARK = ("UPDATE outbox AS o SET sent_at = %s, seq = u.seq FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq)"
          " WHERE o.id = u.id")
-_RECENT = "SELECT id, seq FROM outbox WHERE sent_at >= %s AND seq IS NOT NULL ORDER BY seq, id"
+_RECENT = ("SELECT id, seq FROM outbox WHERE seq IS NOT NULL"
+           " AND sent_at >= (SELECT max(sent_at) FROM outbox) - %s ORDER BY seq, id")
 _UNMARK = "UPDATE outbox SET sent_at = NULL, seq = NULL WHERE id = ANY(%s)"
 FAILPOINT = "relay-after-publish"   # SIKDANG_FAILPOINT: SIGKILL this process between publish and mark (tests)
 
@@ -83,7 +87,7 @@ class Relay:
         sequence, so a binary search over our recent rows (a message fetched per step) finds the first
         one lost; it and every later one are published again.
         """
-        rows = await (await conn.execute(_RECENT, (time.time() - CATCH_UP_WINDOW_S,))).fetchall()
+        rows = await (await conn.execute(_RECENT, (CATCH_UP_WINDOW_S,))).fetchall()
         low, high = 0, len(rows)
         while low < high:
             middle = (low + high) // 2

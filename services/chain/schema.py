@@ -24,21 +24,6 @@ def lock_key(context: str, purpose: str) -> int:
     return zlib.crc32(f"sikdang:{context}:{purpose}".encode()) - 2**31
 
 
-def create_database(dsn: str) -> bool:
-    """Create the DSN's database if it is missing (connecting to ``postgres`` beside it); returns whether it did."""
-    info = psycopg.conninfo.conninfo_to_dict(dsn)
-    name = info.get("dbname") or "postgres"
-    admin = psycopg.conninfo.make_conninfo(dsn, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            return False
-        try:
-            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
-        except psycopg.errors.DuplicateDatabase:
-            return False
-        return True
-
-
 def upgrade(dsn: str, context: str, menu: Path = DEMO_MENU) -> None:
     """Migrate ``context``'s schema to head and seed it if new. Safe to run from every replica at once."""
     # Through ``creator``: the DSN may be a URL or libpq's key=value form, as psycopg takes both.

@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import time
+import sys
 
 import uvicorn
 
@@ -43,7 +43,7 @@ class ChainService:
     def __init__(self, context: str, settings: ChainSettings, replica: str = "0") -> None:
         self.spec: ContextSpec = SPECS[context_name(context)]
         self.settings, self.replica = settings, replica
-        self.pool = open_pool(settings.dsn, self.spec.name)
+        self.pool = open_pool(settings.dsn, self.spec.name, max_size=settings.pg_pool_max)
         self.gift = None
         dependencies = {}
         if self.spec.name == "ordering":
@@ -54,7 +54,9 @@ class ChainService:
         self.nc = None
         self.leader = Leader(self.spec, settings.dsn, settings.stream, self.store, self.jetstream)
         consumes = bool(self.spec.event_handlers) or self.spec.projection is not None
-        self.consumer = Consumer(self.store, settings.stream, self.jetstream) if consumes else None
+        # A serial context is fetched by its leader only (services/chain/consumer.py, "One fetcher").
+        active = (lambda: self.leader.is_leader) if self.spec.serial else (lambda: True)
+        self.consumer = Consumer(self.store, settings.stream, self.jetstream, active) if consumes else None
         self._tasks: list[asyncio.Task] = []
 
     def jetstream(self):
@@ -155,11 +157,12 @@ def main(argv: list[str]) -> int:
         context = context_name(args.context)
         settings = ChainSettings.from_env()
     except ValueError as exc:
-        print(f"main.py service: {exc}", flush=True)
+        print(f"main.py service: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=args.log_level.upper(),
                         format=f"%(asctime)s %(levelname)s {context}-{args.replica} %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "httpx"):   # a line per migration step / per gift call buries the service's own
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     from services.chain.api import create_app
     app = create_app(ChainService(context, settings, args.replica))
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,

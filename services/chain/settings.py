@@ -26,6 +26,9 @@ class ChainSettings:
     nats_url: str = DEFAULT_NATS
     stream: str = DEFAULT_STREAM
     service_urls: dict[str, str] = field(default_factory=dict)
+    # Connections per replica's pool (plus one for the leader). PostgreSQL allows 100 by default:
+    # 5 contexts x 2 replicas x (8 + 1) leaves room for the tools and the tests.
+    pg_pool_max: int = 8
 
     @classmethod
     def from_env(cls, env=os.environ) -> "ChainSettings":
@@ -36,5 +39,9 @@ class ChainSettings:
             raise ValueError(f"SIKDANG_SERVICE_URLS is not a JSON object of context -> URL: {exc}") from None
         if not isinstance(service_urls, dict):
             raise ValueError("SIKDANG_SERVICE_URLS must be a JSON object of context -> URL")
+        pool = env.get("SIKDANG_PG_POOL_MAX", "8")
+        if not pool.isdigit() or int(pool) < 2:
+            raise ValueError(f"SIKDANG_PG_POOL_MAX must be a whole number of at least 2, not {pool!r}")
         return cls(dsn=env.get("SIKDANG_PG_DSN", DEFAULT_DSN), nats_url=env.get("SIKDANG_NATS_URL", DEFAULT_NATS),
-                   stream=env.get("SIKDANG_STREAM", DEFAULT_STREAM), service_urls=service_urls)
+                   stream=env.get("SIKDANG_STREAM", DEFAULT_STREAM), service_urls=service_urls,
+                   pg_pool_max=int(pool))

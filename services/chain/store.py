@@ -33,8 +33,11 @@ from services.errors import InvalidInput
 from services.infra.sql import to_json
 from services.local.shop import _receipt
 
-_APPEND = "INSERT INTO outbox (name, order_id, at, data) VALUES (%s, %s, %s, %s)"
-_LOCK_ORDERS = ("SELECT pg_advisory_xact_lock(%s, id) FROM"
+# The NOTIFY rides on the insert (no round trip of its own); PostgreSQL delivers one per transaction
+# and channel at commit however many rows asked for it.
+_APPEND = ("INSERT INTO outbox (name, order_id, at, data) SELECT %s, %s, %s, %s"
+           " FROM (SELECT pg_notify(%s, '')) AS wake")
+_LOCK_ORDERS = ("SELECT count(pg_advisory_xact_lock(%s, id)) FROM"
                 " (SELECT DISTINCT unnest(%s::int[]) AS id ORDER BY 1) AS ids")
 
 
@@ -47,14 +50,25 @@ def notify_channel(context: str) -> str:
     return f"sikdang_outbox_{context}"
 
 
-def open_pool(dsn: str, context: str, *, min_size: int = 2, max_size: int = 10, name: str = "") -> ConnectionPool:
+def open_pool(dsn: str, context: str, *, min_size: int = 1, max_size: int = 8, name: str = "") -> ConnectionPool:
     """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
-    Connections are checked before use, so the pool survives a PostgreSQL restart by itself; a request
-    waits at most ``POOL_WAIT_S`` for one."""
+    A connection idle for a while is checked before use, so the pool survives a PostgreSQL restart by
+    itself; a request waits at most ``POOL_WAIT_S`` for one."""
     return ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True, timeout=POOL_WAIT_S,
                           name=name or f"{context}-pool", configure=configure,
-                          check=ConnectionPool.check_connection,
+                          check=_check_if_idle, reset=_mark_returned,
                           kwargs={"options": f"-c search_path={context}", "application_name": f"sikdang-{context}"})
+
+
+def _mark_returned(conn) -> None:
+    conn.sikdang_returned_at = time.monotonic()
+
+
+def _check_if_idle(conn) -> None:
+    """Check a connection idle for over a second (a round trip saved on every busy checkout: a dead
+    connection is found by the first use after an outage, which is when it is idle)."""
+    if time.monotonic() - getattr(conn, "sikdang_returned_at", 0.0) > 1.0:
+        ConnectionPool.check_connection(conn)
 
 
 class HandlerContext:
@@ -62,6 +76,7 @@ class HandlerContext:
 
     def __init__(self, spec: ContextSpec, sql: PgSql, now: float, dependencies: dict) -> None:
         self.sql = sql
+        self._channel = notify_channel(spec.name)
         self.repo = spec.repository(sql)
         self.now = now
         self.emitted = 0
@@ -69,7 +84,7 @@ class HandlerContext:
             setattr(self, name, value)
 
     def emit(self, event) -> None:
-        self.sql.conn.execute(_APPEND, (event.name, event.order_id, self.now, to_json(event.__dict__)))
+        self.sql.conn.execute(_APPEND, (event.name, event.order_id, self.now, to_json(event.__dict__), self._channel))
         self.emitted += 1
 
     def emit_all(self, events) -> None:
@@ -87,11 +102,7 @@ class Store:
         self.dependencies = dependencies or {}
         self._context_key = lock_key(spec.name, "writes")
         self._order_space = lock_key(spec.name, "orders")
-        self._channel = notify_channel(spec.name)
         self._writer = BatchWriter(self._run_batch, spec.name) if spec.serial and batch_commands else None
-
-    def handles(self, command) -> bool:
-        return type(command) in self.spec.command_handlers
 
     def execute(self, command) -> Any:
         """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
@@ -139,20 +150,20 @@ class Store:
                 self._lock(sql, list(orders), exclusive, ref)
                 ctx = HandlerContext(self.spec, sql, self.clock(), self.dependencies)
                 yield ctx
-                if ctx.emitted:
-                    conn.execute("SELECT pg_notify(%s, '')", (self._channel,))
 
     def _lock(self, sql: PgSql, orders: list[int], exclusive: bool, ref: str | None) -> None:
-        conn = sql.conn
+        """Take the transaction's locks in one statement (one round trip), the context lock first."""
         if self.spec.serial or exclusive:
-            conn.execute("SELECT pg_advisory_xact_lock(%s::bigint)", (self._context_key,))
+            sql.conn.execute("SELECT pg_advisory_xact_lock(%s::bigint)", (self._context_key,))
             return
-        conn.execute("SELECT pg_advisory_xact_lock_shared(%s::bigint)", (self._context_key,))
+        parts, params = ["pg_advisory_xact_lock_shared(%s::bigint)"], [self._context_key]
         if ref:
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                         (self._order_space ^ 1, zlib.crc32(ref.encode()) - 2**31))
+            parts.append("pg_advisory_xact_lock(%s, %s)")
+            params += [self._order_space ^ 1, zlib.crc32(ref.encode()) - 2**31]
         if orders:
-            conn.execute(_LOCK_ORDERS, (self._order_space, [o % 2**31 for o in orders]))
+            parts.append(f"({_LOCK_ORDERS})")
+            params += [self._order_space, [o % 2**31 for o in orders]]
+        sql.conn.execute("SELECT " + ", ".join(parts), params)
 
     def read(self, work: Callable[[PgSql], Any]) -> Any:
         """Run ``work`` on a connection of the pool, in a transaction of its own (for the views)."""

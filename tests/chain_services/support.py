@@ -193,7 +193,7 @@ async def consumers_idle(url: str, stream: str, names) -> bool:
         js = nc.jetstream()
         for name in names:
             info = await js.consumer_info(stream, name)
-            if info.num_pending or info.num_ack_pending or info.num_redelivered and info.num_ack_pending:
+            if info.num_pending or info.num_ack_pending:
                 return False
         return True
     finally:

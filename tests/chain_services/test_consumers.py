@@ -70,12 +70,35 @@ def test_every_message_delivered_twice_changes_nothing(services, nats_server, st
     wait_for(lambda: run_async(consumers_idle, nats_server.url, stream, CONSUMERS), what="consumers idle again")
     assert snapshot(pg_dsn) == before
     assert all(service.readiness()["parked"] == 0 for service in chain.values())
+    check_views(chain, delivered, sold_out)
+
+
+def check_views(chain, delivered: int, sold_out: int) -> None:
+    """The views answer in the gateway's wire JSON (decoded here by the remote adapter's own codec)."""
+    from services.remote import codec
+    menu = [codec.menu_item(j) for j in chain["ordering"].http.get("/views/menu").json()]
+    assert menu[0].code == "kimchi-jjigae" and all(item.stock == 0 for item in menu)   # stock: the kitchen's
+    assert chain["kitchen"].http.get("/views/stock").json()["bibimbap"] == 0
+    assert chain["kitchen"].http.get("/views/tickets").json() == []                   # none open any more
+    assert codec.gift_stock(chain["gift"].http.get("/views/stock").json()).quantity >= 0
+    board = codec.delivery_board(chain["delivery"].http.get("/views/board", params={"since": 0}).json())
+    assert [card.order_id for card in board.delivered_today] == [delivered]
+    card = codec.mypage(chain["mypage"].http.get(f"/views/mypage/{delivered}").json())
+    assert [entry.event for entry in card.timeline][-1] == "Delivered"
+    assert all(a.position < b.position for a, b in zip(card.timeline, card.timeline[1:]))
+    by_phone = chain["mypage"].http.get("/views/mypage", params={"phone": "01012345678"}).json()
+    assert [codec.mypage(j).order_id for j in by_phone] == [delivered]
+    today = [codec.summary(j) for j in chain["mypage"].http.get("/views/today", params={"since": 0}).json()]
+    assert {s.order_id: s.status for s in today}[sold_out] == "cancelled"
+    missing = chain["mypage"].http.get("/views/mypage/999999")
+    assert missing.status_code == 404 and missing.json()["code"] == "unknown_order"
+    assert "sikdang_consumer_handled_total" in chain["kitchen"].http.get("/metrics").text
 
 
 def test_a_poison_event_is_parked_and_the_consumer_carries_on(services, nats_server, stream, pg_dsn):
     kitchen = services("kitchen")["kitchen"]
     subject = f"{stream.lower()}.ordering.Ordered"
-    run_async(publish_raw, nats_server.url, subject, b"not json", {wire.MSG_ID: "x:1", wire.ORDER_ID: "70"})
+    run_async(publish_raw, nats_server.url, subject, b"not json", {wire.MSG_ID: "x:1", wire.ORDER_ID: "seventy"})
     bad_lines = wire.event_message(stream, "ordering", 2, 1.0, "Ordered", 71, {
         "order_id": 71, "customer_name": "", "phone": "", "address": "", "lines": [{"what": 1}], "total": 1,
         "placed_at": 1.0, "scheduled_for": None})

@@ -8,7 +8,8 @@ import signal
 import httpx
 
 from services.chain import wire
-from tests.chain_services.support import ServiceProcess, query, run_async, scalar, stream_messages, wait_for
+from tests.chain_services.support import (ServiceProcess, publish_raw, query, run_async, scalar, stream_messages,
+                                          wait_for)
 
 
 def _by_msg_id(messages) -> dict[str, list]:
@@ -74,7 +75,14 @@ def test_events_the_broker_lost_with_its_store_are_published_again(services, nat
     wait_for(lambda: kitchen.readiness()["relayLag"] == 0, what="the relay caught up")
 
 
-def test_another_replica_takes_the_lead_when_the_leader_dies(chain_env, pg_dsn, tmp_path):
+def _ordered(stream: str, outbox_id: int, order_id: int):
+    return wire.event_message(stream, "ordering", outbox_id, 1.0, "Ordered", order_id, {
+        "order_id": order_id, "customer_name": "", "phone": "", "address": "", "total": 9000, "placed_at": 1.0,
+        "lines": [{"item_code": "kimchi-jjigae", "name_ko": "김치찌개", "name_en": "Kimchi stew", "quantity": 1,
+                   "note": "", "unit_price": 9000}], "scheduled_for": None})
+
+
+def test_another_replica_takes_the_lead_when_the_leader_dies(chain_env, nats_server, stream, pg_dsn, tmp_path):
     replicas = [ServiceProcess("kitchen", chain_env, tmp_path, replica=str(n)).start() for n in range(2)]
     try:
         for replica in replicas:
@@ -86,6 +94,9 @@ def test_another_replica_takes_the_lead_when_the_leader_dies(chain_env, pg_dsn, 
         wait_for(lambda: follower.readiness()["leader"], what="the follower leads")
         assert follower.command("Restock", {"item_code": "kimchi-jjigae", "quantity": 1}).status_code == 200
         wait_for(lambda: follower.readiness()["relayLag"] == 0, what="its relay published")
+        message = _ordered(stream, 1, 41)     # the kitchen's events are fetched by its leader only: now this one
+        run_async(publish_raw, nats_server.url, message.subject, message.body, message.headers)
+        wait_for(lambda: scalar(pg_dsn, "SELECT count(*) FROM kitchen.tickets WHERE order_id = 41"), what="handled")
     finally:
         for replica in replicas:
             replica.close()
