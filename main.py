@@ -123,9 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         from services.ops.settings import shop_log_dir
         return run(args.log_dir or shop_log_dir(db_path), order_id=args.order, follow_=args.follow,
                    as_json=args.json, lines=args.lines)
-    if args.command == "serve":
-        from services.http.server import run_server
-        return run_server(db_path, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "serve":   # under supervisord: a killed shop process is started again
+        from services.ops.serve import serve
+        return serve(db_path, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     if problem := why_no_screen() or why_not_this_db(args):
         print(f"Sikdang POS: {problem}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from services.http.fastpath import PlaceOrderFastPath
 from services.http.gate import Gate, install_error_handlers
 from services.http.guards import BodyLimit, LoadShedder
 from services.http.routes import cook, delivery, events, gift, mypage, ops, order, staff as staff_routes
+from services.ops.metrics import instrument
 from services.port import Shop
 
 DESCRIPTION = """Sikdang POS shop server. The seed's gateway prefixes (`/orders`, `/cooks`, `/cancellations`,
@@ -46,4 +47,4 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     inner = PlaceOrderFastPath(api, shop, staff) if fast_path else api
     shedder = LoadShedder(BodyLimit(inner, max_body_bytes), max_in_flight=max_in_flight)
     shedder.fastapi, shedder.state = api, state
-    return shedder
+    return instrument(shedder)   # GET /metrics, request metrics, X-Order-Id on log lines (services.ops)

@@ -6,7 +6,7 @@ import heapq
 import json
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 PATTERN = "*.jsonl"
 

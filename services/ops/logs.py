@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from services.ops.settings import log_dir
+from services.ops.settings import default_replica, log_dir
 
 ORDER_HEADER = "X-Order-Id"               # HTTP, between the gateway and the services
 NATS_ORDER_HEADER = "Sikdang-Order-Id"     # NATS message header (CHAIN.md)
@@ -126,11 +126,14 @@ def log_file(folder: Path, service: str, replica: str = "0") -> Path:
     return Path(folder) / f"{service}-{replica}.jsonl"
 
 
-def configure_logging(service: str, replica: str = "0", folder: Path | None = None, *,
+def configure_logging(service: str, replica: str | None = None, folder: Path | None = None, *,
                       level: str | int = "INFO", console_level: str | int = "WARNING") -> Path | None:
     """Send this process's log to ``folder`` (default ``SIKDANG_LOG_DIR``) as JSON lines, and keep a
     human line on stderr for warnings and worse. Without a folder only stderr is configured.
-    Returns the file written. Replaces the root logger's handlers (call it once, at start)."""
+    ``replica`` defaults to SIKDANG_REPLICA (set by services.ops.supervisor; the pod's name in
+    deploy/k8s), else "0". Returns the file written. Replaces the root logger's handlers (call it
+    once, at start)."""
+    replica = replica if replica is not None else default_replica()
     logging.config.dictConfig(logging_config(service, replica, folder, level=level, console_level=console_level))
     folder = folder or log_dir()
     return log_file(folder, service, replica) if folder else None
@@ -155,9 +158,11 @@ def logging_config(service: str, replica: str = "0", folder: Path | None = None,
                        "human": {"format": HUMAN_FORMAT}},
         "handlers": handlers,
         "root": {"level": level, "handlers": list(handlers)},
-        # uvicorn's own loggers go to the same place instead of their own handlers
+        # uvicorn's own loggers go to the same place instead of their own handlers; alembic and
+        # apscheduler say a line per migration plugin and per scheduler run at INFO: only warnings
         "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error")}
-        | {"uvicorn.access": {"handlers": [], "propagate": True, "level": "WARNING"}},
+        | {name: {"handlers": [], "propagate": True, "level": "WARNING"}
+           for name in ("uvicorn.access", "alembic", "apscheduler")},
     }
 
 

@@ -19,7 +19,7 @@ that started it, so a killed supervisor leaves nothing behind holding a port or 
 """
 from __future__ import annotations
 
-import os
+import hashlib
 import shlex
 import shutil
 import signal
@@ -33,6 +33,8 @@ from pathlib import Path
 
 import httpx
 from supervisor.xmlrpc import SupervisorTransport
+
+from services.ops.settings import REPLICA
 
 CONF_NAME = "supervisord.conf"
 SOCKET_NAME = "supervisord.sock"
@@ -81,7 +83,7 @@ class Program:
         """The ``[program:...]`` section of one replica. The environment goes on the command line
         through ``env``: supervisord's own ``environment=`` parser cannot hold a value such as JSON."""
         argv = [self.expand(part, replica) for part in self.command]
-        env = {"SIKDANG_REPLICA": str(replica), **{k: self.expand(v, replica) for k, v in self.environment.items()}}
+        env = {REPLICA: str(replica), **{k: self.expand(v, replica) for k, v in self.environment.items()}}
         argv = ["env", *(f"{k}={v}" for k, v in env.items()), *argv]
         if any("\n" in part for part in argv):
             raise ValueError(f"{self.name}: a command argument or environment value has a newline "
@@ -117,7 +119,8 @@ class Supervisor:
     """supervisord over ``programs``, with its config, socket, pid file and process output in ``folder``.
 
     Not thread-safe; one thread drives it. ``start`` ties supervisord's life to the calling thread's
-    (Linux ``PDEATHSIG``): call it from a thread that lives as long as the processes should.
+    (Linux ``PDEATHSIG``): call it from a thread that lives as long as the processes should. Another
+    process can query and command a running one: ``Supervisor([], same_folder).status()``.
     """
 
     def __init__(self, programs: list[Program], folder: Path) -> None:
@@ -125,8 +128,11 @@ class Supervisor:
         self.folder = Path(folder).resolve()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.socket_path = self.folder / SOCKET_NAME
-        if len(str(self.socket_path)) > UNIX_PATH_MAX:   # a deep folder: the socket goes somewhere short
-            self.socket_path = Path(tempfile.mkdtemp(prefix="sikdang-sv-")) / SOCKET_NAME
+        if len(str(self.socket_path)) > UNIX_PATH_MAX:   # a deep folder: the socket goes somewhere short,
+            digest = hashlib.sha1(str(self.folder).encode()).hexdigest()[:16]   # the same for every client
+            short = Path(tempfile.gettempdir()) / f"sikdang-sv-{digest}"
+            short.mkdir(mode=0o700, exist_ok=True)
+            self.socket_path = short / SOCKET_NAME
         self.conf_path = self.folder / CONF_NAME
         self.process: subprocess.Popen | None = None
 
@@ -276,7 +282,7 @@ class Supervisor:
             state = self._rpc().supervisor.getProcessInfo(self._qualified(process_name))["statename"]
             if state == "FATAL":
                 raise SupervisorError(f"{process_name} keeps failing to start (FATAL); see {self.folder}")
-            if state == "RUNNING" and (url is None or _answers_200(url)):
+            if state == "RUNNING" and (url is None or answers_200(url)):
                 return
             if time.monotonic() > deadline:
                 raise SupervisorError(f"{process_name} not ready in {timeout_s} s (state {state})")
@@ -307,13 +313,9 @@ class Supervisor:
         self.close()
 
 
-def _answers_200(url: str) -> bool:
+def answers_200(url: str) -> bool:
+    """The URL answers 200 now (a readiness check); a refused or timed-out connection is False."""
     try:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def in_supervisor() -> bool:
-    """True in a process supervisord started (it sets SUPERVISOR_ENABLED)."""
-    return os.environ.get("SUPERVISOR_ENABLED") == "1"

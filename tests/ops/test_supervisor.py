@@ -16,6 +16,7 @@ import pytest
 from services.http.server import free_port
 from services.ops.supervisor import Program, Supervisor, SupervisorError
 from tests.contract.helpers import wait_until
+from tests.http.serve_process import running
 
 DEADLINE = 60   # generous: the machine may be 2-4x slower than a quiet one
 
@@ -30,14 +31,6 @@ def answers(url: str) -> bool:
     try:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
-        return False
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
         return False
 
 
@@ -97,11 +90,10 @@ def test_rolling_restart_replaces_each_replica_keeping_the_others_ready(supervis
     fewest_ready, done = [2], threading.Event()
 
     def watch():
-        rpc_status = Supervisor([], sv.folder)   # a second client on the same socket
-        rpc_status.socket_path = sv.socket_path
+        rpc_status = Supervisor([], sv.folder)   # a second client of the same supervisord
         while not done.is_set():
-            running = [name for name, state in rpc_status.status().items() if state == "RUNNING"]
-            fewest_ready[0] = min(fewest_ready[0], len(running))
+            up = [name for name, state in rpc_status.status().items() if state == "RUNNING"]
+            fewest_ready[0] = min(fewest_ready[0], len(up))
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
@@ -127,7 +119,7 @@ def test_scaling_adds_and_removes_replicas_without_touching_the_others(supervise
     removed = sv.pid("web-2")
     sv.scale("web", 2, DEADLINE)
     assert set(sv.status()) == {"web-0", "web-1"} and sv.pid("web-0") == first
-    assert not alive(removed)
+    assert not running(removed)
 
 
 def test_run_foreground_stops_everything_on_sigterm_and_nothing_outlives_a_killed_supervisor(tmp_path):
@@ -143,15 +135,13 @@ def test_run_foreground_stops_everything_on_sigterm_and_nothing_outlives_a_kille
         folder = tmp_path / how.name
         proc = subprocess.Popen([sys.executable, "-c", script, str(folder)], cwd=os.getcwd())
         sv = Supervisor([], folder)
-        wait_until(lambda: (folder / "supervisord.conf").exists(), DEADLINE)
-        sv.socket_path = Supervisor([], folder).socket_path
         wait_until(lambda: _running_pids(sv) if proc.poll() is None else pytest.fail("exited"), DEADLINE)
         pids = _running_pids(sv)
         proc.send_signal(how)
         code = proc.wait(DEADLINE)
         if how == signal.SIGTERM:
             assert code == 0
-        wait_until(lambda: not any(alive(pid) for pid in pids), DEADLINE)
+        wait_until(lambda: not any(running(pid) for pid in pids), DEADLINE)
 
 
 def _running_pids(sv: Supervisor) -> list[int]:
