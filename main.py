@@ -9,6 +9,8 @@
     python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
     python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
     python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
+    python main.py chain                 # the chain: every context its own service (docs/chain.md)
+    python main.py gateway --port P      # one gateway of the chain (main.py chain runs them)
     python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
     python main.py logs [--follow] [--order ID]   # every process's JSON log lines, merged in time order
 """
@@ -123,18 +125,27 @@ def _printers(argv: list[str]) -> int:
     return printers_main(argv, default_db_path())
 
 
-def _service(argv: list[str]) -> int:
-    from services.chain.service import main as run_service
-    return run_service(argv)
+def _main_of(module: str):
+    def run(argv: list[str]) -> int:
+        import importlib
+        return importlib.import_module(module).main(argv)
+    return run
 
 
 # Subcommands that parse their own options (their modules say which).
-COMMANDS_WITH_OWN_OPTIONS = {"printers": _printers, "service": _service}
+COMMANDS_WITH_OWN_OPTIONS = {
+    "printers": _printers,
+    "service": _main_of("services.chain.service"),
+    "gateway": _main_of("services.chain.gateway"),
+    "chain": _main_of("services.chain.launch"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] and argv[0] in COMMANDS_WITH_OWN_OPTIONS:
+        logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)   # its INFO lines bury our own
         return COMMANDS_WITH_OWN_OPTIONS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),

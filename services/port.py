@@ -42,7 +42,9 @@ class OrderReceipt:
     """What the counter tells the customer. ``status`` is final for this call:
     "placed" (accepted; cooking or scheduled), "cancelled" (e.g. out of stock; see ``reason``), or, from a
     remote shop whose server is unreachable, "queued" (kept durably on this till and sent when the
-    server is back; ``order_id`` is then a negative number local to the till)."""
+    server is back; ``order_id`` is then a negative number local to the till). From the chain also
+    "checking": the order is taken but the kitchen's stock check did not come back within the gateway's
+    bounded wait (about 2 s); the live feed brings it (``StockChecked``, then ``OrderCancelled`` if short)."""
     order_id: int
     status: str
     total: int
