@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from services.local import open_local_shop
+
 # The chain's session fixture, defined once for every folder that uses it (tests/chain, tests/contract).
 pytest_plugins = ["tests.chain.fixtures"]
-
-from services.local import open_local_shop
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Collection
+from collections.abc import Callable, Collection
 
 import nats
 from nats.js import api

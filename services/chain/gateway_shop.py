@@ -26,7 +26,7 @@ import dataclasses
 import logging
 import time
 import uuid
-from typing import Callable, Collection
+from collections.abc import Callable, Collection
 
 from services import commands as C
 from services.chain import wire
@@ -117,7 +117,7 @@ class ChainShop:
         future = self.feed.outcome(result["order_id"])
         try:
             outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.stock_wait_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.feed.forget(result["order_id"], future)
             outcome = await asyncio.get_running_loop().run_in_executor(None, self._outcome_from_mypage,
                                                                        result["order_id"])

@@ -40,13 +40,13 @@ class ChainLayout:
     host: str = "127.0.0.1"
 
     @classmethod
-    def at(cls, base: int, replicas: int = 2, gateways: int = 1) -> "ChainLayout":
+    def at(cls, base: int, replicas: int = 2, gateways: int = 1) -> ChainLayout:
         if not 1 <= replicas <= MAX_REPLICAS or not 1 <= gateways <= MAX_REPLICAS:
             raise ValueError(f"replicas and gateways must be 1-{MAX_REPLICAS}")
         return cls(base, replicas, gateways)
 
     @classmethod
-    def free(cls, replicas: int = 2, gateways: int = 1) -> "ChainLayout":
+    def free(cls, replicas: int = 2, gateways: int = 1) -> ChainLayout:
         """A layout whose every port is free now (tests, benchmarks: never a fixed port)."""
         for _ in range(200):
             layout = cls.at(random.randrange(20_000, 60_000), replicas, gateways)

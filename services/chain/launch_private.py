@@ -49,7 +49,7 @@ class NatsServer:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
-    def start(self) -> "NatsServer":
+    def start(self) -> NatsServer:
         self.process = subprocess.Popen(
             ["nats-server", "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.folder)],
             stdout=subprocess.DEVNULL, stderr=open(self.folder.parent / "nats-server.log", "ab"))

@@ -145,7 +145,7 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
         except TimeoutError:
             stuck = {oid: (c.order_status, c.cook_status, c.gift_status, [e.event for e in c.timeline])
                      for oid in order_ids if (c := shop.mypage(oid)).cook_status != "queued" or not gift_decided(c)}
-            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {running_chain.chain.data_dir}")
+            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {running_chain.chain.data_dir}") from None
         assert all(c.gift_kind == "Candy" for c in cards.values() if c.gift_status == "sent")
         mislabelled = sorted(oid for oid, c in cards.items() if c.gift_status == "deferred")
         # ... one ticket each ...
