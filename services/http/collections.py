@@ -21,9 +21,9 @@ from sqlalchemy import text
 from services.errors import UnknownOrder
 from services.infra.db import reader_engine
 from services.infra.sql import from_json
-from services.kitchen.model import OPEN
-from services.local.views import _ticket_line, start_of_today, when
+from services.local.views import _in, _ticket_line, start_of_today, when
 from services.mypage.model import overall_status
+from services.statuses import OPEN_TICKETS
 from services.port import DeliveryCard, OrderSummary, Ticket
 
 DEFAULT_PAGE_SIZE = 100
@@ -86,7 +86,7 @@ class Collections:
 
     # -- cooks: open tickets in arrival order, and any order's ticket ------------------------------
     def open_tickets(self, page: int, size: int) -> Page:
-        return self._page("tickets", f"status IN {OPEN!r}", "created_at, order_id", page, size, _ticket)
+        return self._page("tickets", f"status IN {_in(OPEN_TICKETS)}", "created_at, order_id", page, size, _ticket)
 
     def ticket(self, order_id: int) -> Ticket:
         return self._one("tickets", order_id, _ticket, "kitchen ticket")
