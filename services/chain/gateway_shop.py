@@ -186,7 +186,7 @@ class ChainShop:
         return codec.mypage(self._view("mypage", f"/views/mypage/{order_id}"))
 
     def mypage_by_phone(self, phone: str) -> list[MypageCard]:
-        return [codec.mypage(j) for j in self._view("mypage", "/views/mypage", {"phone": phone})]
+        return [codec.mypage(j) for j in self._view("mypage", "/views/mypage", {"phone": C.normalize_phone(phone)})]
 
     def todays_orders(self) -> list[OrderSummary]:
         return [codec.summary(j) for j in self._view("mypage", "/views/today", {"since": start_of_today(self._clock())})]
@@ -228,6 +228,7 @@ class ChainShop:
         return self.feed.subscribe(callback, names)
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
+        position, limit = C.position(position), C.position(limit, "Event count")
         if self._consistent:
             self.settle()
         return self.feed.events_since(position, limit)

@@ -146,6 +146,9 @@ def _fill_the_disk(uow, _result):
     uow.sql.run(f"PRAGMA max_page_count={uow.sql.scalar('PRAGMA page_count')}")
 
 
+# The shops on the local SQLite file (in process, and served over HTTP): the chain's database is PostgreSQL,
+# whose refusals answer "busy, nothing taken" (tests/chain_services/test_postgres_restart.py).
+@pytest.mark.parametrize("shop", ["local", "remote"], indirect=True)
 def test_a_full_disk_refuses_the_write_saying_nothing_was_taken(shop, local_shop):
     local_shop._writer.execute(c.SetGiftStock(10_000), _fill_the_disk)
     refused = None
