@@ -1,8 +1,10 @@
 """``python main.py serve``: every context on one SQLite shop, one port, loopback unless told otherwise.
 
-``run_server`` runs the shop process and its gateway workers (``services.http.workers``) and blocks
-until SIGINT/SIGTERM; on shutdown each worker's readiness turns 503 first (draining), open requests
-finish, then the shop closes. ``ServerThread`` runs the gateway and a LocalShop in one process, in a
+Under ``main.py serve`` supervisord runs the shop process and each gateway worker as programs of their
+own (``services.ops.serve``); a worker builds its server with ``make_config``. ``run_server`` is the
+older layout, kept for a supervisor of one's own (``SUPERVISOR_ENABLED``): the shop process with
+uvicorn's workers as its children, blocking until SIGINT/SIGTERM; on shutdown each worker's
+readiness turns 503 first (draining), open requests finish, then the shop closes. ``ServerThread`` runs the gateway and a LocalShop in one process, in a
 thread, for tests and the remote contract suite.
 """
 from __future__ import annotations

@@ -1,32 +1,41 @@
 """The shop server's gateway workers: processes that serve HTTP and send commands to the shop's writer.
 
-``python main.py serve`` runs one shop process (the writer, its scheduler and checkpoints) and
-``--workers`` gateway processes on one listening socket, supervised by uvicorn: a worker that dies is
-replaced, and SIGHUP replaces them one by one, each new one serving before its old one stops. The
-socket never closes, so new connections are always taken; a request caught on a connection the old
-worker is closing fails at the connection level, and clients send it again (the remote app does;
-an order carries its clientRef, so it is never taken twice). Each worker is the whole gateway over a ``ReplicaShop``: it reads the
-database itself and sends its commands through a ``WriterLink``. Measured here, HTTP and the writer
-in one process were held to one core by the GIL; apart, each has its own.
+Under ``python main.py serve`` each worker is a supervisord process of its own
+(``python -m services.http.workers``, program ``gateway``): supervisord holds the listening socket and
+hands it to every worker as fd 0, so the port stays open while any worker runs, whatever happens to
+the shop process. A worker is the whole gateway over a ``ReplicaShop``: it reads the database itself
+and sends its commands through a ``WriterLink`` to the shop process at a fixed address; when the shop
+process is restarted the link reconnects, reads go on being served meanwhile, and commands wait a
+bounded time (``SIKDANG_WRITER_WAIT_S``, 10 s) before being answered 503 busy. SIGHUP to ``serve``
+replaces the workers one by one (``Supervisor.rolling_restart``), a surge worker serving first.
 
-uvicorn starts workers by importing ``replica_app`` (a factory), so what a worker needs is passed in
-the environment, which a spawned process inherits.
+Under a supervisor of one's own (``SUPERVISOR_ENABLED``) ``run_server`` runs the shop and uvicorn's
+``Multiprocess`` workers in one process tree instead, as before. Either way what a worker needs is in
+its environment. Measured here, HTTP and the writer in one process were held to one core by the GIL;
+apart, each has its own.
 """
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import signal
+import socket
+import sys
+import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from services.http.app import ServerState, create_app
-from services.http.auth import StaffStore
-
+if TYPE_CHECKING:   # the app (FastAPI) is imported by the worker only: the shop process imports this module
+    from services.http.app import ServerState
 
 ENV_DB, ENV_ADDRESS, ENV_KEY, ENV_IN_FLIGHT = ("SIKDANG_DB", "SIKDANG_WRITER_ADDRESS", "SIKDANG_WRITER_KEY",
                                                "SIKDANG_WORKER_MAX_IN_FLIGHT")
-
-
+ENV_KEY_FILE, ENV_WAIT, ENV_READY_FILE = "SIKDANG_WRITER_KEY_FILE", "SIKDANG_WRITER_WAIT_S", "SIKDANG_READY_FILE"
+ENV_SUPERVISOR_SOCKET = "SIKDANG_SUPERVISOR_SOCKET"
+WAKE_AFTER_S = (0.0, 0.1, 0.3)   # a few nudges: one of them comes after supervisord has reaped the shop
+WRITER_WAIT_S = 10.0   # how long a command waits for a restarting shop process before "busy"
 def worker_environment(db_path: Path, address: str, authkey: bytes, max_in_flight: int) -> dict[str, str]:
     return {ENV_DB: str(db_path), ENV_ADDRESS: address, ENV_KEY: authkey.hex(), ENV_IN_FLIGHT: str(max_in_flight)}
 
@@ -49,12 +58,39 @@ def _stop_this_worker() -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def _wake_supervisor() -> None:
+    """The shop process is gone: nudge supervisord so it restarts it now. supervisord notices a dead
+    child at once but starts its replacement on its main loop's next turn, which waits for activity
+    on its sockets for up to 1 s (measured here: 1-2 s from the kill to the new process; with this
+    nudge, 30-50 ms). A connection to its control socket is such activity; the restart itself is
+    supervisord's. In a thread: the link goes on reconnecting meanwhile."""
+    path = os.environ.get(ENV_SUPERVISOR_SOCKET)
+    if not path:
+        return
+
+    def nudge() -> None:
+        for pause in WAKE_AFTER_S:
+            time.sleep(pause)
+            try:
+                with socket.socket(socket.AF_UNIX) as control:
+                    control.connect(path)
+            except OSError:
+                return   # supervisord is gone too: nothing to wake
+    threading.Thread(target=nudge, name="wake-supervisord", daemon=True).start()
+
+
 def replica_app():
     """uvicorn factory, called in each worker process."""
+    from services.http.app import ServerState, create_app
+    from services.http.auth import StaffStore
     from services.infra.writer_link import WriterLink
     from services.local.shop import ReplicaShop
     db_path = Path(os.environ[ENV_DB])
-    link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)
+    if key_file := os.environ.get(ENV_KEY_FILE):   # main.py serve: the shop process may be restarted
+        link = WriterLink(os.environ[ENV_ADDRESS], lambda: bytes.fromhex(Path(key_file).read_text().strip()),
+                          on_lost=_wake_supervisor, reconnect_wait_s=float(os.environ.get(ENV_WAIT, WRITER_WAIT_S)))
+    else:   # run_server: the shop process is this worker's parent; without it there is nothing to do
+        link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)
     shop = ReplicaShop(db_path, link)
     # Nothing to close at exit: the worker never writes the shop, and uvicorn ends it with SIGTERM's
     # default action (so atexit would not run anyway); its read connections go with the process.
@@ -77,3 +113,36 @@ def _drain_on_exit_signal(state: ServerState) -> None:
                 state.draining = True
                 then(signum, frame)
             signal.signal(sig, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """One gateway worker on the listening socket supervisord passed as fd 0 (``[fcgi-program]``)."""
+    parser = argparse.ArgumentParser(prog="python -m services.http.workers")
+    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--fd", type=int, default=0, help="the listening socket's file descriptor")
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    from services.http.server import make_config
+    from services.ops.logs import excepthook_to_log, logging_config
+    from services.ops.settings import default_replica, log_dir
+    listening = socket.socket(fileno=os.dup(args.fd))   # its family (TCP) read from the descriptor
+    host, port = listening.getsockname()[:2]
+    config = make_config("services.http.workers:replica_app", host, port, factory=True,
+                         log_config=logging_config("shop", f"gateway-{default_replica()}", log_dir(),
+                                                   level=args.log_level))
+    excepthook_to_log()
+
+    class Worker(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets)
+            if (path := os.environ.get(ENV_READY_FILE)) and not self.should_exit:
+                Path(f"{path}.tmp").write_text(str(os.getpid()))
+                Path(f"{path}.tmp").replace(path)   # Supervisor.wait_ready: this pid serves
+
+    Worker(config).run(sockets=[listening])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

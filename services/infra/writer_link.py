@@ -6,204 +6,79 @@ their commands through ``WriterLink`` and get the same answers ``CommandWriter``
 after the commit, or the error. Queries and the live feed need no link: every process reads the
 database file itself.
 
-The socket and its framing are the standard library's ``multiprocessing.connection`` (a Unix socket
-in a private directory, an auth key checked at connect, pickled messages). A message is a list of
+The owner's end is ``services.infra.writer_service``. The socket and its framing are the standard
+library's ``multiprocessing.connection`` (a Unix socket in a private directory, or at a path given by
+the owner; an auth key checked at connect; pickled messages). A message is a list of
 requests, ``(request_id, command, finish)`` or ``(request_id, CANCEL)``: a worker sends what one turn
 of its event loop submitted as one message. The owner answers with a list of ``(request_id, ok,
 value)``: a batch's answers to one worker leave together, once the batch is committed
 (docs/decisions/0007).
 A worker that gives up waiting asks for a cancel and then still waits for the final answer, so it
 says "busy" only for a command that never ran, as ``CommandWriter.execute`` does.
+
+Under ``main.py serve`` the owner (the shop process) may be killed and restarted by supervisord while
+its workers live on: the owner then listens at a fixed path with a key from a file, and a link made
+with ``reconnect_wait_s`` reconnects instead of giving up. While it is away, commands are held (not
+sent) up to ``reconnect_wait_s``, then answered "busy" (nothing was taken: safe to retry); commands
+that were sent and not answered are "outcome unknown", except those carrying a ``client_ref`` (an
+order: the writer takes a clientRef once), which are sent again to the new owner.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
 import logging
-import os
-import secrets
-import socket
 import threading
+import time
 from concurrent.futures import Future, InvalidStateError
-from multiprocessing.connection import Client, Connection, Listener
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client, Connection
 from collections.abc import Callable
 
-from services.errors import OutcomeUnknown, ShopBusy, ShopClosed, ShopError
-from services.infra.writer import BUSY, CHECK_FIRST, CommandWriter, Finisher, Submitting
+from services.errors import OutcomeUnknown, ShopBusy, ShopClosed
+from services.infra.writer import BUSY, CHECK_FIRST, Finisher, Submitting
+from services.infra.writer_service import CANCEL, WriterService, _portable
+
+__all__ = ["WriterLink", "WriterService"]   # WriterService: the owner's end, in writer_service
 
 log = logging.getLogger(__name__)
-CANCEL = "cancel"
 _CLOSED = "The shop is closed (its writer process has stopped)"
 UNANSWERED = "The shop stopped before answering: this may or may not have been done; " + CHECK_FIRST
-
-
-class _Channel:
-    """The owner's end of one worker's connection: what it sends back, and its commands not yet run."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.lock = threading.Lock()        # guards the commands' states and the answers waiting
-        self._send_lock = threading.Lock()  # two threads answer (flush, cancel): one message at a time
-        self.waiting: list[tuple] = []      # answers of the batch being run, sent when it is answered
-        self.queued: dict[int, _Reply] = {}
-
-    def answer(self, request_id: int, ok: bool, value) -> None:
-        with self.lock:
-            self.queued.pop(request_id, None)
-            self.waiting.append((request_id, ok, value))
-
-    def flush(self) -> None:
-        """Send the answers waiting as one message (after each batch, on the thread that answers the
-        writer's callers). It cannot block that thread for long: a worker has at most its shedding
-        limit of commands waiting, so their answers fit in the socket's buffer even if the worker has
-        stopped reading."""
-        with self.lock:
-            answers, self.waiting = self.waiting, []
-        if answers:
-            self.send(answers)
-
-    def send(self, answers: list[tuple]) -> None:
-        with self._send_lock:
-            try:
-                self.conn.send(answers)
-            except OSError:
-                pass  # the worker is gone; the commands' outcomes stand in the database
-            except Exception:  # noqa: BLE001 - e.g. an answer that cannot be pickled: send them one by one
-                for request_id, ok, value in answers:
-                    try:
-                        self._send_one(request_id, ok, value)
-                    except OSError:
-                        return
-
-    def _send_one(self, request_id: int, ok: bool, value) -> None:
-        try:
-            self.conn.send([(request_id, ok, value)])
-        except OSError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            log.exception("answer to request %s could not be sent", request_id)
-            self.conn.send([(request_id, False, _portable(exc))])
-
-
-class _Reply:
-    """A worker's command as the writer sees it: the methods of ``Future`` it calls, answering into
-    the worker's channel instead of waking a thread."""
-    __slots__ = ("request_id", "channel", "state")
-
-    def __init__(self, request_id: int, channel: _Channel) -> None:
-        self.request_id, self.channel, self.state = request_id, channel, "queued"
-
-    def set_running_or_notify_cancel(self) -> bool:
-        with self.channel.lock:
-            if self.state == "cancelled":
-                return False
-            self.state = "running"
-            return True
-
-    def cancel(self) -> None:
-        """Drop the command if it is still queued: its answer is then "busy" (it will never run)."""
-        with self.channel.lock:
-            if self.state != "queued":
-                return  # running or done: its own answer comes
-            self.state = "cancelled"
-            self.channel.queued.pop(self.request_id, None)
-        self.channel.send([(self.request_id, False, ShopBusy(BUSY))])
-
-    def done(self) -> bool:
-        return self.state in ("done", "cancelled")
-
-    def set_result(self, value) -> None:
-        self.state = "done"
-        self.channel.answer(self.request_id, True, value)
-
-    def set_exception(self, error: BaseException) -> None:
-        self.state = "done"
-        self.channel.answer(self.request_id, False, _portable(error))
-
-
-class WriterService:
-    """In the process that owns the writer: accepts workers and runs their commands."""
-
-    def __init__(self, writer: CommandWriter) -> None:
-        self._writer = writer
-        self.authkey = secrets.token_bytes(32)
-        self._listener = Listener(authkey=self.authkey)   # a Unix socket (a named pipe on Windows)
-        self.address: str = self._listener.address
-        self._closed = False
-        self._lock = threading.Lock()
-        self._channels: list[_Channel] = []
-        writer.add_batch_listener(self._flush)
-        threading.Thread(target=self._accept, name="writer-link", daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                conn = self._listener.accept()
-            except Exception:  # noqa: BLE001 - a bad handshake must not stop the others; closing ends it
-                if not self._closed:
-                    log.warning("a process failed to connect to the writer", exc_info=True)
-                continue
-            channel = _Channel(conn)
-            with self._lock:   # a worker accepted while closing is told at once, not left waiting
-                if self._closed:
-                    conn.close()
-                    return
-                self._channels = [c for c in self._channels if not c.conn.closed] + [channel]
-            threading.Thread(target=self._serve, args=(channel,), name="writer-link-conn", daemon=True).start()
-
-    def _flush(self) -> None:
-        for channel in self._channels:
-            channel.flush()
-
-    def _serve(self, channel: _Channel) -> None:
-        try:
-            while True:
-                for request_id, *message in channel.conn.recv():
-                    if message[0] == CANCEL:
-                        if reply := channel.queued.get(request_id):
-                            reply.cancel()
-                        continue
-                    command, finish = message
-                    reply = _Reply(request_id, channel)
-                    channel.queued[request_id] = reply
-                    try:
-                        self._writer.enqueue(command, finish, reply)
-                    except ShopError as error:
-                        channel.queued.pop(request_id, None)
-                        channel.send([(request_id, False, error)])
-        except (EOFError, OSError):
-            pass
-        except Exception:  # noqa: BLE001 - a message this process cannot read (e.g. from newer code)
-            log.exception("unreadable message from a worker; dropping its connection")
-        channel.conn.close()  # the worker fails what it was waiting for and stops; a fresh one reconnects
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-        self._listener.close()
-        for channel in self._channels:
-            # shutdown, not just close: it wakes this end's reader and tells the worker at once
-            # (its own thread then closes it: closing here too could close a reused descriptor)
-            try:
-                with socket.socket(fileno=os.dup(channel.conn.fileno())) as sock:
-                    sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # that worker had already gone
+WRITER_AWAY = ("The shop's writer is restarting and was not back in time: this was not taken; "
+               "please send it again in a moment")
+RESEND_AWAY = ("The shop's writer is restarting and was not back in time: send this again with the same "
+               "clientRef (it is never taken twice)")
+RECONNECT_POLL_S = 0.05
 
 
 class WriterLink(Submitting):
-    """In a worker: the owner's writer, with ``CommandWriter``'s ``submit``/``execute``/``execute_async``."""
+    """In a worker: the owner's writer, with ``CommandWriter``'s ``submit``/``execute``/``execute_async``.
 
-    def __init__(self, address: str, authkey: bytes, on_lost: Callable[[], None] = lambda: None) -> None:
-        self._conn = Client(address, authkey=authkey)
+    ``authkey``: the key, or a function reading it (called at each connect: a restarted owner may have
+    a new one). ``on_lost`` is called (on the link's thread) when the connection is lost. Without
+    ``reconnect_wait_s`` the link then ends; with it, the link reconnects to ``address`` and holds
+    commands meanwhile (see the module's doc).
+    """
+
+    def __init__(self, address: str, authkey: bytes | Callable[[], bytes],
+                 on_lost: Callable[[], None] = lambda: None, reconnect_wait_s: float | None = None) -> None:
+        self._address, self._key = address, authkey if callable(authkey) else (lambda: authkey)
+        self._wait_s = reconnect_wait_s
+        self._conn: Connection | None = None if reconnect_wait_s else Client(address, authkey=self._key())
         self._on_lost = on_lost
         self._ids = itertools.count(1)
         self._pending: dict[int, Future] = {}
         self._send_lock = threading.Lock()
         self._outgoing: list[tuple] = []   # what this turn of the event loop submitted, sent at its end
         self._flush_scheduled = False
+        self._held: dict[int, tuple[tuple, float, bool]] = {}   # id -> (message, give up at, was sent)
+        self._resendable: dict[int, tuple] = {}   # sent commands with a client_ref, until answered
         self._closing = False
-        threading.Thread(target=self._receive, name="writer-link", daemon=True).start()
+        threading.Thread(target=self._run, name="writer-link", daemon=True).start()
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None
 
     def submit(self, command, finish: Finisher | None = None) -> Future:
         return self._submit(command, finish, deferred=False)
@@ -217,8 +92,11 @@ class WriterLink(Submitting):
         request_id = next(self._ids)
         future.request_id = request_id  # type: ignore[attr-defined]
         self._pending[request_id] = future
+        message = (request_id, command, finish)
+        if self._wait_s and getattr(command, "client_ref", None):
+            self._resendable[request_id] = message
         try:
-            self._send((request_id, command, finish), deferred)
+            self._send(message, deferred)
         except OSError:
             self._pending.pop(request_id, None)
             raise ShopClosed(_CLOSED) from None
@@ -226,14 +104,23 @@ class WriterLink(Submitting):
 
     def _withdraw(self, future: Future) -> bool:
         """Ask the owner to drop the command; its answer (busy, or the result) still comes back."""
+        request_id = future.request_id  # type: ignore[attr-defined]
+        with self._send_lock:
+            if self._held.pop(request_id, None) is not None:   # never reached this owner: drop it here
+                self._forget(request_id, ShopBusy(BUSY))
+                return False
         try:
-            self._send((future.request_id, CANCEL), deferred=False)  # type: ignore[attr-defined]
+            self._send((request_id, CANCEL), deferred=False)
         except OSError:
             pass
         return False
 
     def _send(self, message: tuple, deferred: bool) -> None:
         with self._send_lock:
+            if self._conn is None and self._wait_s:   # the owner is away: hold the command until it is back
+                if message[1] != CANCEL:
+                    self._held[message[0]] = (message, time.monotonic() + self._wait_s, False)
+                return
             self._outgoing.append(message)
             if not deferred:
                 self._send_outgoing()   # with whatever a loop's turn has queued, in order
@@ -256,13 +143,67 @@ class WriterLink(Submitting):
 
     def _send_outgoing(self) -> None:
         messages, self._outgoing, self._flush_scheduled = self._outgoing, [], False
-        if messages:
+        if not messages:
+            return
+        try:
+            if self._conn is None:
+                raise BrokenPipeError("the owner went away before this turn's commands were sent")
             self._conn.send(messages)
+        except OSError:
+            if not self._wait_s:
+                raise
+            # not (wholly) sent, so not taken: the owner reads whole messages only. Hold them.
+            deadline = time.monotonic() + self._wait_s
+            self._held.update({m[0]: (m, deadline, False) for m in messages if m[1] != CANCEL})
 
-    def _receive(self) -> None:
+    def _run(self) -> None:
+        while not self._closing:
+            conn = self._conn or self._connect()
+            if conn is None:
+                return
+            self._receive(conn)
+            if self._closing:
+                return
+            log.warning("the link to the shop's writer is gone%s", "; reconnecting" if self._wait_s else "")
+            self._on_lost()
+            if not self._wait_s:
+                return
+
+    def _connect(self) -> Connection | None:
+        """Connect to the owner at its address, as soon as it listens; meanwhile expire held commands."""
+        while not self._closing:
+            self._expire_held()
+            try:
+                conn = Client(self._address, authkey=self._key())
+            except (OSError, EOFError, AuthenticationError):
+                time.sleep(RECONNECT_POLL_S)
+                continue
+            with self._send_lock:
+                self._conn = conn
+                held, self._held = self._held, {}
+                self._outgoing = [m for _, (m, _, _) in sorted(held.items())] + self._outgoing
+                self._send_outgoing()
+            log.info("connected to the shop's writer at %s", self._address)
+            return conn
+        return None
+
+    def _expire_held(self) -> None:
+        now = time.monotonic()
+        with self._send_lock:
+            expired = [(rid, sent) for rid, (_, give_up_at, sent) in self._held.items() if give_up_at <= now]
+            for request_id, sent in expired:
+                del self._held[request_id]
+                self._forget(request_id, ShopBusy(RESEND_AWAY if sent else WRITER_AWAY))
+
+    def _forget(self, request_id: int, error: Exception) -> None:
+        self._resendable.pop(request_id, None)
+        _settle(self._pending.pop(request_id, None), error)
+
+    def _receive(self, conn: Connection) -> None:
         try:
             while True:
-                for request_id, ok, value in self._conn.recv():
+                for request_id, ok, value in conn.recv():
+                    self._resendable.pop(request_id, None)
                     future = self._pending.pop(request_id, None)
                     if future is not None:
                         future.set_result(value) if ok else future.set_exception(value)
@@ -270,17 +211,22 @@ class WriterLink(Submitting):
             pass
         except Exception:  # noqa: BLE001 - an answer this process cannot read: the link is unusable
             log.exception("unreadable answer from the shop's writer")
-            self._conn.close()
-        for future in list(self._pending.values()):
-            _settle(future, OutcomeUnknown(UNANSWERED))
-        self._pending.clear()
-        if not self._closing:
-            log.warning("the link to the shop's writer is gone")
-            self._on_lost()
+            conn.close()
+        with self._send_lock:
+            self._conn = None if self._wait_s else self._conn
+            deadline = time.monotonic() + (self._wait_s or 0)
+            for request_id in list(self._pending):
+                if request_id in self._held:
+                    continue   # never sent: it waits for the next owner
+                if (message := self._resendable.get(request_id)) and not self._closing:
+                    self._held[request_id] = (message, deadline, True)   # taken at most once: send again
+                else:
+                    self._forget(request_id, OutcomeUnknown(UNANSWERED))
 
     def close(self) -> None:
         self._closing = True
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
 
 def _settle(future: Future | None, error: Exception) -> None:
@@ -291,11 +237,3 @@ def _settle(future: Future | None, error: Exception) -> None:
         future.set_exception(error)
     except InvalidStateError:
         pass
-
-
-def _portable(error: BaseException) -> Exception:
-    """What crosses the socket: the shop's own errors as they are; anything else, by name only."""
-    if isinstance(error, ShopError):
-        return error
-    return ShopError(f"The shop could not carry this out ({type(error).__name__}): please try again")
-

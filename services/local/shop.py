@@ -173,9 +173,10 @@ class LocalShop(_ShopOnFile):
         self._writer.start()
         self._writer.execute(DRAIN_ONLY)  # catch up on events a crash left unhandled
 
-    def share_writer(self) -> WriterService:
-        """Let other processes (the server's gateway workers) send commands to this shop's writer."""
-        service = WriterService(self._writer)
+    def share_writer(self, address: str | None = None, authkey: bytes | None = None) -> WriterService:
+        """Let other processes (the server's gateway workers) send commands to this shop's writer,
+        at ``address`` with ``authkey`` if given (workers that outlive this process reconnect there)."""
+        service = WriterService(self._writer, address=address, authkey=authkey)
         self.add_closer(service.close)
         return service
 

@@ -1,106 +1,197 @@
-"""``python main.py serve`` under supervisord: a killed shop process is back in a second or two.
+"""``python main.py serve`` under supervisord: the shop process and its gateway workers, each restarted
+on its own, the port never closed.
 
-``serve`` (what main.py calls) starts supervisord with one program, the shop process
-(``python -m services.ops.serve ...``, which runs ``services.http.server.run_server``), and stays in
-the foreground: SIGTERM/SIGINT stop it (the shop drains, as before), SIGHUP reaches the shop process
-(its gateway workers are replaced one by one, as before), and if this process is killed supervisord and
-the shop go with it. The shop process's output goes to this process's stdout.
+``serve`` (what main.py calls) starts supervisord with two programs and stays in the foreground:
 
-Beside the database: ``<stem>.run/`` (supervisord's config, socket and log; the metrics files) and
-``<stem>.logs/`` (JSON lines of the shop process and its workers) unless SIKDANG_LOG_DIR says where.
+- ``shop`` (``python -m services.ops.serve --db ...``): the shop process. It owns the database's
+  writer (and its scheduler, checkpoints) and lets the workers send it commands over a Unix socket at
+  a fixed path in the run folder, with a key from a file only this user can read. It serves no HTTP
+  and imports no web framework, so it is back fast after a crash.
+- ``gateway`` (``python -m services.http.workers``, ``--workers`` replicas and a surge slot): an
+  ``[fcgi-program]``: supervisord holds the listening socket and hands it to each worker as fd 0
+  (uvicorn's documented deployment under supervisor). The socket stays open while any worker runs,
+  so a killed shop process closes nothing: workers go on answering reads from the file, and hold
+  commands until the restarted shop process is back (``services.infra.writer_link``).
+
+SIGTERM/SIGINT stop everything (the workers drain first, then the shop closes); SIGHUP replaces the
+workers one at a time (``Supervisor.rolling_restart``), a surge worker serving first, so no request is
+refused; if this process is killed, supervisord and both programs go with it.
+
+Beside the database: ``<stem>.run/`` (supervisord's config, socket and log; the writer's socket and
+key; the processes' ready files; the metrics files) and ``<stem>.logs/`` (JSON lines of every
+process) unless SIKDANG_LOG_DIR says where.
 """
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
+import hashlib
+import os
+import secrets
+import signal
 import sys
-import time
+import tempfile
+import threading
 from pathlib import Path
 
+from services.http.workers import (ENV_ADDRESS, ENV_DB, ENV_IN_FLIGHT, ENV_KEY_FILE, ENV_READY_FILE,
+                                   ENV_SUPERVISOR_SOCKET, staff_db_path)
 from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
 
-# uvicorn's spawned workers import this module again (it is their parent's __main__): keep its
-# top-level imports light; the supervisor (httpx, supervisor's XML-RPC) is imported where it is used.
-SHOP_PROGRAM = "shop"
-DRAIN_S = 30   # the shop's workers finish open requests (uvicorn: 3 s), then the writer closes
+SHOP_PROGRAM, GATEWAY_PROGRAM = "shop", "gateway"
+DRAIN_S = 30   # a worker finishes open requests (uvicorn: 3 s); the shop stops last
+WRITER_SOCKET, WRITER_KEY = "writer.sock", "writer.key"
+UNIX_PATH_MAX = 100   # sun_path is 108 bytes on Linux; keep a margin
 
 
 def run_folder(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).stem + ".run")
 
 
-def shop_program(db_path: Path, *, host: str, port: int, workers: int, log_level: str):
-    """The supervisord program of the shop process (``services.ops.supervisor.Program``)."""
-    from services.ops.supervisor import Program   # not at the top: the shop's workers import this module
+def writer_address(folder: Path) -> str:
+    """The shop process's socket for its workers: in the run folder, or somewhere short if that path
+    is too long for a Unix socket (the same path for every process that asks)."""
+    path = Path(folder).resolve() / WRITER_SOCKET
+    if len(str(path)) <= UNIX_PATH_MAX:
+        return str(path)
+    short = Path(tempfile.gettempdir()) / f"sikdang-w-{hashlib.sha1(str(path).encode()).hexdigest()[:16]}"
+    short.mkdir(mode=0o700, exist_ok=True)
+    return str(short / WRITER_SOCKET)
+
+
+def ensure_writer_key(path: Path) -> bytes:
+    """The workers' key to the writer: made once (readable by this user only), the same across restarts."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_writer_key(path)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return read_writer_key(path)
+
+
+def read_writer_key(path: Path) -> bytes:
+    return bytes.fromhex(Path(path).read_text().strip())
+
+
+def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> list:
+    """The supervisord programs of ``main.py serve`` (``services.ops.supervisor.Program``)."""
+    from services.ops.program import Program   # not at the top: the shop process needs none of it
+    from services.ops.supervisor import Supervisor
     db_path = Path(db_path).resolve()
-    environment = {LOG_DIR: str(shop_log_dir(db_path).resolve()),
-                   METRICS_DIR: str(metrics_dir() or run_folder(db_path) / "metrics"), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "services.ops.serve", "--db", str(db_path), "--host", host,
-               "--port", str(port), "--workers", str(workers), "--log-level", log_level]
-    return Program(SHOP_PROGRAM, command, environment=environment, directory=Path.cwd(), console=True,
-                   stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
-                   ready_url=f"http://{_client_host(host)}:{port}/ready")
-
-
-def _client_host(host: str) -> str:
-    return {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    folder = run_folder(db_path)
+    environment = {LOG_DIR: str(shop_log_dir(db_path).resolve()), METRICS_DIR: str(metrics_dir() or folder / "metrics"),
+                   "PYTHONUNBUFFERED": "1", ENV_DB: str(db_path), ENV_ADDRESS: writer_address(folder),
+                   ENV_KEY_FILE: str(folder / WRITER_KEY)}
+    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))   # the whole server's
+    shop = Program(SHOP_PROGRAM, [sys.executable, "-m", "services.ops.serve", "--db", str(db_path),
+                                  "--log-level", log_level],
+                   environment={**environment, ENV_READY_FILE: str(folder / "shop-{replica}.ready")},
+                   directory=Path.cwd(), console=True, stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
+                   ready_file=str(folder / "shop-{replica}.ready"), priority=100)
+    gateway = Program(GATEWAY_PROGRAM, [sys.executable, "-m", "services.http.workers", "--log-level", log_level],
+                      numprocs=workers, surge=True, socket=f"tcp://{host}:{port}",
+                      environment={**environment, ENV_IN_FLIGHT: str(max(1, -(-max_in_flight // workers))),
+                                   ENV_READY_FILE: str(folder / "gateway-{replica}.ready"),
+                                   ENV_SUPERVISOR_SOCKET: str(Supervisor([], folder).socket_path)},
+                      directory=Path.cwd(), console=True, stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
+                      ready_file=str(folder / "gateway-{replica}.ready"), priority=200)
+    return [shop, gateway]
 
 
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
           log_level: str = "INFO") -> int:
-    """main.py serve: the shop process under supervisord, in the foreground. Returns the exit code."""
-    if in_supervisor():   # already under a supervisor (a container's): be the shop process itself
-        return run_shop_process(db_path, host=host, port=port, workers=workers, log_level=log_level)
+    """main.py serve: the shop process and its workers under supervisord, in the foreground."""
+    if in_supervisor():   # already under a supervisor (a container's): shop and workers in one tree
+        return _run_all_in_one(Path(db_path), host=host, port=port, workers=workers, log_level=log_level)
+    from services.ops.metrics import prepare_multiprocess_dir
     from services.ops.supervisor import Supervisor
-    program = shop_program(db_path, host=host, port=port, workers=workers, log_level=log_level)
-    return Supervisor([program], run_folder(Path(db_path).resolve())).run_foreground()
+    db_path = Path(db_path).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    folder = run_folder(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    ensure_writer_key(folder / WRITER_KEY)
+    shop, gateway = programs(db_path, host=host, port=port, workers=workers, log_level=log_level)
+    prepare_multiprocess_dir(Path(gateway.environment[METRICS_DIR]))   # once: workers outlive shop restarts
+    print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), {workers} gateway worker(s), "
+          f"shop: {db_path}", flush=True)
+    return Supervisor([shop, gateway], folder).run_foreground(on_hangup=_replace_workers)
 
 
-def run_shop_process(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> int:
-    """The shop process: its JSON log and the workers', an empty metrics folder, then the server."""
+def _run_all_in_one(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> int:
+    """The older layout, for a supervisor of one's own: the shop process with uvicorn's workers as its
+    children (``run_server``); its JSON log and the workers', an empty metrics folder."""
+    from services.http.server import run_server
     from services.ops.logs import configure_logging, excepthook_to_log, logging_config
     if folder := metrics_dir():
         from services.ops.metrics import prepare_multiprocess_dir
-        prepare_multiprocess_dir(folder)   # this run's processes only (a killed run's files are gone)
+        prepare_multiprocess_dir(folder)
     folder = log_dir() or shop_log_dir(db_path)
     configure_logging("shop", "0", folder, level=log_level)
     excepthook_to_log()
-    wait_until_port_free(host, port)
-    from services.http.server import run_server
-    return run_server(Path(db_path), host=host, port=port, workers=workers,
+    return run_server(db_path, host=host, port=port, workers=workers,
                       log_config=logging_config("shop", "0", folder, level=log_level))
 
 
-def wait_until_port_free(host: str, port: int, timeout_s: float = 10.0) -> None:
-    """After a SIGKILL the old shop's workers still hold the listening socket until they notice
-    their shop is gone (a fraction of a second): wait for them rather than fail on EADDRINUSE
-    (supervisord would back off a second, then two)."""
-    deadline = time.monotonic() + timeout_s
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    while True:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((host, port))
-                return
-            except OSError as error:
-                if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
-                    return   # run_server reports it
-        time.sleep(0.02)
+_replacing = threading.Lock()
+
+
+def _replace_workers(supervisor) -> None:
+    """SIGHUP: the workers one at a time, in a thread (a signal handler must not block); one at once."""
+    def replace():
+        if not _replacing.acquire(blocking=False):
+            return
+        try:
+            supervisor.rolling_restart(GATEWAY_PROGRAM, timeout_s=120)
+        except Exception:  # noqa: BLE001 - reported, and the workers that run go on serving
+            import logging
+            logging.getLogger(__name__).exception("replacing the gateway workers failed")
+        finally:
+            _replacing.release()
+    threading.Thread(target=replace, name="sighup-rolling-restart", daemon=True).start()
+
+
+def run_shop_process(db_path: Path, *, log_level: str = "INFO") -> int:
+    """The shop process: the writer for the workers at the run folder's address, until SIGTERM/SIGINT."""
+    from services.http.auth import StaffStore
+    from services.local import open_local_shop
+    from services.ops.logs import configure_logging, excepthook_to_log
+    configure_logging("shop", "0", log_dir() or shop_log_dir(db_path), level=log_level)
+    excepthook_to_log()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    db_path = Path(db_path).resolve()
+    folder = run_folder(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shop = open_local_shop(db_path)
+    try:
+        StaffStore(staff_db_path(db_path)).close()   # created (with the demo staff) before any worker reads it
+        key = ensure_writer_key(folder / WRITER_KEY)
+        shop.share_writer(address=os.environ.get(ENV_ADDRESS) or writer_address(folder), authkey=key)
+        _mark_ready()
+        print(f"Sikdang shop process {os.getpid()}: {shop.describe()}", flush=True)
+        while not stop.wait(3600):
+            pass
+    finally:
+        shop.close()   # the workers have drained first (supervisord stops them before this program)
+    return 0
+
+
+def _mark_ready() -> None:
+    """Tell whoever waits for this process (Supervisor.wait_ready) that it serves: its pid in a file."""
+    if path := os.environ.get(ENV_READY_FILE):
+        tmp = Path(f"{path}.{os.getpid()}")
+        tmp.write_text(str(os.getpid()))
+        tmp.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.ops.serve",
                                      description="The shop process (supervisord runs it for main.py serve)")
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    return run_shop_process(args.db, host=args.host, port=args.port, workers=args.workers,
-                            log_level=args.log_level)
+    return run_shop_process(args.db, log_level=args.log_level)
 
 
 if __name__ == "__main__":

@@ -14,27 +14,31 @@ What supervisord does for us (no restart loop of our own):
 - stopping sends SIGTERM to the process group, waits ``stopwaitsecs`` (the process drains), then
   SIGKILLs what is left.
 
+A program with a ``socket`` (``tcp://host:port``) is an ``[fcgi-program]``: supervisord binds the
+socket itself and hands it to each replica as fd 0 (all replicas share one port; uvicorn serves it
+with ``fd=0``). It stays open while any replica runs, so a replica restarting refuses nothing.
+
 Every process also dies with supervisord (``setpriv --pdeathsig``), and supervisord with the process
 that started it, so a killed supervisor leaves nothing behind holding a port or a database.
 """
 from __future__ import annotations
 
 import hashlib
-import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 import xmlrpc.client
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from supervisor.xmlrpc import SupervisorTransport
 
-from services.ops.settings import REPLICA
+from services.ops.program import Program, _escape
+
+__all__ = ["Program", "Supervisor", "SupervisorError", "answers_200"]   # Program: services.ops.program
 
 CONF_NAME = "supervisord.conf"
 SOCKET_NAME = "supervisord.sock"
@@ -44,68 +48,6 @@ PR_SET_PDEATHSIG = 1
 
 class SupervisorError(RuntimeError):
     """supervisord did not start, or did not do what it was asked within the deadline."""
-
-
-@dataclass
-class Program:
-    """One kind of process, run as ``numprocs`` replicas.
-
-    ``surge``: ``rolling_restart`` first starts one extra replica (number ``numprocs``) and waits for
-    it to be ready, so capacity never drops below ``numprocs``; it is stopped again at the end.
-    ``ready_url``: polled after a (re)start until it answers 200 (e.g. ``http://127.0.0.1:{port}/readyz``);
-    without it a replica counts as ready once supervisord has it RUNNING (``startsecs`` after start).
-    ``console``: its output goes to supervisord's stdout (a terminal, a container log) instead of a file.
-    """
-    name: str
-    command: list[str]
-    numprocs: int = 1
-    environment: dict[str, str] = field(default_factory=dict)
-    directory: Path | None = None
-    stopwaitsecs: int = 10
-    startsecs: int = 1
-    startretries: int = 3
-    port: int | None = None
-    ready_url: str | None = None
-    surge: bool = False
-    console: bool = False
-
-    def replicas(self) -> list[int]:
-        return list(range(self.numprocs))
-
-    def process_name(self, replica: int) -> str:
-        return f"{self.name}-{replica}"
-
-    def expand(self, text: str, replica: int) -> str:
-        port = "" if self.port is None else str(self.port + replica)
-        return text.replace("{replica}", str(replica)).replace("{port}", port)
-
-    def section(self, replica: int, folder: Path, autostart: bool = True) -> str:
-        """The ``[program:...]`` section of one replica. The environment goes on the command line
-        through ``env``: supervisord's own ``environment=`` parser cannot hold a value such as JSON."""
-        argv = [self.expand(part, replica) for part in self.command]
-        env = {REPLICA: str(replica), **{k: self.expand(v, replica) for k, v in self.environment.items()}}
-        argv = ["env", *(f"{k}={v}" for k, v in env.items()), *argv]
-        if any("\n" in part for part in argv):
-            raise ValueError(f"{self.name}: a command argument or environment value has a newline "
-                             "(supervisord's config is one line per setting)")
-        if shutil.which("setpriv"):   # util-linux: the process gets SIGTERM when supervisord dies
-            argv = ["setpriv", "--pdeathsig", "TERM", *argv]
-        name = self.process_name(replica)
-        out = "/dev/stdout" if self.console else str(folder / f"{name}.out")
-        lines = [f"[program:{name}]", f"command={_escape(shlex.join(argv))}",
-                 f"autostart={'true' if autostart else 'false'}", "autorestart=true",
-                 f"startsecs={self.startsecs}", f"startretries={self.startretries}",
-                 "stopsignal=TERM", f"stopwaitsecs={self.stopwaitsecs}", "stopasgroup=true", "killasgroup=true",
-                 "redirect_stderr=true", f"stdout_logfile={_escape(out)}"]
-        if self.console:
-            lines.append("stdout_logfile_maxbytes=0")
-        if self.directory:
-            lines.append(f"directory={_escape(str(self.directory))}")
-        return "\n".join(lines) + "\n"
-
-
-def _escape(value: str) -> str:
-    return value.replace("%", "%%")   # supervisord expands %(name)s in these values
 
 
 def _die_with_parent() -> None:
@@ -147,6 +89,9 @@ class Supervisor:
             f"[supervisorctl]\nserverurl=unix://{_escape(str(self.socket_path))}\n",
         ]
         for program in self.programs.values():
+            if program.socket:   # one section; the surge slot is its last process (so none autostarts)
+                sections.append(program.section(None, self.folder, autostart=not program.surge))
+                continue
             sections += [program.section(n, self.folder) for n in program.replicas()]
             if program.surge:
                 sections.append(program.section(program.numprocs, self.folder, autostart=False))
@@ -167,6 +112,7 @@ class Supervisor:
                                       f"see {self.folder / 'supervisord.log'}")
             try:
                 if self._rpc().supervisor.getState()["statename"] == "RUNNING":
+                    self._start_shared_socket_replicas(timeout_s)
                     return self
             except (OSError, xmlrpc.client.Error):
                 pass
@@ -174,15 +120,31 @@ class Supervisor:
                 raise SupervisorError(f"supervisord did not answer on {self.socket_path} in {timeout_s} s")
             time.sleep(0.05)
 
-    def run_foreground(self) -> int:
+    def _start_shared_socket_replicas(self, timeout_s: float) -> None:
+        """A shared-socket program with a surge slot does not autostart (the slot would too): start
+        its replicas here, once the programs that start before it (lower ``priority``) are ready
+        (the shop server's workers need the database its shop process creates); without waiting
+        for them (``wait_ready`` does)."""
+        rpc = self._rpc()
+        for program in self.programs.values():
+            if program.socket and program.surge:
+                for before in [p for p in self.programs.values() if p.priority < program.priority and not p.socket]:
+                    for n in before.replicas():
+                        self.wait_ready(before, n, timeout_s)
+                for n in program.replicas():
+                    rpc.supervisor.startProcess(self._qualified(program.process_name(n)), False)
+
+    def run_foreground(self, on_hangup: Callable[[Supervisor], None] | None = None) -> int:
         """Start, then block until supervisord exits; return its exit code. SIGTERM and SIGINT stop
-        everything (each process drains first); SIGHUP is passed on to every running process (the shop
-        server replaces its workers on SIGHUP)."""
+        everything (each process drains first, by ``priority``). SIGHUP calls ``on_hangup`` (it must
+        not block: a signal handler runs it), or else is passed on to every running process."""
         def stop(signum, frame):
             if self.process and self.process.poll() is None:
                 self.process.send_signal(signal.SIGTERM)
 
         def hang_up(signum, frame):
+            if on_hangup:
+                return on_hangup(self)
             try:
                 self._rpc().supervisor.signalAllProcesses("HUP")
             except (OSError, xmlrpc.client.Error):
@@ -225,7 +187,12 @@ class Supervisor:
         return self._rpc().supervisor.getProcessInfo(self._qualified(process_name))["pid"]
 
     def _qualified(self, process_name: str) -> str:
-        return f"{process_name}:{process_name}"   # each replica is a group of its own
+        """``group:process``: each replica is a group of its own, except a shared socket's replicas."""
+        program = self.programs.get(process_name.rpartition("-")[0])
+        if program is None:   # a Supervisor([], folder) querying a running one: ask it
+            infos = {i["name"]: i["group"] for i in self._rpc().supervisor.getAllProcessInfo()}
+            return f"{infos.get(process_name, process_name)}:{process_name}"
+        return f"{program.group(process_name)}:{process_name}"
 
     def _processes(self, name: str) -> list[tuple[Program, int]]:
         """The replicas a name means: a program's name (all of them) or one process (``ordering-1``)."""
@@ -278,12 +245,15 @@ class Supervisor:
         """Block until the replica is RUNNING and, if the program has a ``ready_url``, answers 200."""
         process_name = program.process_name(replica)
         url = program.expand(program.ready_url, replica) if program.ready_url else None
+        ready_file = Path(program.expand(program.ready_file, replica)) if program.ready_file else None
         deadline = time.monotonic() + timeout_s
         while True:
-            state = self._rpc().supervisor.getProcessInfo(self._qualified(process_name))["statename"]
+            info = self._rpc().supervisor.getProcessInfo(self._qualified(process_name))
+            state = info["statename"]
             if state == "FATAL":
                 raise SupervisorError(f"{process_name} keeps failing to start (FATAL); see {self.folder}")
-            if state == "RUNNING" and (url is None or answers_200(url)):
+            if state == "RUNNING" and (url is None or answers_200(url)) and (
+                    ready_file is None or _holds(ready_file, str(info["pid"]))):
                 return
             if time.monotonic() > deadline:
                 raise SupervisorError(f"{process_name} not ready in {timeout_s} s (state {state})")
@@ -293,6 +263,8 @@ class Supervisor:
         """Run ``numprocs`` replicas of a program: new ones are added (and waited for), extra ones
         stopped (draining) and removed; the others are not touched (supervisord's own ``update``)."""
         program = self.programs[name]
+        if program.socket:
+            raise SupervisorError(f"{name}: replicas sharing a socket are one group; set numprocs and restart")
         before = set(program.replicas())
         program.numprocs = numprocs
         self.write_config()
@@ -312,6 +284,13 @@ class Supervisor:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text() == text
+    except OSError:
+        return False
 
 
 def answers_200(url: str) -> bool:

@@ -30,8 +30,8 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> Non
 
 
 def gateway_workers(server_pid: int) -> set[int]:
-    """The server's worker processes (started by multiprocessing's spawn), however deep under
-    ``server_pid``: main.py serve runs the shop process under supervisord."""
+    """The server's gateway worker processes (``python -m services.http.workers``), however deep under
+    ``server_pid`` (main.py serve -> supervisord -> each worker, a supervisord program of its own)."""
     parents, cmdlines = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -45,7 +45,7 @@ def gateway_workers(server_pid: int) -> set[int]:
     while frontier:
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - descendants
         descendants |= frontier
-    return {pid for pid in descendants if b"spawn_main" in cmdlines.get(pid, b"")}
+    return {pid for pid in descendants if b"services.http.workers" in cmdlines.get(pid, b"")}
 
 
 def running(pid: int) -> bool:

@@ -24,7 +24,9 @@ def _place(url: str, headers: dict, body: dict) -> httpx.Response:
 
 def test_orders_through_two_workers_land_once_each_even_when_sent_twice(tmp_path):
     with serve_process(tmp_path, "--workers", "2") as (proc, url):
-        assert len(gateway_workers(proc.pid)) == 2
+        # ready means one worker answers; each is a supervisord process of its own now, the other may
+        # still be starting (before, both were forked by the shop process before it answered)
+        wait_until(lambda: len(gateway_workers(proc.pid)) == 2, timeout=60)
         with httpx.Client(base_url=url) as client:
             counter = sign_in(client, "counter")   # one sign-in: the token is good on every worker
             code = an_item(client, counter, in_stock=50)["code"]
@@ -103,7 +105,9 @@ def test_sighup_replaces_the_workers_and_every_order_is_taken_once(tmp_path):
         assert len(resent) <= 4, resent   # at most the requests in flight on the old worker's connections
 
 
-def test_workers_stop_when_their_shop_process_dies(tmp_path):
+def test_workers_stop_when_serve_dies(tmp_path):
+    """Each worker is supervisord's now (not the shop process's child, so it outlives a shop restart);
+    killing main.py serve takes supervisord and every worker with it (parent-death signals)."""
     with serve_process(tmp_path, "--workers", "2") as (proc, url):
         workers = gateway_workers(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)

@@ -141,3 +141,24 @@ def test_a_replica_added_under_load_takes_its_share_and_one_removed_loses_nothin
         load.more()
         assert {sv.pid("web-0"), sv.pid("web-1")} == kept, "the others were not restarted"
     assert load.failures == [], load.failures[:5]
+
+
+def test_replicas_sharing_a_socket_are_restarted_one_by_one_and_the_port_never_refuses(tmp_path):
+    """An ``[fcgi-program]``: supervisord holds the port and hands it to each replica as fd 0 (uvicorn
+    ``--fd 0``), so even one replica restarted (a surge replica holding the socket meanwhile) or killed
+    beside another refuses no connection: no HAProxy needed."""
+    port = consecutive_free_ports(1)
+    web = Program("web", [sys.executable, "-m", "uvicorn", "tests.ops.replica_app:app", "--fd", "0",
+                          "--log-level", "warning"], numprocs=1, surge=True, stopwaitsecs=20,
+                  socket=f"tcp://127.0.0.1:{port}", directory=ROOT)
+    url = f"http://127.0.0.1:{port}/work"
+    with Supervisor([web], tmp_path / "sv") as sv:
+        sv.wait_ready(web, 0, DEADLINE)
+        wait_until(lambda: answers_200(url), DEADLINE)
+        before = sv.pid("web-0")
+        with Load(url) as load:
+            sv.rolling_restart("web", DEADLINE)
+            load.more()
+        assert load.failures == [], load.failures[:5]
+        assert sv.pid("web-0") != before
+        assert sv.status() == {"web-0": "RUNNING", "web-1": "STOPPED"}, "the surge replica is stopped again"

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import socket
-import time
 from pathlib import Path
 
 import httpx
@@ -60,19 +59,16 @@ def test_a_sigkilled_shop_process_is_back_with_the_orders_it_took(tmp_path):
             assert placed.status_code == 201
         victim = shop_process(proc.pid)
         os.kill(victim, signal.SIGKILL)
-        killed = time.monotonic()
-        wait_until(lambda: accepts(port), DEADLINE, interval=0.01)
-        listening = time.monotonic() - killed
-        wait_until(lambda: ready(url), DEADLINE, interval=0.01)
-        serving = time.monotonic() - killed
-        print(f"listening again after {listening:.2f} s, ready after {serving:.2f} s")
-        new = shop_process(proc.pid)
-        assert new and new != victim
+        # The port never closes: supervisord holds it for the workers, which outlive the shop process
+        # (before, they died with it and the port closed until new ones were up).
+        assert accepts(port) and ready(url)
+        wait_until(lambda: shop_process(proc.pid) not in (None, victim), DEADLINE, interval=0.01)
         with httpx.Client(base_url=url) as client:
             counter = sign_in(client, "counter")
             order_id = placed.json()["orderId"]
             assert client.get(f"/mypages/{order_id}", headers=counter).status_code == 200
             again = client.post("/orders", json=order_body(code, clientRef="before-kill"), headers=counter)
+            assert again.status_code == 201, again.text   # held by the worker until the new shop takes it
             assert again.json()["orderId"] == order_id, "the order taken before the kill is still taken once"
         # the 3 s target: benchmarks/ops.py measures it (a busy machine may be 2-4x slower than a quiet one)
 
