@@ -23,7 +23,7 @@ WAIT_MS = 60_000    # a busy 2-core machine running a dozen processes
 @pytest.fixture
 def terminals(running_chain, tmp_path, qtbot, monkeypatch):
     from pos_app.app import build_shop_app, isolate_settings
-    from pos_app.i18n import set_language
+    from screens_common.i18n import set_language
     monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))
     isolate_settings(tmp_path / "settings")
     counter_shop = open_remote_shop(running_chain.url, "counter:1111", queue_path=tmp_path / "counter.sqlite")
