@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol, runtime_checkable
+from typing import Callable, Generic, Protocol, TypeVar, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
+from services.errors import InvalidInput
 
 __all__ = [
     "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "AlwaysConnected",
+    "Connection", "AlwaysConnected", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
 ]
+
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500     # what one paged query may ask for: bounds what one answer costs, whatever is asked
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,39 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class GiftRecord:
+    """One order's gift, as issued (``status``: sent | out_of_stock | deferred | cancelled)."""
+    order_id: int
+    kind: str
+    status: str
+    sent_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a collection: ``items`` (at most ``size``), page ``number`` (0-based, as Spring Data
+    REST counts) and the ``total`` of items in the whole collection, counted in the same read."""
+    items: tuple[T, ...]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def total_pages(self) -> int:
+        return -(-self.total // self.size) if self.size else 0
+
+
+def paging(page: int, size: int) -> tuple[int, int]:
+    """``(page, size)`` checked as every implementation's paged queries take them, else InvalidInput."""
+    if isinstance(page, bool) or not isinstance(page, int) or not 0 <= page <= MAX_PAGE:
+        raise InvalidInput(f"Page number must be a whole number from 0 to {MAX_PAGE}, got {page!r:.40}")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"Page size must be a whole number from 1 to {MAX_PAGE_SIZE}, got {size!r:.40}")
+    return page, size
+
+
+@dataclass(frozen=True)
 class GiftStock:
     kind: str
     quantity: int
@@ -198,6 +237,19 @@ class Shop(Protocol):
     def mypage(self, order_id: int) -> MypageCard: ...          # raises UnknownOrder
     def mypage_by_phone(self, phone: str) -> list[MypageCard]: ...  # newest first
     def todays_orders(self) -> list[OrderSummary]: ...          # newest first
+
+    # -- paged queries and single items (the gateway's collections: a page's cost is bounded) -------
+    # ``page`` from 0, ``size`` 1..MAX_PAGE_SIZE, else InvalidInput; a page past the end is empty.
+    # Items raise UnknownOrder when the order has none.
+    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]: ...  # today's, newest first
+    def order_summary(self, order_id: int) -> OrderSummary: ...   # any day
+    def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[Ticket]: ...  # open, arrival order
+    def ticket(self, order_id: int) -> Ticket: ...                # whatever its status
+    def deliveries_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[DeliveryCard]: ...  # newest first
+    def delivery(self, order_id: int) -> DeliveryCard: ...
+    def gifts_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[GiftRecord]: ...  # newest order first
+    def gift(self, order_id: int) -> GiftRecord: ...
+    def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]: ...  # newest first
 
     # -- live feed ----------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:

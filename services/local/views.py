@@ -49,6 +49,11 @@ class ShopViews:
     def __init__(self, engine: Engine, clock) -> None:
         self._engine, self._clock = engine, clock
 
+    @property
+    def engine(self) -> Engine:
+        """The reader engine, shared with the paged reads (``services.local.pages``); disposed here."""
+        return self._engine
+
     def dispose(self) -> None:
         self._engine.dispose()
 

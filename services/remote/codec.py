@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.commands import PlaceOrder
-from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt,
+from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftRecord, GiftStock, MenuItem, MypageCard, OrderReceipt,
                            OrderSummary, Ticket, TicketLine, TimelineEntry)
 
 
@@ -76,3 +76,7 @@ def event(j: dict) -> EventRecord:
 
 def gift_stock(j: dict) -> GiftStock:
     return GiftStock(j["kind"], j["quantity"])
+
+
+def gift(j: dict) -> GiftRecord:
+    return GiftRecord(j["orderId"], j["kind"], j["status"], _dt(j.get("sentAt")), _dt(j.get("cancelledAt")))

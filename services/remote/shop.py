@@ -32,13 +32,14 @@ from services.remote.breaker import Breaker
 from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
 from services.remote.feed import EventFeed
 from services.remote.offline import OfflineOrders
+from services.remote.pages import RemotePages
 from services.remote.queue import OfflineQueue
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
 
 
-class RemoteShop(OfflineOrders):
+class RemoteShop(RemotePages, OfflineOrders):
     def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
                  probe_interval_s: float = 0.5) -> None:
         self.url = url.rstrip("/")
@@ -89,12 +90,14 @@ class RemoteShop(OfflineOrders):
             self._token = r.json()["token"]
             self._role = r.json().get("role", "")
 
-    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+              headers: dict | None = None):
         if self.breaker.is_open:
             raise ServerUnreachable(f"offline — the shop server is unreachable ({len(self.queue)} waiting)")
         for attempt in (1, 2):
             try:
-                r = self._client.request(method, path, json=json, params=params, headers=self._auth_headers())
+                r = self._client.request(method, path, json=json, params=params,
+                                         headers={**self._auth_headers(), **(headers or {})})
             except _NETWORK_ERRORS as exc:
                 self.breaker.trip()
                 self._wake.set()

@@ -1,0 +1,54 @@
+"""The port's paged queries and single items over HTTP: the gateway's collection routes.
+
+Every collection is asked for as Spring Data REST's page (``Accept: application/hal+json``), so the
+items and their place in the collection (size, total, number) come in one body for every route,
+``GET /deliveries`` included (whose plain JSON is the board). Mixed into ``RemoteShop``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from services import commands as C
+from services.port import DEFAULT_PAGE_SIZE, DeliveryCard, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
+from services.remote import codec
+
+T = TypeVar("T")
+HAL = {"Accept": "application/hal+json"}
+
+
+class RemotePages:
+    _call: Callable[..., Any]
+
+    def _page(self, path: str, name: str, page: int, size: int, make: Callable[[dict], T]) -> Page[T]:
+        page, size = paging(page, size)
+        body = self._call("GET", path, params={"page": page, "size": size}, headers=HAL)
+        return Page(tuple(make(j) for j in body["_embedded"][name]), body["page"]["number"], body["page"]["size"],
+                    body["page"]["totalElements"])
+
+    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]:
+        """The server's page of today's orders (this till's queued orders are in ``todays_orders`` only)."""
+        return self._page("/orders", "orders", page, size, codec.summary)
+
+    def order_summary(self, order_id: int) -> OrderSummary:
+        return codec.summary(self._call("GET", f"/orders/{C.order_id(order_id)}"))
+
+    def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[Ticket]:
+        return self._page("/cooks", "cooks", page, size, codec.ticket)
+
+    def ticket(self, order_id: int) -> Ticket:
+        return codec.ticket(self._call("GET", f"/cooks/{C.order_id(order_id)}"))
+
+    def deliveries_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[DeliveryCard]:
+        return self._page("/deliveries", "deliveries", page, size, codec.delivery_card)
+
+    def delivery(self, order_id: int) -> DeliveryCard:
+        return codec.delivery_card(self._call("GET", f"/deliveries/{C.order_id(order_id)}"))
+
+    def gifts_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[GiftRecord]:
+        return self._page("/gifts", "gifts", page, size, codec.gift)
+
+    def gift(self, order_id: int) -> GiftRecord:
+        return codec.gift(self._call("GET", f"/gifts/{C.order_id(order_id)}"))
+
+    def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]:
+        return self._page("/mypages", "mypages", page, size, codec.mypage)
