@@ -21,6 +21,7 @@ from screens_common.connection import ConnectionSign
 from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
+from services.events import Ordered, StockChecked
 from services.port import EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
@@ -184,7 +185,7 @@ class KitchenDisplay(QWidget):
         if record.name == "OrderCancelled":       # its CookCancelled follows: say why on both
             if len(self._cancel_reasons) > 200:
                 self._cancel_reasons.pop(next(iter(self._cancel_reasons)))
-            self._cancel_reasons[record.order_id] = record.data.get("reason", "")
+            self._cancel_reasons[record.order_id] = getattr(record.event, "reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             if reason := self._cancel_reasons.get(record.order_id):
                 self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
@@ -198,13 +199,14 @@ class KitchenDisplay(QWidget):
     def _show_arrival_at_once(self, record: EventRecord) -> None:
         """An order for now that passed its stock check is a queued ticket: show it from the events
         themselves, a fetch round trip sooner; the refetch they trigger confirms or corrects it."""
-        if record.name == "Ordered" and record.data.get("scheduled_for") is None and record.data.get("lines"):
+        event = record.event
+        if isinstance(event, Ordered) and event.scheduled_for is None and event.lines:
             if len(self._arriving) > 200:          # a StockChecked that never came: forget the oldest
                 self._arriving.pop(next(iter(self._arriving)))
-            self._arriving[record.order_id] = record.data["lines"]
-        elif record.name == "StockChecked":
+            self._arriving[record.order_id] = event.lines
+        elif isinstance(event, StockChecked):
             lines = self._arriving.pop(record.order_id, None)
-            if lines and record.data.get("in_stock"):
+            if lines and event.in_stock:
                 self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at))
 
     def _fetch_tickets(self) -> tuple[float, list[Ticket]]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Collection
 from typing import Callable, Generic, Protocol, TypeVar, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
 from services.errors import InvalidInput
+from services.events import Event, event_from_dict
 
 __all__ = [
     "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
@@ -168,12 +170,29 @@ class MypageCard:
 
 @dataclass(frozen=True)
 class EventRecord:
-    """One event of the live feed. ``position`` increases strictly; resume with ``events_since``."""
+    """One event of the live feed. ``position`` increases strictly; resume with ``events_since``.
+    ``event`` is the typed event (a dataclass of ``services.events``): screens read it, with
+    ``isinstance``. ``data`` is the same event's fields as JSON values, the form the wire carries.
+    An event this code does not know (a newer server's) is a bare ``Event`` with its order id."""
     position: int
     name: str
     order_id: int
     at: datetime
     data: dict
+    event: Event = field(default=None, compare=False, repr=False)  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.event is None:
+            object.__setattr__(self, "event", typed_event(self.name, self.order_id, self.data))
+
+
+def typed_event(name: str, order_id: int, data: dict) -> Event:
+    """The typed event named ``name`` from its wire fields; a bare ``Event`` if the name or fields are
+    not this version's."""
+    try:
+        return event_from_dict(name, {**data, "order_id": order_id})
+    except (KeyError, TypeError):
+        return Event(order_id)
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,11 @@ class GiftStock:
 class Shop(Protocol):
     # -- commands: raise services.errors.ShopError subclasses with a user-facing message -----------
     def place_order(self, command: PlaceOrder) -> OrderReceipt: ...
+
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
+        """``place_order`` from an event loop (the shop server's busiest route), same answers and errors."""
+        ...
+
     def cancel_order(self, order_id: int, reason: str = "") -> None: ...
     def start_cooking(self, order_id: int) -> None: ...
     def finish_cooking(self, order_id: int) -> None: ...
@@ -252,11 +276,17 @@ class Shop(Protocol):
     def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]: ...  # newest first
 
     # -- live feed ----------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        """Call ``callback`` for every event committed from now on; returns an unsubscribe function."""
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """Call ``callback`` for every event committed from now on (only those named, if ``names``);
+        returns an unsubscribe function."""
         ...
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]: ...
+
+    def latest_position(self) -> int:
+        """The position of the newest event committed (0 if none): ``events_since`` it is empty."""
+        ...
 
     # -- the link to the shop -----------------------------------------------------------------------
     def connection(self) -> Connection:

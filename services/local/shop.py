@@ -161,10 +161,13 @@ class _ShopOnFile(AlwaysConnected):
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
         return self._views.events_since(c.position(position), c.position(limit, "Event count"))
 
+    def latest_position(self) -> int:
+        return self._views.latest_position()
+
     # -- live feed --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
                   ) -> Callable[[], None]:
-        """The port's live feed; ``names`` (local only) limits it to those events, which is cheaper."""
+        """The port's live feed; ``names`` limits it to those events, which is cheaper here."""
         return self._feed.subscribe(callback, names)
 
     def describe(self) -> str:

@@ -33,6 +33,7 @@ _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
 # Today's orders: placed today, or placed earlier for today or later (a scheduled order is today's business).
 _TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since OR scheduled_for >= :since ORDER BY order_id DESC")
+_LATEST = text("SELECT coalesce(max(id), 0) FROM outbox")
 _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORDER BY id")
 
 
@@ -105,10 +106,14 @@ class ShopViews:
         with self._engine.connect() as conn:
             return [to_event_record(record) for record in read_after(conn, position, max(1, min(limit, 5000)))]
 
+    def latest_position(self) -> int:
+        with self._engine.connect() as conn:
+            return conn.execute(_LATEST).scalar_one()
+
 
 def to_event_record(record) -> EventRecord:
     return EventRecord(position=record.position, name=record.event.name, order_id=record.event.order_id,
-                       at=when(record.at), data=record.event.to_dict())
+                       at=when(record.at), data=record.event.to_dict(), event=record.event)
 
 
 def _ticket_line(line: dict) -> TicketLine:

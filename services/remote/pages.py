@@ -1,4 +1,5 @@
-"""The port's paged queries and single items over HTTP: the gateway's collection routes.
+"""The port's paged reads over HTTP: the gateway's collection routes, their single items, and the
+event log (``events_since``, ``latest_position``).
 
 Every collection is asked for as Spring Data REST's page (``Accept: application/hal+json``), so the
 items and their place in the collection (size, total, number) come in one body for every route,
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 from services import commands as C
-from services.port import DEFAULT_PAGE_SIZE, DeliveryCard, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
+from services.port import DEFAULT_PAGE_SIZE, DeliveryCard, EventRecord, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
 from services.remote import codec
 
 T = TypeVar("T")
@@ -52,3 +53,19 @@ class RemotePages:
 
     def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]:
         return self._page("/mypages", "mypages", page, size, codec.mypage)
+
+    def latest_position(self) -> int:
+        return int(self._call("GET", "/events/latest")["position"])
+
+    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
+        """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""
+        position, limit = C.position(position), C.position(limit, "Event count")
+        records: list[EventRecord] = []
+        while len(records) < limit:
+            want = min(limit - len(records), 500)
+            page = [codec.event(j) for j in self._call("GET", "/events", params={"after": position, "limit": want})]
+            records.extend(page)
+            if len(page) < want:
+                break
+            position = page[-1].position
+        return records

@@ -12,12 +12,14 @@ back as "online". The menu last seen is kept beside the queue, so a till started
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import threading
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Collection
 from typing import Callable
 
 import httpx
@@ -251,22 +253,18 @@ class RemoteShop(RemotePages, OfflineOrders):
             pass
         return self._with_till_orders(self._last_orders)
 
-    # -- live feed ----------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        return self.feed.subscribe(callback)
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
+        """``place_order`` on a worker thread: the HTTP client here is a blocking one."""
+        return await asyncio.to_thread(self.place_order, command)
 
-    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""
-        position, limit = C.position(position), C.position(limit, "Event count")
-        records: list[EventRecord] = []
-        while len(records) < limit:
-            want = min(limit - len(records), 500)
-            page = [codec.event(j) for j in self._call("GET", "/events", params={"after": position, "limit": want})]
-            records.extend(page)
-            if len(page) < want:
-                break
-            position = page[-1].position
-        return records
+    # -- live feed ----------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """The server's stream carries every event; ``names`` filters it here."""
+        if names is None:
+            return self.feed.subscribe(callback)
+        wanted = frozenset(names)
+        return self.feed.subscribe(lambda record: callback(record) if record.name in wanted else None)
 
     def describe(self) -> str:
         return f"server {self.url} as {self._staff_id}"
