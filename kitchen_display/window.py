@@ -6,7 +6,6 @@ only from ``ShopEvents``; nothing polls the shop.
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -22,7 +21,7 @@ from screens_common.i18n import item_name, reason_text, shop_text, tr, translato
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.events import Ordered, StockChecked
-from services.port import EventRecord, Shop, Ticket, TicketLine
+from services.port import AsOf, EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
                  "TicketLate", "OrderCancelled"}
@@ -207,16 +206,14 @@ class KitchenDisplay(QWidget):
         elif isinstance(event, StockChecked):
             lines = self._arriving.pop(record.order_id, None)
             if lines and event.in_stock:
-                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at))
+                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at), record.position)
 
-    def _fetch_tickets(self) -> tuple[float, list[Ticket]]:
-        """Worker thread: the query and when it began (see ``TicketModel.apply``)."""
-        started = time.monotonic()
-        return started, self.shop.kitchen_tickets()
+    def _fetch_tickets(self) -> AsOf[list[Ticket]]:
+        """Worker thread: the open tickets and the feed position they are as of (see ``TicketModel.apply``)."""
+        return self.shop.as_of(self.shop.kitchen_tickets)
 
-    def _apply_tickets(self, fetched: tuple[float, list[Ticket]]) -> None:
-        started, tickets = fetched
-        self.model.apply(tickets, fetch_started=started)
+    def _apply_tickets(self, tickets: list[Ticket]) -> None:
+        self.model.apply(tickets, as_of=self.tickets.position)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():
             self.board.setCurrentIndex(self.model.index(0, 0))

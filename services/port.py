@@ -21,7 +21,7 @@ from services.events import Event, event_from_dict
 __all__ = [
     "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "AlwaysConnected", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
+    "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
 ]
 
 T = TypeVar("T")
@@ -196,6 +196,28 @@ def typed_event(name: str, order_id: int, data: dict) -> Event:
 
 
 @dataclass(frozen=True)
+class AsOf(Generic[T]):
+    """A query's answer and the position of the feed it is as of: it includes every event up to
+    ``position`` (and, from a shop that cannot say exactly, perhaps a few later ones, never fewer).
+    A screen drops an answer older than the one it shows, and knows its own change is in once an
+    answer's position reaches ``latest_position()`` read after the change."""
+    position: int
+    value: T
+
+
+class AsOfLatest:
+    """``as_of`` for a shop that cannot read a query and the log in one snapshot: the newest position
+    read just before the query is a floor of what the answer includes (events commit in order)."""
+
+    def latest_position(self) -> int:
+        raise NotImplementedError
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        position = self.latest_position()
+        return AsOf(position, query())
+
+
+@dataclass(frozen=True)
 class GiftRecord:
     """One order's gift, as issued (``status``: sent | out_of_stock | deferred | cancelled)."""
     order_id: int
@@ -286,6 +308,11 @@ class Shop(Protocol):
 
     def latest_position(self) -> int:
         """The position of the newest event committed (0 if none): ``events_since`` it is empty."""
+        ...
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        """Run ``query`` (one of this shop's queries, e.g. ``shop.as_of(shop.kitchen_tickets)``) and say
+        which position of the feed its answer is as of."""
         ...
 
     # -- the link to the shop -----------------------------------------------------------------------

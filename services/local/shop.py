@@ -10,7 +10,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
@@ -27,9 +27,10 @@ from services.local.feed import LiveFeed
 from services.local.pages import ShopPages
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import DEFAULT_PAGE_SIZE, AlwaysConnected, EventRecord, OrderReceipt
+from services.port import DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, EventRecord, OrderReceipt
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @contextmanager
@@ -163,6 +164,9 @@ class _ShopOnFile(AlwaysConnected):
 
     def latest_position(self) -> int:
         return self._views.latest_position()
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        return self._views.as_of(query)
 
     # -- live feed --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None

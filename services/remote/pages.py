@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 from services import commands as C
-from services.port import DEFAULT_PAGE_SIZE, DeliveryCard, EventRecord, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
+from services.errors import ShopError
+from services.port import DEFAULT_PAGE_SIZE, AsOf, DeliveryCard, EventRecord, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
 from services.remote import codec
 
 T = TypeVar("T")
@@ -54,8 +55,22 @@ class RemotePages:
     def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]:
         return self._page("/mypages", "mypages", page, size, codec.mypage)
 
+    _as_of_floor = 0     # the newest position the server has told this till of
+
     def latest_position(self) -> int:
-        return int(self._call("GET", "/events/latest")["position"])
+        position = int(self._call("GET", "/events/latest")["position"])
+        self._as_of_floor = max(self._as_of_floor, position)
+        return position
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        """The position read just before the query: a floor of what the answer includes (events commit
+        in order). With the server away, an answer kept on this till is as of the last position
+        heard, so a screen still shows it (and this till's queued orders in it)."""
+        try:
+            position = self.latest_position()
+        except ShopError:
+            position = self._as_of_floor
+        return AsOf(position, query())
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
         """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""

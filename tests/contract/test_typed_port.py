@@ -71,3 +71,13 @@ def test_place_order_async_answers_as_place_order(shop):
     assert receipt.status == "placed" and receipt.order_id > 0
     again = asyncio.run(shop.place_order_async(order(client_ref="async-1")))
     assert again.order_id == receipt.order_id, "the same client ref is the same order"
+
+
+def test_as_of_is_the_last_event_the_answer_includes(shop):
+    receipt = shop.place_order(order())
+    answer = shop.as_of(shop.kitchen_tickets)
+    assert answer.position == shop.latest_position()
+    assert receipt.order_id in [t.order_id for t in answer.value]
+    shop.finish_cooking(receipt.order_id)
+    later = shop.as_of(shop.kitchen_tickets)
+    assert later.position > answer.position and receipt.order_id not in [t.order_id for t in later.value]
