@@ -252,9 +252,14 @@ class KitchenDisplay(QWidget):
         self.runner.run(lambda: self.shop.start_cooking(order_id), failure=self.message.error)
 
     def bump(self, order_id: int) -> None:
-        def done(_):
+        def bump_one() -> int:
+            self.shop.finish_cooking(order_id)
+            return self.shop.latest_position()    # the bump is in the feed at or before this position
+
+        def done(position: int) -> None:
             self.bumped.append(order_id)
-        self.runner.run(lambda: self.shop.finish_cooking(order_id), done, self.message.error)
+            self.tickets.expect(position)         # no answer from before the bump shows the ticket again
+        self.runner.run(bump_one, done, self.message.error)
 
     def recall(self) -> None:
         """Recall the last ticket bumped here; failing that (a restart, another display bumped it),
