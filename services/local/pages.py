@@ -5,7 +5,7 @@ The port's list queries answer whole lists, which is right for a screen and wron
 a busy day ``GET /orders`` returned 167,000 orders (25 MB), and eight at once took a worker from
 161 MB to 1.43 GB. Here every collection is read one page at a time with ``LIMIT``/``OFFSET``, the
 count and the rows in one read transaction, so what a request costs is bounded by the page size
-whatever is asked. Read-only SQL on the reader engine of ``services.local.views`` (the CQRS read
+whatever is asked. Read-only SQL in the read transactions of ``services.local.views`` (the CQRS read
 side), whose row-to-view mappings it reuses.
 """
 from __future__ import annotations
@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from services.commands import order_id as checked_order_id
 from services.errors import UnknownOrder
 from services.infra.sql import from_json
-from services.local.views import _TIMELINE, _card, _in, _ticket_line, start_of_today, when
+from services.local.views import _TIMELINE, ShopViews, _card, _in, _ticket_line, start_of_today, when
 from services.mypage.model import overall_status
 from services.port import DeliveryCard, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
 from services.statuses import OPEN_TICKETS, DeliveryStatus, TicketStatus
@@ -27,14 +27,14 @@ _TODAY = "ordered_at >= :since OR scheduled_for >= :since"
 
 
 class ShopPages:
-    def __init__(self, engine: Engine, clock: Callable[[], float]) -> None:
-        self._engine = engine          # owned (and disposed) by the ShopViews it is shared with
+    def __init__(self, views: ShopViews, clock: Callable[[], float]) -> None:
+        self._connect = views.connect  # its read transactions (an ``as_of`` snapshot included)
         self._clock = clock
 
     def _page(self, table: str, where: str, order: str, page: int, size: int, make, **params) -> Page:
         page, size = paging(page, size)
         where_sql = f" WHERE {where}" if where else ""
-        with self._engine.connect() as conn:       # one read transaction: the count and the rows agree
+        with self._connect() as conn:       # one read transaction: the count and the rows agree
             total = conn.execute(text(f"SELECT count(*) FROM {table}{where_sql}"), params).scalar_one()
             rows = conn.execute(text(f"SELECT * FROM {table}{where_sql} ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 {**params, "limit": size, "offset": page * size}).all()
@@ -42,7 +42,7 @@ class ShopPages:
 
     def _one(self, table: str, order_id: int, make, what: str):
         order_id = checked_order_id(order_id)
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(text(f"SELECT * FROM {table} WHERE order_id = :id"), {"id": order_id}).first()
             if row is None:
                 raise UnknownOrder(f"There is no {what} for order {order_id}")

@@ -61,7 +61,7 @@ class _ShopOnFile(AlwaysConnected):
         self.path = Path(path)
         self._clock = clock
         self._views = ShopViews(reader_engine(self.path), clock)
-        self._pages = ShopPages(self._views.engine, clock)
+        self._pages = ShopPages(self._views, clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
 

@@ -58,7 +58,7 @@ class ShopViews:
         self._snapshot = threading.local()   # .conn: the read transaction of an ``as_of`` on this thread
 
     @contextmanager
-    def _connect(self) -> Iterator[Connection]:
+    def connect(self) -> Iterator[Connection]:
         """The ``as_of`` snapshot this thread is reading in, else a read transaction of its own."""
         conn = getattr(self._snapshot, "conn", None)
         if conn is not None:
@@ -80,16 +80,11 @@ class ShopViews:
             finally:
                 self._snapshot.conn = None
 
-    @property
-    def engine(self) -> Engine:
-        """The reader engine, shared with the paged reads (``services.local.pages``); disposed here."""
-        return self._engine
-
     def dispose(self) -> None:
         self._engine.dispose()
 
     def _rows(self, query, **params):
-        with self._connect() as conn:
+        with self.connect() as conn:
             return conn.execute(query, params).all()
 
     def menu(self) -> list[MenuItem]:
@@ -115,14 +110,14 @@ class ShopViews:
                              delivered_today=tuple(c for c in cards if c.status == DeliveryStatus.DELIVERED))
 
     def mypage(self, order_id: int) -> MypageCard:
-        with self._connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(_MYPAGE, {"id": order_id}).first()
             if row is None:
                 raise UnknownOrder(f"There is no order {order_id}")
             return _card(row, conn.execute(_TIMELINE, {"id": order_id}).all())
 
     def mypage_by_phone(self, phone: str) -> list[MypageCard]:
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.execute(_MYPAGE_BY_PHONE, {"phone": normalize_phone(phone)}).all()
             return [_card(row, conn.execute(_TIMELINE, {"id": row.order_id}).all()) for row in rows]
 
@@ -133,11 +128,11 @@ class ShopViews:
                 for r in self._rows(_TODAY, since=start_of_today(self._clock()))]
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [to_event_record(record) for record in read_after(conn, position, max(1, min(limit, 5000)))]
 
     def latest_position(self) -> int:
-        with self._connect() as conn:
+        with self.connect() as conn:
             return conn.execute(_LATEST).scalar_one()
 
 

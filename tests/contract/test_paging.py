@@ -69,3 +69,8 @@ def test_an_item_that_is_not_there_is_an_unknown_order(shop, placed):
         shop.order_summary(placed[-1] + 1000)
     with pytest.raises(InvalidInput):
         shop.ticket(2**70)
+
+
+def test_a_page_answers_as_of_a_position_too(shop, placed):
+    answer = shop.as_of(lambda: shop.orders_page(0, 2))
+    assert answer.position == shop.latest_position() and answer.value.total == 3
