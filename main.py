@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -66,9 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def why_no_screen() -> str:
     """On Linux without a display Qt would abort with advice about xcb libraries; say what is wrong."""
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if sys.platform.startswith("linux") and platform in ("", "xcb", "wayland") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    from services.settings import no_display
+    if no_display():
         return ("no display found (DISPLAY is not set). Run it on the shop's desktop, under xvfb-run, "
                 "or try `./dev demo` for a scripted day in the terminal.")
     return ""

@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 shop.start_cooking(open_ids[step])        # one ticket changes, as in a real service
                 fetched = kitchen._fetch_tickets()         # fetched off the GUI thread in the app too
                 started = time.perf_counter()
-                kitchen._apply_tickets(fetched)          # what the app does with a fetch result
+                kitchen._apply_tickets(fetched.value)    # what the app does with a fetch result
                 kitchen._refresh_all_day()                # the deferred all-day recount
                 kitchen.board.doItemsLayout()             # the view's deferred layout
                 kitchen.board.viewport().repaint()

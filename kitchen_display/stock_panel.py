@@ -37,7 +37,7 @@ class StockPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.stock_list, 1)
         layout.addLayout(buttons)
-        self.fetch = Refetcher(self.runner, shop.menu, self._apply_menu, message.error, self)
+        self.fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._apply_menu, message.error, self)
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.fetch.request)
         translator.language_changed.connect(self.retranslate)

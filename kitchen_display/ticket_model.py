@@ -35,7 +35,7 @@ class TicketModel(QAbstractListModel):
         self._lingering: dict[int, float] = {}        # cancelled order id -> monotonic expiry
         self._recently_removed: dict[int, tuple[Ticket, float]] = {}
         self._seen: set[int] = set()
-        self._provisional: dict[int, float] = {}      # shown from the live feed, not yet fetched -> when
+        self._provisional: dict[int, int] = {}        # shown from the live feed, not yet fetched -> its position
         self._slots: dict[int, int] = {}              # order id -> its key 1-9, stable until it leaves
         self._loaded = False
         for changed in (self.rowsInserted, self.rowsRemoved, self.modelReset):
@@ -100,20 +100,20 @@ class TicketModel(QAbstractListModel):
         return [(ko, en, n) for (ko, en), n in counts.most_common()]
 
     # -- updates -----------------------------------------------------------------------------------
-    def apply(self, fetched: list[Ticket], fetch_started: float | None = None) -> None:
+    def apply(self, fetched: list[Ticket], as_of: int | None = None) -> None:
         """Make the rows equal ``fetched`` (arrival order) plus any cancelled tickets still lingering.
-        ``fetch_started`` (``time.monotonic()`` when the query began) lets a ticket shown from the
-        live feed survive a query that began before it was shown; a later query has the last word."""
+        ``as_of`` (the feed position the answer is as of; None: the newest) lets a ticket shown from
+        the live feed survive an answer older than the event that showed it; a newer one decides."""
         now = time.monotonic()
-        fetch_started = now if fetch_started is None else fetch_started
+        answer_at = 2**63 if as_of is None else as_of
         for order_id, expiry in list(self._lingering.items()):
             if expiry <= now:
                 del self._lingering[order_id]
         fetched_ids = {t.order_id for t in fetched}
         keep = [t for t in self._rows if t.order_id not in fetched_ids
-                and (t.order_id in self._lingering or self._provisional.get(t.order_id, -1.0) > fetch_started)]
+                and (t.order_id in self._lingering or self._provisional.get(t.order_id, -1) > answer_at)]
         for order_id in list(self._provisional):
-            if self._provisional[order_id] <= fetch_started or order_id in fetched_ids:
+            if self._provisional[order_id] <= answer_at or order_id in fetched_ids:
                 del self._provisional[order_id]       # this query saw it (or saw it gone): it decides
         wanted = sorted([*fetched, *keep], key=lambda t: (t.created_at, t.order_id))
         wanted_ids = {t.order_id for t in wanted}
@@ -133,10 +133,10 @@ class TicketModel(QAbstractListModel):
             self.new_tickets.emit(arrived)
         self._loaded = True
 
-    def add_arrived(self, ticket: Ticket) -> bool:
+    def add_arrived(self, ticket: Ticket, position: int) -> bool:
         """Show a ticket built from the live feed at once, before the refetch that confirms it (and
-        patches it if it differs, or removes it if it is already gone). Call ``apply`` with a fetch
-        that starts after this call, as the arrival's own event triggers."""
+        patches it if it differs, or removes it if it is already gone). ``position``: the event that
+        showed it; answers as of an earlier position do not take it away."""
         if ticket.order_id in self._seen or self.row_of(ticket.order_id) >= 0:
             return False
         row = self._insert_position(ticket)
@@ -144,7 +144,7 @@ class TicketModel(QAbstractListModel):
         self._rows.insert(row, ticket)
         self.endInsertRows()
         self._seen.add(ticket.order_id)
-        self._provisional[ticket.order_id] = time.monotonic()
+        self._provisional[ticket.order_id] = position
         if self._loaded:
             self.new_tickets.emit([ticket.order_id])
         return True

@@ -6,7 +6,6 @@ only from ``ShopEvents``; nothing polls the shop.
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -21,7 +20,8 @@ from screens_common.connection import ConnectionSign
 from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
-from services.port import EventRecord, Shop, Ticket, TicketLine
+from services.events import Ordered, StockChecked
+from services.port import AsOf, EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
                  "TicketLate", "OrderCancelled"}
@@ -184,7 +184,7 @@ class KitchenDisplay(QWidget):
         if record.name == "OrderCancelled":       # its CookCancelled follows: say why on both
             if len(self._cancel_reasons) > 200:
                 self._cancel_reasons.pop(next(iter(self._cancel_reasons)))
-            self._cancel_reasons[record.order_id] = record.data.get("reason", "")
+            self._cancel_reasons[record.order_id] = getattr(record.event, "reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             if reason := self._cancel_reasons.get(record.order_id):
                 self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
@@ -198,23 +198,22 @@ class KitchenDisplay(QWidget):
     def _show_arrival_at_once(self, record: EventRecord) -> None:
         """An order for now that passed its stock check is a queued ticket: show it from the events
         themselves, a fetch round trip sooner; the refetch they trigger confirms or corrects it."""
-        if record.name == "Ordered" and record.data.get("scheduled_for") is None and record.data.get("lines"):
+        event = record.event
+        if isinstance(event, Ordered) and event.scheduled_for is None and event.lines:
             if len(self._arriving) > 200:          # a StockChecked that never came: forget the oldest
                 self._arriving.pop(next(iter(self._arriving)))
-            self._arriving[record.order_id] = record.data["lines"]
-        elif record.name == "StockChecked":
+            self._arriving[record.order_id] = event.lines
+        elif isinstance(event, StockChecked):
             lines = self._arriving.pop(record.order_id, None)
-            if lines and record.data.get("in_stock"):
-                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at))
+            if lines and event.in_stock:
+                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at), record.position)
 
-    def _fetch_tickets(self) -> tuple[float, list[Ticket]]:
-        """Worker thread: the query and when it began (see ``TicketModel.apply``)."""
-        started = time.monotonic()
-        return started, self.shop.kitchen_tickets()
+    def _fetch_tickets(self) -> AsOf[list[Ticket]]:
+        """Worker thread: the open tickets and the feed position they are as of (see ``TicketModel.apply``)."""
+        return self.shop.as_of(self.shop.kitchen_tickets)
 
-    def _apply_tickets(self, fetched: tuple[float, list[Ticket]]) -> None:
-        started, tickets = fetched
-        self.model.apply(tickets, fetch_started=started)
+    def _apply_tickets(self, tickets: list[Ticket]) -> None:
+        self.model.apply(tickets, as_of=self.tickets.position)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():
             self.board.setCurrentIndex(self.model.index(0, 0))
@@ -253,9 +252,14 @@ class KitchenDisplay(QWidget):
         self.runner.run(lambda: self.shop.start_cooking(order_id), failure=self.message.error)
 
     def bump(self, order_id: int) -> None:
-        def done(_):
+        def bump_one() -> int:
+            self.shop.finish_cooking(order_id)
+            return self.shop.latest_position()    # the bump is in the feed at or before this position
+
+        def done(position: int) -> None:
             self.bumped.append(order_id)
-        self.runner.run(lambda: self.shop.finish_cooking(order_id), done, self.message.error)
+            self.tickets.expect(position)         # no answer from before the bump shows the ticket again
+        self.runner.run(bump_one, done, self.message.error)
 
     def recall(self) -> None:
         """Recall the last ticket bumped here; failing that (a restart, another display bumped it),

@@ -39,8 +39,8 @@ class CounterScreen(QWidget):
         self.last_receipt: OrderReceipt | None = None
         self._client_ref = uuid.uuid4().hex
         self._build()
-        self.menu_fetch = Refetcher(self.runner, shop.menu, self._apply_menu, self.message.error, self)
-        self.orders_fetch = Refetcher(self.runner, shop.todays_orders, self._apply_orders, self.message.error, self)
+        self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._apply_menu, self.message.error, self)
+        self.orders_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.todays_orders), self._apply_orders, self.message.error, self)
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.menu_fetch.request)
         events.subscribed.connect(self.orders_fetch.request)

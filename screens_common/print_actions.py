@@ -3,25 +3,25 @@ in the print folder (``SIKDANG_PRINT_DIR``, default ``~/Documents/sikdang-prints
 message bar, so a shop without a printer still gets a file it can send or print later."""
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
 from screens_common.i18n import translator
 from screens_common.printing import print_with_dialog, receipt_html, save_pdf, ticket_html
 from screens_common.widgets import MessageBar
+from services import settings
 from services.port import MypageCard, Ticket
 
 
 def print_dir() -> Path:
-    folder = Path(os.environ.get("SIKDANG_PRINT_DIR") or Path.home() / "Documents" / "sikdang-prints")
+    folder = settings.print_dir_setting() or Path.home() / "Documents" / "sikdang-prints"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def _printer_installed() -> bool:
-    if os.environ.get("SIKDANG_PRINT_DIR") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        return False        # tests and headless runs always go to PDF
+    if settings.print_dir_setting() is not None:
+        return False        # a print folder is set (tests, headless runs): always a PDF there
     from PySide6.QtPrintSupport import QPrinterInfo
     return bool(QPrinterInfo.availablePrinterNames())
 

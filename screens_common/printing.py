@@ -13,6 +13,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from screens_common.fmt import local_time, won
 from screens_common.widgets import KOREAN_FONT_FAMILIES, ui_font
+from services.events import Ordered
 from services.port import MypageCard, Shop, Ticket
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll
@@ -31,9 +32,9 @@ def receipt_lines(shop: Shop, card: MypageCard) -> list[dict]:
     if ordered is None:
         return []
     records = shop.events_since(ordered.position - 1, limit=1)
-    if not records or records[0].name != "Ordered" or records[0].order_id != card.order_id:
+    if not records or not isinstance(records[0].event, Ordered) or records[0].order_id != card.order_id:
         return []
-    return [dict(line) for line in records[0].data.get("lines", ())]
+    return [dict(line) for line in records[0].event.lines]
 
 
 def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: str = "식당 Sikdang",

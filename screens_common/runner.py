@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from services.port import AsOf
+
 log = logging.getLogger(__name__)
 
 
@@ -87,13 +89,14 @@ class PortRunner(QObject):
         return self._pool.waitForDone(msecs)
 
 
-MAX_STALE_SKIPS = 3
-
-
 class Refetcher(QObject):
     """Keeps one view fresh: ``request()`` fetches in the background and hands the result to
     ``apply`` on the GUI thread. Requests made while a fetch is running collapse into one more
-    fetch afterwards, so a burst of events never queues a pile of identical queries."""
+    fetch afterwards, so a burst of events never queues a pile of identical queries.
+
+    A fetch that answers ``AsOf`` (``shop.as_of(shop.menu)``) is applied only if it is not older than
+    the answer shown (``position``) nor than the screen's own change (``expect``); ``apply`` gets its
+    value. Any other answer is applied as it comes (the fetch that follows a change corrects it)."""
 
     def __init__(self, runner: PortRunner, fetch: Callable[[], Any], apply: Callable[[Any], None],
                  failure: Callable[[Exception], None] | None = None, parent: QObject | None = None) -> None:
@@ -101,7 +104,8 @@ class Refetcher(QObject):
         self._runner, self._fetch, self._apply, self._failure = runner, fetch, apply, failure
         self._running = False
         self._again = False
-        self._stale_skipped = 0
+        self.position = -1          # the feed position of the answer shown (-1: none yet)
+        self._expected = 0          # the screen's own change is at or before this position
 
     @property
     def idle(self) -> bool:
@@ -114,20 +118,27 @@ class Refetcher(QObject):
         self._running = True
         self._runner.run(self._fetch, self._done, self._failed)
 
+    def expect(self, position: int) -> None:
+        """This screen's own change is in the feed at or before ``position`` (``latest_position()`` read
+        after the command): answers older than it are dropped, and a fetch runs that includes it."""
+        self._expected = max(self._expected, position)
+        self.request()
+
     def _done(self, result: Any) -> None:
-        if self._again and self._stale_skipped < MAX_STALE_SKIPS:
-            # Something changed while this fetch ran: its result may predate it (a bumped ticket would
-            # come back for a moment). Fetch again instead; under a steady stream of changes, apply
-            # every few fetches anyway so the view never starves.
-            self._stale_skipped += 1
-            self._next()
-            return
-        self._stale_skipped = 0
+        if isinstance(result, AsOf):
+            if result.position < self._expected:
+                self._again = True   # predates our own change: its fetch started too early; ask again
+                self._next()
+                return
+            if result.position < self.position:
+                self._next()         # older than what is shown: showing it would step back in time
+                return
+            self.position = result.position
+            result = result.value
         try:
             self._apply(result)
         finally:
             self._next()
-
     def _failed(self, error: Exception) -> None:
         try:
             if self._failure is not None:

@@ -4,11 +4,10 @@ Its words follow the system language (``LANG=ko_KR.UTF-8 ./dev demo`` prints Kor
 of the mypage lines (order=, cook=...) stay as they are, for scripts that read them."""
 from __future__ import annotations
 
-import locale
-import os
 import tempfile
 from pathlib import Path
 
+from services import settings
 from services.errors import ShopError
 from services.local import open_local_shop
 from services.port import MypageCard, OrderLine, PlaceOrder
@@ -40,8 +39,7 @@ def _status(word: str) -> str:
 
 
 def _korean() -> bool:
-    language = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return language.lower().startswith("ko") or (locale.getlocale()[0] or "").lower().startswith("ko")
+    return settings.system_is_korean()
 
 
 def say(text: str, **fields) -> str:

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol, runtime_checkable
+from collections.abc import Collection
+from typing import Callable, Generic, Protocol, TypeVar, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
+from services.errors import InvalidInput
+from services.events import Event, event_from_dict
 
 __all__ = [
     "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "AlwaysConnected",
+    "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
 ]
+
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500     # what one paged query may ask for: bounds what one answer costs, whatever is asked
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -164,12 +172,84 @@ class MypageCard:
 
 @dataclass(frozen=True)
 class EventRecord:
-    """One event of the live feed. ``position`` increases strictly; resume with ``events_since``."""
+    """One event of the live feed. ``position`` increases strictly; resume with ``events_since``.
+    ``event`` is the typed event (a dataclass of ``services.events``): screens read it, with
+    ``isinstance``. ``data`` is the same event's fields as JSON values, the form the wire carries.
+    An event this code does not know (a newer server's) is a bare ``Event`` with its order id."""
     position: int
     name: str
     order_id: int
     at: datetime
     data: dict
+    event: Event = field(default=None, compare=False, repr=False)  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.event is None:
+            object.__setattr__(self, "event", typed_event(self.name, self.order_id, self.data))
+
+
+def typed_event(name: str, order_id: int, data: dict) -> Event:
+    """The typed event named ``name`` from its wire fields; a bare ``Event`` if the name or fields are
+    not this version's."""
+    try:
+        return event_from_dict(name, {**data, "order_id": order_id})
+    except (KeyError, TypeError):
+        return Event(order_id)
+
+
+@dataclass(frozen=True)
+class AsOf(Generic[T]):
+    """A query's answer and the position of the feed it is as of: it includes every event up to
+    ``position`` (and, from a shop that cannot say exactly, perhaps a few later ones, never fewer).
+    A screen drops an answer older than the one it shows, and knows its own change is in once an
+    answer's position reaches ``latest_position()`` read after the change."""
+    position: int
+    value: T
+
+
+class AsOfLatest:
+    """``as_of`` for a shop that cannot read a query and the log in one snapshot: the newest position
+    read just before the query is a floor of what the answer includes (events commit in order)."""
+
+    def latest_position(self) -> int:
+        raise NotImplementedError
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        position = self.latest_position()
+        return AsOf(position, query())
+
+
+@dataclass(frozen=True)
+class GiftRecord:
+    """One order's gift, as issued (``status``: sent | out_of_stock | deferred | cancelled)."""
+    order_id: int
+    kind: str
+    status: str
+    sent_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a collection: ``items`` (at most ``size``), page ``number`` (0-based, as Spring Data
+    REST counts) and the ``total`` of items in the whole collection, counted in the same read."""
+    items: tuple[T, ...]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def total_pages(self) -> int:
+        return -(-self.total // self.size) if self.size else 0
+
+
+def paging(page: int, size: int) -> tuple[int, int]:
+    """``(page, size)`` checked as every implementation's paged queries take them, else InvalidInput."""
+    if isinstance(page, bool) or not isinstance(page, int) or not 0 <= page <= MAX_PAGE:
+        raise InvalidInput(f"Page number must be a whole number from 0 to {MAX_PAGE}, got {page!r:.40}")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"Page size must be a whole number from 1 to {MAX_PAGE_SIZE}, got {size!r:.40}")
+    return page, size
 
 
 @dataclass(frozen=True)
@@ -182,6 +262,11 @@ class GiftStock:
 class Shop(Protocol):
     # -- commands: raise services.errors.ShopError subclasses with a user-facing message -----------
     def place_order(self, command: PlaceOrder) -> OrderReceipt: ...
+
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
+        """``place_order`` from an event loop (the shop server's busiest route), same answers and errors."""
+        ...
+
     def cancel_order(self, order_id: int, reason: str = "") -> None: ...
     def start_cooking(self, order_id: int) -> None: ...
     def finish_cooking(self, order_id: int) -> None: ...
@@ -201,12 +286,36 @@ class Shop(Protocol):
     def mypage_by_phone(self, phone: str) -> list[MypageCard]: ...  # newest first
     def todays_orders(self) -> list[OrderSummary]: ...          # newest first
 
+    # -- paged queries and single items (the gateway's collections: a page's cost is bounded) -------
+    # ``page`` from 0, ``size`` 1..MAX_PAGE_SIZE, else InvalidInput; a page past the end is empty.
+    # Items raise UnknownOrder when the order has none.
+    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]: ...  # today's, newest first
+    def order_summary(self, order_id: int) -> OrderSummary: ...   # any day
+    def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[Ticket]: ...  # open, arrival order
+    def ticket(self, order_id: int) -> Ticket: ...                # whatever its status
+    def deliveries_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[DeliveryCard]: ...  # newest first
+    def delivery(self, order_id: int) -> DeliveryCard: ...
+    def gifts_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[GiftRecord]: ...  # newest order first
+    def gift(self, order_id: int) -> GiftRecord: ...
+    def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[MypageCard]: ...  # newest first
+
     # -- live feed ----------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        """Call ``callback`` for every event committed from now on; returns an unsubscribe function."""
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """Call ``callback`` for every event committed from now on (only those named, if ``names``);
+        returns an unsubscribe function."""
         ...
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]: ...
+
+    def latest_position(self) -> int:
+        """The position of the newest event committed (0 if none): ``events_since`` it is empty."""
+        ...
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        """Run ``query`` (one of this shop's queries, e.g. ``shop.as_of(shop.kitchen_tickets)``) and say
+        which position of the feed its answer is as of."""
+        ...
 
     # -- the link to the shop -----------------------------------------------------------------------
     def connection(self) -> Connection:

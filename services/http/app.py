@@ -5,7 +5,6 @@ store), so tests and the server wire the same app around a real LocalShop.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -14,7 +13,6 @@ from services.http.auth import StaffStore
 from services.http.fastpath import PlaceOrderFastPath
 from services.http.gate import Gate, install_error_handlers
 from services.http.guards import BodyReader, LoadShedder
-from services.http.collections import Collections
 from services.http.routes import cook, delivery, events, gift, mypage, ops, order, resources, staff as staff_routes
 from services.ops.metrics import instrument
 from services.port import Shop
@@ -42,13 +40,10 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     install_error_handlers(api)
     api.include_router(order.router(shop, gate))
     api.include_router(cook.router(shop, gate, staff))   # before resources: /cooks/menu is not an order id
-    collections = Collections(shop.path, time.time) if hasattr(shop, "path") else None
-    if collections is not None and hasattr(shop, "add_closer"):
-        shop.add_closer(collections.dispose)
-    api.include_router(delivery.router(shop, gate, collections))
+    api.include_router(delivery.router(shop, gate))
     api.include_router(gift.router(shop, gate, staff))
     api.include_router(mypage.router(shop, gate))
-    api.include_router(resources.router(shop, gate, staff, collections))
+    api.include_router(resources.router(shop, gate, staff))
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))
     api.include_router(ops.router(shop, state))

@@ -206,6 +206,10 @@ class EventOut(Wire):
     data: dict[str, Any]
 
 
+class PositionOut(Wire):
+    position: int
+
+
 class GiftOut(Wire):
     order_id: int
     kind: str

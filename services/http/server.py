@@ -18,6 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
+from services import settings
 from services.http.app import ServerState
 from services.http.auth import StaffStore
 from services.http.workers import freeze_startup_heap, staff_db_path, worker_environment
@@ -75,7 +76,7 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     from services.local import open_local_shop
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))   # the whole server's
+    max_in_flight = settings.max_in_flight()   # the whole server's
     config = make_config("services.http.workers:replica_app", host, port, factory=True, workers=workers,
                          **({"log_config": log_config} if log_config else {}))
     sock = config.bind_socket()   # first: a port in use is reported before anything is opened

@@ -19,6 +19,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from services import commands as c
+from services.events import GiftDeferred, TicketScheduled
 from services.infra.db import sqlite_url
 from services.port import EventRecord
 
@@ -93,13 +94,14 @@ class ShopScheduler:
         self.scheduler.start()
 
     def on_event(self, record: EventRecord) -> None:
-        if record.name == "TicketScheduled":
-            run_at = datetime.fromtimestamp(record.data["release_at"], tz=timezone.utc)
+        event = record.event
+        if isinstance(event, TicketScheduled):
+            run_at = datetime.fromtimestamp(event.release_at, tz=timezone.utc)
             self.scheduler.add_job(release_ticket, "date", run_date=run_at, args=(self.key, record.order_id),
                                    id=f"release-{record.order_id}", replace_existing=True,
                                    misfire_grace_time=RELEASE_GRACE_S)
-        elif record.name == "GiftDeferred":
-            run_at = datetime.now(timezone.utc) + timedelta(seconds=gift_backoff_s(record.data["attempts"]))
+        elif isinstance(event, GiftDeferred):
+            run_at = datetime.now(timezone.utc) + timedelta(seconds=gift_backoff_s(event.attempts))
             pending = self.scheduler.get_job("retry-gifts")
             if pending is not None and pending.next_run_time and pending.next_run_time <= run_at:
                 return  # a retry is already due sooner; it retries every deferred gift

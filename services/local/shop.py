@@ -10,7 +10,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
@@ -24,11 +24,13 @@ from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
 from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
+from services.local.pages import ShopPages
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import AlwaysConnected, EventRecord, OrderReceipt
+from services.port import DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, EventRecord, OrderReceipt
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @contextmanager
@@ -59,6 +61,7 @@ class _ShopOnFile(AlwaysConnected):
         self.path = Path(path)
         self._clock = clock
         self._views = ShopViews(reader_engine(self.path), clock)
+        self._pages = ShopPages(self._views, clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
 
@@ -128,13 +131,47 @@ class _ShopOnFile(AlwaysConnected):
     def todays_orders(self):
         return self._views.todays_orders()
 
+    # Paged queries and single items: the port's, one page per read (services.local.pages).
+    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE):
+        return self._pages.orders_page(page, size)
+
+    def order_summary(self, order_id: int):
+        return self._pages.order_summary(order_id)
+
+    def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE):
+        return self._pages.tickets_page(page, size)
+
+    def ticket(self, order_id: int):
+        return self._pages.ticket(order_id)
+
+    def deliveries_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE):
+        return self._pages.deliveries_page(page, size)
+
+    def delivery(self, order_id: int):
+        return self._pages.delivery(order_id)
+
+    def gifts_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE):
+        return self._pages.gifts_page(page, size)
+
+    def gift(self, order_id: int):
+        return self._pages.gift(order_id)
+
+    def mypages_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE):
+        return self._pages.mypages_page(page, size)
+
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
         return self._views.events_since(c.position(position), c.position(limit, "Event count"))
+
+    def latest_position(self) -> int:
+        return self._views.latest_position()
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        return self._views.as_of(query)
 
     # -- live feed --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
                   ) -> Callable[[], None]:
-        """The port's live feed; ``names`` (local only) limits it to those events, which is cheaper."""
+        """The port's live feed; ``names`` limits it to those events, which is cheaper here."""
         return self._feed.subscribe(callback, names)
 
     def describe(self) -> str:

@@ -1,17 +1,21 @@
 """Queries for the screens: plain SQL on a reader connection, returning the port's views (CQRS read side)."""
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, UTC
+from typing import TypeVar
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from services.commands import normalize_phone
 from services.errors import UnknownOrder
 from services.infra.outbox import read_after
 from services.infra.sql import from_json
 from services.mypage.model import overall_status
-from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard,
+from services.port import (AsOf, DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard,
                            OrderSummary, Ticket, TicketLine, TimelineEntry)
 from services.statuses import OPEN_TICKETS, DeliveryStatus, TicketStatus
 
@@ -33,7 +37,10 @@ _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
 # Today's orders: placed today, or placed earlier for today or later (a scheduled order is today's business).
 _TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since OR scheduled_for >= :since ORDER BY order_id DESC")
+_LATEST = text("SELECT coalesce(max(id), 0) FROM outbox")
 _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORDER BY id")
+
+T = TypeVar("T")
 
 
 def when(epoch: float | None) -> datetime | None:
@@ -48,12 +55,36 @@ def start_of_today(now: float) -> float:
 class ShopViews:
     def __init__(self, engine: Engine, clock) -> None:
         self._engine, self._clock = engine, clock
+        self._snapshot = threading.local()   # .conn: the read transaction of an ``as_of`` on this thread
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """The ``as_of`` snapshot this thread is reading in, else a read transaction of its own."""
+        conn = getattr(self._snapshot, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self._engine.connect() as conn:
+            yield conn
+
+    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
+        """Run ``query`` and read the newest position in one read transaction (one WAL snapshot), so
+        the position is exactly the last event the answer includes."""
+        if getattr(self._snapshot, "conn", None) is not None:
+            raise RuntimeError("as_of is not re-entrant")
+        with self._engine.connect() as conn:
+            self._snapshot.conn = conn
+            try:
+                position = conn.execute(_LATEST).scalar_one()   # the first read fixes the snapshot
+                return AsOf(position, query())
+            finally:
+                self._snapshot.conn = None
 
     def dispose(self) -> None:
         self._engine.dispose()
 
     def _rows(self, query, **params):
-        with self._engine.connect() as conn:
+        with self.connect() as conn:
             return conn.execute(query, params).all()
 
     def menu(self) -> list[MenuItem]:
@@ -79,14 +110,14 @@ class ShopViews:
                              delivered_today=tuple(c for c in cards if c.status == DeliveryStatus.DELIVERED))
 
     def mypage(self, order_id: int) -> MypageCard:
-        with self._engine.connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(_MYPAGE, {"id": order_id}).first()
             if row is None:
                 raise UnknownOrder(f"There is no order {order_id}")
             return _card(row, conn.execute(_TIMELINE, {"id": order_id}).all())
 
     def mypage_by_phone(self, phone: str) -> list[MypageCard]:
-        with self._engine.connect() as conn:
+        with self.connect() as conn:
             rows = conn.execute(_MYPAGE_BY_PHONE, {"phone": normalize_phone(phone)}).all()
             return [_card(row, conn.execute(_TIMELINE, {"id": row.order_id}).all()) for row in rows]
 
@@ -97,13 +128,17 @@ class ShopViews:
                 for r in self._rows(_TODAY, since=start_of_today(self._clock()))]
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        with self._engine.connect() as conn:
+        with self.connect() as conn:
             return [to_event_record(record) for record in read_after(conn, position, max(1, min(limit, 5000)))]
+
+    def latest_position(self) -> int:
+        with self.connect() as conn:
+            return conn.execute(_LATEST).scalar_one()
 
 
 def to_event_record(record) -> EventRecord:
     return EventRecord(position=record.position, name=record.event.name, order_id=record.event.order_id,
-                       at=when(record.at), data=record.event.to_dict())
+                       at=when(record.at), data=record.event.to_dict(), event=record.event)
 
 
 def _ticket_line(line: dict) -> TicketLine:

@@ -1,33 +1,16 @@
-"""The environment operations read, in one place (CHAIN.md "Environment")."""
+"""The environment operations read: kept in ``services.settings`` (every variable in one place);
+this module names the operations' part of it, and where the shop server's logs go by default."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-LOG_DIR = "SIKDANG_LOG_DIR"                  # the one folder every process writes its JSON lines to
-METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"     # prometheus-client's own: metrics of several processes
-REPLICA = "SIKDANG_REPLICA"                  # which replica this process is (supervisor; the pod's name)
+from services.settings import (LOG_DIR, METRICS_DIR, REPLICA, default_replica, in_supervisor, log_dir,
+                               metrics_dir)
 
-
-def log_dir() -> Path | None:
-    value = os.environ.get(LOG_DIR, "").strip()
-    return Path(value) if value else None
-
-
-def default_replica() -> str:
-    return os.environ.get(REPLICA, "").strip() or "0"
-
-
-def metrics_dir() -> Path | None:
-    value = os.environ.get(METRICS_DIR, "").strip()
-    return Path(value) if value else None
+__all__ = ["LOG_DIR", "METRICS_DIR", "REPLICA", "default_replica", "in_supervisor", "log_dir", "metrics_dir",
+           "shop_log_dir"]
 
 
 def shop_log_dir(db_path: Path) -> Path:
     """Where the shop server's logs go when SIKDANG_LOG_DIR is not set: beside its database."""
     return log_dir() or Path(db_path).with_name(Path(db_path).stem + ".logs")
-
-
-def in_supervisor() -> bool:
-    """True in a process supervisord started (it sets SUPERVISOR_ENABLED)."""
-    return os.environ.get("SUPERVISOR_ENABLED") == "1"

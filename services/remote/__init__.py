@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from pathlib import Path
 
+from services import settings
 from services.remote.errors import SignInFailed
 from services.remote.shop import RemoteShop
 
@@ -26,10 +26,11 @@ def open_remote_shop(url: str, pin: str | None = None, *, staff_id: str | None =
     ``SIKDANG_STAFF`` set; without ``pin``, ``SIKDANG_PIN`` is read. Raises SignInFailed on a wrong PIN
     or a locked account. An unreachable server is not an error: the shop starts offline and queues orders.
     """
-    pin = pin if pin is not None else os.environ.get("SIKDANG_PIN")
+    staff_from_env, pin_from_env = settings.staff_pin()
+    pin = pin if pin is not None else pin_from_env
     if pin and ":" in pin:
         staff_id, pin = pin.split(":", 1)
-    staff_id = staff_id or os.environ.get("SIKDANG_STAFF")
+    staff_id = staff_id or staff_from_env
     if not pin or not staff_id:
         raise SignInFailed("Sign in to the shop server with --pin STAFF:PIN, e.g. --pin counter:1111 "
                            "(demo staff are listed in docs/server.md)")

@@ -1,11 +1,27 @@
-"""camelCase JSON from the gateway -> the port's views, and commands -> JSON. No I/O here."""
+"""camelCase JSON from the gateway -> the port's views, and commands -> JSON. No I/O here.
+
+The views are read through the gateway's own wire models (``services.http.schemas``): the JSON is
+validated by the very model that wrote it, and each port dataclass takes its fields by name from
+it (nested models become the port's nested views), so a field is spelled once, in the wire model.
+A field the port has and the wire does not (``MenuItem.stock_known``, ``OrderSummary.till_number``)
+keeps its default; one the wire has and the port does not (``soldOut``) is left out.
+"""
 from __future__ import annotations
 
+import dataclasses
+import functools
+import typing
 from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from services.commands import PlaceOrder
-from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt,
-                           OrderSummary, Ticket, TicketLine, TimelineEntry)
+from services.http import schemas as wire
+from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftRecord, GiftStock, MenuItem, MypageCard,
+                           OrderReceipt, OrderSummary, Ticket)
+
+T = TypeVar("T")
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -30,49 +46,42 @@ def place_order_from_json(body: dict) -> PlaceOrder:
                       client_ref=body.get("clientRef"))
 
 
-def menu_item(j: dict) -> MenuItem:
-    return MenuItem(j["code"], j["nameKo"], j["nameEn"], j["category"], j["price"], j["stock"])
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
-def receipt(j: dict) -> OrderReceipt:
-    return OrderReceipt(j["orderId"], j["status"], j["total"], j.get("giftKind"), j["giftStatus"],
-                        j.get("reason", ""), j.get("clientRef"))
+def _port_value(hint: Any, value: Any) -> Any:
+    """``value`` from a wire model as the port's field of type ``hint`` wants it."""
+    if isinstance(value, BaseModel):
+        return _port(hint, value)
+    if isinstance(value, list):                   # tuple[View, ...] on the port
+        item = next((arg for arg in typing.get_args(hint) if arg is not Ellipsis), Any)
+        return tuple(_port_value(item, v) for v in value)
+    return value
 
 
-def summary(j: dict) -> OrderSummary:
-    return OrderSummary(j["orderId"], j["customerName"], j["phone"], j["total"], j["status"],
-                        _dt(j["placedAt"]), _dt(j.get("scheduledFor")), j.get("reason", ""))
+def _port(cls: type[T], model: BaseModel) -> T:
+    hints = _hints(cls)
+    names = type(model).model_fields
+    return cls(**{f.name: _port_value(hints[f.name], getattr(model, f.name))     # type: ignore[call-arg]
+                  for f in dataclasses.fields(cls) if f.init and f.name in names})  # type: ignore[arg-type]
 
 
-def ticket(j: dict) -> Ticket:
-    lines = tuple(TicketLine(l["itemCode"], l["nameKo"], l["nameEn"], l["quantity"], l.get("note", ""))
-                  for l in j["lines"])
-    return Ticket(j["orderId"], lines, j["status"], _dt(j["createdAt"]), _dt(j.get("startedAt")),
-                  _dt(j.get("cookedAt")), _dt(j.get("cancelledAt")), j.get("late", False))
+def _reader(cls: type[T], model: type[BaseModel]):
+    def read(j: dict) -> T:
+        return _port(cls, model.model_validate(j))
+    read.__doc__ = f"JSON validated as ``{model.__name__}`` -> ``{cls.__name__}``"
+    return read
 
 
-def delivery_card(j: dict) -> DeliveryCard:
-    return DeliveryCard(j["orderId"], j["customerName"], j["phone"], j["address"], j["status"], j.get("rider", ""),
-                        _dt(j.get("startedAt")), _dt(j.get("pickedUpAt")), _dt(j.get("deliveredAt")))
-
-
-def delivery_board(j: dict) -> DeliveryBoard:
-    return DeliveryBoard(tuple(map(delivery_card, j["waiting"])), tuple(map(delivery_card, j["onTheWay"])),
-                         tuple(map(delivery_card, j["deliveredToday"])))
-
-
-def mypage(j: dict) -> MypageCard:
-    timeline = tuple(TimelineEntry(t["position"], t["event"], _dt(t["at"]), t.get("detail", ""))
-                     for t in j.get("timeline", ()))
-    return MypageCard(j["orderId"], j["customerName"], j["phone"], j["summary"], j["total"], j["orderStatus"],
-                      _dt(j.get("orderedAt")), j["cookStatus"], _dt(j.get("cookAt")), j["deliveryStatus"],
-                      _dt(j.get("deliveryAt")), j["giftStatus"], j["giftKind"], _dt(j.get("giftAt")),
-                      j.get("reason", ""), timeline)
-
-
-def event(j: dict) -> EventRecord:
-    return EventRecord(j["position"], j["name"], j["orderId"], _dt(j["at"]), j.get("data") or {})
-
-
-def gift_stock(j: dict) -> GiftStock:
-    return GiftStock(j["kind"], j["quantity"])
+menu_item = _reader(MenuItem, wire.MenuItemOut)
+receipt = _reader(OrderReceipt, wire.OrderReceiptOut)
+summary = _reader(OrderSummary, wire.OrderSummaryOut)
+ticket = _reader(Ticket, wire.TicketOut)
+delivery_card = _reader(DeliveryCard, wire.DeliveryCardOut)
+delivery_board = _reader(DeliveryBoard, wire.DeliveryBoardOut)
+mypage = _reader(MypageCard, wire.MypageOut)
+event = _reader(EventRecord, wire.EventOut)
+gift_stock = _reader(GiftStock, wire.GiftStockOut)
+gift = _reader(GiftRecord, wire.GiftOut)

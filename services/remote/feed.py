@@ -2,9 +2,12 @@
 
 A subscription made while the server is unreachable starts when the stream first opens: the terminal
 cannot know what happened before it ever reached the server (screens load their state at that point).
-Resume: the thread remembers the position of the last event it delivered and reconnects with
-``Last-Event-ID``; anything at or before that position is skipped, so a reconnect (network blip,
-server restart) neither misses nor repeats an event. Callbacks run on this thread, in order.
+The stream is parsed by httpx-sse (a maintained SSE parser), and its fields are honoured: ``id:`` is
+the position to resume after, sent back as ``Last-Event-ID`` on a reconnect, and anything at or
+before the position last delivered is skipped, so a reconnect (network blip, server restart)
+neither misses nor repeats an event; ``retry:`` is the pace of reconnecting while the server stays
+away (the first attempt after a drop comes sooner: most drops are blips). Callbacks run on this
+thread, in order.
 A drop is logged once, and its return once (not a line per retry); ``on_drop`` lets the shop probe
 the server at once instead of waiting for its next probe.
 """
@@ -17,6 +20,7 @@ import threading
 from typing import Callable
 
 import httpx
+from httpx_sse import EventSource
 
 from services.port import EventRecord
 from services.remote import codec
@@ -37,6 +41,7 @@ class EventFeed:
         self._thread: threading.Thread | None = None
         self._response: httpx.Response | None = None
         self.position: int | None = None      # last event delivered (or the head at first connect)
+        self.retry_s = 2.0                    # the server's ``retry:``: how often to try while it is away
         self.reconnects = 0
 
     def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
@@ -60,7 +65,7 @@ class EventFeed:
         while not self._stop.is_set():
             try:
                 self._follow()
-                backoff = 0.1
+                backoff = min(0.1, self.retry_s)
             except Exception as exc:   # any failure (network, server gone) means: reconnect after a pause
                 if not self._dropped and not self._stop.is_set():
                     self._dropped = True
@@ -71,7 +76,7 @@ class EventFeed:
             self._tried.set()
             if self._stop.wait(backoff):
                 return
-            backoff = min(backoff * 2, 2.0)
+            backoff = min(backoff * 2, self.retry_s)
             self.reconnects += 1
 
     def _follow(self) -> None:
@@ -84,25 +89,20 @@ class EventFeed:
                 raise RuntimeError("event stream: token refused; signed in again")
             response.raise_for_status()
             self._response = response
-            name, data = "", []
-            for line in response.iter_lines():
+            for sse in EventSource(response).iter_sse():
                 if self._stop.is_set():
                     return
-                if line == "":
-                    self._dispatch(name, "\n".join(data))
-                    name, data = "", []
-                elif line.startswith("event:"):
-                    name = line[6:].strip()
-                elif line.startswith("data:"):
-                    data.append(line[5:].lstrip())
+                if sse.retry is not None and sse.retry > 0:
+                    self.retry_s = sse.retry / 1000
+                self._dispatch(sse.event, sse.data, sse.id)
 
-    def _dispatch(self, name: str, data: str) -> None:
+    def _dispatch(self, name: str, data: str, event_id: str) -> None:
         if not data:
             return
         payload = json.loads(data)
         if name == "hello":
-            if self.position is None:
-                self.position = payload["position"]
+            if self.position is None:     # the head when first connected: resume after it (its id)
+                self.position = int(event_id) if event_id.isdigit() else payload["position"]
             if self._dropped:
                 self._dropped = False
                 log.warning("event stream back; resuming after position %s", self.position)
@@ -118,7 +118,7 @@ class EventFeed:
                 callback(record)
             except Exception:            # one bad subscriber must not stop the feed for the others
                 log.exception("event subscriber failed on %s", record.name)
-        self.position = record.position
+        self.position = int(event_id) if event_id.isdigit() else record.position
 
     def close(self) -> None:
         self._stop.set()

@@ -12,12 +12,14 @@ back as "online". The menu last seen is kept beside the queue, so a till started
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import threading
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Collection
 from typing import Callable
 
 import httpx
@@ -32,13 +34,14 @@ from services.remote.breaker import Breaker
 from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
 from services.remote.feed import EventFeed
 from services.remote.offline import OfflineOrders
+from services.remote.pages import RemotePages
 from services.remote.queue import OfflineQueue
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
 
 
-class RemoteShop(OfflineOrders):
+class RemoteShop(RemotePages, OfflineOrders):
     def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
                  probe_interval_s: float = 0.5) -> None:
         self.url = url.rstrip("/")
@@ -89,12 +92,14 @@ class RemoteShop(OfflineOrders):
             self._token = r.json()["token"]
             self._role = r.json().get("role", "")
 
-    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+              headers: dict | None = None):
         if self.breaker.is_open:
             raise ServerUnreachable(f"offline — the shop server is unreachable ({len(self.queue)} waiting)")
         for attempt in (1, 2):
             try:
-                r = self._client.request(method, path, json=json, params=params, headers=self._auth_headers())
+                r = self._client.request(method, path, json=json, params=params,
+                                         headers={**self._auth_headers(), **(headers or {})})
             except _NETWORK_ERRORS as exc:
                 self.breaker.trip()
                 self._wake.set()
@@ -248,22 +253,18 @@ class RemoteShop(OfflineOrders):
             pass
         return self._with_till_orders(self._last_orders)
 
-    # -- live feed ----------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
-        return self.feed.subscribe(callback)
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
+        """``place_order`` on a worker thread: the HTTP client here is a blocking one."""
+        return await asyncio.to_thread(self.place_order, command)
 
-    def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:
-        """Pages of at most 500 (the server's page size) until ``limit`` events or the end of the log."""
-        position, limit = C.position(position), C.position(limit, "Event count")
-        records: list[EventRecord] = []
-        while len(records) < limit:
-            want = min(limit - len(records), 500)
-            page = [codec.event(j) for j in self._call("GET", "/events", params={"after": position, "limit": want})]
-            records.extend(page)
-            if len(page) < want:
-                break
-            position = page[-1].position
-        return records
+    # -- live feed ----------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[EventRecord], None], names: Collection[str] | None = None
+                  ) -> Callable[[], None]:
+        """The server's stream carries every event; ``names`` filters it here."""
+        if names is None:
+            return self.feed.subscribe(callback)
+        wanted = frozenset(names)
+        return self.feed.subscribe(lambda record: callback(record) if record.name in wanted else None)
 
     def describe(self) -> str:
         return f"server {self.url} as {self._staff_id}"

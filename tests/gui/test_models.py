@@ -91,16 +91,14 @@ def test_a_cancelled_ticket_comes_back_struck_out_if_a_refetch_dropped_it_first(
     assert model.all_day() == [("김치찌개", "Kimchi stew", 1)]
 
 
-def test_a_ticket_shown_from_the_feed_survives_only_queries_older_than_itself(qtbot):
-    import time
+def test_a_ticket_shown_from_the_feed_survives_only_answers_older_than_its_event(qtbot):
     model = TicketModel()
-    model.apply([_ticket(1)])
-    before = time.monotonic()                      # a query that began before the ticket was shown
+    model.apply([_ticket(1)], as_of=10)
     with qtbot.waitSignal(model.new_tickets) as arrived:
-        assert model.add_arrived(_ticket(2))
+        assert model.add_arrived(_ticket(2), position=12)   # its StockChecked is event 12
     assert arrived.args == [[2]]
-    assert not model.add_arrived(_ticket(2))       # shown once
-    model.apply([_ticket(1)], fetch_started=before)
-    assert model.row_of(2) == 1                    # a stale answer does not take it away
-    model.apply([_ticket(1)], fetch_started=time.monotonic())
-    assert model.row_of(2) < 0                     # a newer one that lacks it does (bumped elsewhere)
+    assert not model.add_arrived(_ticket(2), position=12)  # shown once
+    model.apply([_ticket(1)], as_of=11)
+    assert model.row_of(2) == 1                    # an answer older than its event does not take it away
+    model.apply([_ticket(1)], as_of=12)
+    assert model.row_of(2) < 0                     # one that includes its event and lacks it does (bumped)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from services.http.collections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from services.port import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from tests.http.conftest import an_item, order_body
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from services.http.auth import Principal
-from services.http.collections import Collections
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
 from services.http.routes.resources import HAL, Paging, paged, paged_responses
 from services.http.schemas import DeliveryBoardOut, DeliveryCardOut, OkOut, PickUpIn
@@ -13,7 +12,7 @@ from services.port import Shop
 OrderId = Path(ge=1, le=2**53, alias="orderId")
 
 
-def router(shop: Shop, gate: Gate, collections: Collections | None = None) -> APIRouter:
+def router(shop: Shop, gate: Gate) -> APIRouter:
     r = APIRouter(prefix="/deliveries", tags=["delivery"], responses=COMMON_RESPONSES)
     rider, board_viewers = gate.allow("rider"), gate.allow("rider", "counter")
 
@@ -23,8 +22,8 @@ def router(shop: Shop, gate: Gate, collections: Collections | None = None) -> AP
                    "every delivery, paged, as Spring Data REST)")
     def board(request: Request, response: Response, paging: Paging = Depends(),
               _: Principal = Depends(board_viewers)):
-        if HAL in request.headers.get("accept", "") and collections is not None:
-            return paged(collections.deliveries(paging.page, paging.size), request, response, "deliveries",
+        if HAL in request.headers.get("accept", ""):
+            return paged(shop.deliveries_page(paging.page, paging.size), request, response, "deliveries",
                          DeliveryCardOut)
         return shop.delivery_board()
 

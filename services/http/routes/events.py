@@ -20,30 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from services.http.auth import Principal
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
 from services.http.routes.cook import ALL_ROLES
-from services.http.schemas import EventOut
+from services.http.schemas import EventOut, PositionOut
 from services.port import EventRecord, Shop
 
 KEEPALIVE_S = 10.0
 POLL_S = 0.5
 PAGE = 500
-
-
-def head_position(shop: Shop) -> int:
-    """The position of the newest event (0 if none), with O(log n) ``events_since`` probes:
-    ``events_since(p, 1)`` is non-empty exactly when the head is beyond ``p``."""
-    beyond = lambda p: bool(shop.events_since(p, 1))  # noqa: E731
-    low, high = 0, 1024                    # invariant: beyond(low) or low == 0; not beyond(high) after the loop
-    if not beyond(0):
-        return 0
-    while beyond(high):
-        low, high = high, high * 2
-    while high - low > 1:
-        mid = (low + high) // 2
-        if beyond(mid):
-            low = mid
-        else:
-            high = mid
-    return high
 
 
 def event_json(record: EventRecord) -> str:
@@ -64,6 +46,11 @@ def router(shop: Shop, gate: Gate, state) -> APIRouter:
     def page(after: int = Query(0, ge=0, le=2**53), limit: int = Query(PAGE, ge=1, le=PAGE),
              _: Principal = Depends(anyone)):
         return shop.events_since(after, limit)
+
+    @r.get("/latest", response_model=PositionOut, openapi_extra=roles_extra(*ALL_ROLES),
+           summary="The position of the newest event (0 if none): GET /events?after= it is empty")
+    def latest(_: Principal = Depends(anyone)):
+        return PositionOut(position=shop.latest_position())
 
     @r.get("/stream", openapi_extra=roles_extra(*ALL_ROLES),
            responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
@@ -89,7 +76,7 @@ async def _frames(request: Request, shop: Shop, state, last: int | None):
         # Subscribed before reading the head: an event committed in between is both in the log (read
         # below) and a wake-up, and the position check keeps it from being sent twice.
         if last is None:
-            last = await run_in_threadpool(head_position, shop)
+            last = await run_in_threadpool(shop.latest_position)
         yield f"retry: 1000\nid: {last}\nevent: hello\ndata: {{\"position\": {last}}}\n\n"
         idle = 0.0
         while not state.draining:

@@ -20,12 +20,11 @@ from fastapi.responses import JSONResponse
 
 from services.errors import UnknownOrder
 from services.http.auth import Principal, StaffStore
-from services.http.collections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Collections, Page
 from services.http.gate import COMMON_RESPONSES, Gate, roles_extra
 from services.http.routes.cook import ALL_ROLES, audited
 from services.http.schemas import (PHONE_PATTERN, DeliveryCardOut, GiftIn, GiftOut, MypageOut, OkOut,
                                    OrderSummaryOut, TicketOut)
-from services.port import Shop
+from services.port import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, Page, Shop
 
 OrderId = Path(ge=1, le=2**53, alias="orderId")
 PAGE_HEADERS = {
@@ -54,7 +53,7 @@ def paged_responses(name: str) -> dict:
 class Paging:
     """``?page=&size=`` as a route dependency."""
 
-    def __init__(self, page: int = Query(0, ge=0, le=1_000_000, description="Page number, from 0"),
+    def __init__(self, page: int = Query(0, ge=0, le=MAX_PAGE, description="Page number, from 0"),
                  size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
                                    description=f"Items per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})")):
         self.page, self.size = page, size
@@ -76,7 +75,7 @@ def paged(page: Page, request: Request, response: Response, name: str, model):
     urls = {rel: str(request.url.include_query_params(page=n, size=page.size)) for rel, n in links.items()}
     response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in urls.items())
     if HAL not in request.headers.get("accept", ""):
-        return page.items
+        return list(page.items)
     items = [model.model_validate(item).model_dump(mode="json", by_alias=True) for item in page.items]
     body = {"_embedded": {name: items},
             "_links": {"self": {"href": str(request.url)}, **{rel: {"href": url} for rel, url in urls.items()}},
@@ -85,23 +84,22 @@ def paged(page: Page, request: Request, response: Response, name: str, model):
     return JSONResponse(body, media_type=HAL, headers=dict(response.headers))
 
 
-def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections | None) -> APIRouter:
+def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
     r = APIRouter(responses=COMMON_RESPONSES)
     counter, kitchen, anyone = gate.allow("counter"), gate.allow("kitchen"), gate.allow(*ALL_ROLES)
     board_viewers = gate.allow("rider", "counter")
-    rows: Collections = collections   # type: ignore[assignment]  # None only when the app is built for its schema
 
     # -- orders --------------------------------------------------------------------------------------
     @r.get("/orders", response_model=list[OrderSummaryOut], tags=["order"], openapi_extra=roles_extra("counter"),
            responses=paged_responses("orders"), summary="Today's orders, newest first, one page at a time")
     def todays_orders(request: Request, response: Response, paging: Paging = Depends(),
                       _: Principal = Depends(counter)):
-        return paged(rows.todays_orders(paging.page, paging.size), request, response, "orders", OrderSummaryOut)
+        return paged(shop.orders_page(paging.page, paging.size), request, response, "orders", OrderSummaryOut)
 
     @r.get("/orders/{orderId}", response_model=OrderSummaryOut, tags=["order"], openapi_extra=roles_extra("counter"),
            summary="One order (any day) and where it is now")
     def one_order(order_id: int = OrderId, _: Principal = Depends(counter)):
-        return rows.order(order_id)
+        return shop.order_summary(order_id)
 
     @r.delete("/orders/{orderId}", response_model=OkOut, tags=["order"], openapi_extra=roles_extra("counter"),
               summary="Cancel an order before it is cooked (as POST /cancellations; audited)")
@@ -114,29 +112,29 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
     @r.get("/cooks", response_model=list[TicketOut], tags=["cook"], openapi_extra=roles_extra("kitchen"),
            responses=paged_responses("cooks"), summary="Open kitchen tickets in arrival order, one page at a time")
     def tickets(request: Request, response: Response, paging: Paging = Depends(), _: Principal = Depends(kitchen)):
-        return paged(rows.open_tickets(paging.page, paging.size), request, response, "cooks", TicketOut)
+        return paged(shop.tickets_page(paging.page, paging.size), request, response, "cooks", TicketOut)
 
     @r.get("/cooks/{orderId}", response_model=TicketOut, tags=["cook"], openapi_extra=roles_extra("kitchen"),
            summary="One order's kitchen ticket, whatever its status")
     def one_ticket(order_id: int = OrderId, _: Principal = Depends(kitchen)):
-        return rows.ticket(order_id)
+        return shop.ticket(order_id)
 
     # -- deliveries (the collection is the board: GET /deliveries) -----------------------------------
     @r.get("/deliveries/{orderId}", response_model=DeliveryCardOut, tags=["delivery"],
            openapi_extra=roles_extra("rider", "counter"), summary="One order's delivery")
     def one_delivery(order_id: int = OrderId, _: Principal = Depends(board_viewers)):
-        return rows.delivery(order_id)
+        return shop.delivery(order_id)
 
     # -- gifts ---------------------------------------------------------------------------------------
     @r.get("/gifts", response_model=list[GiftOut], tags=["gift"], openapi_extra=roles_extra(*ALL_ROLES),
            responses=paged_responses("gifts"), summary="Gifts issued, newest order first, one page at a time")
     def gifts(request: Request, response: Response, paging: Paging = Depends(), _: Principal = Depends(anyone)):
-        return paged(rows.gifts(paging.page, paging.size), request, response, "gifts", GiftOut)
+        return paged(shop.gifts_page(paging.page, paging.size), request, response, "gifts", GiftOut)
 
     @r.get("/gifts/{orderId}", response_model=GiftOut, tags=["gift"], openapi_extra=roles_extra(*ALL_ROLES),
            summary="One order's gift")
     def one_gift(order_id: int = OrderId, _: Principal = Depends(anyone)):
-        return rows.gift(order_id)
+        return shop.gift(order_id)
 
     @r.post("/gifts", response_model=GiftOut, tags=["gift"], openapi_extra=roles_extra("counter"),
             summary="The order -> gift call of the original system; idempotent per order")
@@ -144,7 +142,7 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
         # Here the gift is issued in the same transaction as the order (or deferred and retried by
         # the shop itself), so this call issues nothing new: it answers with the order's gift, the
         # same one every time it is asked.
-        return rows.gift(body.order_id)
+        return shop.gift(body.order_id)
 
     # -- mypages -------------------------------------------------------------------------------------
     @r.get("/mypages/search/findByOrderId", response_model=list[MypageOut], tags=["mypage"],
@@ -163,10 +161,8 @@ def router(shop: Shop, gate: Gate, staff: StaffStore, collections: Collections |
         if phone is not None:
             cards = shop.mypage_by_phone(phone)    # at most 50, newest first
             start = paging.page * paging.size
-            return paged(Page(cards[start:start + paging.size], paging.page, paging.size, len(cards)),
+            return paged(Page(tuple(cards[start:start + paging.size]), paging.page, paging.size, len(cards)),
                          request, response, "mypages", MypageOut)
-        ids = rows.mypage_ids(paging.page, paging.size)
-        return paged(Page([shop.mypage(order_id) for order_id in ids.items], ids.number, ids.size, ids.total),
-                     request, response, "mypages", MypageOut)
+        return paged(shop.mypages_page(paging.page, paging.size), request, response, "mypages", MypageOut)
 
     return r
