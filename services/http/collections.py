@@ -26,6 +26,9 @@ from services.local.views import _ticket_line, start_of_today, when
 from services.mypage.model import overall_status
 from services.port import DeliveryCard, OrderSummary, Ticket
 
+# The statuses' values spelled out (the repr of a StrEnum member is not SQL).
+_OPEN_TICKETS = "status IN (" + ", ".join(f"'{status.value}'" for status in OPEN) + ")"
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
@@ -86,7 +89,7 @@ class Collections:
 
     # -- cooks: open tickets in arrival order, and any order's ticket ------------------------------
     def open_tickets(self, page: int, size: int) -> Page:
-        return self._page("tickets", f"status IN {OPEN!r}", "created_at, order_id", page, size, _ticket)
+        return self._page("tickets", _OPEN_TICKETS, "created_at, order_id", page, size, _ticket)
 
     def ticket(self, order_id: int) -> Ticket:
         return self._one("tickets", order_id, _ticket, "kitchen ticket")
