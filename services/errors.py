@@ -23,6 +23,10 @@ class UnknownItem(InvalidInput):
     code = "unknown_item"
 
 
+class UnknownCategory(InvalidInput):
+    code = "unknown_category"
+
+
 class UnknownOrder(ShopError):
     code = "unknown_order"
 
@@ -30,6 +34,11 @@ class UnknownOrder(ShopError):
 class InvalidTransition(ShopError):
     """The command is well-formed but not allowed in the current state (e.g. bump a cancelled ticket)."""
     code = "invalid_transition"
+
+
+class PaymentRefused(InvalidTransition):
+    """The payment does not add up (cash tendered short of what it pays, more than is due): nothing was taken."""
+    code = "payment_refused"
 
 
 class CancelRefused(InvalidTransition):

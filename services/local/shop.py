@@ -15,6 +15,9 @@ from typing import Callable, Collection
 from sqlalchemy.exc import DBAPIError
 
 from services import commands as c
+from services import menu_commands as menu
+from services import payment_commands as pay
+from services.day_report import DayReport
 from services.errors import InvalidInput, NotSaved
 from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
@@ -24,9 +27,10 @@ from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
 from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
+from services.local.payment_views import PaymentViews
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import EventRecord, OrderReceipt
+from services.port import BusinessDay, EventRecord, OrderReceipt, PaymentReceipt
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,9 @@ class _ShopOnFile:
     def __init__(self, path: Path, clock: Callable[[], float]) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._views = ShopViews(reader_engine(self.path), clock)
+        engine = reader_engine(self.path)
+        self._views = ShopViews(engine, clock)
+        self._pos = PaymentViews(engine, clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
 
@@ -79,8 +85,8 @@ class _ShopOnFile:
         with _refused_writes():
             return await self._writer.execute_async(command, _receipt)
 
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        self.execute(c.CancelOrder(order_id, reason))
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        self.execute(c.CancelOrder(order_id, reason, staff))
 
     def start_cooking(self, order_id: int) -> None:
         self.execute(c.StartCooking(order_id))
@@ -105,6 +111,50 @@ class _ShopOnFile:
 
     def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
         self.execute(c.SetGiftStock(quantity, kind))
+
+    # -- the point of sale ------------------------------------------------------------------------
+    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "") -> PaymentReceipt:
+        command = pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
+        bill = self.execute(command)
+        return PaymentReceipt(order_id=bill.order_id, amount=command.amount,
+                              change=sum(t.change for t in command.tenders), balance=bill.balance, status=bill.status)
+
+    def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
+        return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))
+
+    def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
+        return DayReport.from_dict(self.execute(pay.CloseDay(counted_cash, staff)))
+
+    def save_category(self, category: menu.SaveCategory) -> None:
+        if not isinstance(category, menu.SaveCategory):
+            raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
+        self.execute(category)
+
+    def save_menu_item(self, item: menu.SaveMenuItem) -> None:
+        if not isinstance(item, menu.SaveMenuItem):
+            raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
+        self.execute(item)
+
+    def bill(self, order_id: int):
+        return self._pos.bill(c.order_id(order_id))
+
+    def unpaid_bills(self):
+        return self._pos.unpaid_bills()
+
+    def current_day(self):
+        return self._pos.current_day()
+
+    def days(self):
+        return self._pos.days()
+
+    def x_report(self) -> DayReport:
+        return self._pos.x_report()
+
+    def z_report(self, day_id: int) -> DayReport:
+        return self._pos.z_report(c.position(day_id, "Day number"))
+
+    def categories(self):
+        return self._pos.categories()
 
     # -- queries ----------------------------------------------------------------------------------
     def menu(self):

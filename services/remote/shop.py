@@ -30,13 +30,14 @@ from services.remote.breaker import Breaker
 from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
 from services.remote.feed import EventFeed
 from services.remote.offline import OfflineOrders
+from services.remote.pos import PointOfSaleCalls
 from services.remote.queue import OfflineQueue
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
 
 
-class RemoteShop(OfflineOrders):
+class RemoteShop(PointOfSaleCalls, OfflineOrders):
     def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
                  probe_interval_s: float = 0.5) -> None:
         self.url = url.rstrip("/")
@@ -165,8 +166,8 @@ class RemoteShop(OfflineOrders):
 
     # Each command is built as the domain command first: the same checks and messages as the local
     # shop, before any network, and the values sent are the command's normalised ones.
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        command = C.CancelOrder(order_id, reason)
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        command = C.CancelOrder(order_id, reason, staff)   # the server records the signed-in staff
         self._call("POST", "/cancellations", json={"orderId": command.order_id, "reason": command.reason})
 
     def start_cooking(self, order_id: int) -> None:
