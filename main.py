@@ -9,6 +9,10 @@
     python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
     python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
     python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
+    python main.py chain                 # the chain: every context its own service (docs/chain.md)
+    python main.py gateway --port P      # one gateway of the chain (main.py chain runs them)
+    python main.py service CONTEXT --port P [--replica N]   # one replica of one chain service
+    python main.py logs [--follow] [--order ID]   # every process's JSON log lines, merged in time order
 """
 from __future__ import annotations
 
@@ -32,9 +36,10 @@ def _at_least_one(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Sikdang POS")
-    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "unlock"],
+    parser.add_argument("command", nargs="?", default="app", choices=["app", "demo", "serve", "unlock", "logs"],
                         help="app (default): open the screens; demo: a scripted day; serve: the shop server; "
-                             "unlock STAFF: unlock a locked account on the server machine (audited)")
+                             "unlock STAFF: unlock a locked account on the server machine (audited); "
+                             "logs: read the log folder")
     parser.add_argument("staff", nargs="?", default=None, help="unlock: the staff id to unlock")
     parser.add_argument("--db", type=Path, default=None, help="shop database (default: the user data directory)")
     parser.add_argument("--screen", default="all", choices=["all", "counter", "kitchen", "delivery", "mypage"])
@@ -49,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--printers", type=Path, default=None, metavar="FILE",
                         help="ESC/POS printers file (default: printers.toml beside the shop database, if there)")
     parser.add_argument("--log-level", default="INFO")
+    logs = parser.add_argument_group("logs (docs/operations.md)")
+    logs.add_argument("--log-dir", type=Path, default=None,
+                      help="the log folder (default: SIKDANG_LOG_DIR, else beside the shop database)")
+    logs.add_argument("--follow", "-f", action="store_true", help="logs: keep printing lines as they come")
+    logs.add_argument("--order", type=int, default=None, metavar="ID", help="logs: only this order's lines")
+    logs.add_argument("--json", action="store_true", help="logs: print the JSON lines as they are")
+    logs.add_argument("--lines", type=int, default=20, metavar="N", help="logs --follow: start with the last N")
     return parser
 
 
@@ -108,11 +120,33 @@ def describe_error(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
+def _printers(argv: list[str]) -> int:
+    from services.printing.cli import main as printers_main
+    return printers_main(argv, default_db_path())
+
+
+def _main_of(module: str):
+    def run(argv: list[str]) -> int:
+        import importlib
+        return importlib.import_module(module).main(argv)
+    return run
+
+
+# Subcommands that parse their own options (their modules say which).
+COMMANDS_WITH_OWN_OPTIONS = {
+    "printers": _printers,
+    "service": _main_of("services.chain.service"),
+    "gateway": _main_of("services.chain.gateway"),
+    "chain": _main_of("services.chain.launch"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["printers"]:
-        from services.printing.cli import main as printers_main
-        return printers_main(argv[1:], default_db_path())
+    if argv[:1] and argv[0] in COMMANDS_WITH_OWN_OPTIONS:
+        logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)   # its INFO lines bury our own
+        return COMMANDS_WITH_OWN_OPTIONS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -127,9 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.staff:
             build_parser().error("unlock needs the staff id, e.g. main.py unlock manager --db PATH")
         return unlock_from_console(db_path, args.staff)
-    if args.command == "serve":
-        from services.http.server import run_server
-        return run_server(db_path, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "logs":
+        from services.ops.logread import run
+        from services.ops.settings import shop_log_dir
+        return run(args.log_dir or shop_log_dir(db_path), order_id=args.order, follow_=args.follow,
+                   as_json=args.json, lines=args.lines)
+    if args.command == "serve":   # under supervisord: a killed shop process is started again
+        from services.ops.serve import serve
+        return serve(db_path, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     if problem := why_no_screen() or why_not_this_db(args):
         print(f"Sikdang POS: {problem}", file=sys.stderr)
         return 2
@@ -146,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from pos_app.app import run_gui
     try:
-        return run_gui(shop, screen=args.screen, language=args.lang)
+        return run_gui(shop, screen=args.screen, language=args.lang, receipt_printer=printing)
     finally:
         if printing is not None:
             printing.close()

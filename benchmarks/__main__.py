@@ -1,7 +1,7 @@
 import importlib
 import sys
 
-SUITES = ("core", "gui", "http")
+SUITES = ("core", "gui", "http", "chain", "ops")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in SUITES:

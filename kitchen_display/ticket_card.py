@@ -12,14 +12,15 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from kitchen_display.ticket_model import TicketRole
-from pos_app.fmt import age_seconds, elapsed
-from pos_app.i18n import status_text, tr, translator
-from pos_app.widgets import ui_font
+from kitchen_display.ticket_model import SlotRole, TicketRole
+from screens_common.fmt import age_seconds, elapsed
+from screens_common.i18n import status_text, translator
+from screens_common.widgets import ui_font
 from services.port import Ticket
 
 CARD_SIZE = QSize(300, 250)
 MAX_LINES_SHOWN = 6
+MAX_WRAPPED_LINES = 3     # an English name and its Korean one
 BACKGROUND = {"queued": "#2b2f36", "cooking": "#17324d", "cancelled": "#3a3a3a"}
 AGE_COLOURS = ("#2e7d32", "#f9a825", "#c62828")   # fresh, ageing, late
 
@@ -35,6 +36,14 @@ class AgeThresholds:
         if age_s >= self.warn_s:
             return AGE_COLOURS[1]
         return AGE_COLOURS[0]
+
+
+WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+
+
+def line_text(line) -> str:
+    name = line.name_ko if translator.language == "ko" else f"{line.name_en} {line.name_ko}"
+    return f"{line.quantity} × {name}"
 
 
 class TicketCardDelegate(QStyledItemDelegate):
@@ -70,9 +79,9 @@ class TicketCardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(header, 8, 8)
         painter.setFont(self._header_font)
         painter.setPen(QColor("white"))
-        number = f"{index.row() + 1}" if index.row() < 9 else ""
+        slot = index.data(SlotRole)
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         f"#{ticket.order_id}" + (f"  [{number}]" if number else ""))
+                         (f"[{slot}] " if slot else "") + f"#{ticket.order_id}")
         late = "  ⚠ " if ticket.late and not cancelled else ""   # flagged late by the core (TicketLate)
         painter.drawText(header.adjusted(10, 0, -10, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          status_text("cancelled") if cancelled else late + elapsed(age))
@@ -93,11 +102,12 @@ class TicketCardDelegate(QStyledItemDelegate):
             font.setStrikeOut(cancelled)
             painter.setFont(font)
             painter.setPen(QColor("#9e9e9e" if cancelled else "white"))
-            name = line.name_ko if translator.language == "ko" else f"{line.name_ko} {line.name_en}"
-            text = painter.fontMetrics().elidedText(f"{line.quantity} × {name}", Qt.TextElideMode.ElideRight,
-                                                    card.width() - 20)
-            painter.drawText(card.left() + 10, y + 22, text)
-            y += 30
+            text = line_text(line)
+            # a long dish name wraps rather than losing its end ("Spicy chicken st…")
+            box = QRect(card.left() + 10, y + 4, card.width() - 20, MAX_WRAPPED_LINES * painter.fontMetrics().lineSpacing())
+            used = painter.fontMetrics().boundingRect(box, WRAP, text)
+            painter.drawText(box, WRAP, text)
+            y += max(30, used.height() + 8)
             if line.note:
                 note_font = self._note_font
                 note_font.setStrikeOut(cancelled)
@@ -116,7 +126,7 @@ class TicketCardDelegate(QStyledItemDelegate):
 
 
 class TicketBoardView(QListView):
-    """Cards left to right, wrapping. Keys: arrows or 1-9 select; Space starts (bumps a cooking
+    """Cards left to right, wrapping. Keys: arrows, or the [1]-[9] shown on a card, select; Space starts (bumps a cooking
     ticket); Enter bumps; R recalls the last bumped ticket; P prints the selected ticket."""
 
     start_requested = Signal(int)
@@ -149,8 +159,8 @@ class TicketBoardView(QListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, ticket = event.key(), self.selected_ticket()
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            row = key - Qt.Key.Key_1
-            if row < self.model().rowCount():
+            row = self.model().row_of_slot(key - Qt.Key.Key_0)     # the key shown on the card, not its place
+            if row >= 0:
                 self.setCurrentIndex(self.model().index(row, 0))
         elif key == Qt.Key.Key_R:
             self.recall_requested.emit()
@@ -165,7 +175,3 @@ class TicketBoardView(QListView):
             super().keyPressEvent(event)
             return
         event.accept()
-
-
-def placeholder_text() -> str:
-    return tr("kds.nothing")

@@ -18,8 +18,11 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from services.port import Ticket
 
 TicketRole = Qt.ItemDataRole.UserRole + 1
+SlotRole = Qt.ItemDataRole.UserRole + 2       # the ticket's key 1-9 (0: none): kept while it is on the board
+SLOTS = 9
 OPEN_STATUSES = ("queued", "cooking")
-_ANSWERED_ROLES = frozenset(int(r) for r in (TicketRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
+_ANSWERED_ROLES = frozenset(int(r) for r in (TicketRole, SlotRole, Qt.ItemDataRole.DisplayRole,
+                                             Qt.ItemDataRole.ToolTipRole))
 
 
 class TicketModel(QAbstractListModel):
@@ -33,7 +36,10 @@ class TicketModel(QAbstractListModel):
         self._recently_removed: dict[int, tuple[Ticket, float]] = {}
         self._seen: set[int] = set()
         self._provisional: dict[int, float] = {}      # shown from the live feed, not yet fetched -> when
+        self._slots: dict[int, int] = {}              # order id -> its key 1-9, stable until it leaves
         self._loaded = False
+        for changed in (self.rowsInserted, self.rowsRemoved, self.modelReset):
+            changed.connect(self._sync_slots)
 
     # -- Qt model interface ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -47,6 +53,8 @@ class TicketModel(QAbstractListModel):
         ticket = self._rows[index.row()]
         if role == TicketRole:
             return ticket
+        if role == SlotRole:
+            return self._slots.get(ticket.order_id, 0)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"#{ticket.order_id} {ticket.status}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -62,6 +70,25 @@ class TicketModel(QAbstractListModel):
             if ticket.order_id == order_id:
                 return row
         return -1
+
+    def slot_of(self, order_id: int) -> int:
+        return self._slots.get(order_id, 0)
+
+    def row_of_slot(self, slot: int) -> int:
+        order_id = next((oid for oid, s in self._slots.items() if s == slot), None)
+        return -1 if order_id is None else self.row_of(order_id)
+
+    def _sync_slots(self, *_) -> None:
+        """A ticket keeps its key while on the board (a bump never renumbers the others, so a cook's
+        "3" is still the ticket they read); a new ticket takes the lowest free key, if any."""
+        on_board = self._row_ids()
+        self._slots = {oid: slot for oid, slot in self._slots.items() if oid in on_board}
+        free = sorted(set(range(1, SLOTS + 1)) - set(self._slots.values()), reverse=True)
+        for ticket in self._rows:
+            if not free:
+                break
+            if ticket.order_id not in self._slots:
+                self._slots[ticket.order_id] = free.pop()
 
     def all_day(self) -> list[tuple[str, str, int]]:
         """What is still to cook: (name_ko, name_en, quantity) over open tickets, most first."""

@@ -11,16 +11,16 @@ from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import age_seconds
-from pos_app.i18n import item_name, tr, translator
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.connection import ConnectionSign
+from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, Shop, Ticket, TicketLine
 
 TICKET_EVENTS = {"StockChecked", "TicketReleased", "CookStarted", "Cooked", "CookRecalled", "CookCancelled",
@@ -55,6 +55,7 @@ class KitchenDisplay(QWidget):
         self.bumped: list[int] = []          # most recent last: what R recalls
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
+        self._cancel_reasons: dict[int, str] = {}   # order id -> why it was cancelled (OrderCancelled)
         self._arriving: dict[int, list] = {}   # order id -> lines of an Ordered awaiting its StockChecked
         self.setStyleSheet(DARK)
         self.setFont(ui_font(14))
@@ -62,6 +63,7 @@ class KitchenDisplay(QWidget):
         self.tickets = Refetcher(self.runner, self._fetch_tickets, self._apply_tickets, self.message.error, self)
         events.event.connect(self._on_event)
         events.subscribed.connect(self.refresh)
+        events.reconnected.connect(self.refresh)
         self.model.new_tickets.connect(self._alert_new)
         # one all-day recount per model update, however many rows it touched
         self._all_day_timer = QTimer(self, singleShot=True, interval=0)
@@ -83,8 +85,6 @@ class KitchenDisplay(QWidget):
         self.warn_label, self.late_label = QLabel(), QLabel()
         self.warn_minutes = QDoubleSpinBox(minimum=0.5, maximum=120, singleStep=0.5, value=self.thresholds.warn_s / 60)
         self.late_minutes = QDoubleSpinBox(minimum=0.5, maximum=240, singleStep=0.5, value=self.thresholds.late_s / 60)
-        for spin in (self.warn_minutes, self.late_minutes):
-            spin.setFocusPolicy(Qt.FocusPolicy.ClickFocus)    # keys belong to the ticket board
         self.warn_minutes.valueChanged.connect(self._thresholds_changed)
         self.late_minutes.valueChanged.connect(self._thresholds_changed)
         top = QHBoxLayout()
@@ -94,8 +94,11 @@ class KitchenDisplay(QWidget):
         top.addSpacing(24)
         self.shop_sign = QLabel(font=ui_font(11))      # full screen hides the title: say which shop
         self.shop_sign.setStyleSheet("QLabel { color: #9e9e9e; }")
-        top.addWidget(self.shop_sign)
-        top.addStretch(1)
+        # a long database path must not widen the window past a 1280-pixel screen: it gets what is left
+        self.shop_sign.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.shop_sign, 1)
+        self.connection_sign = ConnectionSign(self.events, point_size=16)   # a cook must see the link is gone
+        top.addWidget(self.connection_sign)
         for widget in (self.warn_label, self.warn_minutes, self.late_label, self.late_minutes):
             top.addWidget(widget)
 
@@ -143,10 +146,20 @@ class KitchenDisplay(QWidget):
         outer = QVBoxLayout(self)
         outer.addLayout(top)
         outer.addLayout(body, 1)
+        self._keys_to_the_board()
+
+    def _keys_to_the_board(self) -> None:
+        """Nothing but the board ever takes the keyboard focus: a cook who touched a threshold box or
+        the stock list still starts and bumps with Space and Enter. Those widgets work by touch."""
+        for widget in self.findChildren(QWidget):
+            if widget is not self.board and widget is not self.board.viewport():
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(self.board)
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"{tr('kds.title')} — {self.shop_label}")
-        self.shop_sign.setText(tr("shop.open", shop=self.shop_label) if self.shop_label else "")
+        self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)) if self.shop_label else "")
+        self.shop_sign.setToolTip(self.shop_sign.text())
         self.title.setText(tr("kds.title"))
         self.warn_label.setText(tr("kds.warn_after"))
         self.late_label.setText(tr("kds.late_after"))
@@ -168,8 +181,15 @@ class KitchenDisplay(QWidget):
         self.tickets.request()
 
     def _on_event(self, record: EventRecord) -> None:
+        if record.name == "OrderCancelled":       # its CookCancelled follows: say why on both
+            if len(self._cancel_reasons) > 200:
+                self._cancel_reasons.pop(next(iter(self._cancel_reasons)))
+            self._cancel_reasons[record.order_id] = record.data.get("reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
-            self.message.error_key("kds.cancelled_ticket", id=record.order_id)
+            if reason := self._cancel_reasons.get(record.order_id):
+                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
+            else:
+                self.message.error_key("kds.cancelled_ticket", id=record.order_id)
         self._show_arrival_at_once(record)
         if record.name in TICKET_EVENTS:
             # no coalescing delay for tickets: the Refetcher already folds a burst into one more fetch
@@ -262,14 +282,10 @@ class KitchenDisplay(QWidget):
         self.runner.run(recall_one, done, self.message.error)
 
     def print_ticket(self, order_id: int) -> None:
-        from pos_app.print_actions import print_kitchen_ticket
+        from screens_common.print_actions import print_kitchen_ticket
         row = self.model.row_of(order_id)
         if row >= 0:
             print_kitchen_ticket(self.model.tickets()[row], self, self.message)
-
-    def ticket_age_s(self, order_id: int) -> float:
-        row = self.model.row_of(order_id)
-        return age_seconds(self.model.tickets()[row].created_at) if row >= 0 else 0.0
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

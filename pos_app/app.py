@@ -8,7 +8,6 @@ benchmark drive exactly the windows a user gets.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from dataclasses import dataclass, field
 
@@ -18,16 +17,16 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
                                QToolBar, QWidget)
 
 from kitchen_display.window import KitchenDisplay
-from pos_app.bridge import ShopEvents
-from pos_app.connection import ConnectionSign
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
-from pos_app.i18n import set_language, tr, translator
-from pos_app.interrupt import QuitOnInterrupt
 from pos_app.manager import ManagerDialog
 from pos_app.mypage import MypageScreen
-from pos_app.runner import PortRunner
-from pos_app.widgets import ui_font, user_message
+from screens_common.bridge import ShopEvents
+from screens_common.connection import ConnectionSign
+from screens_common.i18n import set_language, shop_text, tr, translator
+from screens_common.interrupt import QuitOnInterrupt
+from screens_common.runner import PortRunner
+from screens_common.widgets import ui_font, user_message
 from services.port import Shop
 
 log = logging.getLogger(__name__)
@@ -38,12 +37,13 @@ class MainWindow(QMainWindow):
     """Counter, delivery board and mypage as tabs, a language switch, the manager dialog, and a
     permanent sign of which shop/database is open."""
 
-    def __init__(self, shop: Shop, events: ShopEvents, screens: list[str], kitchen: KitchenDisplay | None) -> None:
+    def __init__(self, shop: Shop, events: ShopEvents, screens: list[str], kitchen: KitchenDisplay | None,
+                 receipt_printer=None) -> None:
         super().__init__()
         self.shop, self.events, self.kitchen = shop, events, kitchen
         self.shop_label = ""
         self.runner = PortRunner(self)
-        self.counter = CounterScreen(shop, events) if "counter" in screens else None
+        self.counter = CounterScreen(shop, events, receipt_printer=receipt_printer) if "counter" in screens else None
         self.delivery = DeliveryBoardScreen(shop, events) if "delivery" in screens else None
         self.mypage = MypageScreen(shop, events) if "mypage" in screens else None
         self.tabs = QTabWidget(font=ui_font(13, bold=True))
@@ -73,13 +73,12 @@ class MainWindow(QMainWindow):
         self.shop_sign = QLabel(font=ui_font(11, bold=True))
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
         self.statusBar().addPermanentWidget(self.shop_sign)
-        self.connection_sign = ConnectionSign(shop)
+        self.connection_sign = ConnectionSign(events)
         self.statusBar().addPermanentWidget(self.connection_sign)
         self.manager: ManagerDialog | None = None
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.runner.run(shop.describe, self._set_shop_label)
-        self.resize(1480, 860)
 
     def _set_shop_label(self, label: str) -> None:
         self.shop_label = label
@@ -93,7 +92,7 @@ class MainWindow(QMainWindow):
         self.language_label.setText(tr("menu.language") + " ")
         self.manager_button.setText(tr("menu.manager"))
         self.kitchen_button.setText(tr("menu.kitchen_window"))
-        self.shop_sign.setText(tr("shop.open", shop=self.shop_label))
+        self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)))
         self.language.blockSignals(True)
         self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
         self.language.blockSignals(False)
@@ -123,13 +122,16 @@ class ShopApp:
     main: MainWindow | None = None
     kitchen: KitchenDisplay | None = None
     windows: list[QWidget] = field(default_factory=list)
+    not_opened: str = ""          # why a screen asked for was not opened (the signed-in role), said once
 
     def show(self, kitchen_full_screen: bool) -> None:
         for window in self.windows:
             if window is self.kitchen and kitchen_full_screen:
                 window.showFullScreen()
             else:
+                fit_to_screen(window)
                 window.show()
+                fit_to_screen(window)     # again, now that the window manager's frame is known
 
     def close(self) -> None:
         """Stop the live feed first so no callback arrives for a closing window."""
@@ -151,25 +153,55 @@ def ensure_application() -> QApplication:
     return app
 
 
-def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None) -> ShopApp:
+def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None, receipt_printer=None) -> ShopApp:
     if screen not in SCREENS:
         raise ValueError(f"unknown screen {screen!r}: choose one of {SCREENS}")
     ensure_application()
     set_language(language)
     events = ShopEvents(shop)
     shop_app = ShopApp(events)
-    if screen in ("all", "kitchen"):
+    asked = ["counter", "kitchen", "delivery", "mypage"] if screen == "all" else [screen]
+    allowed = [name for name in asked if may_use(shop.connection().staff_role, name)]
+    if refused := [name for name in asked if name not in allowed]:
+        shop_app.not_opened = tr("role.not_for", role=shop.connection().staff_role,
+                                 screens=", ".join(tr(f"screen.{name}") for name in refused))
+        log.warning("%s", shop_app.not_opened)
+    if "kitchen" in allowed:
         shop_app.kitchen = KitchenDisplay(shop, events)
         shop_app.windows.append(shop_app.kitchen)
         # F11 toggles full screen; Ctrl+L switches language on a wall display that has no toolbar
         QShortcut(QKeySequence("F11"), shop_app.kitchen, activated=lambda: _toggle_full_screen(shop_app.kitchen))
         QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
                   activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
-    if screen != "kitchen":
-        wanted = ["counter", "delivery", "mypage"] if screen == "all" else [screen]
-        shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen)
+    if wanted := [name for name in allowed if name != "kitchen"]:
+        shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen, receipt_printer)
         shop_app.windows.insert(0, shop_app.main)
+        if shop_app.not_opened:
+            shop_app.main.statusBar().showMessage(shop_app.not_opened)
     return shop_app
+
+
+# Which signed-in roles each screen is for (the server's gates: services/http/routes); a manager may use all.
+SCREEN_ROLES = {"counter": ("counter",), "kitchen": ("kitchen",), "delivery": ("rider", "counter"),
+                "mypage": ("counter",)}
+
+
+def may_use(role: str, screen: str) -> bool:
+    """``role`` "" is nobody signed in (the local shop) or not yet known (started offline): all screens."""
+    return not role or role == "manager" or role in SCREEN_ROLES[screen]
+
+
+def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1480, 860)) -> None:
+    """The preferred size where the screen has room, never past its edge (a 1280x800 till)."""
+    available = (window.screen() or QApplication.primaryScreen()).availableGeometry()
+    width, height = min(preferred[0], available.width()), min(preferred[1], available.height())
+    window.resize(width, height)
+    frame = window.frameGeometry()
+    extra_w, extra_h = max(0, frame.width() - window.width()), max(0, frame.height() - window.height())
+    window.resize(max(1, width - extra_w), max(1, height - extra_h))      # the title bar counts too
+    frame = window.frameGeometry()
+    window.move(available.left() + max(0, (available.width() - frame.width()) // 2),
+                available.top() + max(0, (available.height() - frame.height()) // 2))
 
 
 def _toggle_full_screen(window: QWidget) -> None:
@@ -202,15 +234,18 @@ def install_error_hook() -> None:
     sys.excepthook = hook
 
 
-def run_gui(shop: Shop, screen: str = "all", language: str | None = None) -> int:
+def run_gui(shop: Shop, screen: str = "all", language: str | None = None, receipt_printer=None) -> int:
     """Open the screens on ``shop`` and run until the last window closes; returns the exit code.
     The caller closes the shop afterwards."""
     app = ensure_application()
     install_error_hook()
-    shop_app = build_shop_app(shop, screen, language)
-    shop_app.show(kitchen_full_screen=(screen == "kitchen" and os.environ.get("QT_QPA_PLATFORM") != "offscreen"))
+    shop_app = build_shop_app(shop, screen, language, receipt_printer)
+    if not shop_app.windows:
+        print(f"Sikdang POS: {shop_app.not_opened}", file=sys.stderr)
+        shop_app.close()
+        return 2
+    shop_app.show(kitchen_full_screen=(screen == "kitchen"))    # the wall display (README)
     if shop_app.main is not None and shop_app.kitchen is not None:
-        shop_app.kitchen.resize(1280, 800)
         # closing the counter ends the session; the kitchen window alone does not keep it open
         shop_app.kitchen.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
     interrupt = QuitOnInterrupt(app)

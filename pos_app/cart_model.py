@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pos_app.fmt import won
-from pos_app.i18n import item_name, tr
+from screens_common.fmt import won
+from screens_common.i18n import item_name, tr
 from services.commands import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_LINE, OrderLine
 from services.port import MenuItem
 
@@ -25,8 +25,26 @@ class CartLine:
         return self.item.price * self.quantity
 
 
+SHORT_NOTE = 12   # characters of a note shown in the cart; the note field below shows it whole
+
+
+def _item_cell(line: CartLine) -> str:
+    """Two lines that fit a narrow cart: the name (English over Korean on an English screen), the note."""
+    name = item_name(line.item.name_ko, line.item.name_en)
+    if name != line.item.name_ko:
+        name = f"{line.item.name_en}\n{line.item.name_ko}"
+    if line.note:
+        note = line.note if len(line.note) <= SHORT_NOTE + 1 else line.note[:SHORT_NOTE] + "…"
+        name = f"{name.split(chr(10))[0]}\n※ {note}"
+    return name
+
+
 class CartModel(QAbstractTableModel):
+    """Never holds more of an item than the menu last said is in stock (when it knows the stock):
+    a refused addition emits ``over_stock(item)`` instead, so the cashier is told at the cart and the
+    kitchen never has to cancel the order."""
     total_changed = Signal(int)
+    over_stock = Signal(object)   # MenuItem
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -48,6 +66,8 @@ class CartModel(QAbstractTableModel):
             return None
         line, column = self._lines[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == ITEM and role == Qt.ItemDataRole.DisplayRole:
+                return _item_cell(line)
             if column == ITEM:
                 return item_name(line.item.name_ko, line.item.name_en)
             if column == QTY:
@@ -83,6 +103,8 @@ class CartModel(QAbstractTableModel):
                 return False
             if not 1 <= quantity <= MAX_QUANTITY_PER_LINE:
                 return False
+            if quantity > line.quantity and not self._room_for(line.item, quantity - line.quantity):
+                return False
             line.quantity = quantity
         else:
             line.note = str(value)[:MAX_NOTE_LENGTH]
@@ -97,8 +119,20 @@ class CartModel(QAbstractTableModel):
     def lines(self) -> list[CartLine]:
         return list(self._lines)
 
+    def in_cart(self, item_code: str) -> int:
+        return sum(line.quantity for line in self._lines if line.item.code == item_code)
+
+    def _room_for(self, item: MenuItem, more: int) -> bool:
+        if not item.stock_known or self.in_cart(item.code) + more <= item.stock:
+            return True
+        self.over_stock.emit(item)
+        return False
+
     def add(self, item: MenuItem) -> int:
-        """Add one of ``item`` (a new line, or one more on its line without a note); returns the row."""
+        """Add one of ``item`` (a new line, or one more on its line without a note); returns the row,
+        or -1 when the stock is all in the cart already."""
+        if not self._room_for(item, 1):
+            return -1
         for row, line in enumerate(self._lines):
             if line.item.code == item.code and not line.note:
                 self.change_quantity(row, +1)
@@ -130,7 +164,7 @@ class CartModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh_items(self, menu: list[MenuItem]) -> None:
-        """Keep names/prices in step with the menu; stock itself is checked by the kitchen."""
+        """Keep names, prices and stock in step with the menu (the kitchen still has the last word)."""
         by_code = {item.code: item for item in menu}
         for line in self._lines:
             line.item = by_code.get(line.item.code, line.item)

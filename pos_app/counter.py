@@ -14,23 +14,25 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
-from pos_app.bridge import ShopEvents
-from pos_app.cart_model import NOTE, CartModel
-from pos_app.fmt import won
-from pos_app.i18n import tr, translator
+from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, fixed_width_columns, tidy_table, ui_font
-from services.commands import PlaceOrder
-from services.errors import ShopError
+from pos_app.todays_orders import TodaysOrders
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import won
+from screens_common.i18n import item_name, tr, translator
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
+from services.commands import PlaceOrder, normalize_phone
+from services.errors import InvalidInput, ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 class CounterScreen(QWidget):
-    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None) -> None:
+    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None, receipt_printer=None) -> None:
         super().__init__(parent)
         self.shop = shop
+        self.receipt_printer = receipt_printer   # a services.printing.PrintService, or None: dialog / PDF
         self.runner = PortRunner(self)
         self.cart = CartModel(self)
         self.orders = orders_model(self)
@@ -42,7 +44,11 @@ class CounterScreen(QWidget):
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.menu_fetch.request)
         events.subscribed.connect(self.orders_fetch.request)
+        events.reconnected.connect(self.menu_fetch.request)        # stock is known again
+        events.connection_changed.connect(self._on_connection)
         self.cart.total_changed.connect(self._show_total)
+        self.cart.over_stock.connect(self._over_stock)
+        self._told_queued = False          # the message bar says an order waits on this till
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.menu_fetch.request()
@@ -59,6 +65,9 @@ class CounterScreen(QWidget):
         self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tidy_table(self.cart_view, stretch_column=0, lines=2)
+        self.cart_view.setColumnHidden(NOTE, True)      # the note is the item's second line (and edited below)
+        for changed in (self.cart.rowsInserted, self.cart.rowsRemoved, self.cart.dataChanged, self.cart.modelReset):
+            changed.connect(self._fit_cart)
         self.plus, self.minus, self.remove = QPushButton(), QPushButton(), QPushButton()
         self.plus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), +1))
         self.minus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), -1))
@@ -75,7 +84,7 @@ class CounterScreen(QWidget):
         self.name, self.phone, self.address = QLineEdit(), QLineEdit(), QLineEdit()
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.later = QCheckBox()
-        self.later_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.later_at = QDateTimeEdit(_whole_minute(QDateTime.currentDateTime().addSecs(3600)))
         self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.later_at.setCalendarPopup(True)
         self.later.toggled.connect(self._later_toggled)
@@ -121,38 +130,24 @@ class CounterScreen(QWidget):
         order_panel = QWidget()
         order_panel.setLayout(order_column)
 
-        self.orders_view = QTableView()
-        self.orders_view.setModel(self.orders)
-        self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.orders_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tidy_table(self.orders_view, stretch_column=4, long_list=True)
-        fixed_width_columns(self.orders_view, {1: "00:00:00", 3: "₩999,999"})
-        self.reason = QLineEdit()
-        self.cancel = QPushButton()
-        self.cancel.clicked.connect(self.cancel_selected)
-        self.receipt = QPushButton()
-        self.receipt.clicked.connect(self.print_selected_receipt)
-        self.orders_box = QGroupBox()
-        orders_layout = QVBoxLayout(self.orders_box)
-        orders_layout.addWidget(self.orders_view, 1)
-        cancel_row = QHBoxLayout()
-        cancel_row.addWidget(self.reason, 1)
-        cancel_row.addWidget(self.cancel)
-        cancel_row.addWidget(self.receipt)
-        orders_layout.addLayout(cancel_row)
+        self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders, self.receipt_printer)
+        self.orders_view = self.orders_box.view
+        self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
+        self.order_note = self.orders_box.order_note
 
         splitter = QSplitter()
         splitter.addWidget(self.menu_panel)
         splitter.addWidget(order_panel)
         splitter.addWidget(self.orders_box)
-        splitter.setSizes([640, 400, 440])
+        splitter.setChildrenCollapsible(False)
+        for index, stretch in enumerate((4, 4, 5)):     # the list gets the most: it has the most columns
+            splitter.setStretchFactor(index, stretch)
+        splitter.setSizes([400, 400, 500])
         QVBoxLayout(self).addWidget(splitter)
 
     def retranslate(self) -> None:
         self.cart_box.setTitle(tr("counter.cart"))
         self.customer_box.setTitle(tr("counter.customer"))
-        self.orders_box.setTitle(tr("counter.today"))
         self.name_label.setText(tr("counter.name"))
         self.phone_label.setText(tr("counter.phone"))
         self.address_label.setText(tr("counter.address"))
@@ -164,12 +159,10 @@ class CounterScreen(QWidget):
         self.remove.setText(tr("counter.remove"))
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
-        self.reason.setPlaceholderText(tr("counter.reason"))
-        self.cancel.setText(tr("counter.cancel"))
-        self.receipt.setText(tr("counter.print"))
         self.menu_panel.retranslate()
         self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
-        self.orders.retranslate()
+        self._fit_cart()
+        self.orders_box.retranslate()
         self._show_total(self.cart.total)
 
     # -- live updates ------------------------------------------------------------------------------
@@ -178,15 +171,23 @@ class CounterScreen(QWidget):
         if any(r.name in MENU_EVENTS for r in records):
             self.menu_fetch.request()
 
+    def _on_connection(self, connection) -> None:
+        self.orders_fetch.request()          # a queued order sent: its row gets the server's number
+        if connection.state == "offline":
+            self.menu_fetch.request()        # the kept menu: stock unknown while the server is away
+        if self._told_queued and connection.state == "online" and connection.waiting == 0:
+            self._told_queued = False        # "saved on this till" is no longer true: say so
+            self.message.info_key("counter.queue_sent", hide_after_ms=15000)
+
     def _apply_menu(self, menu: list[MenuItem]) -> None:
         self.menu_panel.set_menu(menu)
         self.cart.refresh_items(menu)
 
     def _apply_orders(self, orders: list[OrderSummary]) -> None:
-        selected = self.selected_order()
-        self.orders.set_rows(orders)
-        if selected is not None and (row := self.orders.row_of_key(selected.order_id)) >= 0:
-            self.orders_view.selectRow(row)
+        self.orders_box.set_orders(orders)
+
+    def _fit_cart(self, *_) -> None:
+        fit_columns_to_rows(self.cart_view, (QTY, AMOUNT), lines=2)
 
     def _show_total(self, total: int) -> None:
         self.total_label.setText(tr("counter.total", total=won(total)))
@@ -196,7 +197,11 @@ class CounterScreen(QWidget):
         if item.sold_out:
             return
         row = self.cart.add(item)
-        self.cart_view.selectRow(row)
+        if row >= 0:
+            self.cart_view.selectRow(row)
+
+    def _over_stock(self, item: MenuItem) -> None:
+        self.message.error_key("counter.only_left", n=item.stock, name=item_name(item.name_ko, item.name_en))
 
     def _cart_row(self) -> int:
         return self.cart_view.currentIndex().row()
@@ -209,15 +214,32 @@ class CounterScreen(QWidget):
     def _later_toggled(self, on: bool) -> None:
         # the suggested time was set when the screen opened; after a long shift it would be past
         if on and self.later_at.dateTime() <= QDateTime.currentDateTime():
-            self.later_at.setDateTime(QDateTime.currentDateTime().addSecs(30 * 60))
+            self.later_at.setDateTime(_whole_minute(QDateTime.currentDateTime().addSecs(30 * 60)))
+
+    def input_problem(self) -> str:
+        """The i18n key of what the cashier must fix before the order can go, or "" (checked here, so
+        the words are the cashier's language, not the core's English)."""
+        if self.cart.rowCount() == 0:
+            return "counter.empty"
+        if self.phone.text().strip():
+            try:
+                normalize_phone(self.phone.text())
+            except InvalidInput:
+                return "counter.bad_phone"
+        if self.later.isChecked() and self._scheduled_for() <= datetime.now().astimezone() + timedelta(seconds=1):
+            return "counter.later_past"
+        return ""
+
+    def _scheduled_for(self) -> datetime:
+        # what the picker shows, to the minute: no seconds hidden behind "HH:mm"
+        return self.later_at.dateTime().toPython().replace(second=0, microsecond=0).astimezone()
 
     def build_command(self) -> PlaceOrder:
         """Raises InvalidInput with a message for the cashier (empty cart, bad phone, past time...)."""
         scheduled = None
         if self.later.isChecked():
-            scheduled = self.later_at.dateTime().toPython().astimezone()
+            scheduled = self._scheduled_for()
             if scheduled <= datetime.now().astimezone() + timedelta(seconds=1):
-                from services.errors import InvalidInput
                 raise InvalidInput("The time for a later order must be in the future")
         return PlaceOrder(lines=self.cart.order_lines(), customer_name=self.name.text().strip(),
                           phone=self.phone.text().strip(), address=self.address.text().strip(),
@@ -226,6 +248,9 @@ class CounterScreen(QWidget):
     def place_order(self) -> None:
         if not self.place.isEnabled():
             return                                   # one order at a time: no double submit
+        if problem := self.input_problem():
+            self.message.error_key(problem)
+            return
         try:
             command = self.build_command()
         except ShopError as error:
@@ -242,7 +267,9 @@ class CounterScreen(QWidget):
             self.message.error(tr("counter.refused", id=receipt.order_id, reason=receipt.reason))
             return
         if receipt.status == "queued":  # a remote shop with the server down: kept on this till, sent later
-            self.message.info(tr("counter.queued", total=won(receipt.total)), hide_after_ms=60000)
+            self.message.info_key("counter.queued", hide_after_ms=600000, till=receipt.till_number,
+                                  total=won(receipt.total))
+            self._told_queued = True
             self.clear_order(keep_message=True)
             return
         later = self.later.isChecked()
@@ -270,31 +297,21 @@ class CounterScreen(QWidget):
         if not keep_message:
             self.message.clear_message()
 
+    # Today's orders lives in its own widget (pos_app/todays_orders.py); these keep the counter's API.
+    @property
+    def cancel_dialog(self):
+        return self.orders_box.cancel_dialog
+
     def selected_order(self) -> OrderSummary | None:
-        return self.orders.row_at(self.orders_view.currentIndex().row())
+        return self.orders_box.selected_order()
 
     def cancel_selected(self) -> None:
-        order = self.selected_order()
-        if order is None:
-            self.message.error(tr("counter.pick_order"))
-            return
-        reason = self.reason.text().strip()
-        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason),
-                        lambda _: self._cancelled(order.order_id), self.message.error)
-
-    def _cancelled(self, order_id: int) -> None:
-        self.reason.clear()
-        self.message.info(tr("counter.cancelled", id=order_id))
+        self.orders_box.cancel_selected()
 
     def print_selected_receipt(self) -> None:
-        order = self.selected_order()
-        if order is None:
-            self.message.error(tr("counter.pick_order"))
-            return
-        from pos_app.print_actions import print_receipt
-        from pos_app.printing import receipt_lines
+        self.orders_box.print_selected_receipt()
 
-        def fetch():
-            card = self.shop.mypage(order.order_id)
-            return card, receipt_lines(self.shop, card)
-        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1]), self.message.error)
+
+def _whole_minute(at: QDateTime) -> QDateTime:
+    time = at.time()
+    return QDateTime(at.date(), time.addSecs(-time.second()).addMSecs(-time.msec()))

@@ -2,30 +2,43 @@
 rider actions, picked up and delivered."""
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import local_time
-from pos_app.i18n import tr, translator
-from pos_app.rows_model import Column, RowsModel
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, tidy_table, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import local_time
+from screens_common.i18n import tr, translator
+from screens_common.rows_model import Column, RowsModel
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
 from services.port import DeliveryBoard, DeliveryCard, EventRecord, Shop
 
 DELIVERY_EVENTS = {"DeliveryStarted", "PickedUp", "Delivered", "DeliveryCancelled", "CookRecalled", "OrderCancelled"}
 
 
+LINE_CHARS = 12     # a line of a delivery card's customer cell: three boards side by side on a 1280 screen
+LINES = 6
+
+
 def _when(card: DeliveryCard) -> str:
-    return local_time(card.delivered_at or card.picked_up_at or card.started_at)
+    """To the minute: a rider needs no seconds, and the board needs the room."""
+    return local_time(card.delivered_at or card.picked_up_at or card.started_at).rsplit(":", 1)[0]
+
+
+def _customer(card: DeliveryCard) -> str:
+    """Name, phone and address wrapped at spaces into short lines, so three boards fit side by side."""
+    lines = [part for text in (card.customer_name, card.phone, card.address) if text
+             for part in textwrap.wrap(text, LINE_CHARS, break_long_words=False)]
+    return "\n".join(lines[:LINES])
 
 
 def delivery_model(parent=None) -> RowsModel:
     return RowsModel([
-        Column("col.order", lambda c: f"#{c.order_id}"),
-        Column("col.time", _when),
-        Column("col.customer", lambda c: "\n".join(p for p in (c.customer_name, c.phone, c.address) if p)),
-        Column("dlv.rider", lambda c: c.rider),
+        Column("col.order", lambda c: f"#{c.order_id}\n{_when(c)}"),
+        Column("col.customer", _customer),
+        Column("dlv.rider", lambda c: "\n".join(textwrap.wrap(c.rider, LINE_CHARS, break_long_words=False)[:LINES])),
     ], key=lambda c: c.order_id, parent=parent)
 
 
@@ -53,7 +66,7 @@ class DeliveryBoardScreen(QWidget):
             view = QTableView()
             view.setModel(model)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            tidy_table(view, stretch_column=2, lines=3, long_list=True)
+            tidy_table(view, stretch_column=1, lines=LINES, long_list=True)
             box = QGroupBox(font=ui_font(15, bold=True))
             layout = QVBoxLayout(box)
             layout.addWidget(view)
@@ -89,6 +102,8 @@ class DeliveryBoardScreen(QWidget):
         self.deliver_button.setText(tr("dlv.deliver"))
         for model in (self.waiting, self.on_the_way, self.delivered):
             model.retranslate()
+        for view in self.views.values():
+            fit_columns_to_rows(view, (0, 2), lines=LINES)
 
     def _on_batch(self, records: list[EventRecord]) -> None:
         if any(r.name in DELIVERY_EVENTS for r in records):
@@ -98,6 +113,8 @@ class DeliveryBoardScreen(QWidget):
         self.waiting.set_rows(board.waiting)
         self.on_the_way.set_rows(board.on_the_way)
         self.delivered.set_rows(board.delivered_today)
+        for view in self.views.values():
+            fit_columns_to_rows(view, (0, 2), lines=LINES)
         self._show_counts()
 
     def _selected(self, name: str) -> DeliveryCard | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout)
 
-from pos_app.bridge import ShopEvents
-from pos_app.i18n import item_name, tr, translator
-from pos_app.runner import PortRunner, Refetcher
-from pos_app.widgets import MessageBar, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.i18n import item_name, tr, translator
+from screens_common.runner import PortRunner, Refetcher
+from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, GiftStock, MenuItem, Shop
 
 

@@ -1,15 +1,19 @@
 """The menu as large touch buttons, grouped by category, each with price and live stock."""
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from pos_app.fmt import won
-from pos_app.i18n import tr, translator
-from pos_app.widgets import ui_font
+from screens_common.fmt import won
+from screens_common.i18n import tr, translator
+from screens_common.widgets import ui_font
 from services.port import MenuItem
 
-COLUMNS = 3
+COLUMNS = 3          # on a wide screen; a 1280-pixel till gets 2 (see ``resizeEvent``)
+BUTTON_MIN_WIDTH = 170
+NAME_CHARS = 14      # an English name longer than this wraps (a 170-pixel button, 13-point bold)
 BUTTON_STYLE = """
 QPushButton { background:#fff8e1; border:2px solid #ffb300; border-radius:10px; padding:6px; text-align:center; }
 QPushButton:focus { border:3px solid #1565c0; }
@@ -21,7 +25,7 @@ QPushButton:disabled { background:#eeeeee; border:2px solid #bdbdbd; color:#9e9e
 class MenuButton(QPushButton):
     def __init__(self, item: MenuItem, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(170, 88)
+        self.setMinimumSize(BUTTON_MIN_WIDTH, 88)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFont(ui_font(13, bold=True))
         self.setStyleSheet(BUTTON_STYLE)
@@ -29,11 +33,18 @@ class MenuButton(QPushButton):
 
     def set_item(self, item: MenuItem) -> None:
         self.item = item
-        stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
-        if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
-            self.setText(f"{item.name_ko}\n{won(item.price)}\n{stock}")
+        if not item.stock_known:             # a cached menu while the server is away
+            stock = tr("counter.stock_unknown")
         else:
-            self.setText(f"{item.name_en}\n{item.name_ko}\n{won(item.price)} · {stock}")
+            stock = tr("counter.sold_out") if item.sold_out else tr("counter.left", n=item.stock)
+        if translator.language == "ko":     # Hangul is wide: one fact per line so nothing is clipped
+            lines = [item.name_ko, won(item.price), stock]
+        else:                                # a long English name takes two lines rather than losing its ends
+            price_and_stock = f"{won(item.price)} · {stock}"
+            lines = [*textwrap.wrap(item.name_en, NAME_CHARS, break_long_words=False), item.name_ko,
+                     *([price_and_stock] if len(price_and_stock) <= 16 else [won(item.price), stock])]
+        self.setText("\n".join(lines))
+        self.setMinimumHeight(max(88, self.fontMetrics().lineSpacing() * len(lines) + 20, self.minimumHeight()))
         self.setEnabled(not item.sold_out)   # a sold-out item cannot be ordered
 
 
@@ -45,6 +56,8 @@ class MenuPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.buttons: dict[str, MenuButton] = {}
         self._categories: list[str] = []
+        self._grids: list[tuple[QGridLayout, list[MenuButton]]] = []
+        self.columns = 2
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -69,6 +82,7 @@ class MenuPanel(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
+        self._grids = []
         self._categories = categories
         for category in categories:
             heading = QLabel(category, font=ui_font(15, bold=True))
@@ -76,10 +90,27 @@ class MenuPanel(QScrollArea):
             grid_holder = QWidget()
             grid = QGridLayout(grid_holder)
             grid.setContentsMargins(0, 0, 0, 8)
-            items = [item for item in menu if item.category == category]
-            for position, item in enumerate(items):
+            buttons = []
+            for item in (item for item in menu if item.category == category):
                 button = MenuButton(item)
                 button.clicked.connect(lambda _=False, b=button: self.item_chosen.emit(b.item))
                 self.buttons[item.code] = button
-                grid.addWidget(button, position // COLUMNS, position % COLUMNS)
+                buttons.append(button)
+            self._grids.append((grid, buttons))
             self._layout.addWidget(grid_holder)
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        tallest = max((b.minimumHeight() for b in self.buttons.values()), default=88)
+        for button in self.buttons.values():      # one height for all: a grid of even touch targets
+            button.setFixedHeight(tallest)
+        for grid, buttons in self._grids:
+            for position, button in enumerate(buttons):
+                grid.addWidget(button, position // self.columns, position % self.columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        columns = max(2, min(COLUMNS, self.viewport().width() // (BUTTON_MIN_WIDTH + 20)))
+        if columns != self.columns:
+            self.columns = columns
+            self._place_buttons()

@@ -7,23 +7,48 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from pos_app.bridge import ShopEvents
-from pos_app.fmt import local_time, won
-from pos_app.i18n import event_text, status_text, tr, translator
-from pos_app.rows_model import Column, RowsModel
-from pos_app.runner import PortRunner
-from pos_app.widgets import MessageBar, tidy_table, ui_font
+from screens_common.bridge import ShopEvents
+from screens_common.fmt import local_time, won
+from screens_common.i18n import event_text, reason_text, status_text, tr, translator
+from screens_common.rows_model import Column, RowsModel
+from screens_common.runner import PortRunner
+from screens_common.widgets import MessageBar, tidy_table, ui_font
 from services.port import EventRecord, MypageCard, Shop
 
 STAGES = (("my.order", "order_status", "ordered_at"), ("my.cooking", "cook_status", "cook_at"),
           ("my.delivery", "delivery_status", "delivery_at"), ("my.gift", "gift_status", "gift_at"))
 
 
+def order_progress(card: MypageCard) -> str:
+    """Where the order is now, in one word (as Today's orders says it), not the stored "placed": the
+    card's order field only changes when the order is cancelled."""
+    if card.order_status == "cancelled":
+        return "cancelled"
+    if card.delivery_status == "delivered":
+        return "delivered"
+    if card.delivery_status == "on_the_way":
+        return "delivering"
+    if card.delivery_status == "waiting" or card.cook_status == "cooked":
+        return "cooked"
+    if card.cook_status in ("cooking", "scheduled"):
+        return card.cook_status
+    return card.order_status
+
+
+def _detail(entry) -> str:
+    """The port's detail for a timeline line, in the reader's language: a reason code, the stock words."""
+    if entry.event == "StockChecked" and entry.detail == "in stock":
+        return tr("stock.in")
+    if entry.event == "StockChecked" and entry.detail.startswith("out of stock: "):
+        return tr("stock.out", items=entry.detail.removeprefix("out of stock: "))
+    return reason_text(entry.detail)
+
+
 def timeline_model(parent=None) -> RowsModel:
     return RowsModel([
         Column("col.time", lambda e: local_time(e.at)),
         Column("col.event", lambda e: event_text(e.event)),
-        Column("col.detail", lambda e: e.detail),
+        Column("col.detail", _detail),
     ], key=lambda e: e.position, parent=parent)
 
 
@@ -144,9 +169,9 @@ class MypageScreen(QWidget):
             return
         who = " ".join(p for p in (card.customer_name, card.phone) if p)
         self.heading.setText(f"#{card.order_id} · {who} · {won(card.total)}\n{card.summary}"
-                             + (f"\n{card.reason}" if card.reason else ""))
+                             + (f"\n{reason_text(card.reason)}" if card.reason else ""))
         for label_status, label_time, (_, status_attr, time_attr) in zip(self.stage_status, self.stage_time, STAGES):
-            status = getattr(card, status_attr)
+            status = order_progress(card) if status_attr == "order_status" else getattr(card, status_attr)
             text = status_text(status) if status else "—"
             if status_attr == "gift_status" and card.gift_kind:
                 text += f" ({card.gift_kind})"

@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
 
 A short scripted day puts tickets on the kitchen display, cards on the delivery board and a full
-saga on mypage, then each screen is grabbed in English and in Korean.
+saga on mypage, then each screen is grabbed in English and in Korean at 1280x800 (a till's screen).
+Last, a remote till whose server has gone takes an order from its kept menu: the offline counter.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def demo_day(shop) -> dict[str, int]:
     shop.deliver(ids[0])
     shop.pick_up(ids[1], "라이더 박")
     shop.start_cooking(ids[3])
-    shop.cancel_order(ids[6], "고객 요청")
+    shop.cancel_order(ids[6], "")         # no reason typed: the default, shown in the reader's language
     MINUTES_AGO[0] = 1.0
     shop.place_order(PlaceOrder((OrderLine(menu[2].code, 1, "곱빼기"), OrderLine(menu[7].code, 2)),
                                 customer_name="윤서연", phone="010-8888-9999", address="서울시 성동구 7"))
@@ -67,6 +68,52 @@ def demo_day(shop) -> dict[str, int]:
     return {"delivered": ids[0], "cancelled": ids[6]}
 
 
+SIZE = (1280, 800)
+
+
+def offline_till(folder: Path, out: Path, app) -> None:
+    """A till on a shop server: it sees the menu once, the server goes, it takes an order as T-1."""
+    from pos_app.app import build_shop_app
+    from screens_common.i18n import set_language
+    from services.http.app import create_app
+    from services.http.auth import StaffStore
+    from services.http.server import ServerThread
+    from services.local import open_local_shop
+    from services.remote import open_remote_shop
+    served = open_local_shop(folder / "server-shop.sqlite", scheduler=False)
+    staff = StaffStore(folder / "server-shop.staff.sqlite")
+    server = ServerThread(create_app(served, staff)).start()
+    till = open_remote_shop(server.url, "counter:1111", queue_path=folder / "till-queue.sqlite")
+    try:
+        till.menu()                                   # seen once while online: kept beside the queue
+        built = build_shop_app(till, "counter", "en")
+        built.show(kitchen_full_screen=False)
+        main_window = built.main
+        main_window.resize(*SIZE)
+        while not built.events.is_subscribed:
+            settle(app, 0.1)
+        server.stop()
+        while built.events.connection.state != "offline":
+            settle(app, 0.1)
+        counter = main_window.counter
+        first = list(counter.menu_panel.buttons)[0]
+        counter.add_to_cart(counter.menu_panel.buttons[first].item)
+        counter.name.setText("김민수")
+        counter.phone.setText("010-1234-5678")
+        counter.place_order()
+        while counter.orders.rowCount() == 0:
+            settle(app, 0.1)
+        for language in ("en", "ko"):
+            set_language(language)
+            settle(app)
+            main_window.grab().save(str(out / f"counter-offline-{language}.png"))
+        built.close()
+    finally:
+        till.close()
+        staff.close()
+        served.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
@@ -74,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     from pos_app.app import build_shop_app
-    from pos_app.i18n import set_language
-    from services.commands import OrderLine
+    from screens_common.i18n import set_language
     from services.local import open_local_shop
     from PySide6.QtWidgets import QApplication
 
@@ -89,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             app = QApplication.instance()
             built.show(kitchen_full_screen=False)
             main_window, kitchen = built.main, built.kitchen
-            main_window.resize(1500, 880)
-            kitchen.resize(1600, 900)
+            main_window.resize(*SIZE)
+            kitchen.resize(*SIZE)
             settle(app, 1.0)
             while not built.events.is_subscribed:
                 settle(app, 0.1)
@@ -127,11 +173,12 @@ def main(argv: list[str] | None = None) -> int:
                 settle(app)
                 dialog.grab().save(str(args.out / f"manager-{language}.png"))
                 dialog.hide()
-            from pos_app.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
+            from screens_common.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
             card = shop.mypage(ids["delivered"])
             save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")
             save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")
             built.close()
+            offline_till(Path(folder), args.out, app)
         finally:
             shop.close()
     for path in sorted(args.out.glob("*.png")):

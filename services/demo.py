@@ -1,12 +1,60 @@
-"""``python main.py demo``: a short scripted day on a fresh shop, printed as mypage sees it."""
+"""``python main.py demo``: a short scripted day on a fresh shop, printed as mypage sees it.
+
+Its words follow the system language (``LANG=ko_KR.UTF-8 ./dev demo`` prints Korean); the field names
+of the mypage lines (order=, cook=...) stay as they are, for scripts that read them."""
 from __future__ import annotations
 
+import locale
+import os
 import tempfile
 from pathlib import Path
 
 from services.errors import ShopError
 from services.local import open_local_shop
 from services.port import MypageCard, OrderLine, PlaceOrder
+
+
+KOREAN = {
+    "Counter:": "카운터:",
+    "Kim orders": "김민지 주문", "Park orders 6 dakgalbi (5 left)": "박지수 닭갈비 6개 주문 (재고 5)",
+    "Lee orders": "이서준 주문", "Choi orders": "최유나 주문",
+    "Kitchen: cooks Kim's order; Lee cancels; Choi's order goes on the stove":
+        "주방: 김민지 주문 조리 완료, 이서준 주문 취소, 최유나 주문 조리 시작",
+    "Delivery: rider Jung picks up Kim's order and delivers it": "배달: 라이더 정이 김민지 주문을 픽업해 배달",
+    "Counter: cancelling Kim's order is refused: {error}": "카운터: 김민지 주문 취소 거부: 이미 조리가 끝난 주문입니다",
+    "  {label}: order #{id} {status}, ₩{total:,}, gift: {gift}{reason}":
+        "  {label}: 주문 #{id} {status}, ₩{total:,}, 사은품: {gift}{reason}",
+    "Sikdang POS demo on {path}\n": "식당 POS 데모: {path}\n",
+    "\nMypage - every order's status at a glance, with its saga:": "\n마이페이지 - 주문별 진행 상태와 기록:",
+    "      reason: {reason}": "      사유: {reason}",
+    "\nGift stock left: {n} x {kind}": "\n남은 사은품: {kind} {n}개",
+}
+
+
+STATUS_KO = {"placed": "접수", "cancelled": "취소", "queued": "대기", "sent": "지급", "out_of_stock": "재고없음",
+             "deferred": "지연"}
+
+
+def _status(word: str) -> str:
+    return STATUS_KO.get(word, word) if _korean() else word
+
+
+def _korean() -> bool:
+    language = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return language.lower().startswith("ko") or (locale.getlocale()[0] or "").lower().startswith("ko")
+
+
+def say(text: str, **fields) -> str:
+    """``text`` in the system language (English unless it is Korean)."""
+    if _korean():
+        text = KOREAN.get(text, text)
+    return text.format(**fields) if fields else text
+
+
+def _reason(reason: str) -> str:
+    if reason == "@customer_request":
+        return "고객 요청" if _korean() else "Customer's request"
+    return reason
 
 
 def _line(card: MypageCard) -> str:
@@ -19,7 +67,7 @@ def _line(card: MypageCard) -> str:
 def _print_card(card: MypageCard) -> None:
     print(_line(card))
     if card.reason:
-        print(f"      reason: {card.reason}")
+        print(say("      reason: {reason}", reason=_reason(card.reason)))
     for entry in card.timeline:
         detail = f"  ({entry.detail})" if entry.detail else ""
         print(f"      {entry.at.astimezone():%H:%M:%S.%f}"[:-3] + f"  {entry.event}{detail}")
@@ -27,14 +75,15 @@ def _print_card(card: MypageCard) -> None:
 
 def _place(shop, label: str, *lines, **customer):
     receipt = shop.place_order(PlaceOrder(lines=tuple(OrderLine(*line) for line in lines), **customer))
-    gift = receipt.gift_kind or receipt.gift_status
-    reason = f" - {receipt.reason}" if receipt.reason else ""
-    print(f"  {label}: order #{receipt.order_id} {receipt.status}, ₩{receipt.total:,}, gift: {gift}{reason}")
+    gift = receipt.gift_kind or _status(receipt.gift_status)
+    reason = f" - {_reason(receipt.reason)}" if receipt.reason else ""
+    print(say("  {label}: order #{id} {status}, ₩{total:,}, gift: {gift}{reason}", label=say(label),
+              id=receipt.order_id, status=_status(receipt.status), total=receipt.total, gift=gift, reason=reason))
     return receipt
 
 
 def script(shop) -> list[int]:
-    print("Counter:")
+    print(say("Counter:"))
     delivered = _place(shop, "Kim orders", ("bibimbap", 2, "one without egg"), ("cola", 1),
                        customer_name="Kim Minji", phone="010-1234-5678", address="12 Sejong-daero, Jongno-gu")
     too_many = _place(shop, "Park orders 6 dakgalbi (5 left)", ("dakgalbi", 6),
@@ -43,18 +92,18 @@ def script(shop) -> list[int]:
                        customer_name="Lee Seojun", phone="010-4444-5555", address="3 Itaewon-ro, Yongsan-gu")
     cooking = _place(shop, "Choi orders", ("kimchi-jjigae", 1), ("gimbap", 1),
                      customer_name="Choi Yuna", phone="010-6666-7777", address="21 Hongik-ro, Mapo-gu")
-    print("Kitchen: cooks Kim's order; Lee cancels; Choi's order goes on the stove")
+    print(say("Kitchen: cooks Kim's order; Lee cancels; Choi's order goes on the stove"))
     shop.start_cooking(delivered.order_id)
     shop.finish_cooking(delivered.order_id)
     shop.cancel_order(cancelled.order_id, "customer called to cancel")
     shop.start_cooking(cooking.order_id)
-    print("Delivery: rider Jung picks up Kim's order and delivers it")
+    print(say("Delivery: rider Jung picks up Kim's order and delivers it"))
     shop.pick_up(delivered.order_id, "Jung")
     shop.deliver(delivered.order_id)
     try:
         shop.cancel_order(delivered.order_id, "too late?")
     except ShopError as refused:
-        print(f"Counter: cancelling Kim's order is refused: {refused}")
+        print(say("Counter: cancelling Kim's order is refused: {error}", error=refused))
     return [delivered.order_id, too_many.order_id, cancelled.order_id, cooking.order_id]
 
 
@@ -63,13 +112,13 @@ def run_demo(db_path: Path | None = None) -> int:
         path = db_path or Path(tmp) / "demo.sqlite"
         shop = open_local_shop(path, scheduler=False)
         try:
-            print(f"Sikdang POS demo on {path}\n")
+            print(say("Sikdang POS demo on {path}\n", path=path))
             order_ids = script(shop)
-            print("\nMypage - every order's status at a glance, with its saga:")
+            print(say("\nMypage - every order's status at a glance, with its saga:"))
             for order_id in order_ids:
                 _print_card(shop.mypage(order_id))
             stock = shop.gift_stock()
-            print(f"\nGift stock left: {stock.quantity} x {stock.kind}")
+            print(say("\nGift stock left: {n} x {kind}", n=stock.quantity, kind=stock.kind))
         finally:
             shop.close()
     return 0

@@ -22,6 +22,7 @@ __all__ = [
     "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "DayReport", "Figure", "Category",
     "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
+    "Connection", "AlwaysConnected",
 ]
 
 
@@ -33,13 +34,14 @@ class MenuItem:
     category: str          # e.g. "찌개 Stews"
     price: int             # KRW
     stock: int             # units on hand; 0 = sold out
+    stock_known: bool = True   # False: a remote till's cached menu while its server is away
     available: bool = True  # the manager's switch: an unavailable item cannot be ordered
     printer: str = ""      # the kitchen printer its lines go to ("": the category's)
     category_code: str = ""
 
     @property
     def sold_out(self) -> bool:
-        return self.stock <= 0
+        return self.stock_known and self.stock <= 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class OrderReceipt:
     """What the counter tells the customer. ``status`` is final for this call:
     "placed" (accepted; cooking or scheduled), "cancelled" (e.g. out of stock; see ``reason``), or, from a
     remote shop whose server is unreachable, "queued" (kept durably on this till and sent when the
-    server is back; ``order_id`` is then a negative number local to the till)."""
+    server is back; ``order_id`` is then a negative number local to the till). From the chain also
+    "checking": the order is taken but the kitchen's stock check did not come back within the gateway's
+    bounded wait (about 2 s); the live feed brings it (``StockChecked``, then ``OrderCancelled`` if short)."""
     order_id: int
     status: str
     total: int
@@ -63,6 +67,7 @@ class OrderReceipt:
     gift_status: str           # "sent" | "out_of_stock" | "deferred" | "cancelled"
     reason: str = ""
     client_ref: str | None = None
+    till_number: str = ""      # "queued" only: the number the customer is told, e.g. "T-3" (printed too)
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,34 @@ class OrderSummary:
     placed_at: datetime
     scheduled_for: datetime | None = None
     reason: str = ""
+    till_number: str = ""      # taken offline on this till ("T-3"); status "queued" until the server has it
     order_type: str = "delivery"   # dine_in | takeout | delivery
     table: int | None = None
     bill_status: str = ""          # open (money still due: unpaid) | paid | cancelled; "" before the bill exists
     balance: int = 0               # won still due
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The link between this terminal and its shop. ``state``: "online" | "offline" (server away;
+    orders are kept on this till) | "sending" (back; ``waiting`` orders still going out) | "busy"
+    (the server asked us to slow down). ``remote`` is False for a shop with no server to lose.
+    ``staff_role``: the role signed in on this link ("counter", "kitchen", "rider", "manager"); "" when
+    nobody signs in (the local shop) or not yet known (a till started offline): every screen may open."""
+    state: str = "online"
+    waiting: int = 0
+    remote: bool = False
+    staff_role: str = ""
+
+
+class AlwaysConnected:
+    """The connection part of the port for a shop in this process: always online, never changes."""
+
+    def connection(self) -> Connection:
+        return Connection()
+
+    def watch_connection(self, callback: Callable[[Connection], None]) -> Callable[[], None]:
+        return lambda: None
 
 
 @dataclass(frozen=True)
@@ -94,7 +123,8 @@ class TicketLine:
 class Ticket:
     order_id: int
     lines: tuple[TicketLine, ...]
-    status: str                # scheduled | queued | cooking | cooked | cancelled
+    status: str                # scheduled | queued | cooking | cooked | cancelled | rejected: out of stock at its
+                               # stock check, never cooked (its order is cancelled; kitchen_tickets omits it)
     created_at: datetime       # when it reached the kitchen (release time for scheduled orders)
     started_at: datetime | None = None
     cooked_at: datetime | None = None
@@ -276,6 +306,16 @@ class Shop(Protocol):
         ...
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]: ...
+
+    # -- the link to the shop -----------------------------------------------------------------------
+    def connection(self) -> Connection:
+        """Now, without I/O (safe on the GUI thread)."""
+        ...
+
+    def watch_connection(self, callback: Callable[[Connection], None]) -> Callable[[], None]:
+        """``callback(connection)`` on a background thread whenever it may have changed (a remote shop
+        notices a lost server by itself within about a second); returns an unsubscribe function."""
+        ...
 
     def describe(self) -> str:
         """Which shop/database is open, for the window title and status bar."""

@@ -7,9 +7,9 @@ context (and that no handler reacts to anything that is not here), and runs each
 given/expect table on the in-memory bus.
 
 Compensations all start from ``OrderCancelled``, which the customer causes (``CancelOrder``) or the
-kitchen does (``StockChecked`` with a line out of stock). ``Cooked`` is the pivot: from then on the
-order cannot be cancelled, and the kitchen's recall is the only step that goes back; once the rider
-has the food (``PickedUp``) nothing does.
+kitchen does (``StockChecked`` with a line out of stock). Once ``Cooked`` the order cannot be
+cancelled, unless the kitchen recalls the food (``CookRecalled`` reopens it); once the rider has the
+food (``PickedUp``) nothing goes back: that is the pivot.
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ ORDER_SAGA: tuple[Step, ...] = (
          (Action("delivery", OrderCancelled, "cancel the delivery"),)),
     Step(Action("kitchen", FinishCooking, "bump the ticket", (Cooked,)),
          (Action("kitchen", RecallTicket, "recall the bumped ticket", (CookRecalled,)),)),
-    Step(Action("ordering", Cooked, "the order is cooked: no cancel from now on"), pivot=True),
+    Step(Action("ordering", Cooked, "the order is cooked: no cancel unless the kitchen recalls it"),
+         (Action("ordering", CookRecalled, "the food is back on the stove: the order may be cancelled again"),)),
     Step(Action("delivery", Cooked, "put the delivery on the board", (DeliveryStarted,)),
          (Action("delivery", CookRecalled, "the food was recalled: off the board", (DeliveryCancelled,)),)),
     Step(Action("delivery", PickUp, "a rider picks the food up", (PickedUp,))),

@@ -5,6 +5,9 @@ import pytest
 
 from services.local import open_local_shop
 
+# The chain's session fixture, defined once for every folder that uses it (tests/chain, tests/contract).
+pytest_plugins = ["tests.chain.fixtures"]
+
 
 @pytest.fixture
 def db_path(tmp_path):

@@ -17,6 +17,7 @@ from services.http.guards import BodyReader, LoadShedder
 from services.http.collections import Collections
 from services.http.routes import (cook, delivery, events, gift, menu, mypage, ops, order, payments, resources,
                                   staff as staff_routes)
+from services.ops.metrics import instrument
 from services.port import Shop
 
 DESCRIPTION = """Sikdang POS shop server. The seed's gateway prefixes (`/orders`, `/cooks`, `/cancellations`,
@@ -58,4 +59,4 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     shedder = LoadShedder(inner, max_in_flight=max_in_flight, read_wait_s=read_wait_s, write_wait_s=write_wait_s)
     outer = BodyReader(shedder, max_body_bytes, timeout_s=body_timeout_s)
     outer.fastapi, outer.state, outer.shedder = api, state, shedder
-    return outer
+    return instrument(outer)   # GET /metrics, request metrics, X-Order-Id on log lines (services.ops)

@@ -60,11 +60,13 @@ def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
 
 
-def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> int:
+def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
+               log_config: dict | None = None) -> int:
     """The shop process: owns the database and its writer; ``workers`` gateway processes serve HTTP.
 
     It blocks until SIGINT/SIGTERM: the workers finish their open requests and stop, then the shop
-    closes. SIGHUP replaces the workers one at a time (see ``services.http.workers``).
+    closes. SIGHUP replaces the workers one at a time (see ``services.http.workers``). ``log_config``
+    (dictConfig) is applied in every worker too (``services.ops.logs.logging_config``).
     """
     from uvicorn.supervisors import Multiprocess
 
@@ -72,7 +74,8 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))   # the whole server's
-    config = make_config("services.http.workers:replica_app", host, port, factory=True, workers=workers)
+    config = make_config("services.http.workers:replica_app", host, port, factory=True, workers=workers,
+                         **({"log_config": log_config} if log_config else {}))
     sock = config.bind_socket()   # first: a port in use is reported before anything is opened
     shop = open_local_shop(db_path)
     StaffStore(staff_db_path(db_path)).close()   # created (with the demo staff) before any worker reads it

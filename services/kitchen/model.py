@@ -37,6 +37,9 @@ def missing_items(demand: Mapping[str, int], on_hand: Mapping[str, int]) -> tupl
     return tuple(sorted(code for code, units in demand.items() if on_hand.get(code, 0) < units))
 
 
+RELEASED_LATE_S = 60   # a scheduled ticket reaching the kitchen this long after its time is late
+
+
 @dataclass
 class Ticket:
     order_id: int
@@ -78,11 +81,17 @@ class Ticket:
 
     def release(self, now: float) -> list[Event]:
         """A scheduled ticket reaches the kitchen. A release job may fire twice (job + sweep): a ticket
-        already released returns no events."""
+        already released returns no events. Released well after its time (the shop was closed or down
+        then), it is flagged late at once: the cook must see that the customer already waits."""
         if self.status != TicketStatus.SCHEDULED:
             return []
+        due_at = self.release_at
         self.status, self.created_at = TicketStatus.QUEUED, now
-        return [TicketReleased(order_id=self.order_id)]
+        events: list[Event] = [TicketReleased(order_id=self.order_id)]
+        if due_at is not None and now - due_at > RELEASED_LATE_S:
+            self.late = True
+            events.append(TicketLate(order_id=self.order_id, age_s=round(now - due_at, 1)))
+        return events
 
     def start(self, now: float) -> list[Event]:
         self._require("started", TicketStatus.QUEUED)

@@ -1,6 +1,7 @@
 """Persisted jobs (APScheduler 3, SQLAlchemy job store in the shop database).
 
 - release a scheduled order's ticket to the kitchen at its time (one date job per order);
+- at start-up, release every ticket already due (flagged late when it is over a minute late);
 - every ``HOUSEKEEPING_S``: flag tickets older than the late threshold, release any due ticket whose
   job was missed (belt and braces for a shop that was closed at the time);
 - retry deferred gifts with exponential backoff.
@@ -84,6 +85,11 @@ class ShopScheduler:
                                args=(self.key, late_threshold_s), replace_existing=True,
                                misfire_grace_time=HOUSEKEEPING_GRACE_S)
         self._unsubscribe = shop.subscribe(self.on_event, names=("TicketScheduled", "GiftDeferred"))
+        # What fell due while the shop was closed (or just before a crash) goes to the kitchen now, flagged
+        # late by the kitchen, not at the first sweep HOUSEKEEPING_S after opening.
+        released = shop.execute(c.ReleaseDueTickets())
+        if released:
+            log.warning("released %s scheduled order(s) that fell due while the shop was closed", released)
         self.scheduler.start()
 
     def on_event(self, record: EventRecord) -> None:

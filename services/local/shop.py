@@ -30,7 +30,7 @@ from services.local.feed import LiveFeed
 from services.local.payment_views import PaymentViews
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import BusinessDay, EventRecord, OrderReceipt, PaymentReceipt
+from services.port import AlwaysConnected, BusinessDay, EventRecord, OrderReceipt, PaymentReceipt
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
                         reason=order["reason"], client_ref=order["client_ref"])
 
 
-class _ShopOnFile:
+class _ShopOnFile(AlwaysConnected):
     """The port over a shop file: queries and the feed read it; commands go to ``self._writer``."""
     _writer: Submitting
 

@@ -6,15 +6,17 @@ from collections.abc import Callable
 
 from services.commands import CancelOrder, PlaceOrder, RetryDeferredGifts
 from services.errors import UnknownOrder
-from services.events import Cooked, StockChecked
+from services.events import CookRecalled, Cooked, StockChecked
 from services.menu_commands import SaveCategory, SaveMenuItem
 from services.ordering.context import OrderingContext
 from services.ordering.menu import save_category, save_menu_item
 from services.ordering.model import Order
 from services.statuses import CancelledBy, GiftStatus, OrderStatus
 
+# A reason nobody typed is stored as a code ("@" + key) that each screen shows in its reader's language.
+DEFAULT_CANCEL_REASON = "@customer_request"
+
 log = logging.getLogger(__name__)
-DEFAULT_CANCEL_REASON = "Cancelled at the customer's request"
 
 
 def place_order(command: PlaceOrder, ctx: OrderingContext) -> int:
@@ -83,6 +85,15 @@ def on_cooked(event: Cooked, ctx: OrderingContext) -> None:
         ctx.repo.save(order)
 
 
+def on_cook_recalled(event: CookRecalled, ctx: OrderingContext) -> None:
+    """A recalled order is back on the stove, not cooked: it may be cancelled again, as mypage and the
+    kitchen show it "cooking" (the rule: an order can be cancelled until its food is cooked)."""
+    order = ctx.repo.get(event.order_id)
+    if order is not None and order.status == OrderStatus.COOKED:   # a redelivered recall changes nothing
+        ctx.emit_all(order.reopen())
+        ctx.repo.save(order)
+
+
 def _get(ctx: OrderingContext, order_id: int) -> Order:
     order = ctx.repo.get(order_id)
     if order is None:
@@ -93,4 +104,5 @@ def _get(ctx: OrderingContext, order_id: int) -> Order:
 COMMAND_HANDLERS: dict[type, Callable] = {
     PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts,
     SaveCategory: save_category, SaveMenuItem: save_menu_item}
-EVENT_HANDLERS: dict[type, Callable] = {StockChecked: on_stock_checked, Cooked: on_cooked}
+EVENT_HANDLERS: dict[type, Callable] = {StockChecked: on_stock_checked, Cooked: on_cooked,
+                                        CookRecalled: on_cook_recalled}

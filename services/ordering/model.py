@@ -101,10 +101,17 @@ class Order:
         return [OrderCancelled(order_id=self.number, reason=reason, by=by, staff=staff)]
 
     def mark_cooked(self) -> list[Event]:
-        """The kitchen cooked it: the saga's pivot (no cancel from now on). Emits nothing of its own."""
+        """The kitchen cooked it: no cancel from now on, unless the kitchen recalls it. Emits nothing of its own."""
         if self.status != OrderStatus.PLACED:
             raise InvalidTransition(f"Order {self.id} is {self.status}: it cannot be cooked")
         self.status = OrderStatus.COOKED
+        return []
+
+    def reopen(self) -> list[Event]:
+        """The kitchen recalled the cooked food: it is cooking again, so it may be cancelled again."""
+        if self.status != OrderStatus.COOKED:
+            raise InvalidTransition(f"Order {self.id} is {self.status}: it cannot be reopened")
+        self.status = OrderStatus.PLACED
         return []
 
     def record_gift(self, status: GiftStatus | str, kind: str = "") -> list[Event]:

@@ -1,6 +1,7 @@
 """The remote adapter: the ``Shop`` port over HTTP to a shop server (``python main.py --server URL``)."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -32,4 +33,6 @@ def open_remote_shop(url: str, pin: str | None = None, *, staff_id: str | None =
     if not pin or not staff_id:
         raise SignInFailed("Sign in to the shop server with --pin STAFF:PIN, e.g. --pin counter:1111 "
                            "(demo staff are listed in docs/server.md)")
+    # httpx logs every request at INFO: a till probing twice a second would fill the terminal
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
     return RemoteShop(url, staff_id, pin, queue_path=queue_path or default_queue_path(url), timeout_s=timeout_s)

@@ -38,7 +38,8 @@ def place_order_from_json(body: dict) -> PlaceOrder:
 
 def menu_item(j: dict) -> MenuItem:
     return MenuItem(j["code"], j["nameKo"], j["nameEn"], j["category"], j["price"], j["stock"],
-                    j.get("available", True), j.get("printer", ""), j.get("categoryCode", ""))
+                    available=j.get("available", True), printer=j.get("printer", ""),
+                    category_code=j.get("categoryCode", ""))
 
 
 def receipt(j: dict) -> OrderReceipt:
@@ -49,7 +50,8 @@ def receipt(j: dict) -> OrderReceipt:
 def summary(j: dict) -> OrderSummary:
     return OrderSummary(j["orderId"], j["customerName"], j["phone"], j["total"], j["status"],
                         _dt(j["placedAt"]), _dt(j.get("scheduledFor")), j.get("reason", ""),
-                        j.get("orderType", "delivery"), j.get("table"), j.get("billStatus", ""), j.get("balance", 0))
+                        order_type=j.get("orderType", "delivery"), table=j.get("table"),
+                        bill_status=j.get("billStatus", ""), balance=j.get("balance", 0))
 
 
 def ticket(j: dict) -> Ticket:

@@ -5,6 +5,8 @@ cannot know what happened before it ever reached the server (screens load their 
 Resume: the thread remembers the position of the last event it delivered and reconnects with
 ``Last-Event-ID``; anything at or before that position is skipped, so a reconnect (network blip,
 server restart) neither misses nor repeats an event. Callbacks run on this thread, in order.
+A drop is logged once, and its return once (not a line per retry); ``on_drop`` lets the shop probe
+the server at once instead of waiting for its next probe.
 """
 from __future__ import annotations
 
@@ -24,9 +26,10 @@ log = logging.getLogger(__name__)
 
 class EventFeed:
     def __init__(self, base_url: str, headers: Callable[[], dict], *, on_auth_failure: Callable[[], None],
-                 connect_timeout_s: float = 3.0) -> None:
+                 on_drop: Callable[[], None] = lambda: None, connect_timeout_s: float = 3.0) -> None:
         self._client = httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=connect_timeout_s))
-        self._headers, self._on_auth_failure = headers, on_auth_failure
+        self._headers, self._on_auth_failure, self._on_drop = headers, on_auth_failure, on_drop
+        self._dropped = False                  # logged as dropped; the next hello logs it back
         self._subscribers: list[Callable[[EventRecord], None]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -59,7 +62,12 @@ class EventFeed:
                 self._follow()
                 backoff = 0.1
             except Exception as exc:   # any failure (network, server gone) means: reconnect after a pause
-                log.info("event stream interrupted (%s); resuming after position %s", exc, self.position)
+                if not self._dropped and not self._stop.is_set():
+                    self._dropped = True
+                    log.warning("event stream lost (%s); reconnecting quietly, resuming after position %s",
+                                exc.__class__.__name__, self.position)
+            if not self._stop.is_set():
+                self._on_drop()
             self._tried.set()
             if self._stop.wait(backoff):
                 return
@@ -95,6 +103,9 @@ class EventFeed:
         if name == "hello":
             if self.position is None:
                 self.position = payload["position"]
+            if self._dropped:
+                self._dropped = False
+                log.warning("event stream back; resuming after position %s", self.position)
             self._tried.set()
             return
         record = codec.event(payload)

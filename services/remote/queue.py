@@ -5,9 +5,14 @@ Its own SQLite file (never the shop's): each row is a PlaceOrder with a client-m
 so a power cut loses nothing. Rows leave the queue only after the server has answered for them;
 the server treats the same ``client_ref`` as the same order, so a resend after a lost answer
 (crash, timeout) never makes a second order.
+
+Beside the queue, in the same file: the last menu this till saw (so a till started while the server is
+away can still take orders) and, for each order sent, its till number and the time the customer ordered.
+A row's ``seq`` is its till number ("T-3"): AUTOINCREMENT never reuses one on this till.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.commands import PlaceOrder
+from services.port import MenuItem
 from services.remote.codec import place_order_from_json, place_order_json
 
 
@@ -25,6 +31,16 @@ class Pending:
     client_ref: str
     command: PlaceOrder
     attempts: int
+    queued_at: float = 0.0
+
+    @property
+    def till_number(self) -> str:
+        return till_number(self.seq)
+
+
+def till_number(seq: int) -> str:
+    """What the customer is told for an order kept on this till: "T-3"."""
+    return f"T-{seq}"
 
 
 class OfflineQueue:
@@ -43,7 +59,12 @@ class OfflineQueue:
             CREATE TABLE IF NOT EXISTS rejected (
                 client_ref TEXT PRIMARY KEY, body TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
                 at REAL NOT NULL);
+            CREATE TABLE IF NOT EXISTS menu_cache (code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
         """)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sent)")}
+        for column in ("seq INTEGER", "queued_at REAL"):     # a queue file from before till numbers
+            if column.split()[0] not in columns:
+                self._db.execute(f"ALTER TABLE sent ADD COLUMN {column}")
 
     def put(self, command: PlaceOrder) -> int:
         """Store durably and return the row's sequence number; the same client_ref twice is one row
@@ -59,11 +80,35 @@ class OfflineQueue:
             return self._db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
     def oldest(self) -> Pending | None:
+        waiting = self.waiting(limit=1)
+        return waiting[0] if waiting else None
+
+    def waiting(self, limit: int = -1) -> list[Pending]:
+        """Orders not yet answered by the server, oldest first."""
         with self._lock:
-            row = self._db.execute("SELECT seq, client_ref, body, attempts FROM pending ORDER BY seq LIMIT 1").fetchone()
-        if row is None:
-            return None
-        return Pending(row[0], row[1], place_order_from_json(json.loads(row[2])), row[3])
+            rows = self._db.execute("SELECT seq, client_ref, body, attempts, queued_at FROM pending ORDER BY seq LIMIT ?",
+                                    (limit,)).fetchall()
+        return [Pending(r[0], r[1], place_order_from_json(json.loads(r[2])), r[3], r[4]) for r in rows]
+
+    def sent_from_till(self) -> dict[int, tuple[str, float]]:
+        """Server order id -> (till number, when the customer ordered) for orders this till sent late."""
+        with self._lock:
+            rows = self._db.execute("SELECT order_id, seq, queued_at FROM sent WHERE seq IS NOT NULL").fetchall()
+        return {order_id: (till_number(seq), queued_at) for order_id, seq, queued_at in rows}
+
+    def save_menu(self, items: list[MenuItem]) -> None:
+        """Keep the menu as last seen, replacing the previous one in one transaction."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM menu_cache")
+            self._db.executemany("INSERT INTO menu_cache VALUES (?,?,?)", [
+                (item.code, json.dumps(dataclasses.asdict(item), ensure_ascii=False), n) for n, item in enumerate(items)])
+
+    def cached_menu(self) -> list[MenuItem]:
+        """The menu last seen, in its order, with stock unknown (it may have changed since)."""
+        with self._lock:
+            rows = self._db.execute("SELECT body FROM menu_cache ORDER BY position").fetchall()
+        return [MenuItem(**{**json.loads(body), "stock_known": False}) for (body,) in rows]
 
     def attempted(self, seq: int) -> None:
         with self._lock:
@@ -73,7 +118,9 @@ class OfflineQueue:
         with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM pending WHERE seq=?", (item.seq,))
-            self._db.execute("INSERT OR REPLACE INTO sent VALUES (?,?,?,?)", (item.client_ref, order_id, status, time.time()))
+            self._db.execute("INSERT OR REPLACE INTO sent (client_ref, order_id, status, sent_at, seq, queued_at) "
+                             "VALUES (?,?,?,?,?,?)", (item.client_ref, order_id, status, time.time(), item.seq,
+                                                      item.queued_at))
 
     def mark_rejected(self, item: Pending, code: str, message: str) -> None:
         """The server refused the order itself (e.g. an item no longer on the menu): stop resending it,

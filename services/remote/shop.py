@@ -6,7 +6,9 @@ additions keep a counter working through a bad network:
 - ``place_order`` never fails for want of a server: every order gets a client-made id
   (``client_ref``) and, when the server cannot be reached, goes into a durable local queue that a
   background thread sends once the server answers again (the server takes each id once).
-``connection_status()`` says which of "online", "offline — N waiting", "busy — try again shortly".
+The same thread probes ``/health`` twice a second (and at once when the event stream drops), so a lost
+server shows as ``connection()`` "offline" within about a second with no user action, and a server
+back as "online". The menu last seen is kept beside the queue, so a till started offline can sell.
 """
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ import httpx
 from services import commands as C
 from services.commands import PlaceOrder
 from services.errors import InvalidInput, ShopError
-from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
-                           Ticket)
+from services.port import (Connection, DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt,
+                           OrderSummary, Ticket)
 from services.remote import codec
 from services.remote.breaker import Breaker
 from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachable, SignInFailed, error_for
@@ -44,12 +46,15 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
         self._staff_id, self._pin = staff_id, pin
         self._client = httpx.Client(base_url=self.url, timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 2.0)))
         self._token = ""
+        self._role = ""
         self._token_lock = threading.Lock()
         self._busy_until = 0.0
-        self._menu_cache: dict[str, MenuItem] = {}
-        self._status_listeners: list[Callable[[str], None]] = []
+        self._status_listeners: list[Callable[[Connection], None]] = []
+        self._last_connection: Connection | None = None
         self.breaker = Breaker(on_change=lambda _state: self._status_changed())
         self.queue = OfflineQueue(queue_path)
+        self._menu_cache: dict[str, MenuItem] = {item.code: item for item in self.queue.cached_menu()}
+        self._last_orders: list[OrderSummary] = []
         self._wake = threading.Event()
         self._closing = threading.Event()
         self._probe_interval_s = probe_interval_s
@@ -57,7 +62,7 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
             self._sign_in()
         except ServerUnreachable:
             log.warning("shop server %s unreachable at start: taking orders offline until it answers", self.url)
-        self.feed = EventFeed(self.url, self._auth_headers, on_auth_failure=self._sign_in)
+        self.feed = EventFeed(self.url, self._auth_headers, on_auth_failure=self._sign_in, on_drop=self._wake.set)
         self._sender = threading.Thread(target=self._send_queued, name="sikdang-offline-queue", daemon=True)
         self._sender.start()
         self._wake.set()   # orders left from a previous run go out as soon as the server answers
@@ -83,6 +88,7 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
                     raise error_for(body.get("code", "bad_credentials"), body.get("message", "Sign-in refused"), 401)
                 self._result(r)          # 503 busy, 422 malformed: the usual mapping
             self._token = r.json()["token"]
+            self._role = r.json().get("role", "")
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
         if self.breaker.is_open:
@@ -119,28 +125,36 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
             raise SignInFailed(message)
         raise error_for(body.get("code", ""), message, r.status_code)
 
-    # -- status -------------------------------------------------------------------------------------
-    def connection_status(self) -> str:
-        """"online", "offline — N waiting", "busy — try again shortly" or "sending — N waiting"."""
-        if time.monotonic() < self._busy_until:
-            return BUSY
+    # -- the connection (part of the port) -----------------------------------------------------------
+    def connection(self) -> Connection:
         waiting = len(self.queue)
-        if self.breaker.is_open:
-            return f"offline — {waiting} waiting"
-        return f"sending — {waiting} waiting" if waiting else "online"
+        if time.monotonic() < self._busy_until:
+            state = "busy"
+        elif self.breaker.is_open:
+            state = "offline"
+        else:
+            state = "sending" if waiting else "online"
+        return Connection(state, waiting, remote=True, staff_role=self._role)
 
-    def add_status_listener(self, callback: Callable[[str], None]) -> Callable[[], None]:
-        """``callback(status)`` on a background thread whenever the status may have changed."""
+    def connection_status(self) -> str:
+        """The connection for logs and tests: "online", "offline — N waiting", "busy — try again shortly"
+        or "sending — N waiting"."""
+        now = self.connection()
+        if now.state == "busy":
+            return BUSY
+        return "online" if now.state == "online" else f"{now.state} — {now.waiting} waiting"
+
+    def watch_connection(self, callback: Callable[[Connection], None]) -> Callable[[], None]:
         self._status_listeners.append(callback)
         return lambda: self._status_listeners.remove(callback) if callback in self._status_listeners else None
 
     def _status_changed(self) -> None:
-        status = self.connection_status()
+        now = self._last_connection = self.connection()
         for callback in list(self._status_listeners):
             try:
-                callback(status)
+                callback(now)
             except Exception:
-                log.exception("status listener failed")
+                log.exception("connection listener failed")
 
     # -- commands -----------------------------------------------------------------------------------
     def place_order(self, command: PlaceOrder) -> OrderReceipt:
@@ -200,7 +214,15 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
 
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]:
-        items = [codec.menu_item(j) for j in self._call("GET", "/cooks/menu")]
+        """The server's menu; while it is away, the menu last seen with stock unknown (empty if never seen)."""
+        try:
+            items = [codec.menu_item(j) for j in self._call("GET", "/cooks/menu")]
+        except ServerUnreachable:
+            if not self._menu_cache:
+                raise
+            return [dataclasses.replace(item, stock_known=False) for item in self._menu_cache.values()]
+        if _without_stock(items) != _without_stock(self._menu_cache.values()):
+            self.queue.save_menu(items)          # names and prices changed: keep them for an offline start
         self._menu_cache = {item.code: item for item in items}   # prices for receipts of queued orders
         return items
 
@@ -220,7 +242,12 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
         return [codec.mypage(j) for j in self._call("GET", "/mypages", params={"phone": C.normalize_phone(phone)})]
 
     def todays_orders(self) -> list[OrderSummary]:
-        return [codec.summary(j) for j in self._call("GET", "/orders")]
+        """The server's list (the last one seen while it is away) with this till's queued orders in it."""
+        try:
+            self._last_orders = [codec.summary(j) for j in self._call("GET", "/orders")]
+        except ServerUnreachable:
+            pass
+        return self._with_till_orders(self._last_orders)
 
     # -- live feed ----------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[EventRecord], None]) -> Callable[[], None]:
@@ -249,6 +276,10 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
         self._sender.join(3.0)
         self._client.close()
         self.queue.close()
+
+
+def _without_stock(items) -> list[MenuItem]:
+    return [dataclasses.replace(item, stock=0, stock_known=True) for item in items]
 
 
 def _segment(value: str) -> str:

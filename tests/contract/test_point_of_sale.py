@@ -15,6 +15,14 @@ from tests.contract.helpers import order
 STAFF = "manager"     # the remote shop signs in as the manager; the server records who from the token
 
 
+@pytest.fixture(autouse=True)
+def _local_and_remote_only(request):
+    """The chain has no payments service yet (issue 12's services predate this context): these run
+    against the local shop and the shop server. Autouse, so it runs before the chain is started."""
+    if request.node.name.endswith("[chain]"):
+        pytest.skip("the chain serves no payments context yet")
+
+
 def _card(amount: int, approval: str = "30012345", last4: str = "4242", guest: str = "") -> Tender:
     return Tender("card", amount, approval=approval, last4=last4, guest=guest)
 

@@ -27,7 +27,7 @@ def _print_dir(tmp_path: Path, monkeypatch):
 def shop_app(qtbot, shop):
     """Every screen, built exactly as ``run_gui`` builds them, in English."""
     from pos_app.app import build_shop_app
-    from pos_app.i18n import set_language
+    from screens_common.i18n import set_language
     built = build_shop_app(shop, "all", "en")
     for window in built.windows:
         qtbot.addWidget(window)
@@ -40,7 +40,7 @@ def shop_app(qtbot, shop):
 
 def wait_settled(qtbot, built, timeout: int = 5000) -> None:
     """Wait until no port call is in flight on any screen (live updates have been applied)."""
-    from pos_app.runner import PortRunner
+    from screens_common.runner import PortRunner
 
     def idle() -> None:
         qtbot.wait(30)    # let queued events and coalescing timers fire first

@@ -9,19 +9,35 @@ from tests.gui.conftest import menu_items, wait_settled
 
 
 def test_an_out_of_stock_order_is_refused_with_its_reason(qtbot, shop, shop_app):
+    """The cart had it; the last one went elsewhere before the order was placed: the kitchen refuses."""
     counter = shop_app.main.counter
     (item,) = menu_items(shop, 1)
-    shop.mark_sold_out(item.code)
-    shop.restock(item.code, 1)                       # one left
-    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].item.stock == 1, timeout=5000)
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
-    counter.cart.setData(counter.cart.index(0, 1), 2)   # the customer wants two
+    shop.mark_sold_out(item.code)
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
     assert counter.last_receipt.status == "cancelled"
     assert counter.message.kind == "error" and counter.last_receipt.reason in counter.message.text()
     wait_settled(qtbot, shop_app)
     assert shop_app.kitchen.model.row_of(counter.last_receipt.order_id) < 0
+
+
+def test_the_cart_stops_at_the_stock_left_with_a_clear_word(qtbot, shop, shop_app):
+    """Point 9: 6 of an item with 5 left is stopped in the cart, not cancelled by the kitchen."""
+    counter = shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    shop.mark_sold_out(item.code)
+    shop.restock(item.code, 5)
+    button = counter.menu_panel.buttons[item.code]
+    qtbot.waitUntil(lambda: button.item.stock == 5, timeout=5000)
+    for _ in range(6):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert [line.quantity for line in counter.cart.lines()] == [5]
+    assert counter.message.kind == "error" and "Only 5" in counter.message.text()
+    assert not counter.cart.setData(counter.cart.index(0, 1), 6), "typing 6 is refused too"
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    assert counter.last_receipt.status == "placed"
 
 
 def test_a_sold_out_item_cannot_be_ordered(qtbot, shop, shop_app):
@@ -111,9 +127,49 @@ def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
     assert counter.last_receipt.status == "placed"
 
 
-def test_domain_errors_get_a_korean_headline_on_a_korean_screen(qtbot, shop, shop_app):
-    from pos_app.i18n import set_language
+def test_errors_are_korean_on_a_korean_screen(qtbot, shop, shop_app):
+    """Point 6: the counter's own checks and the core's refusals, both in Korean, no English sentence."""
+    from screens_common.i18n import set_language
     counter = shop_app.main.counter
     set_language("ko")
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart
-    assert counter.message.text().startswith("입력 오류 — ")
+    assert counter.message.text() == "장바구니가 비어 있습니다. 메뉴를 먼저 고르세요."
+    from services.commands import OrderLine, PlaceOrder
+    (item,) = menu_items(shop, 1)
+    receipt = shop.place_order(PlaceOrder((OrderLine(item.code, 1),)))
+    shop.finish_cooking(receipt.order_id)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(receipt.order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(receipt.order_id))
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    counter.cancel_dialog.confirm.click()
+    qtbot.waitUntil(lambda: counter.message.text() == "이미 조리가 끝난 주문은 취소할 수 없습니다.", timeout=5000)
+
+
+def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_readers_language(qtbot, shop, shop_app):
+    """Points 6 and 10: one click opens a confirmation; "keep" cancels nothing; a reason from the list
+    is stored as a code and read in Korean on a Korean screen."""
+    from screens_common.i18n import set_language
+    from services.commands import OrderLine, PlaceOrder
+    counter = shop_app.main.counter
+    (item,) = menu_items(shop, 1)
+    order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1),))).order_id
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    assert counter.cancel_dialog.isVisible() and f"#{order_id}" in counter.cancel_dialog.question.text()
+    qtbot.mouseClick(counter.cancel_dialog.keep, Qt.MouseButton.LeftButton)
+    wait_settled(qtbot, shop_app)
+    assert shop.mypage(order_id).order_status == "placed", "keeping the order cancels nothing"
+
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    counter.cancel_dialog.choices.button(2).setChecked(True)            # "Duplicate order"
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shop.mypage(order_id).order_status == "cancelled", timeout=5000)
+    assert shop.mypage(order_id).reason == "@duplicate"
+    qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
+                    timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    assert "Duplicate order" in counter.order_note.text()              # whole, under the list
+    set_language("ko")
+    assert "중복 주문" in counter.order_note.text()
+    assert "중복 주문" in counter.orders.index(counter.orders.row_of_key(order_id), 3).data()

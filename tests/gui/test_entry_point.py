@@ -45,5 +45,5 @@ def test_each_screen_runs_alone(qtbot, shop, screen):
             assert getattr(built.main, screen) is not None
     finally:
         built.close()
-        from pos_app.i18n import set_language
+        from screens_common.i18n import set_language
         set_language("en")

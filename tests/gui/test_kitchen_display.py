@@ -66,8 +66,9 @@ def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app
     counter = shop_app.main.counter
     qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
-    counter.reason.insert("손님 요청")   # Hangul comes from an input method, not key codes
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    counter.cancel_dialog.typed.insert("손님 요청")   # Hangul comes from an input method, not key codes
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=5000)
     assert str(order_id) in kitchen.message.text()
@@ -85,6 +86,7 @@ def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop
     qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=5000)
     assert counter.message.text() and "Traceback" not in counter.message.text()
 
@@ -111,8 +113,12 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     (item,) = menu_items(shop, 1)
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
     counter.later.setChecked(True)
-    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    # the picker has whole minutes only (nothing hidden behind "HH:mm"): the next minute at least 3 s away
+    soon = QDateTime.currentDateTime().addSecs(3)
+    soon = soon.addSecs(60 - soon.time().second()).addMSecs(-soon.time().msec())
+    counter.later_at.setDateTime(soon)
     release_at = counter.later_at.dateTime().toPython().astimezone()
+    assert release_at.second == 0 and release_at.microsecond == 0
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
     assert counter.last_receipt.status == "placed", counter.message.text()
@@ -120,7 +126,7 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     alerts = kitchen.alerts
     if datetime.now(timezone.utc) < release_at - timedelta(milliseconds=200):
         assert kitchen.model.row_of(order_id) < 0              # not before its time
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=60000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=90000)
     assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
     assert kitchen.alerts > alerts                              # and it raised the new-ticket alert
 
@@ -202,3 +208,106 @@ def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot
     shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
     assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
     assert resets == [] and changed == []
+
+
+def test_a_scheduled_order_due_while_the_shop_was_closed_is_on_the_board_at_opening_flagged_late(qtbot, tmp_path):
+    """Point 12: not at the first sweep 15 s after opening, and with the late mark on its card."""
+    import sqlite3
+    import time
+    from pos_app.app import build_shop_app
+    from services.local import open_local_shop
+    path = tmp_path / "closed.sqlite"
+    shop = open_local_shop(path, scheduler=False)
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item, scheduled_for=datetime.now(timezone.utc) + timedelta(hours=1)).order_id
+    shop.close()
+    with sqlite3.connect(path) as db:    # the shop stayed closed past the order's time (by an hour)
+        db.execute("UPDATE tickets SET release_at = ? WHERE order_id = ?", (time.time() - 3600, order_id))
+
+    opened_at = time.monotonic()
+    shop = open_local_shop(path)          # with its scheduler, as the app opens it
+    built = build_shop_app(shop, "kitchen", "en")
+    try:
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show(kitchen_full_screen=False)
+        kitchen = built.kitchen
+        qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=60000)
+        assert time.monotonic() - opened_at < 10, "released at opening, not by the 15 s sweep"
+        ticket = kitchen.model.tickets()[kitchen.model.row_of(order_id)]
+        assert ticket.late and ticket.status == "queued"
+    finally:
+        built.close()
+        shop.close()
+
+
+def test_keys_reach_the_board_after_the_threshold_boxes_and_the_stock_list_are_touched(qtbot, shop, shop_app):
+    """Point 12: touching the Amber/Red boxes or the stock list never takes Space and Enter away."""
+    from PySide6.QtWidgets import QApplication
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    kitchen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is kitchen, timeout=5000)
+    for touched in (kitchen.warn_minutes, kitchen.late_minutes, kitchen.stock.stock_list, kitchen.all_day):
+        qtbot.mouseClick(touched, Qt.MouseButton.LeftButton)
+        assert QApplication.focusWidget() is kitchen.board, f"{type(touched).__name__} took the keys"
+    kitchen.warn_minutes.stepUp()
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+
+
+def test_a_cards_key_stays_the_same_when_another_ticket_is_bumped(qtbot, shop, shop_app):
+    """Point 12: [n] is a stable handle: bumping [1] leaves [2] and [3] where the cook read them."""
+    from kitchen_display.ticket_model import SlotRole
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    orders = [_place(shop, item).order_id for _ in range(3)]
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    before = {o: kitchen.model.slot_of(o) for o in orders}
+    assert sorted(before.values()) == [1, 2, 3]
+    shop.finish_cooking(orders[0])
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[0]) < 0, timeout=5000)
+    assert {o: kitchen.model.slot_of(o) for o in orders[1:]} == {o: before[o] for o in orders[1:]}
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_0 + before[orders[2]])
+    assert kitchen.board.selected_ticket().order_id == orders[2]
+    index = kitchen.model.index(kitchen.model.row_of(orders[2]), 0)
+    assert index.data(SlotRole) == before[orders[2]]
+    newcomer = _place(shop, item).order_id                       # takes the freed key, nobody else moves
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newcomer) >= 0, timeout=5000)
+    assert kitchen.model.slot_of(newcomer) == before[orders[0]]
+
+
+def test_every_window_opens_inside_the_screen_and_fits_a_1280_by_800_one(qtbot, shop, shop_app):
+    """Point 13: sized to the screen it opens on, never past its edge (this offscreen screen is smaller
+    than a till's: where a window cannot shrink that far, it must still fit 1280x800 in both languages)."""
+    from screens_common.i18n import set_language
+    qtbot.waitUntil(lambda: shop_app.kitchen.shop_label != "", timeout=5000)     # the long path is shown
+    for language in ("en", "ko"):
+        set_language(language)
+        for window in shop_app.windows:
+            smallest = window.minimumSizeHint()
+            assert smallest.width() <= 1280 and smallest.height() <= 800, (language, window.windowTitle(), smallest)
+    for window in shop_app.windows:
+        available, frame = window.screen().availableGeometry(), window.frameGeometry()
+        if window.minimumSizeHint().width() <= available.width():
+            assert available.left() <= frame.left() and frame.right() <= available.right(), window.windowTitle()
+        if window.minimumSizeHint().height() <= available.height():
+            assert available.top() <= frame.top() and frame.bottom() <= available.bottom(), window.windowTitle()
+
+
+def test_the_kitchen_says_why_a_ticket_was_cancelled(qtbot, shop, shop_app):
+    """Point 5: the cancel reason is shown, in the reader's language for a code."""
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    typed, coded = _place(shop, item).order_id, _place(shop, item).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(coded) >= 0, timeout=5000)
+    shop.cancel_order(typed, "재료 소진")
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{typed} cancelled: 재료 소진", timeout=5000)
+    shop.cancel_order(coded, "")
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{coded} cancelled: Customer's request", timeout=5000)

@@ -5,8 +5,8 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_app.bridge import ShopEvents
-from pos_app.printing import receipt_html, receipt_lines, save_pdf, ticket_html
+from screens_common.bridge import ShopEvents
+from screens_common.printing import receipt_html, receipt_lines, save_pdf, ticket_html
 from services.commands import OrderLine, PlaceOrder
 from tests.gui.conftest import menu_items
 

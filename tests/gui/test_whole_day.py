@@ -94,3 +94,43 @@ def _ticket_status(kitchen, order_id: int) -> str:
 def _order_status(counter, order_id: int) -> str:
     row = counter.orders.row_of_key(order_id)
     return counter.orders.row_at(row).status if row >= 0 else ""
+
+
+def test_mypage_order_status_follows_the_order_as_todays_orders_does(qtbot, shop, shop_app):
+    """Point 7: not "placed" forever: cooking, cooked, delivering, delivered, the same word as the counter's list."""
+    from services.commands import OrderLine, PlaceOrder
+    (item,) = menu_items(shop, 1)
+    order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1),), customer_name="박지성")).order_id
+    main = shop_app.main
+    main.tabs.setCurrentWidget(main.mypage)
+    main.mypage.show_order(order_id)
+    order_stage = main.mypage.stage_status[0]
+    qtbot.waitUntil(lambda: order_stage.text() == "placed", timeout=5000)
+    for step, word in ((lambda: shop.start_cooking(order_id), "cooking"), (lambda: shop.finish_cooking(order_id), "cooked"),
+                       (lambda: shop.pick_up(order_id, "Jung"), "delivering"), (lambda: shop.deliver(order_id), "delivered")):
+        step()
+        qtbot.waitUntil(lambda: order_stage.text() == word, timeout=5000)
+        qtbot.waitUntil(lambda: _order_status(main.counter, order_id) == word, timeout=5000)
+
+
+def test_after_a_bump_and_a_recall_the_order_is_cooking_and_can_be_cancelled(qtbot, shop, shop_app):
+    """Point 8: the rule (cancel until the food is cooked) and what the screens show agree: a recalled
+    order is back on the stove, mypage says cooking, and the counter's cancel goes through."""
+    from PySide6.QtCore import Qt
+    from services.commands import OrderLine, PlaceOrder
+    (item,) = menu_items(shop, 1)
+    order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1),))).order_id
+    shop.finish_cooking(order_id)
+    shop.recall_ticket(order_id)
+    main = shop_app.main
+    main.tabs.setCurrentWidget(main.mypage)
+    main.mypage.show_order(order_id)
+    qtbot.waitUntil(lambda: main.mypage.stage_status[1].text() == "cooking", timeout=5000)
+    counter = main.counter
+    main.tabs.setCurrentWidget(counter)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _order_status(counter, order_id) == "cancelled", timeout=5000)
+    assert counter.message.kind == "info"

@@ -30,19 +30,22 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> Non
 
 
 def gateway_workers(server_pid: int) -> set[int]:
-    """The server's worker processes (its children started by multiprocessing's spawn)."""
-    workers = set()
+    """The server's worker processes (started by multiprocessing's spawn), however deep under
+    ``server_pid``: main.py serve runs the shop process under supervisord."""
+    parents, cmdlines = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes()
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdlines[int(entry.name)] = (entry / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == server_pid and b"spawn_main" in cmdline:
-            workers.add(int(entry.name))
-    return workers
+    descendants, frontier = set(), {server_pid}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - descendants
+        descendants |= frontier
+    return {pid for pid in descendants if b"spawn_main" in cmdlines.get(pid, b"")}
 
 
 def running(pid: int) -> bool:

@@ -97,6 +97,8 @@ def test_remote_subscriber_misses_nothing_and_sees_nothing_twice_across_server_r
             served.start()
             place()
             place()
+        # the counter may have noticed the server away (its probe) and queued an order: wait until sent
+        wait_until(lambda: counter.connection().state == "online", what="the counter's queue to drain")
         with httpx.Client(base_url=served.url) as c:
             log = [e["position"] for e in c.get("/events", params={"after": 0},
                                                  headers=sign_in(c, "manager")).json()]

@@ -94,7 +94,25 @@ def test_a_scheduled_ticket_is_released_once():
     ticket, events = Ticket.open(_ordered(scheduled_for=NOW + 600), {"bibimbap": 9, "cola": 9}, NOW)
     assert ticket.status is TicketStatus.SCHEDULED and events[-1] == TicketScheduled(order_id=7, release_at=NOW + 600)
     assert ticket.release(NOW + 600) == [TicketReleased(order_id=7)]
-    assert ticket.release(NOW + 601) == [] and ticket.created_at == NOW + 600
+    assert ticket.release(NOW + 601) == [] and ticket.created_at == NOW + 600 and not ticket.late
+
+
+def test_a_scheduled_ticket_released_long_after_its_time_is_late_at_once():
+    """The shop was closed at its time: the cook must see that the customer already waits."""
+    ticket, _ = Ticket.open(_ordered(scheduled_for=NOW + 600), {"bibimbap": 9, "cola": 9}, NOW)
+    assert ticket.release(NOW + 600 + 3600) == [TicketReleased(order_id=7), TicketLate(order_id=7, age_s=3600.0)]
+    assert ticket.late
+
+
+def test_a_recalled_order_may_be_cancelled_again():
+    placed = _order()
+    placed.mark_cooked()
+    with pytest.raises(CancelRefused):
+        placed.cancel("too late", by=CancelledBy.CUSTOMER)
+    assert placed.reopen() == [] and placed.status is OrderStatus.PLACED
+    assert placed.cancel("changed their mind", by=CancelledBy.CUSTOMER)[0].reason == "changed their mind"
+    with pytest.raises(InvalidTransition):
+        placed.reopen()
 
 
 def test_a_ticket_walks_its_machine_and_refuses_illegal_moves():

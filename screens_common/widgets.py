@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from pos_app.i18n import tr, translator
+from screens_common.i18n import TEXT, tr, translator
 from services.errors import ShopError
 
 log = logging.getLogger(__name__)
@@ -24,18 +24,16 @@ def ui_font(point_size: int = 11, bold: bool = False) -> QFont:
     return font
 
 
-# The core's messages are English; on a Korean screen they get a Korean headline by error code.
-KOREAN_HEADLINES = {"invalid_input": "입력 오류", "unknown_item": "없는 메뉴", "unknown_order": "없는 주문",
-                    "invalid_transition": "지금은 할 수 없습니다", "cancel_refused": "취소할 수 없습니다",
-                    "sold_out": "품절"}
-
-
 def user_message(error: BaseException) -> str:
-    """Domain errors carry a message written for the cashier; anything else is logged in full and
-    shown briefly, never as a traceback."""
+    """Domain errors carry a message written for the cashier in English; other languages show the
+    translation of the error's code (the English detail goes to the log). Anything else is logged in
+    full and shown briefly, never as a traceback."""
     if isinstance(error, ShopError):
-        headline = KOREAN_HEADLINES.get(error.code) if translator.language == "ko" else None
-        return f"{headline} — {error}" if headline else str(error)
+        if translator.language == "en":
+            return str(error)
+        log.info("shown translated: %s: %s", error.code, error)
+        code = next((c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in TEXT), "shop_error")
+        return tr(f"error.{code}", message=str(error))
     log.error("unexpected error from the shop", exc_info=error)
     return tr("err.unexpected", error=f"{type(error).__name__}: {error}")
 
@@ -111,6 +109,34 @@ def fixed_width_columns(view, samples: dict[int, str]) -> None:
     for column, sample in samples.items():
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+
+
+def fit_columns_to_rows(view, columns: tuple[int, ...], lines: int = 0) -> None:
+    """Size ``columns`` to the widest line of any row, measured once per update. A long list resizing
+    to its contents measures only the rows on screen, and right after a reset none are: a customer's
+    name was cut to "Alexa…" until something else resized it."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QHeaderView, QStyle
+    model, header = view.model(), view.horizontalHeader()
+    cells, heads = QFontMetrics(view.font()), QFontMetrics(header.font())
+    # a day's list repeats most texts (names, totals, statuses): measure each once per font
+    cache = view.__dict__.setdefault("_text_widths", {})
+    known = cache.setdefault(view.font().key(), {})
+    if len(known) > 20000:
+        known.clear()
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + 4
+    for column in columns:
+        widest = heads.horizontalAdvance(str(model.headerData(column, header.orientation()) or "")) + 2 * margin
+        for row in range(model.rowCount()):
+            for line in str(model.index(row, column).data() or "").split("\n"):
+                if (width := known.get(line)) is None:
+                    width = known[line] = cells.horizontalAdvance(line)
+                widest = max(widest, width + margin)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(column, widest)
+    if lines:    # rows of ``lines`` lines in the font the view really has (resolved by now)
+        rows = view.verticalHeader()
+        rows.setDefaultSectionSize(max(rows.defaultSectionSize(), cells.lineSpacing() * lines + 10))
 
 
 def tidy_table(view, stretch_column: int, lines: int = 1, long_list: bool = False) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from pos_app.fmt import local_time, won
-from pos_app.widgets import KOREAN_FONT_FAMILIES, ui_font
+from screens_common.fmt import local_time, won
+from screens_common.widgets import KOREAN_FONT_FAMILIES, ui_font
 from services.port import MypageCard, Shop, Ticket
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll
@@ -36,7 +36,10 @@ def receipt_lines(shop: Shop, card: MypageCard) -> list[dict]:
     return [dict(line) for line in records[0].data.get("lines", ())]
 
 
-def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: str = "식당 Sikdang") -> str:
+def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: str = "식당 Sikdang",
+                 number: str = "") -> str:
+    """``number``: what the customer was told, when it is not just "#id" (an order taken offline:
+    "T-3" while it waits on the till, "#12 (T-3)" once the server has it)."""
     if lines:
         rows = "".join(
             f"<tr><td>{html.escape(line['name_ko'])} × {line['quantity']}"
@@ -47,7 +50,7 @@ def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: s
         rows = "".join(f"<tr><td>{html.escape(part.strip())}</td></tr>" for part in card.summary.split(","))
     gift = f"<p>사은품 Gift: {html.escape(card.gift_kind)}</p>" if card.gift_kind else ""
     return _page(shop_name, (
-        f"<p>주문 Order #{card.order_id}<br>{local_time(card.ordered_at, with_date=True)}</p>"
+        f"<p>주문 Order {html.escape(number or f'#{card.order_id}')}<br>{local_time(card.ordered_at, with_date=True)}</p>"
         f"<p>{html.escape(card.customer_name)} {html.escape(card.phone)}</p>"
         f"<table width='100%'>{rows}</table><hr>"
         f"<p style='font-size:13pt'><b>합계 Total {won(card.total)}</b></p>{gift}"

@@ -35,8 +35,29 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.remove": ("Remove", "삭제"),
     "counter.sold_out": ("SOLD OUT", "품절"),
     "counter.left": ("{n} left", "재고 {n}"),
-    "counter.queued": ("Server unreachable — order saved on this till ({total}); it is sent when the server is back.",
-                       "서버 연결 끊김 — 주문을 이 단말에 저장했습니다 ({total}). 서버가 돌아오면 전송됩니다."),
+    "counter.queued": ("Offline — order {till} saved on this till ({total}). Tell the customer {till}; it is sent when the server is back.",
+                       "오프라인 — 주문 {till}을(를) 이 단말에 저장했습니다 ({total}). 고객에게 {till}번을 알려 주세요. 서버가 돌아오면 전송됩니다."),
+    "counter.queue_sent": ("Back online — every order kept on this till has been sent.",
+                           "다시 연결됨 — 이 단말에 저장한 주문을 모두 전송했습니다."),
+    "counter.stock_unknown": ("offline · stock ?", "오프라인 · 재고 ?"),
+    "counter.only_left": ("Only {n} of {name} left: the cart already has them all.",
+                          "{name} 재고는 {n}개뿐입니다. 장바구니에 모두 담겨 있습니다."),
+    "counter.cancel_on_till": ("{till} is still on this till: cancel it once it has been sent.",
+                               "{till}은(는) 아직 이 단말에 있습니다. 전송된 뒤에 취소하세요."),
+    "counter.empty": ("The order is empty: add at least one item.", "장바구니가 비어 있습니다. 메뉴를 먼저 고르세요."),
+    "counter.bad_phone": ("The phone number is not valid: 9-11 digits starting with 0, e.g. 010-1234-5678.",
+                          "전화번호가 올바르지 않습니다. 0으로 시작하는 9-11자리 (예: 010-1234-5678)."),
+    "counter.later_past": ("The time for a later order must be in the future.", "예약 시간은 지금보다 뒤여야 합니다."),
+    "counter.sent_as": ("{till} → #{id}", "{till} → #{id}"),
+    "role.not_for": ("Signed in as {role}: not opening the {screens} (ask for a PIN of that role).",
+                     "{role} 권한으로 로그인했습니다: {screens} 화면은 열지 않습니다 (해당 역할의 PIN이 필요합니다)."),
+    "screen.counter": ("counter", "카운터"),
+    "screen.kitchen": ("kitchen display", "주방 디스플레이"),
+    "screen.delivery": ("delivery board", "배달"),
+    "screen.mypage": ("my page", "마이페이지"),
+    "shop.local": ("Local shop · {where}", "로컬 매장 · {where}"),
+    "shop.server": ("Server {where}", "서버 {where}"),
+    "shop.server_as": ("Server {where} as {who}", "서버 {where} · {who}"),
     "conn.online": ("Server: online", "서버: 연결됨"),
     "conn.offline": ("Offline — {n} waiting", "오프라인 — {n}건 대기"),
     "conn.sending": ("Sending — {n} waiting", "전송 중 — {n}건 대기"),
@@ -53,6 +74,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.cancelled": ("Order #{id} cancelled.", "주문 #{id} 취소되었습니다."),
     "counter.pick_order": ("Select an order in the list first.", "먼저 목록에서 주문을 선택하세요."),
     "counter.print": ("Print receipt…", "영수증 인쇄…"),
+    "counter.receipt_sent": ("Receipt of order {id} sent to printer {printer}",
+                             "주문 {id} 영수증을 {printer} 프린터로 보냈습니다"),
     "col.order": ("Order", "주문"),
     "col.time": ("Time", "시간"),
     "col.customer": ("Customer", "고객"),
@@ -78,6 +101,34 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "status.out_of_stock": ("out of stock", "재고없음"),
     "status.sent": ("sent", "지급"),
     "status.deferred": ("deferred", "지연"),
+    "status.on_till": ("waiting to send", "전송 대기"),
+    "status.rejected": ("rejected (out of stock)", "거부 (재고 없음)"),
+    # cancel: the reasons offered (stored as "@" + key) and the confirmation
+    "cancel.title": ("Cancel order {order}?", "주문 {order}을(를) 취소할까요?"),
+    "cancel.why": ("Why?", "사유"),
+    "cancel.other": ("Or type a reason", "또는 사유 직접 입력"),
+    "cancel.confirm": ("Cancel the order", "주문 취소"),
+    "cancel.keep": ("Keep the order", "취소하지 않음"),
+    "reason.customer_request": ("Customer's request", "고객 요청"),
+    "reason.customer_left": ("Customer left", "고객이 떠남"),
+    "reason.duplicate": ("Duplicate order", "중복 주문"),
+    "reason.wrong_order": ("Entered by mistake", "잘못 입력한 주문"),
+    "reason.too_slow": ("Took too long", "너무 오래 걸림"),
+    # errors by code: a Korean screen never shows the core's English sentence
+    "error.invalid_input": ("{message}", "입력한 내용을 확인하세요."),
+    "error.unknown_item": ("{message}", "메뉴에 없는 항목입니다."),
+    "error.unknown_order": ("{message}", "없는 주문입니다."),
+    "error.invalid_transition": ("{message}", "지금 상태에서는 할 수 없습니다."),
+    "error.cancel_refused": ("{message}", "이미 조리가 끝난 주문은 취소할 수 없습니다."),
+    "error.busy": ("{message}", "잠시 바쁩니다. 조금 뒤에 다시 시도하세요."),
+    "error.overloaded": ("{message}", "서버가 혼잡합니다. 조금 뒤에 다시 시도하세요."),
+    "error.closed": ("{message}", "매장이 닫혀 있습니다."),
+    "error.outcome_unknown": ("{message}", "처리 결과를 알 수 없습니다. 주문 목록을 확인하세요."),
+    "error.offline": ("{message}", "서버에 연결할 수 없습니다."),
+    "error.forbidden": ("{message}", "이 직원 권한으로는 할 수 없습니다."),
+    "error.bad_credentials": ("{message}", "로그인할 수 없습니다. PIN을 확인하세요."),
+    "error.locked": ("{message}", "계정이 잠겼습니다. 잠시 후 다시 시도하세요."),
+    "error.shop_error": ("{message}", "처리할 수 없습니다."),
     # kitchen
     "kds.title": ("Kitchen display", "주방 디스플레이"),
     "kds.start": ("Start (Space)", "조리 시작 (Space)"),
@@ -90,6 +141,7 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "kds.restock": ("Restock +{n}", "입고 +{n}"),
     "kds.new_ticket": ("New ticket #{id}", "새 주문 #{id}"),
     "kds.cancelled_ticket": ("Ticket #{id} cancelled", "주문 #{id} 취소됨"),
+    "kds.cancelled_why": ("Ticket #{id} cancelled: {reason}", "주문 #{id} 취소됨: {reason}"),
     "kds.warn_after": ("Amber after (min)", "주의 (분)"),
     "kds.late_after": ("Red after (min)", "지연 (분)"),
     "kds.nothing": ("No open tickets", "대기 중인 주문 없음"),
@@ -111,6 +163,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "my.delivery": ("Delivery", "배달"),
     "my.gift": ("Gift", "사은품"),
     "my.timeline": ("Timeline", "진행 기록"),
+    "stock.in": ("in stock", "재고 있음"),
+    "stock.out": ("out of stock: {items}", "재고 없음: {items}"),
     "my.none": ("No orders found for {q}.", "{q}에 해당하는 주문이 없습니다."),
     # manager
     "mgr.title": ("Manager", "관리자"),
@@ -181,6 +235,22 @@ def tr(key: str, **fields: object) -> str:
 
 def status_text(status: str) -> str:
     return tr(f"status.{status}") if f"status.{status}" in TEXT else status
+
+
+def reason_text(reason: str) -> str:
+    """A reason as the reader should see it: a code ("@duplicate") in their language, typed text as typed."""
+    if reason.startswith("@") and f"reason.{reason[1:]}" in TEXT:
+        return tr(f"reason.{reason[1:]}")
+    return reason
+
+
+def shop_text(description: str) -> str:
+    """``Shop.describe()`` for the shop sign: its two known forms in the reader's language."""
+    for prefix, key in (("Local shop · ", "shop.local"), ("server ", "shop.server")):
+        if description.startswith(prefix):
+            where, _, who = description[len(prefix):].partition(" as ")
+            return tr("shop.server_as", where=where, who=who) if who else tr(key, where=where)
+    return description
 
 
 def event_text(name: str) -> str:

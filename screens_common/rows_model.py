@@ -6,11 +6,12 @@ for rows that differ; otherwise it resets (lists of today's orders are small).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.i18n import tr
+from screens_common.i18n import tr
 
 Row = TypeVar("Row")
 RowRole = Qt.ItemDataRole.UserRole + 1

@@ -10,7 +10,7 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from services.port import EventRecord, Shop
+from services.port import Connection, EventRecord, Shop
 
 
 class ShopEvents(QObject):
@@ -24,7 +24,10 @@ class ShopEvents(QObject):
     event = Signal(object)
     batch = Signal(list)
     subscribed = Signal()       # the feed is live: refetch once to close the gap before it
+    connection_changed = Signal(object)   # services.port.Connection, on the GUI thread
+    reconnected = Signal()      # the server answers again after being away: refetch what may have changed
     _arrived = Signal(object)   # emitted on the shop's thread; queued to ours
+    _connection_arrived = Signal(object)
 
     def __init__(self, shop: Shop, *, coalesce_ms: int = 5, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +42,10 @@ class ShopEvents(QObject):
         self._stopped = False
         self.is_subscribed = False
         self.subscribed.connect(self._mark_subscribed)
+        # the shop tells us of its link on its own thread (no user action needed); we re-emit on ours
+        self.connection: Connection = shop.connection()
+        self._connection_arrived.connect(self._on_connection)
+        self._unwatch = shop.watch_connection(self._connection_arrived.emit)
         # subscribing is a port call (a remote shop opens a connection): never on the GUI thread
         threading.Thread(target=self._subscribe, args=(shop,), name="shop-subscribe", daemon=True).start()
 
@@ -61,6 +68,14 @@ class ShopEvents(QObject):
         self.is_subscribed = True
 
     @Slot(object)
+    def _on_connection(self, connection: Connection) -> None:
+        was_away = self.connection.state == "offline"
+        self.connection = connection
+        self.connection_changed.emit(connection)
+        if was_away and connection.state != "offline":
+            self.reconnected.emit()
+
+    @Slot(object)
     def _on_arrived(self, record: EventRecord) -> None:
         self.event.emit(record)
         self._pending.append(record)
@@ -75,6 +90,7 @@ class ShopEvents(QObject):
 
     def stop(self) -> None:
         """Stop listening (idempotent). Call before the shop is closed."""
+        self._unwatch()
         with self._lock:
             self._stopped = True
             unsubscribe, self._unsubscribe = self._unsubscribe, None

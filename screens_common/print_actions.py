@@ -7,9 +7,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from pos_app.i18n import translator
-from pos_app.printing import print_with_dialog, receipt_html, save_pdf, ticket_html
-from pos_app.widgets import MessageBar
+from screens_common.i18n import translator
+from screens_common.printing import print_with_dialog, receipt_html, save_pdf, ticket_html
+from screens_common.widgets import MessageBar
 from services.port import MypageCard, Ticket
 
 
@@ -44,5 +44,7 @@ def print_kitchen_ticket(ticket: Ticket, parent, message: MessageBar) -> Path | 
     return _print_or_save(ticket_html(ticket), f"ticket-{ticket.order_id}", parent, message)
 
 
-def print_receipt(card: MypageCard, parent, message: MessageBar, lines: list[dict] | None = None) -> Path | None:
-    return _print_or_save(receipt_html(card, lines), f"receipt-{card.order_id}", parent, message)
+def print_receipt(card: MypageCard, parent, message: MessageBar, lines: list[dict] | None = None,
+                  number: str = "") -> Path | None:
+    stem = f"receipt-{number or card.order_id}".replace("#", "").replace(" ", "").replace("(", "-").replace(")", "")
+    return _print_or_save(receipt_html(card, lines, number=number), stem, parent, message)

@@ -1,0 +1,121 @@
+"""The internal HTTP API of one context service (CHAIN.md): health, commands and views.
+
+Called by the gateway's ChainShop (and ordering's gift call); not public: no auth here, the gateway
+signs staff in. Errors have the gateway's shape ``{"code", "message"}`` and its status mapping
+(``services.http.gate.STATUS_BY_CODE``), so the caller rebuilds the same ShopError from ``code``.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import orjson
+import psycopg
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+from psycopg_pool import PoolTimeout
+from starlette.concurrency import run_in_threadpool
+
+from services.chain import views, wire
+from services.errors import InvalidInput, ShopError
+from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
+
+log = logging.getLogger(__name__)
+
+
+class ORJSONResponse(JSONResponse):
+    def render(self, content) -> bytes:
+        return orjson.dumps(content)
+
+
+def create_app(service) -> FastAPI:
+    """The API over ``service`` (a ``services.chain.service.ChainService``), which it starts and stops."""
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    name = service.spec.name
+    app = FastAPI(title=f"Sikdang {name} service (internal)", lifespan=lifespan, default_response_class=ORJSONResponse)
+
+    @app.exception_handler(ShopError)
+    async def shop_error(_request, error: ShopError):
+        return error_response(STATUS_BY_CODE.get(error.code, 400), error.code, str(error))
+
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_down(_request, error: Exception):
+        log.warning("%s: database unavailable: %s", name, error)
+        return error_response(503, "busy", f"The {name} service cannot reach its database: try again shortly",
+                              RETRY_AFTER)
+
+    @app.get("/livez")
+    async def livez():
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz():
+        report = await service.readiness()
+        return ORJSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+
+    @app.post("/commands/{command_name}")
+    async def command(command_name: str, request: Request):
+        try:
+            body = orjson.loads(await request.body() or b"{}")
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(f"The body is not JSON: {exc}") from None
+        parsed = wire.command_from_json(command_name, body)
+        result = await run_in_threadpool(service.store.execute, parsed)
+        return {"result": wire.result_to_json(result)}
+
+    def view(work, *args):
+        return run_in_threadpool(service.store.read, lambda sql: work(sql, *args))
+
+    if name == "ordering":
+        @app.get("/views/menu")
+        async def menu():
+            return await view(views.menu)
+    elif name == "kitchen":
+        @app.get("/views/stock")
+        async def stock():
+            return await view(views.kitchen_stock)
+
+        @app.get("/views/tickets")
+        async def tickets():
+            return await view(views.kitchen_tickets)
+    elif name == "delivery":
+        @app.get("/views/board")
+        async def board(since: float = Query(0.0)):
+            return await view(views.delivery_board, since)
+    elif name == "gift":
+        @app.get("/views/stock")
+        async def gift_stock():
+            return await view(views.gift_stock)
+    elif name == "mypage":
+        @app.get("/views/mypage/{order_id}")
+        async def mypage(order_id: int):
+            return await view(views.mypage, order_id)
+
+        @app.get("/views/mypage")
+        async def by_phone(phone: str = Query(min_length=1, max_length=20)):
+            return await view(views.mypage_by_phone, phone)
+
+        @app.get("/views/today")
+        async def today(since: float = Query(0.0)):
+            return await view(views.todays_orders, since)
+
+    @app.get("/views/parked")
+    async def parked():
+        """Poison events this context parked (newest first): what an operator looks at."""
+        return await view(lambda sql: [dict(r) for r in sql.conn.execute(
+            "SELECT event_id, seq, subject, error, deliveries, at FROM parked ORDER BY at DESC LIMIT 100")])
+
+    @app.get("/metrics")
+    async def metrics():
+        return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")
+
+    return app

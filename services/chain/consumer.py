@@ -1,0 +1,232 @@
+"""A context's NATS consumer: the durable pull consumer ``<context>`` shared by its replicas.
+
+Per fetched batch, one PostgreSQL transaction; per message, a savepoint holding the inbox row (the
+event id: a redelivered event finds it and changes nothing), the handler's effects and its outbox rows.
+Commit, then ack. A handler that fails is rolled back to its savepoint and the message NAKed with a
+growing delay; on its ``MAX_ATTEMPTS``-th delivery it is parked instead (a ``parked`` row, counted by
+``/readyz``) and acked, so one poison event cannot stop the context. A body that cannot be decoded is
+parked at once. A database failure aborts the whole batch: every message is NAKed and retried later,
+without counting towards parking (the event is not at fault).
+
+Mypage keeps every event of an order in its ``timeline`` (position = stream sequence) and projects the
+order's row again from it with ``mypage.project``: its events come from five relays, so they can reach
+the stream out of causal order (a gift is issued inside ordering's transaction, before ``Ordered`` is
+committed and published), and the projection, which skips any event older than the row and ignores
+anything before ``Ordered``, is handed them Ordered first, then by position.
+
+One fetcher for a serial context. Replicas fetching from one durable consumer at once can commit two
+events of one order in the opposite order of the stream (replica B's later batch taking the lock before
+replica A's earlier one): for the kitchen, an ``OrderCancelled`` handled before its ``Ordered`` would
+leave a live ticket holding stock for a cancelled order. A serial context gains nothing from parallel
+fetchers (its transactions take turns anyway), so there only the leader replica fetches; the others
+take over with the lead. Contexts with per-order locks fetch from every replica (mypage's replay does
+not mind the order; ordering's and delivery's events of one order are far apart in time).
+
+nats-py pitfalls handled here: a pull subscription stops after a server restart (nats-py #504), so the
+subscription is bound again after every reconnection; a fetch can stall past its timeout (#933), so
+each fetch is bounded by ``asyncio.wait_for`` and a stalled one re-binds too.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import SimpleNamespace
+from typing import NamedTuple
+from collections.abc import Callable
+
+import nats.errors
+import psycopg
+
+from services.chain import nats as chain_nats
+from services.chain import wire
+from services.chain.store import HandlerContext, Store
+from services.events import Ordered, event_from_dict
+from services.infra.sql import from_json, to_json
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
+FETCH_BATCH = 100
+FETCH_TIMEOUT_S = 1.0
+# A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
+# Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
+# subscription had received until the server redelivers it (ack_wait).
+STALL_S = 30.0
+_INBOX = "INSERT INTO inbox (event_id, at) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+_PARK = ("INSERT INTO parked (event_id, seq, subject, body, error, deliveries, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+         " ON CONFLICT DO NOTHING")
+_TIMELINE = ("INSERT INTO timeline (event_id, position, order_id, name, at, data) VALUES (%s, %s, %s, %s, %s, %s)"
+             " ON CONFLICT DO NOTHING")
+_ORDER_TIMELINE = "SELECT position, at, name, data FROM timeline WHERE order_id = %s ORDER BY position"
+
+ACK = "ack"
+NAK = "nak"
+
+
+class Item(NamedTuple):
+    subject: str
+    seq: int
+    deliveries: int
+    order_id: int
+    body: bytes
+
+
+class Outcome(NamedTuple):
+    verdict: str          # ACK or NAK
+    delay_s: float = 0.0
+
+
+class Consumer:
+    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object],
+                 active: Callable[[], bool] = lambda: True) -> None:
+        self.store, self.spec, self.stream = store, store.spec, stream
+        self._jetstream = jetstream
+        self._active = active       # whether this replica fetches now (see "One fetcher" above)
+        self._generation = 0        # bumped on every reconnection: the loop binds again
+        self.lag: int | None = None  # messages not yet handled: pending in the consumer, or in hand
+        self.handled = self.parked = 0
+
+    def rebind(self) -> None:
+        self._generation += 1
+
+    async def run(self) -> None:
+        while True:
+            js = self._jetstream()
+            if js is None or not self._active():
+                await asyncio.sleep(0.2)
+                continue
+            generation = self._generation
+            try:
+                await chain_nats.ensure_stream(js, self.stream)
+                await chain_nats.ensure_consumer(js, self.stream, self.spec.name)
+                subscription = await js.pull_subscribe_bind(durable=self.spec.name, stream=self.stream)
+                try:
+                    while generation == self._generation and self._active():
+                        await self._fetch_and_handle(subscription)
+                finally:
+                    await _quietly(subscription.unsubscribe())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - broker gone or restarted: bind again shortly
+                log.warning("%s consumer: %r; binding again", self.spec.name, exc)
+                await asyncio.sleep(0.5)
+
+    async def _fetch_and_handle(self, subscription) -> None:
+        try:
+            messages = await asyncio.wait_for(subscription.fetch(FETCH_BATCH, timeout=FETCH_TIMEOUT_S), STALL_S)
+        except nats.errors.TimeoutError:   # nothing to fetch (a subclass of asyncio's: caught first)
+            self.lag = 0
+            return
+        except TimeoutError:
+            raise ConnectionError(f"fetch stalled for {STALL_S} s") from None
+        wanted, items = [], []
+        for message in messages:
+            order_id = _order_id(message.headers)
+            if self.spec.wants(message.subject.rsplit(".", 1)[-1], order_id):
+                meta = message.metadata
+                wanted.append(message)
+                items.append(Item(message.subject, meta.sequence.stream, meta.num_delivered, order_id, message.data))
+            else:
+                await message.ack()
+        pending = messages[-1].metadata.num_pending if messages else 0
+        self.lag = pending + len(items)     # in hand counts as lag until acked (callers wait for 0 to read)
+        try:
+            await self._handle(wanted, items)
+        finally:
+            self.lag = pending
+
+    async def _handle(self, wanted: list, items: list[Item]) -> None:
+        if not items:
+            return
+        try:
+            outcomes = await asyncio.to_thread(self.process, items)
+        except Exception as exc:  # noqa: BLE001 - the database: the whole batch comes back later
+            log.warning("%s consumer: batch of %d not handled: %r", self.spec.name, len(items), exc)
+            for message, item in zip(wanted, items):
+                await _quietly(message.nak(delay=min(float(item.deliveries), 10.0)))
+            return
+        for message, outcome in zip(wanted, outcomes):
+            if outcome.verdict == ACK:
+                await message.ack()
+            else:
+                await message.nak(delay=outcome.delay_s)
+
+    # -- the transaction (a worker thread) -----------------------------------------------------------
+    def process(self, items: list[Item]) -> list[Outcome]:
+        """Handle ``items`` in one transaction (see the module docstring); returns each one's verdict."""
+        orders = {item.order_id for item in items if item.order_id > 0}
+        exclusive = any(item.order_id <= 0 for item in items)
+        with self.store.transaction(orders=sorted(orders), exclusive=exclusive) as ctx:
+            return [self._one(ctx, item) for item in items]
+
+    def _one(self, ctx: HandlerContext, item: Item) -> Outcome:
+        conn = ctx.sql.conn
+        try:
+            received = wire.decode_event(item.body)
+        except Exception as exc:  # noqa: BLE001 - it will never decode: park it now
+            return self._park(ctx, item, f"undecodable: {exc!r}", event_id=f"seq:{item.seq}")
+        try:
+            with conn.transaction():
+                if conn.execute(_INBOX, (received.id, ctx.now)).rowcount == 0:
+                    return Outcome(ACK)   # handled before: a redelivery
+                if self.spec.projection is not None:
+                    self._project(ctx, item, received)
+                else:
+                    self.spec.event_handlers[type(received.event)](received.event, ctx)
+        except psycopg.OperationalError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the handler failed: retried, then parked
+            if item.deliveries >= MAX_ATTEMPTS:
+                return self._park(ctx, item, f"{type(exc).__name__}: {exc}", event_id=received.id)
+            log.warning("%s: %s (seq %d, delivery %d) failed: %r", self.spec.name, received.event.name, item.seq,
+                        item.deliveries, exc)
+            return Outcome(NAK, RETRY_DELAYS_S[min(item.deliveries, len(RETRY_DELAYS_S)) - 1])
+        self.handled += 1
+        return Outcome(ACK)
+
+    def _park(self, ctx: HandlerContext, item: Item, error: str, event_id: str) -> Outcome:
+        log.error("%s parked %s (seq %d) after %d deliveries: %s", self.spec.name, item.subject, item.seq,
+                  item.deliveries, error)
+        with ctx.sql.conn.transaction():
+            ctx.sql.conn.execute(_PARK, (event_id, item.seq, item.subject, item.body.decode("utf-8", "replace"),
+                                         error, item.deliveries, ctx.now))
+            ctx.sql.conn.execute(_INBOX, (event_id, ctx.now))
+        self.parked += 1
+        return Outcome(ACK)
+
+    def _project(self, ctx: HandlerContext, item: Item, received: wire.ReceivedEvent) -> None:
+        event, conn = received.event, ctx.sql.conn
+        conn.execute(_TIMELINE, (received.id, item.seq, event.order_id, event.name, received.at,
+                                 to_json(event.__dict__)))
+        records = [(position, at, event_from_dict(name, from_json(data)))
+                   for position, at, name, data in conn.execute(_ORDER_TIMELINE, (event.order_id,)).fetchall()]
+        records.sort(key=lambda r: not isinstance(r[2], Ordered))        # Ordered first; stable: by position
+        records = [(0, at, e) if isinstance(e, Ordered) else (p, at, e) for p, at, e in records]
+        self.spec.projection(records, SimpleNamespace(repo=_Replay(ctx.repo)))
+
+
+class _Replay:
+    """The mypage repository as a replay sees it: no row yet (it is projected afresh), upserts as usual."""
+
+    def __init__(self, repo) -> None:
+        self._repo = repo
+
+    def rows(self, _order_ids) -> dict:
+        return {}
+
+    def upsert(self, rows) -> None:
+        self._repo.upsert(rows)
+
+
+def _order_id(headers) -> int:
+    """The message's order id header; -1 when it is missing or not a number (handled, never trusted)."""
+    value = (headers or {}).get(wire.ORDER_ID, "")
+    return int(value) if value.lstrip("-").isdigit() else -1
+
+
+async def _quietly(awaitable) -> None:
+    try:
+        await awaitable
+    except Exception:  # noqa: BLE001 - best effort (the connection may be gone; the server redelivers)
+        pass

@@ -1,0 +1,65 @@
+"""What the chain needs to know of each bounded context: its repository, its handlers (the same
+``COMMAND_HANDLERS`` / ``EVENT_HANDLERS`` the local shop runs), how its writes must be serialised,
+and its timed work. Nothing else about a context is written twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from collections.abc import Callable
+
+from services import commands as c
+from services.delivery import handlers as delivery
+from services.delivery.repository import DeliveryRepository
+from services.gift import handlers as gift
+from services.gift.repository import GiftRepository
+from services.kitchen import handlers as kitchen
+from services.kitchen.repository import KitchenRepository
+from services.local.scheduling import DEFAULT_LATE_THRESHOLD_S
+from services.mypage import handlers as mypage
+from services.mypage.repository import MypageRepository
+from services.ordering import handlers as ordering
+from services.ordering.repository import OrderingRepository
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A housekeeping command the leader replica runs every ``every_s`` seconds."""
+    every_s: float
+    command: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class ContextSpec:
+    name: str
+    repository: Callable[[Any], Any]
+    command_handlers: dict[type, Callable] = field(default_factory=dict)
+    event_handlers: dict[type, Callable] = field(default_factory=dict)
+    projection: Callable | None = None      # mypage.project: every event of an order, in batches
+    # The handlers read, then write shared rows (stock): run every transaction of the context one at a
+    # time (an advisory lock), as SQLite did. Otherwise transactions take a lock per order they touch.
+    serial: bool = False
+    timed: tuple[Timed, ...] = ()
+
+    def wants(self, event_name: str, order_id: int | None = None) -> bool:
+        """Whether this context handles the event ``event_name`` (known before decoding: the subject's last part)."""
+        if self.projection is not None:
+            return order_id != 0
+        return event_name in self._event_names
+
+    @cached_property
+    def _event_names(self) -> frozenset[str]:
+        return frozenset(cls.__name__ for cls in self.event_handlers)
+
+
+SPECS: dict[str, ContextSpec] = {
+    "ordering": ContextSpec("ordering", OrderingRepository, ordering.COMMAND_HANDLERS, ordering.EVENT_HANDLERS,
+                            timed=(Timed(5.0, c.RetryDeferredGifts),)),
+    "kitchen": ContextSpec("kitchen", KitchenRepository, kitchen.COMMAND_HANDLERS, kitchen.EVENT_HANDLERS,
+                           serial=True, timed=(Timed(2.0, c.ReleaseDueTickets),
+                                               Timed(15.0, lambda: c.FlagLateTickets(DEFAULT_LATE_THRESHOLD_S)))),
+    "delivery": ContextSpec("delivery", DeliveryRepository, delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
+    "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True),
+    "mypage": ContextSpec("mypage", MypageRepository, projection=mypage.project),
+}

@@ -1,0 +1,74 @@
+"""``python main.py gateway --port P``: the shop server's gateway over the chain.
+
+The very app of ``main.py serve`` (``services.http.app.create_app``: the same routes, guards, sign-in
+and OpenAPI) with a ``ChainShop`` behind it instead of a LocalShop, so ``main.py --server URL`` and
+every screen run against the chain unchanged. Staff and sessions live in ``<data dir>/staff.sqlite``,
+shared by every gateway replica on the machine (a token signed in at one is accepted by all).
+SIGTERM: readiness turns 503 (HAProxy stops sending), open requests finish, then it exits.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+import uvicorn
+
+from services.chain.settings import ChainSettings
+from services.chain.gateway_shop import ChainShop
+from services.http.app import ServerState, create_app
+from services.http.auth import StaffStore
+from services.http.server import freeze_startup_heap, make_config
+from services.ops.logs import configure_logging, logging_config
+
+log = logging.getLogger(__name__)
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("sikdang-pos", appauthor=False)) / "chain"
+
+
+class _DrainingServer(uvicorn.Server):
+    """Marks the app as draining as soon as the signal comes, so /ready answers 503 at once."""
+
+    def __init__(self, config: uvicorn.Config, state: ServerState) -> None:
+        super().__init__(config)
+        self._state = state
+
+    def handle_exit(self, sig, frame) -> None:
+        self._state.draining = True
+        super().handle_exit(sig, frame)
+
+
+def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = None,
+                settings: ChainSettings | None = None, max_in_flight: int = 256) -> int:
+    data_dir = Path(data_dir or default_data_dir())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    replica = os.environ.get("SIKDANG_REPLICA", "0")      # set by the supervisor (services.ops)
+    configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
+    shop = ChainShop(settings or ChainSettings.from_env())
+    staff = StaffStore(data_dir / "staff.sqlite")
+    state = ServerState()
+    # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
+    app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
+    server = _DrainingServer(make_config(app, host, port, log_config=logging_config("gateway", replica)), state)
+    freeze_startup_heap()
+    print(f"Sikdang chain gateway on http://{host}:{port} (OpenAPI at /docs), {shop.describe()}", flush=True)
+    try:
+        server.run()
+    finally:
+        shop.close()
+        staff.close()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="main.py gateway", description="The chain's gateway (REST, one sign-in)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--data", type=Path, default=None, help="chain data folder (staff.sqlite)")
+    parser.add_argument("--max-in-flight", type=int, default=256)
+    args = parser.parse_args(argv)
+    return run_gateway(args.port, host=args.host, data_dir=args.data, max_in_flight=args.max_in_flight)

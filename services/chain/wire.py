@@ -1,0 +1,125 @@
+"""The chain's wire formats, in one place: commands as JSON (the internal API's bodies) and events as
+NATS messages (subject, headers, body). Pure functions, no I/O.
+
+Commands: snake_case field names of ``services/commands.py``; datetimes ISO-8601 with their offset;
+``PlaceOrder.lines`` as ``[{"item_code", "quantity", "note"}]``. Decoding runs the command's own
+validation, so a malformed body is an ``InvalidInput`` naming the field, as anywhere else.
+
+Events: one message per outbox row, subject ``<stream lowercased>.<context>.<EventName>``, headers
+``Nats-Msg-Id`` (= the event id ``<context>:<outbox id>``, JetStream's dedupe key) and
+``Sikdang-Order-Id``; body ``{"id", "name", "order_id", "at", "data"}``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import orjson
+
+from services import commands as c
+from services.errors import InvalidInput
+from services.events import Event, event_from_dict
+
+COMMAND_TYPES: dict[str, type] = {cls.__name__: cls for cls in typing.get_args(c.Command)}
+MSG_ID = "Nats-Msg-Id"
+ORDER_ID = "Sikdang-Order-Id"
+
+
+# -- commands -----------------------------------------------------------------------------------------
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json_value(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def command_to_json(command) -> dict:
+    """The command's fields as a JSON object (``{"lines": [...], "scheduled_for": "2026-...+09:00"}``)."""
+    return _json_value(command)
+
+
+def command_from_json(name: str, body: Any):
+    """The command ``name`` built from ``body``; InvalidInput names an unknown command, field or value."""
+    cls = COMMAND_TYPES.get(name)
+    if cls is None:
+        raise InvalidInput(f"Unknown command {name!r}: expected one of {', '.join(sorted(COMMAND_TYPES))}")
+    if not isinstance(body, dict):
+        raise InvalidInput(f"The body of {name} must be a JSON object")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise InvalidInput(f"{name} has no field {', '.join(unknown)} (fields: {', '.join(sorted(known))})")
+    fields = dict(body)
+    if cls is c.PlaceOrder:
+        fields["lines"] = tuple(_order_line(line) for line in (fields.get("lines") or ()))
+        fields["scheduled_for"] = _datetime(fields.get("scheduled_for"), "Scheduled time")
+    try:
+        return cls(**fields)
+    except TypeError as exc:  # a required field is missing
+        raise InvalidInput(f"{name}: {exc}") from None
+
+
+def _order_line(line: Any) -> c.OrderLine:
+    if not isinstance(line, dict):
+        raise InvalidInput("An order line must be an object {item_code, quantity, note}")
+    extra = sorted(set(line) - {"item_code", "quantity", "note"})
+    if extra:
+        raise InvalidInput(f"An order line has no field {', '.join(extra)}")
+    return c.OrderLine(line.get("item_code"), line.get("quantity"), line.get("note", ""))
+
+
+def _datetime(value: Any, field: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{field} must be an ISO-8601 date and time, got {value!r}") from None
+
+
+def result_to_json(value: Any) -> Any:
+    """A handler's return value as JSON (ints, None, GiftOutcome and OrderReceipt dataclasses)."""
+    return _json_value(value)
+
+
+# -- events -------------------------------------------------------------------------------------------
+class EventMessage(NamedTuple):
+    subject: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class ReceivedEvent(NamedTuple):
+    id: str          # "<context>:<outbox id>": the inbox key
+    at: float
+    event: Event
+
+
+def subject_prefix(stream: str) -> str:
+    return stream.lower()
+
+
+def event_id(context: str, outbox_id: int) -> str:
+    return f"{context}:{outbox_id}"
+
+
+def event_message(stream: str, context: str, outbox_id: int, at: float, name: str, order_id: int,
+                  data: dict | str) -> EventMessage:
+    """The message for one outbox row; ``data`` is ``event.to_dict()`` or already its JSON text."""
+    eid = event_id(context, outbox_id)
+    data_json = data if isinstance(data, str) else orjson.dumps(data).decode()
+    body = (f'{{"id":{orjson.dumps(eid).decode()},"name":{orjson.dumps(name).decode()},'
+            f'"order_id":{int(order_id)},"at":{orjson.dumps(at).decode()},"data":{data_json}}}').encode()
+    return EventMessage(f"{subject_prefix(stream)}.{context}.{name}",
+                        {MSG_ID: eid, ORDER_ID: str(order_id)}, body)
+
+
+def decode_event(body: bytes) -> ReceivedEvent:
+    """Inverse of ``event_message``: raises ValueError/KeyError/TypeError on a malformed body."""
+    message = orjson.loads(body)
+    return ReceivedEvent(message["id"], float(message["at"]), event_from_dict(message["name"], message["data"]))

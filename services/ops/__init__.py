@@ -1,0 +1,1 @@
+"""Operations: the supervisor, JSON logs in one folder, Prometheus metrics (issue "Operations")."""

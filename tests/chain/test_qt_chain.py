@@ -1,0 +1,74 @@
+"""End to end: the Qt screens against the chain, unchanged, through its one public port (HAProxy ->
+gateway -> services). A counter places an order through its widgets; the kitchen display sees the ticket
+arrive over the event stream (read from JetStream by the gateway) and bumps it; the delivery service
+puts it on the board and mypage shows it cooked. Nothing in the screens knows it is a chain.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+pytest.importorskip("PySide6")
+pytest.importorskip("pos_app.app")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from services.remote import open_remote_shop  # noqa: E402
+
+WAIT_MS = 60_000    # a busy 2-core machine running a dozen processes
+
+
+@pytest.fixture
+def terminals(running_chain, tmp_path, qtbot, monkeypatch):
+    from pos_app.app import build_shop_app, isolate_settings
+    from pos_app.i18n import set_language
+    monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))
+    isolate_settings(tmp_path / "settings")
+    counter_shop = open_remote_shop(running_chain.url, "counter:1111", queue_path=tmp_path / "counter.sqlite")
+    kitchen_shop = open_remote_shop(running_chain.url, "kitchen:2222", queue_path=tmp_path / "kitchen.sqlite")
+    counter_app = build_shop_app(counter_shop, "counter", "en")
+    kitchen_app = build_shop_app(kitchen_shop, "kitchen", "en")
+    for built in (counter_app, kitchen_app):
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show(kitchen_full_screen=False)
+    yield counter_app, kitchen_app, counter_shop
+    for built in (counter_app, kitchen_app):
+        built.close()
+    counter_shop.close()
+    kitchen_shop.close()
+    set_language("en")
+
+
+def _ticket_status(kitchen, order_id: int) -> str | None:
+    row = kitchen.model.row_of(order_id)
+    return kitchen.model.tickets()[row].status if row >= 0 else None
+
+
+def test_counter_and_kitchen_screens_run_against_the_chain(qtbot, running_chain, terminals):
+    counter_app, kitchen_app, counter_shop = terminals
+    counter, kitchen = counter_app.main.counter, kitchen_app.kitchen
+    item = next(i for i in counter_shop.menu() if i.stock > 2)
+    qtbot.waitUntil(lambda: item.code in counter.menu_panel.buttons, timeout=WAIT_MS)
+
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=WAIT_MS)
+    receipt = counter.last_receipt
+    assert receipt.status == "placed", "the gateway waited for the kitchen's stock check"
+
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=WAIT_MS)   # over the stream
+    kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(receipt.order_id), 0))
+    kitchen.board.setFocus()
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)                                         # start
+    qtbot.waitUntil(lambda: _ticket_status(kitchen, receipt.order_id) == "cooking", timeout=WAIT_MS)
+    qtbot.keyClick(kitchen.board, Qt.Key.Key_Return)                                        # bump
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) < 0, timeout=WAIT_MS)
+    # The rest of the saga happens in the delivery and mypage services, from the stream.
+    qtbot.waitUntil(lambda: (counter_shop.mypage(receipt.order_id).cook_status,
+                             counter_shop.mypage(receipt.order_id).delivery_status) == ("cooked", "waiting"),
+                    timeout=WAIT_MS)
+    statuses = {o.order_id: o.status for o in counter_shop.todays_orders()}
+    assert statuses[receipt.order_id] == "cooked"

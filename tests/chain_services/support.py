@@ -1,0 +1,240 @@
+"""Real servers for the chain's tests: a private nats-server, a fresh PostgreSQL database, service
+processes. Importable by other test packages (the gateway's end-to-end tests use the same pieces).
+
+PostgreSQL is the machine's (127.0.0.1:5432, trust auth; SIKDANG_TEST_PG_ADMIN overrides the admin DSN).
+Every wait polls a condition under a generous deadline (the machine may be 2-4x slower under load).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN = os.environ.get("SIKDANG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEADLINE_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, deadline_s: float = DEADLINE_S, what: str = "condition", every_s: float = 0.05):
+    """Poll ``condition`` until it returns something truthy (returned); AssertionError after the deadline."""
+    end = time.monotonic() + deadline_s
+    last_error = None
+    while time.monotonic() < end:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - not yet
+            last_error = exc
+        time.sleep(every_s)
+    raise AssertionError(f"timed out after {deadline_s} s waiting for {what} (last error: {last_error!r})")
+
+
+def dsn_for(database: str) -> str:
+    """The admin DSN (a URL, as SIKDANG_PG_DSN is) naming ``database`` instead."""
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + database
+
+
+def create_database(name: str, template: str | None = None) -> str:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return dsn_for(name)
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+class NatsServer:
+    """A private nats-server with JetStream on a free port, its store in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = Path(folder), free_port()
+        self.url = f"nats://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> NatsServer:
+        binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        self.process = subprocess.Popen([binary, "-js", "-sd", str(self.folder / "store"), "-a", "127.0.0.1",
+                                         "-p", str(self.port)], stdout=subprocess.DEVNULL,
+                                        stderr=open(self.folder / "nats.log", "ab"))
+        wait_for(self._answers, what=f"nats-server on port {self.port}")
+        return self
+
+    def _answers(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+            return s.recv(4).startswith(b"INFO")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=DEADLINE_S)
+
+    def restart(self, *, lose_store: bool = False) -> None:
+        self.stop()
+        if lose_store:
+            shutil.rmtree(self.folder / "store", ignore_errors=True)
+        self.start()
+
+
+def run_async(coroutine_function, *args):
+    return asyncio.run(coroutine_function(*args))
+
+
+async def stream_messages(url: str, stream: str) -> list:
+    """Every message the stream holds, in sequence order (RawStreamMsg: .seq, .subject, .headers, .data)."""
+    import nats
+    from nats.js.errors import NotFoundError
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        info = await js.stream_info(stream)
+        messages = []
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            try:
+                messages.append(await js.get_msg(stream, seq=seq))
+            except NotFoundError:
+                pass
+        return messages
+    finally:
+        await nc.close()
+
+
+class ServiceProcess:
+    """``python main.py service CONTEXT`` as a real process on a free port."""
+
+    def __init__(self, context: str, env: dict[str, str], folder: Path, replica: str = "0") -> None:
+        self.context, self.replica = context, replica
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **env}
+        self.log = Path(folder) / f"{context}-{replica}.log"
+        self.process: subprocess.Popen | None = None
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def start(self, **extra_env: str) -> ServiceProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "service", self.context, "--port", str(self.port),
+             "--replica", self.replica], cwd=ROOT, env={**self.env, **extra_env},
+            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self) -> ServiceProcess:
+        def ready():
+            assert self.process.poll() is None, f"{self.context} exited: {self.log.read_text()[-2000:]}"
+            return self.http.get("/readyz").status_code == 200
+        wait_for(ready, what=f"{self.context} /readyz")
+        return self
+
+    def readiness(self) -> dict:
+        return self.http.get("/readyz").json()
+
+    def command(self, name: str, body: dict) -> httpx.Response:
+        return self.http.post(f"/commands/{name}", json=body)
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=DEADLINE_S)
+
+    def close(self) -> None:
+        self.kill(signal.SIGTERM)
+        self.http.close()
+
+
+def query(dsn: str, sql: str, params=()) -> list[tuple]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def scalar(dsn: str, sql: str, params=()):
+    rows = query(dsn, sql, params)
+    return rows[0][0] if rows else None
+
+
+async def publish_raw(url: str, subject: str, body: bytes, headers: dict[str, str]) -> int:
+    """Publish one message as a relay would (or would not); returns its stream sequence."""
+    import nats
+    nc = await nats.connect(url)
+    try:
+        return (await nc.jetstream().publish(subject, body, headers=headers)).seq
+    finally:
+        await nc.close()
+
+
+async def consumers_idle(url: str, stream: str, names) -> bool:
+    """Whether each named consumer has delivered and seen acked everything in the stream."""
+    import nats
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        for name in names:
+            info = await js.consumer_info(stream, name)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
+    finally:
+        await nc.close()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb in ``folder``, a free port), to stop and start
+    at will without touching the machine's shared server. Run as the ``postgres`` user when we are root."""
+
+    BIN = Path("/usr/lib/postgresql/15/bin")
+
+    def __init__(self) -> None:
+        # Its own folder under /tmp: pytest's are private to root, and the server runs as postgres.
+        self.folder = Path(tempfile.mkdtemp(prefix="sikdang-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run(prefix + [str(self.BIN / command[0]), *command[1:]], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=DEADLINE_S * 2)
+        if done.returncode:
+            raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace')[-2000:]}")
+
+    def init(self) -> PrivatePostgres:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        return self
+
+    def start(self) -> PrivatePostgres:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "server.log"), "-o",
+                  f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", mode, "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
