@@ -45,6 +45,11 @@ class CancelRefused(InvalidTransition):
     code = "cancel_refused"
 
 
+class PinRefused(ShopError):
+    """A manager's PIN was asked for and the one given is not a manager's."""
+    code = "pin_refused"
+
+
 class ShopBusy(ShopError):
     """The request was not carried out (database locked, writer overloaded): safe to try again."""
     code = "busy"

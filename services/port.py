@@ -281,6 +281,7 @@ class Shop(Protocol):
                      staff: str = "") -> PaymentReceipt: ...
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay: ...
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport: ...   # the Z report, kept
+    def verify_manager_pin(self, pin: str) -> str: ...   # the manager's staff id, or PinRefused
     def save_category(self, category: SaveCategory) -> None: ...                # manager
     def save_menu_item(self, item: SaveMenuItem) -> None: ...                   # manager; past orders keep prices
 

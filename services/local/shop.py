@@ -18,7 +18,7 @@ from services import commands as c
 from services import menu_commands as menu
 from services import payment_commands as pay
 from services.day_report import DayReport
-from services.errors import InvalidInput, NotSaved
+from services.errors import InvalidInput, NotSaved, PinRefused
 from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
@@ -67,6 +67,7 @@ class _ShopOnFile(AlwaysConnected):
         self._pos = PaymentViews(engine, clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
+        self._manager_pins: Callable[[str], str | None] | None = None
 
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
@@ -124,6 +125,14 @@ class _ShopOnFile(AlwaysConnected):
 
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
         return DayReport.from_dict(self.execute(pay.CloseDay(counted_cash, staff)))
+
+    def verify_manager_pin(self, pin: str) -> str:
+        """The manager's staff id if ``pin`` is a manager's PIN; else PinRefused."""
+        manager = self._manager_pins(pin) if self._manager_pins is not None and isinstance(pin, str) else None
+        if manager is None:
+            raise PinRefused("That is not a manager's PIN" if self._manager_pins is not None
+                             else "This shop has no staff file: manager PINs cannot be checked here")
+        return manager
 
     def save_category(self, category: menu.SaveCategory) -> None:
         if not isinstance(category, menu.SaveCategory):
@@ -209,13 +218,15 @@ class LocalShop(_ShopOnFile):
     """Owns the file: upgrades and seeds it, and runs its writer and checkpoints."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
-                 gift_service: GiftServiceFactory = InProcessGiftService) -> None:
+                 gift_service: GiftServiceFactory = InProcessGiftService,
+                 manager_pins: Callable[[str], str | None] | None = None) -> None:
         schema.upgrade(Path(path))
         self._writer_engine = writer_engine(Path(path))
         if seed_menu:
             with self._writer_engine.begin() as conn:
                 seed_if_empty(conn)
         super().__init__(path, clock)
+        self._manager_pins = manager_pins    # e.g. services.http.auth.manager_pin_checker (main.py's)
         self._write_lock = WriteLock(self.path)
         self._checkpointer = Checkpointer(self.path, self._write_lock)
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,

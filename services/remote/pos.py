@@ -8,15 +8,41 @@ from collections.abc import Sequence
 from services import commands as C
 from services import payment_commands as P
 from services.day_report import DayReport
-from services.errors import InvalidInput
+from services.errors import InvalidInput, PinRefused, ShopError
 from services.menu_commands import SaveCategory, SaveMenuItem
 from services.port import BillView, BusinessDay, Category, PaymentReceipt
 from services.remote import codec
+from services.remote.errors import ServerUnreachable
+
+
+MANAGER_ID = "manager"    # the manager account a till signs in as when a manager's PIN is given (the demo's)
 
 
 class PointOfSaleCalls:
-    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
+    _manager_token = ""      # after verify_manager_pin: the manager's own session, for the manager's calls
+
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+              token: str | None = None):
         raise NotImplementedError
+
+    def verify_manager_pin(self, pin: str) -> str:
+        """Sign in as the manager with ``pin``: the till's manager-only calls (closing the day, the menu)
+        then go as the manager, whatever role the till itself signed in with."""
+        if not isinstance(pin, str) or not pin:
+            raise PinRefused("Enter the manager's PIN")
+        try:
+            session = self._call("POST", "/auth/sign-in", json={"staffId": MANAGER_ID, "pin": pin}, token="-")
+        except (InvalidInput, ShopError) as error:
+            if isinstance(error, ServerUnreachable):
+                raise
+            raise PinRefused(f"That is not a manager's PIN ({error})") from None
+        if session.get("role") != "manager":
+            raise PinRefused("That is not a manager's PIN")
+        self._manager_token = session["token"]
+        return session["staffId"]
+
+    def _as_manager(self) -> str | None:
+        return self._manager_token or None
 
     def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
                      staff: str = "") -> PaymentReceipt:
@@ -33,20 +59,22 @@ class PointOfSaleCalls:
 
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
         command = P.CloseDay(counted_cash, staff)
-        return codec.day_report(self._call("POST", "/days/current/close", json={"countedCash": command.counted_cash}))
+        return codec.day_report(self._call("POST", "/days/current/close", json={"countedCash": command.counted_cash},
+                                           token=self._as_manager()))
 
     def save_category(self, category: SaveCategory) -> None:
         if not isinstance(category, SaveCategory):
             raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
         self._call("PUT", f"/menu/categories/{category.code}", json={
-            "nameKo": category.name_ko, "nameEn": category.name_en, "sort": category.sort})
+            "nameKo": category.name_ko, "nameEn": category.name_en, "sort": category.sort}, token=self._as_manager())
 
     def save_menu_item(self, item: SaveMenuItem) -> None:
         if not isinstance(item, SaveMenuItem):
             raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
         self._call("PUT", f"/menu/items/{item.code}", json={
             "nameKo": item.name_ko, "nameEn": item.name_en, "price": item.price, "category": item.category,
-            "printer": item.printer, "available": item.available, "initialStock": item.initial_stock})
+            "printer": item.printer, "available": item.available, "initialStock": item.initial_stock},
+                   token=self._as_manager())
 
     def bill(self, order_id: int) -> BillView:
         return codec.bill(self._call("GET", f"/payments/{C.order_id(order_id)}"))

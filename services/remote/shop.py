@@ -90,12 +90,15 @@ class RemoteShop(PointOfSaleCalls, OfflineOrders):
             self._token = r.json()["token"]
             self._role = r.json().get("role", "")
 
-    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None):
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+              token: str | None = None):
+        """One call as the signed-in staff (or, with ``token``, as whoever that token is: a manager)."""
         if self.breaker.is_open:
             raise ServerUnreachable(f"offline — the shop server is unreachable ({len(self.queue)} waiting)")
         for attempt in (1, 2):
             try:
-                r = self._client.request(method, path, json=json, params=params, headers=self._auth_headers())
+                headers = {"Authorization": f"Bearer {token}"} if token else self._auth_headers()
+                r = self._client.request(method, path, json=json, params=params, headers=headers)
             except _NETWORK_ERRORS as exc:
                 self.breaker.trip()
                 self._wake.set()

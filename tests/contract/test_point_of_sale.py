@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from services.errors import InvalidInput, InvalidTransition, PaymentRefused
+from services.errors import InvalidInput, InvalidTransition, PaymentRefused, PinRefused
 from services.port import Tender
 from tests.contract.helpers import order
 
@@ -217,3 +217,8 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
     shop.take_payment(ids[3], [Tender("cash", 6_000)], staff=STAFF)
     assert shop.z_report(day.day_id) == report
     assert {f.key: f.amount for f in shop.x_report().by_tender} == {"cash": 6_000}
+
+
+def test_a_wrong_manager_pin_is_refused(shop):
+    with pytest.raises(PinRefused):
+        shop.verify_manager_pin("0000")
