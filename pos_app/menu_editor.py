@@ -3,6 +3,8 @@ price, category, kitchen printer and whether it is on sale. Past orders keep the
 copied them). Each save goes through the port as the manager whose PIN opened the editor."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -109,6 +111,12 @@ class MenuEditor(QDialog):
                             staff=self.manager)
 
     def save_item(self) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", self.code.text().strip()):
+            self.message.error_key("menu_edit.bad_code")       # in the manager's language
+            return
+        if not self.name_ko.text().strip() or not self.name_en.text().strip():
+            self.message.error_key("menu_edit.need_names")
+            return
         try:
             command = self.command()
         except ShopError as error:

@@ -4,6 +4,8 @@ guest (a split between guests: pay, and the next guest pays the rest), or, for d
 현금영수증 number may be asked for. Every port call goes through the runner, off the GUI thread."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QVBoxLayout)
@@ -38,7 +40,7 @@ class PaymentDialog(QDialog):
         self.last_receipt: PaymentReceipt | None = None
         self.setFont(ui_font(12))
         self.setMinimumWidth(520)
-        self.due_label = QLabel(font=ui_font(18, bold=True))
+        self.due_label = QLabel(font=ui_font(18, bold=True), wordWrap=True)
         self.guests = QSpinBox(minimum=1, maximum=20, value=max(1, bill.guests or 1))
         self.guests.valueChanged.connect(self._share_changed)
         self.amount = _won_box()
@@ -169,8 +171,25 @@ class PaymentDialog(QDialog):
                                   last4=self.last4.text().strip(), guest=guest))
         return tenders
 
+    def input_problem(self) -> str:
+        """The i18n key of what the cashier must fix first, or "" (checked here, so the words are the
+        cashier's language; the port checks the same again)."""
+        cash, card = self.cash_part.value(), self.amount.value() - self.cash_part.value()
+        if cash + card == 0:
+            return "pay.nothing"
+        if cash and self.received.value() and self.received.value() < cash:
+            return "pay.short"
+        if card and not re.fullmatch(r"[0-9A-Za-z]{4,20}", self.approval.text().strip()):
+            return "pay.bad_approval"
+        if card and not re.fullmatch(r"[0-9]{4}", self.last4.text().strip()):
+            return "pay.bad_last4"
+        return ""
+
     def take_payment(self) -> None:
         if not self.pay.isEnabled():
+            return
+        if problem := self.input_problem():
+            self.message.error_key(problem)
             return
         try:
             tenders = self.tenders()

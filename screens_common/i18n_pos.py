@@ -15,7 +15,7 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "type.short_table": ("T{table}", "{table}번"),
     # payment
     "pay.title": ("Payment · order #{id}", "결제 · 주문 #{id}"),
-    "pay.due": ("Order #{id}: {due} due (total {total})", "주문 #{id}: 받을 금액 {due} (합계 {total})"),
+    "pay.due": ("Order #{id}\n{due} due (total {total})", "주문 #{id}\n받을 금액 {due} (합계 {total})"),
     "pay.split": ("Split between guests", "인원별 나누기"),
     "pay.guests": ("Guests paying", "결제 인원"),
     "pay.amount": ("This payment", "이번 결제 금액"),
@@ -35,6 +35,10 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "pay.no_change": ("No change", "거스름돈 없음"),
     "pay.guest": ("Guest {n}", "손님 {n}"),
     "pay.nothing": ("Enter an amount to pay.", "결제할 금액을 입력하세요."),
+    "pay.short": ("The cash received is less than the cash part.", "받은 돈이 현금 결제액보다 적습니다."),
+    "pay.bad_approval": ("Enter the card's approval number (4-20 letters or digits).",
+                         "카드 승인번호를 입력하세요 (영문·숫자 4-20자)."),
+    "pay.bad_last4": ("Enter the card's last four digits.", "카드 끝 4자리를 입력하세요."),
     "pay.paid": ("Paid {amount}: the order is paid in full.", "{amount} 결제: 주문 결제가 완료되었습니다."),
     "pay.part_paid": ("Paid {amount}: {due} still due.", "{amount} 결제: 남은 금액 {due}."),
     "pay.button": ("Pay…", "결제…"),
@@ -71,5 +75,8 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "menu_edit.available": ("Available", "판매 중"),
     "menu_edit.save": ("Save item", "저장"),
     "menu_edit.new": ("New item", "새 메뉴"),
+    "menu_edit.bad_code": ("The code is 1-40 lower-case letters, digits or dashes (e.g. kimchi-jjigae).",
+                           "코드는 영문 소문자·숫자·대시 1-40자입니다 (예: kimchi-jjigae)."),
+    "menu_edit.need_names": ("Give the item its Korean and English names.", "한국어 이름과 영어 이름을 입력하세요."),
     "menu_edit.saved": ("Saved {name}.", "{name} 저장됨."),
 }

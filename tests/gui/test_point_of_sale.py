@@ -60,6 +60,8 @@ def test_a_split_between_two_guests(qtbot, shop, shop_app):
     order_id, dialog = _place(qtbot, counter, "bulgogi", times=2, kind="dine_in", table=4, guests=2)   # 30,000
     assert dialog.guests.value() == 2 and dialog.amount.value() == 15_000
     dialog.cash_part.setValue(0)                                             # guest 1: card
+    qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)                  # no approval number yet
+    assert dialog.message.kind == "error" and "approval" in dialog.message.text() and dialog.bill.paid == 0
     dialog.approval.setText("30012345")
     dialog.last4.setText("4242")
     qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
@@ -152,4 +154,4 @@ def test_the_menu_editor_opens_with_a_manager_pin_and_saves_a_price(qtbot, shop,
     editor.name_ko.setText("죽")
     editor.name_en.setText("Porridge")
     qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)
-    assert editor.message.kind == "error" and "Item code" in editor.message.text()
+    assert editor.message.kind == "error" and "lower-case" in editor.message.text()
