@@ -155,3 +155,15 @@ def test_the_menu_editor_opens_with_a_manager_pin_and_saves_a_price(qtbot, shop,
     editor.name_en.setText("Porridge")
     qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)
     assert editor.message.kind == "error" and "lower-case" in editor.message.text()
+
+
+def test_the_kitchen_card_says_how_the_order_is_eaten(qtbot, shop, shop_app):
+    from kitchen_display.ticket_card import type_text
+    from services.port import OrderLine, PlaceOrder
+    kitchen = shop_app.kitchen
+    table = shop.place_order(PlaceOrder((OrderLine("gimbap", 1),), order_type="dine_in", table=9)).order_id
+    takeout = shop.place_order(PlaceOrder((OrderLine("gimbap", 1),), order_type="takeout")).order_id
+    qtbot.waitUntil(lambda: kitchen.model.row_of(table) >= 0 and kitchen.model.row_of(takeout) >= 0, timeout=10000)
+    tickets = {t.order_id: t for t in kitchen.model.tickets()}
+    assert type_text(tickets[table]) == "Dine-in · Table 9" and type_text(tickets[takeout]) == "Takeout"
+    kitchen.grab()                                   # the card paints with its type line
