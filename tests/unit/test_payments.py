@@ -179,3 +179,13 @@ def test_an_ordered_event_written_before_order_types_reads_as_a_delivery():
     event = event_from_dict("Ordered", old)
     assert (event.order_type, event.table, event.guests) == ("delivery", None, 0)
     assert isinstance(event.lines, tuple)
+
+
+def test_the_chain_refuses_the_point_of_sale_with_a_clear_error_not_a_missing_method():
+    from services.chain.gateway_shop import ChainShop
+    from services.chain.point_of_sale import NotServedHere
+    point_of_sale = ("take_payment", "open_day", "close_day", "save_category", "save_menu_item", "bill",
+                     "unpaid_bills", "current_day", "days", "x_report", "z_report", "categories", "verify_manager_pin")
+    assert [name for name in point_of_sale if not hasattr(ChainShop, name)] == []
+    with pytest.raises(NotServedHere, match="payments"):
+        ChainShop.take_payment(object(), 1, [Tender("cash", 1_000)])
