@@ -34,11 +34,13 @@ QSpinBox, QDoubleSpinBox { background: #263238; padding: 4px; }
 """
 
 
-def ticket_from_feed(order_id: int, lines, at: datetime) -> Ticket:
-    """The ticket the kitchen makes of an order for now (as ``kitchen_tickets()`` will report it)."""
+def ticket_from_feed(order_id: int, ordered: dict, at: datetime) -> Ticket:
+    """The ticket the kitchen makes of an order for now (as ``kitchen_tickets()`` will report it), from
+    its ``Ordered`` event's data: its lines, and how it is eaten (events before types: a delivery)."""
     return Ticket(order_id=order_id, status="queued", created_at=at, lines=tuple(
         TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
-                   quantity=line["quantity"], note=line.get("note", "")) for line in lines))
+                   quantity=line["quantity"], note=line.get("note", "")) for line in ordered["lines"]),
+        order_type=ordered.get("order_type", "delivery"), table=ordered.get("table"))
 
 
 class KitchenDisplay(QWidget):
@@ -56,7 +58,7 @@ class KitchenDisplay(QWidget):
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
         self._cancel_reasons: dict[int, str] = {}   # order id -> why it was cancelled (OrderCancelled)
-        self._arriving: dict[int, list] = {}   # order id -> lines of an Ordered awaiting its StockChecked
+        self._arriving: dict[int, dict] = {}   # order id -> its Ordered data, awaiting its StockChecked
         self.setStyleSheet(DARK)
         self.setFont(ui_font(14))
         self._build()
@@ -201,11 +203,11 @@ class KitchenDisplay(QWidget):
         if record.name == "Ordered" and record.data.get("scheduled_for") is None and record.data.get("lines"):
             if len(self._arriving) > 200:          # a StockChecked that never came: forget the oldest
                 self._arriving.pop(next(iter(self._arriving)))
-            self._arriving[record.order_id] = record.data["lines"]
+            self._arriving[record.order_id] = record.data
         elif record.name == "StockChecked":
-            lines = self._arriving.pop(record.order_id, None)
-            if lines and record.data.get("in_stock"):
-                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at))
+            ordered = self._arriving.pop(record.order_id, None)
+            if ordered and record.data.get("in_stock"):
+                self.model.add_arrived(ticket_from_feed(record.order_id, ordered, record.at))
 
     def _fetch_tickets(self) -> tuple[float, list[Ticket]]:
         """Worker thread: the query and when it began (see ``TicketModel.apply``)."""

@@ -24,7 +24,7 @@ class OrderTypePicker(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for kind in TYPES:
-            button = QPushButton(font=ui_font(13, bold=True))
+            button = QPushButton(font=ui_font(12, bold=True))
             button.setCheckable(True)
             button.setMinimumHeight(28)
             button.setStyleSheet("QPushButton:checked { background:#1565c0; color:white; }")
@@ -34,14 +34,17 @@ class OrderTypePicker(QWidget):
         self.table = QSpinBox(minimum=0, maximum=999, specialValueText="–")
         self.guests = QSpinBox(minimum=0, maximum=99, specialValueText="–")
         self.table_label, self.guests_label = QLabel(), QLabel()
-        table_row = QHBoxLayout()
+        self.table_row = QWidget()              # shown for dine-in only: hidden, it takes no height at all
+        table_row = QHBoxLayout(self.table_row)
+        table_row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.table_label, self.table, self.guests_label, self.guests):
             table_row.addWidget(widget)
         table_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addLayout(row)
-        layout.addLayout(table_row)
+        layout.addWidget(self.table_row)
         self.group.buttonToggled.connect(self._toggled)
         # A new till starts at takeout, the counter's most common order; then the last type used.
         remembered = settings.value(_SETTING, "takeout") if settings is not None else "takeout"
@@ -64,8 +67,7 @@ class OrderTypePicker(QWidget):
         if not checked:
             return
         kind = self.kind()
-        for widget in (self.table, self.guests, self.table_label, self.guests_label):
-            widget.setVisible(kind == "dine_in")
+        self.table_row.setVisible(kind == "dine_in")
         if self._settings is not None:
             self._settings.setValue(_SETTING, kind)
         self.changed.emit(kind)

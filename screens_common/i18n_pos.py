@@ -3,6 +3,7 @@ merged into ``screens_common.i18n.TEXT``."""
 from __future__ import annotations
 
 POS_TEXT: dict[str, tuple[str, str]] = {
+    "counter.note_short": ("Note", "메모"),
     # order types on the counter
     "type.box": ("Order type", "주문 유형"),
     "type.dine_in": ("Dine-in", "매장"),
