@@ -58,6 +58,9 @@ class PaymentsRepository(PaymentsRepo):
             self.sql.run_many(f"INSERT INTO refunds ({_REFUND}) VALUES ({_insert(_REFUND)})",
                               [{**r, "order_id": bill.order_id} for r in new_refunds])
 
+    def note_gift(self, order_id: int, gift_kind: str) -> None:
+        self.sql.run("UPDATE bills SET gift_kind = ? WHERE order_id = ?", (gift_kind, order_id))
+
     # -- days -------------------------------------------------------------------------------------
     def open_day(self) -> Day | None:
         row = self.sql.one(f"SELECT {_DAY} FROM business_days WHERE status = 'open'")

@@ -212,6 +212,10 @@ class FakePaymentsRepository:
         self.t.refunds += [{**r, "order_id": bill.order_id} for r in bill.refunds if r.pop("new", False)]
         self.t.bills[bill.order_id] = copy.deepcopy(bill)
 
+    def note_gift(self, order_id: int, gift_kind: str) -> None:
+        if order_id in self.t.bills:
+            self.t.bills[order_id].gift_kind = gift_kind
+
     def open_day(self) -> Day | None:
         return next((copy.deepcopy(d) for d in self.t.days.values() if d.status == DayStatus.OPEN), None)
 
