@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from kitchen_display.ticket_model import SlotRole, TicketRole
 from screens_common.fmt import age_seconds, elapsed
-from screens_common.i18n import status_text, translator
+from screens_common.i18n import status_text, tr, translator
 from screens_common.widgets import ui_font
 from services.port import Ticket
 
@@ -39,6 +39,16 @@ class AgeThresholds:
 
 
 WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+
+
+TYPE_COLOURS = {"dine_in": "#a5d6a7", "takeout": "#ffcc80", "delivery": "#90caf9"}
+
+
+def type_text(ticket) -> str:
+    """"Dine-in · Table 7", "Takeout", "Delivery" (in the display's language)."""
+    kind = getattr(ticket, "order_type", "delivery")
+    text = tr(f"type.{kind}")
+    return f"{text} · {tr('type.table')} {ticket.table}" if getattr(ticket, "table", None) else text
 
 
 def line_text(line) -> str:
@@ -87,6 +97,10 @@ class TicketCardDelegate(QStyledItemDelegate):
                          status_text("cancelled") if cancelled else late + elapsed(age))
 
         y = header.bottom() + 8
+        painter.setFont(self._note_font)         # how it is eaten: a dine-in order's table, takeout, delivery
+        painter.setPen(QColor(TYPE_COLOURS.get(ticket.order_type, "#bdbdbd")))
+        painter.drawText(card.left() + 10, y + 16, type_text(ticket))
+        y += 22
         if ticket.status == "cooking":
             painter.setFont(self._note_font)
             painter.setPen(QColor("#90caf9"))

@@ -34,11 +34,13 @@ QSpinBox, QDoubleSpinBox { background: #263238; padding: 4px; }
 """
 
 
-def ticket_from_feed(order_id: int, lines, at: datetime) -> Ticket:
-    """The ticket the kitchen makes of an order for now (as ``kitchen_tickets()`` will report it)."""
+def ticket_from_feed(order_id: int, ordered: Ordered, at: datetime) -> Ticket:
+    """The ticket the kitchen makes of an order for now (as ``kitchen_tickets()`` will report it), from
+    its ``Ordered`` event: its lines, and how it is eaten."""
     return Ticket(order_id=order_id, status="queued", created_at=at, lines=tuple(
         TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
-                   quantity=line["quantity"], note=line.get("note", "")) for line in lines))
+                   quantity=line["quantity"], note=line.get("note", "")) for line in ordered.lines),
+        order_type=ordered.order_type, table=ordered.table)
 
 
 class KitchenDisplay(QWidget):
@@ -56,7 +58,7 @@ class KitchenDisplay(QWidget):
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
         self._cancel_reasons: dict[int, str] = {}   # order id -> why it was cancelled (OrderCancelled)
-        self._arriving: dict[int, list] = {}   # order id -> lines of an Ordered awaiting its StockChecked
+        self._arriving: dict[int, Ordered] = {}   # order id -> its Ordered event, awaiting its StockChecked
         self.setStyleSheet(DARK)
         self.setFont(ui_font(14))
         self._build()
@@ -202,11 +204,11 @@ class KitchenDisplay(QWidget):
         if isinstance(event, Ordered) and event.scheduled_for is None and event.lines:
             if len(self._arriving) > 200:          # a StockChecked that never came: forget the oldest
                 self._arriving.pop(next(iter(self._arriving)))
-            self._arriving[record.order_id] = event.lines
+            self._arriving[record.order_id] = event
         elif isinstance(event, StockChecked):
-            lines = self._arriving.pop(record.order_id, None)
-            if lines and event.in_stock:
-                self.model.add_arrived(ticket_from_feed(record.order_id, lines, record.at), record.position)
+            ordered = self._arriving.pop(record.order_id, None)
+            if ordered and event.in_stock:
+                self.model.add_arrived(ticket_from_feed(record.order_id, ordered, record.at), record.position)
 
     def _fetch_tickets(self) -> AsOf[list[Ticket]]:
         """Worker thread: the open tickets and the feed position they are as of (see ``TicketModel.apply``)."""

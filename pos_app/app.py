@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 from kitchen_display.window import KitchenDisplay
 from pos_app.counter import CounterScreen
 from pos_app.delivery_board import DeliveryBoardScreen
+from pos_app.day_dialog import DayDialog
 from pos_app.manager import ManagerDialog
+from pos_app.menu_editor import MenuEditor
 from pos_app.mypage import MypageScreen
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
@@ -65,10 +67,16 @@ class MainWindow(QMainWindow):
         self.language_label = QLabel()
         self.manager_button = QPushButton()
         self.manager_button.clicked.connect(self.open_manager)
+        self.day_button, self.menu_button = QPushButton(), QPushButton()
+        self.day_button.clicked.connect(self.open_day_dialog)
+        self.menu_button.clicked.connect(self.open_menu_editor)
+        self.day_dialog: DayDialog | None = None
+        self.menu_editor: MenuEditor | None = None
         self.kitchen_button = QPushButton()
         self.kitchen_button.clicked.connect(self.show_kitchen)
         self.kitchen_button.setVisible(kitchen is not None)
-        for widget in (self.language_label, self.language, self.manager_button, self.kitchen_button):
+        for widget in (self.language_label, self.language, self.day_button, self.manager_button, self.menu_button,
+                       self.kitchen_button):
             toolbar.addWidget(widget)
         self.shop_sign = QLabel(font=ui_font(11, bold=True))
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
@@ -91,11 +99,28 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(index, tr(key))
         self.language_label.setText(tr("menu.language") + " ")
         self.manager_button.setText(tr("menu.manager"))
+        self.day_button.setText(tr("day.button"))
+        self.menu_button.setText(tr("menu_edit.button"))
         self.kitchen_button.setText(tr("menu.kitchen_window"))
         self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)))
         self.language.blockSignals(True)
         self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
         self.language.blockSignals(False)
+
+    def open_day_dialog(self) -> DayDialog:
+        if self.day_dialog is None:
+            self.day_dialog = DayDialog(self.shop, self.events, self)
+        self.day_dialog.refresh()
+        self.day_dialog.show()
+        self.day_dialog.raise_()
+        return self.day_dialog
+
+    def open_menu_editor(self) -> MenuEditor:
+        if self.menu_editor is None:
+            self.menu_editor = MenuEditor(self.shop, self)
+        self.menu_editor.show()
+        self.menu_editor.raise_()
+        return self.menu_editor
 
     def open_manager(self) -> ManagerDialog:
         if self.manager is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFor
 from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
+from pos_app.order_type import OrderTypePicker
+from pos_app.payment_dialog import PaymentDialog
 from pos_app.todays_orders import TodaysOrders
 from screens_common.bridge import ShopEvents
 from screens_common.fmt import won
@@ -29,9 +31,13 @@ from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Sho
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
 class CounterScreen(QWidget):
-    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None, receipt_printer=None) -> None:
+    def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None, receipt_printer=None,
+                 settings=None) -> None:
         super().__init__(parent)
         self.shop = shop
+        # QSettings: the order type used last, remembered across restarts
+        self.settings = settings if settings is not None else QSettings("sikdang-pos", "counter")
+        self.payment_dialog: PaymentDialog | None = None
         self.receipt_printer = receipt_printer   # a services.printing.PrintService, or None: dialog / PDF
         self.runner = PortRunner(self)
         self.cart = CartModel(self)
@@ -88,8 +94,11 @@ class CounterScreen(QWidget):
         self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.later_at.setCalendarPopup(True)
         self.later.toggled.connect(self._later_toggled)
+        self.order_type = OrderTypePicker(self.settings)
         self.customer_box = QGroupBox()
         form = QFormLayout(self.customer_box)
+        form.setVerticalSpacing(4)                 # the order type's row fits without shrinking the cart
+        form.addRow(self.order_type)
         self.name_label, self.phone_label, self.address_label = QLabel(), QLabel(), QLabel()
         form.addRow(self.name_label, self.name)
         form.addRow(self.phone_label, self.phone)
@@ -101,7 +110,7 @@ class CounterScreen(QWidget):
 
         self.total_label = QLabel(font=ui_font(20, bold=True))
         self.place = QPushButton(font=ui_font(15, bold=True))
-        self.place.setMinimumHeight(64)
+        self.place.setMinimumHeight(46)
         self.place.setStyleSheet("QPushButton { background:#2e7d32; color:white; border-radius:8px; }"
                                  "QPushButton:disabled { background:#9e9e9e; }")
         self.place.clicked.connect(self.place_order)
@@ -115,9 +124,12 @@ class CounterScreen(QWidget):
         cart_layout = QVBoxLayout(self.cart_box)
         cart_layout.addWidget(self.cart_view, 1)
         cart_layout.addLayout(line_buttons)
+        # The note's label is on the field's row, so the order type's row costs the cart no height.
         self.note_label = QLabel()
-        cart_layout.addWidget(self.note_label)
-        cart_layout.addWidget(self.note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note_label)
+        note_row.addWidget(self.note, 1)
+        cart_layout.addLayout(note_row)
         order_column = QVBoxLayout()
         order_column.addWidget(self.cart_box, 1)
         order_column.addWidget(self.customer_box)
@@ -131,6 +143,7 @@ class CounterScreen(QWidget):
         order_panel.setLayout(order_column)
 
         self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders, self.receipt_printer)
+        self.orders_box.pay_requested.connect(self.open_payment)
         self.orders_view = self.orders_box.view
         self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
         self.order_note = self.orders_box.order_note
@@ -152,7 +165,8 @@ class CounterScreen(QWidget):
         self.phone_label.setText(tr("counter.phone"))
         self.address_label.setText(tr("counter.address"))
         self.phone.setPlaceholderText("010-1234-5678")
-        self.note_label.setText(tr("counter.note"))
+        self.note_label.setText(tr("counter.note_short"))
+        self.note.setPlaceholderText(tr("counter.note"))
         self.later.setText(tr("counter.later"))
         self.plus.setText(tr("counter.plus"))
         self.minus.setText(tr("counter.minus"))
@@ -160,6 +174,7 @@ class CounterScreen(QWidget):
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
         self.menu_panel.retranslate()
+        self.order_type.retranslate()
         self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._fit_cart()
         self.orders_box.retranslate()
@@ -228,7 +243,7 @@ class CounterScreen(QWidget):
                 return "counter.bad_phone"
         if self.later.isChecked() and self._scheduled_for() <= datetime.now().astimezone() + timedelta(seconds=1):
             return "counter.later_past"
-        return ""
+        return self.order_type.problem(self.address.text())
 
     def _scheduled_for(self) -> datetime:
         # what the picker shows, to the minute: no seconds hidden behind "HH:mm"
@@ -243,7 +258,7 @@ class CounterScreen(QWidget):
                 raise InvalidInput("The time for a later order must be in the future")
         return PlaceOrder(lines=self.cart.order_lines(), customer_name=self.name.text().strip(),
                           phone=self.phone.text().strip(), address=self.address.text().strip(),
-                          scheduled_for=scheduled, client_ref=self._client_ref)
+                          scheduled_for=scheduled, client_ref=self._client_ref, **self.order_type.command_fields())
 
     def place_order(self) -> None:
         if not self.place.isEnabled():
@@ -284,6 +299,21 @@ class CounterScreen(QWidget):
             text += " " + tr("counter.no_gift")
         self.message.info(text, hide_after_ms=60000)
         self.clear_order(keep_message=True)
+        self.order_type.next_order()
+        self.open_payment(receipt.order_id)      # pay now; a dine-in order may choose "pay later" there
+
+    def open_payment(self, order_id: int) -> None:
+        """The payment dialog for ``order_id``, once its bill is read (off the GUI thread)."""
+        self.runner.run(lambda: self.shop.bill(order_id), self._show_payment, self.message.error)
+
+    def _show_payment(self, bill) -> None:
+        if bill.balance <= 0:
+            self.message.info_key("pay.settled", id=bill.order_id)
+            return
+        self.payment_dialog = dialog = PaymentDialog(self.shop, bill, self)
+        dialog.paid.connect(lambda _receipt: self.orders_fetch.request())
+        dialog.finished.connect(lambda _: self.orders_fetch.request())
+        dialog.show()        # not modal: the counter keeps taking orders while a table pays
 
     def _place_failed(self, error: Exception) -> None:
         self.place.setEnabled(True)

@@ -5,7 +5,7 @@ counter shows it whole under the list for the selected order."""
 from __future__ import annotations
 
 from screens_common.fmt import local_time, won
-from screens_common.i18n import reason_text, status_text
+from screens_common.i18n import reason_text, status_text, tr
 from screens_common.rows_model import Column, RowsModel
 from services.port import OrderSummary
 
@@ -14,10 +14,12 @@ STATUS_COLOURS = {"cancelled": "#c62828", "delivered": "#2e7d32", "cooking": "#1
 
 
 def order_label(order: OrderSummary) -> str:
-    """"#12"; an order taken offline: "T-3" while it waits on the till, "#12 (T-3)" once sent."""
+    """"#12"; an order taken offline: "T-3" while it waits on the till, "#12 (T-3)" once sent; a dine-in
+    order with its table: "#12 · T7"."""
     if order.order_id < 0:
         return order.till_number
-    return f"#{order.order_id} ({order.till_number})" if order.till_number else f"#{order.order_id}"
+    label = f"#{order.order_id} ({order.till_number})" if order.till_number else f"#{order.order_id}"
+    return f"{label} · {tr('type.short_table', table=order.table)}" if order.table else label
 
 
 SHORT_REASON = 11     # width units of a reason shown in the list: a Latin letter 1, a Hangul syllable 2
@@ -48,6 +50,8 @@ def order_note(order: OrderSummary, short: bool = True) -> str:
 
 def _status_cell(order: OrderSummary) -> str:
     note = order_note(order)
+    if order.bill_status == "open" and order.balance and order.status != "cancelled":
+        note = tr("pay.unpaid", due=won(order.balance))      # an unpaid order says so
     return f"{order_status(order)}\n{note}" if note else order_status(order)
 
 
@@ -57,4 +61,13 @@ def orders_model(parent=None) -> RowsModel:
         Column("col.customer", lambda o: "\n".join(p for p in (o.customer_name, o.phone) if p)),
         Column("col.total", lambda o: won(o.total), align_right=True),
         Column("col.status", _status_cell),
-    ], key=lambda o: o.order_id, colour=lambda o: STATUS_COLOURS.get(o.status), parent=parent)
+    ], key=lambda o: o.order_id, colour=_colour, parent=parent)
+
+
+def _colour(order: OrderSummary) -> str | None:
+    if order.bill_status == "open" and order.balance and order.status != "cancelled":
+        return UNPAID_COLOUR
+    return STATUS_COLOURS.get(order.status)
+
+
+UNPAID_COLOUR = "#ef6c00"

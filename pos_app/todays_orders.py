@@ -2,6 +2,7 @@
 the receipt. Port calls go through the counter's runner, off the GUI thread."""
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView,
                                QVBoxLayout)
 
@@ -17,6 +18,8 @@ FITTED = (0, 1, 2)      # number/time, customer/phone, total: sized to every row
 
 
 class TodaysOrders(QGroupBox):
+    pay_requested = Signal(int)      # the selected order's number: the counter opens its payment dialog
+
     def __init__(self, shop: Shop, runner: PortRunner, message: MessageBar, orders: RowsModel,
                  receipt_printer=None) -> None:
         super().__init__()
@@ -31,7 +34,8 @@ class TodaysOrders(QGroupBox):
         tidy_table(self.view, stretch_column=3, lines=2, long_list=True)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected_note())
         self.order_note = QLabel(wordWrap=True)       # the selected order's whole reason, never cut off
-        self.cancel, self.receipt = QPushButton(), QPushButton()
+        self.cancel, self.receipt, self.pay = QPushButton(), QPushButton(), QPushButton()
+        self.pay.clicked.connect(self.pay_selected)
         self.cancel.clicked.connect(self.cancel_selected)
         self.receipt.clicked.connect(self.print_selected_receipt)
         layout = QVBoxLayout(self)
@@ -39,6 +43,7 @@ class TodaysOrders(QGroupBox):
         layout.addWidget(self.order_note)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.pay)
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.receipt)
         layout.addLayout(buttons)
@@ -47,6 +52,7 @@ class TodaysOrders(QGroupBox):
         self.setTitle(tr("counter.today"))
         self.cancel.setText(tr("counter.cancel"))
         self.receipt.setText(tr("counter.print"))
+        self.pay.setText(tr("pay.button"))
         self.orders.retranslate()
         fit_columns_to_rows(self.view, FITTED, lines=2)
         self._show_selected_note()
@@ -66,6 +72,13 @@ class TodaysOrders(QGroupBox):
         order = self.selected_order()
         note = order_note(order, short=False) if order is not None else ""
         self.order_note.setText(f"{order_label(order)} {order_status(order)}: {note}" if note else "")
+
+    def pay_selected(self) -> None:
+        order = self.selected_order()
+        if order is None or order.order_id < 0:
+            self.message.error(tr("pay.pick_order"))
+            return
+        self.pay_requested.emit(order.order_id)
 
     # -- cancel: asked first, with a reason -------------------------------------------------------------
     def cancel_selected(self) -> None:

@@ -199,6 +199,10 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "err.unexpected": ("Unexpected error: {error}", "예기치 않은 오류: {error}"),
 }
 
+from screens_common.i18n_pos import POS_TEXT  # noqa: E402 - the point of sale's words, in their own module
+
+TEXT.update(POS_TEXT)
+
 LANGUAGES = ("en", "ko")
 
 

@@ -39,6 +39,7 @@ def demo_clock() -> float:
 def demo_day(shop) -> dict[str, int]:
     from services.commands import OrderLine, PlaceOrder
     menu = [item for item in shop.menu() if not item.sold_out]
+    shop.open_day(100_000, "manager")     # 개점: the day's payments go into it
     customers = [("김민수", "010-1234-5678", "서울시 마포구 월드컵로 12"), ("이영희", "010-2222-3333", "서울시 강남구 테헤란로 5"),
                  ("박지성", "010-3333-4444", "수원시 팔달구 1"), ("최유리", "010-4444-5555", "서울시 종로구 3"),
                  ("정우성", "010-5555-6666", "서울시 송파구 9"), ("한가인", "010-6666-7777", "서울시 용산구 2"),
@@ -63,9 +64,81 @@ def demo_day(shop) -> dict[str, int]:
                                 customer_name="윤서연", phone="010-8888-9999", address="서울시 성동구 7"))
     shop.place_order(PlaceOrder((OrderLine(menu[1].code, 2),), customer_name="예약 손님", phone="010-9999-0000",
                                 scheduled_for=datetime.now(timezone.utc) + timedelta(hours=2)))
+    from services.payment_commands import Tender
+    for order_id in ids[:3]:
+        shop.take_payment(order_id, [Tender("card", shop.bill(order_id).total, approval="30012345", last4="4242")])
+    takeout = shop.place_order(PlaceOrder((OrderLine(menu[4].code, 2),), customer_name="강하늘",
+                                          order_type="takeout")).order_id
+    shop.take_payment(takeout, [Tender("cash", shop.bill(takeout).total, tendered=50_000)])
+    table = shop.place_order(PlaceOrder((OrderLine(menu[0].code, 2), OrderLine(menu[5].code, 1)),
+                                        order_type="dine_in", table=7, guests=2)).order_id
     shop.mark_sold_out(menu[-1].code)
     MINUTES_AGO[0] = 0.0
-    return {"delivered": ids[0], "cancelled": ids[6]}
+    return {"delivered": ids[0], "cancelled": ids[6], "table": table}
+
+
+def on_the_till(main_window, dialog, app):
+    """The till at 1280x800 with ``dialog`` over it, as the cashier sees it (offscreen, a dialog is
+    a window of its own: painted here over the main window's picture)."""
+    from PySide6.QtGui import QPainter
+    settle(app, 0.5)
+    picture = main_window.grab()
+    over = dialog.grab()
+    painter = QPainter(picture)
+    painter.fillRect(picture.rect(), Qt_dim())
+    painter.drawPixmap((picture.width() - over.width()) // 2, max(0, (picture.height() - over.height()) // 2), over)
+    painter.end()
+    return picture
+
+
+def Qt_dim():
+    from PySide6.QtGui import QColor
+    return QColor(0, 0, 0, 90)
+
+
+def point_of_sale(shop, main_window, app, out: Path, table: int, language: str) -> None:
+    """The payment dialog (a dine-in table paying, change shown), the day with its X report, the menu editor."""
+    from pos_app.payment_dialog import PaymentDialog
+    from pos_app.menu_editor import MenuEditor
+    payment = PaymentDialog(shop, shop.bill(table), main_window)
+    payment.guests.setValue(2)
+    payment.received.setValue(20_000)
+    payment.cash_receipt.setText("010-1234-5678")
+    payment.show()
+    on_the_till(main_window, payment, app).save(str(out / f"payment-{language}.png"))
+    payment.close()
+    day = main_window.open_day_dialog()
+    day.show_x_report()
+    while day.report is None:
+        settle(app, 0.1)
+    on_the_till(main_window, day, app).save(str(out / f"day-x-{language}.png"))
+    day.hide()
+    day.report = None
+    editor = MenuEditor(shop, main_window)
+    editor.pin.setText("9999")
+    editor.show()
+    editor.check_pin()
+    while not editor.editor.isEnabled():
+        settle(app, 0.1)
+    editor.item.setCurrentIndex(2)
+    on_the_till(main_window, editor, app).save(str(out / f"menu-editor-{language}.png"))
+    editor.close()
+
+
+def z_report(shop, main_window, app, out: Path) -> None:
+    """마감: the day closed with the manager's PIN; its Z report in both languages."""
+    from screens_common.i18n import set_language
+    day = main_window.open_day_dialog()
+    day.counted.setValue(shop.x_report().expected_cash + 2_000)
+    day.pin.setText("9999")
+    day.close_day()
+    while day.report is None or day.report.kind != "Z":
+        settle(app, 0.1)
+    for language in ("en", "ko"):
+        set_language(language)
+        settle(app)
+        on_the_till(main_window, day, app).save(str(out / f"day-z-{language}.png"))
+    day.hide()
 
 
 SIZE = (1280, 800)
@@ -128,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         from pos_app.app import isolate_settings
         isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
-        shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock)
+        from services.http.auth import manager_pin_checker
+        shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock,
+                               manager_pins=manager_pin_checker(Path(folder) / "demo-shop.staff.sqlite"))
         try:
             ids = demo_day(shop)
             built = build_shop_app(shop, "all", "en")
@@ -173,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
                 settle(app)
                 dialog.grab().save(str(args.out / f"manager-{language}.png"))
                 dialog.hide()
+                main_window.tabs.setCurrentWidget(counter)
+                point_of_sale(shop, main_window, app, args.out, ids["table"], language)
+            z_report(shop, main_window, app, args.out)
             from screens_common.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
             card = shop.mypage(ids["delivered"])
             save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")

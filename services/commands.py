@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.errors import InvalidInput
+from services.statuses import OrderType
 
 MAX_QUANTITY_PER_LINE = 99
 MAX_LINES_PER_ORDER = 50
@@ -14,6 +15,8 @@ MAX_NAME_LENGTH = 80
 MAX_ADDRESS_LENGTH = 200
 MAX_REASON_LENGTH = 200
 MAX_KIND_LENGTH = 40
+MAX_TABLE = 999
+MAX_GUESTS = 99
 MAX_ORDER_ID = 2**53          # what JSON numbers carry exactly, and far below SQLite's 2**63
 _PHONE_DIGITS = re.compile(r"^0\d{8,10}$")
 
@@ -90,13 +93,20 @@ class OrderLine:
 
 @dataclass(frozen=True)
 class PlaceOrder:
-    """Place an order. ``client_ref`` makes the command idempotent: the same ref places one order."""
+    """Place an order. ``client_ref`` makes the command idempotent: the same ref places one order.
+
+    ``order_type``: dine-in needs a ``table`` (``guests`` optional), a delivery an ``address``. Not
+    given (``None``), the order is a delivery as every order was before types, address optional, so
+    clients that predate types are served as they were."""
     lines: tuple[OrderLine, ...]
     customer_name: str = ""
     phone: str = ""
     address: str = ""
     scheduled_for: datetime | None = None
     client_ref: str | None = None
+    order_type: OrderType | str | None = None
+    table: int | None = None
+    guests: int = 0
 
     def __post_init__(self) -> None:
         lines = tuple(self.lines or ())
@@ -119,6 +129,32 @@ class PlaceOrder:
             raise InvalidInput("client_ref must be text of 1-64 characters")
         if self.client_ref is not None:
             storable(self.client_ref, "client_ref")
+        self._check_type()
+
+    def _check_type(self) -> None:
+        if self.order_type is None:
+            if self.table is not None or self.guests:
+                raise InvalidInput("A table and guests are for dine-in orders: say order type dine_in")
+            return
+        try:
+            kind = OrderType(self.order_type)
+        except ValueError:
+            raise InvalidInput(f"Order type must be one of {', '.join(OrderType)}, got {self.order_type!r:.40}") from None
+        object.__setattr__(self, "order_type", kind)
+        if kind == OrderType.DINE_IN:
+            if isinstance(self.table, bool) or not isinstance(self.table, int) or not 1 <= self.table <= MAX_TABLE:
+                raise InvalidInput(f"A dine-in order needs its table number (1-{MAX_TABLE}), got {self.table!r:.40}")
+            if isinstance(self.guests, bool) or not isinstance(self.guests, int) or not 0 <= self.guests <= MAX_GUESTS:
+                raise InvalidInput(f"Guests must be a whole number from 0 to {MAX_GUESTS}, got {self.guests!r:.40}")
+        elif self.table is not None or self.guests:
+            raise InvalidInput(f"A {kind.replace('_', ' ')} order has no table or guests")
+        if kind == OrderType.DELIVERY and not self.address:
+            raise InvalidInput("A delivery order needs the address to deliver to")
+
+    @property
+    def kind(self) -> OrderType:
+        """The order's type (``DELIVERY`` when the command did not say)."""
+        return OrderType(self.order_type) if self.order_type is not None else OrderType.DELIVERY
 
 
 @dataclass(frozen=True)
@@ -132,11 +168,14 @@ class _ForOrder:
 
 @dataclass(frozen=True)
 class CancelOrder(_ForOrder):
+    """``staff``: who cancels (kept with the refund of a paid order, with ``reason``)."""
     reason: str = ""
+    staff: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "reason", text(self.reason, "Cancel reason", MAX_REASON_LENGTH))
+        object.__setattr__(self, "staff", text(self.staff, "Staff", MAX_NAME_LENGTH))
 
 
 @dataclass(frozen=True)

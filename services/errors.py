@@ -23,6 +23,10 @@ class UnknownItem(InvalidInput):
     code = "unknown_item"
 
 
+class UnknownCategory(InvalidInput):
+    code = "unknown_category"
+
+
 class UnknownOrder(ShopError):
     code = "unknown_order"
 
@@ -32,8 +36,18 @@ class InvalidTransition(ShopError):
     code = "invalid_transition"
 
 
+class PaymentRefused(InvalidTransition):
+    """The payment does not add up (cash tendered short of what it pays, more than is due): nothing was taken."""
+    code = "payment_refused"
+
+
 class CancelRefused(InvalidTransition):
     code = "cancel_refused"
+
+
+class PinRefused(ShopError):
+    """A manager's PIN was asked for and the one given is not a manager's."""
+    code = "pin_refused"
 
 
 class ShopBusy(ShopError):

@@ -34,12 +34,16 @@ class Ordered(Event):              # 주문됨
     total: int
     placed_at: float
     scheduled_for: float | None = None
+    order_type: str = "delivery"   # OrderType; events written before order types read as deliveries
+    table: int | None = None       # dine-in: the table number
+    guests: int = 0                # dine-in: how many at the table (0: not said)
 
 
 @dataclass(frozen=True)
 class OrderCancelled(Event):       # 주문취소됨
     reason: str
     by: str                        # "customer" | "kitchen" (out of stock)
+    staff: str = ""                # who cancelled it at the counter (staff id or name), when known
 
 
 # -- kitchen ----------------------------------------------------------------
@@ -146,6 +150,69 @@ class GiftStockSet(Event):
     quantity: int
 
 
+# -- menu (ordering's catalogue, edited by the manager) -------------------------------------
+@dataclass(frozen=True)
+class MenuCategorySaved(Event):
+    code: str
+    name_ko: str
+    name_en: str
+    sort: int
+    staff: str = ""
+
+
+@dataclass(frozen=True)
+class MenuItemSaved(Event):
+    """An item added or changed. ``initial_stock`` is for the kitchen, and only for a new item."""
+    code: str
+    name_ko: str
+    name_en: str
+    price: int
+    category: str                  # the category's code
+    printer: str
+    available: bool
+    new: bool
+    initial_stock: int = 0
+    staff: str = ""
+
+
+# -- payments ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PaymentTaken(Event):
+    """Tenders taken for an order (one payment; a split is several). ``tenders``: one dict per tender,
+    ``{"kind", "amount", "tendered", "change", "approval", "last4", "guest"}``; ``balance``: still due."""
+    day_id: int
+    tenders: tuple[dict, ...]
+    amount: int
+    balance: int
+    cash_receipt: str = ""         # 현금영수증: a phone or business number, when asked for
+    staff: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRefunded(Event):
+    """The order was cancelled: what each tender paid goes back (``{"kind", "amount", "approval", "last4"}``)."""
+    day_id: int
+    refunds: tuple[dict, ...]
+    amount: int
+    reason: str
+    staff: str                     # who cancelled (staff, or "kitchen" when an item ran out)
+
+
+@dataclass(frozen=True)
+class DayOpened(Event):            # 개점
+    day_id: int
+    float_cash: int
+    staff: str = ""
+
+
+@dataclass(frozen=True)
+class DayClosed(Event):            # 마감
+    day_id: int
+    expected_cash: int
+    counted_cash: int
+    staff: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls for cls in Event.__subclasses__()
 }
@@ -153,8 +220,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 def event_from_dict(name: str, data: dict) -> Event:
     cls = EVENT_TYPES[name]
-    if "lines" in data:
-        data = {**data, "lines": tuple(data["lines"])}
-    if "missing" in data:
-        data = {**data, "missing": tuple(data["missing"])}
-    return cls(**data)
+    # JSON has lists where the events hold tuples (lines, missing, tenders, refunds).
+    fields: dict = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+    return cls(**fields)

@@ -12,14 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from collections.abc import Collection
-from typing import Callable, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Callable, Generic, Protocol, Sequence, TypeVar, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
+from services.day_report import DayReport, Figure
 from services.errors import InvalidInput
 from services.events import Event, event_from_dict
+from services.menu_commands import SaveCategory, SaveMenuItem
+from services.payment_commands import Tender
 
 __all__ = [
-    "OrderLine", "PlaceOrder", "MenuItem", "OrderReceipt", "OrderSummary", "TicketLine", "Ticket",
+    "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "DayReport", "Figure", "Category",
+    "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt",
+    "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
     "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
 ]
@@ -39,10 +44,21 @@ class MenuItem:
     price: int             # KRW
     stock: int             # units on hand; 0 = sold out
     stock_known: bool = True   # False: a remote till's cached menu while its server is away
+    available: bool = True  # the manager's switch: an unavailable item cannot be ordered
+    printer: str = ""      # the kitchen printer its lines go to ("": the category's)
+    category_code: str = ""
 
     @property
     def sold_out(self) -> bool:
         return self.stock_known and self.stock <= 0
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_ko: str
+    name_en: str
+    sort: int
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,10 @@ class OrderSummary:
     scheduled_for: datetime | None = None
     reason: str = ""
     till_number: str = ""      # taken offline on this till ("T-3"); status "queued" until the server has it
+    order_type: str = "delivery"   # dine_in | takeout | delivery
+    table: int | None = None
+    bill_status: str = ""          # open (money still due: unpaid) | paid | cancelled; "" before the bill exists
+    balance: int = 0               # won still due
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,8 @@ class Ticket:
     cooked_at: datetime | None = None
     cancelled_at: datetime | None = None
     late: bool = False
+    order_type: str = "delivery"   # the card shows it, and a dine-in order's table
+    table: int | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +280,69 @@ class GiftStock:
     quantity: int
 
 
+@dataclass(frozen=True)
+class TenderLine:
+    kind: str                  # cash | card
+    amount: int                # what it paid
+    tendered: int              # cash handed over (= amount for a card)
+    change: int
+    approval: str = ""
+    last4: str = ""
+    guest: str = ""
+    staff: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    kind: str
+    amount: int
+    staff: str                 # who cancelled ("kitchen" when an item ran out)
+    reason: str
+    at: datetime | None = None
+    approval: str = ""
+    last4: str = ""
+
+
+@dataclass(frozen=True)
+class BillView:
+    """An order's bill: what it costs, what was paid with what, and what was refunded."""
+    order_id: int
+    order_type: str
+    table: int | None
+    guests: int
+    total: int
+    paid: int
+    balance: int               # still due
+    status: str                # open | paid | cancelled
+    tenders: tuple[TenderLine, ...] = ()
+    refunds: tuple[RefundLine, ...] = ()
+    cash_receipt: str = ""
+    day_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentReceipt:
+    """What the counter shows after a payment: ``change`` (cash back, large on screen), ``balance``."""
+    order_id: int
+    amount: int
+    change: int
+    balance: int
+    status: str                # paid | open (a part of a split)
+
+
+@dataclass(frozen=True)
+class BusinessDay:
+    day_id: int
+    status: str                # open | closed
+    opened_at: datetime
+    opened_by: str
+    float_cash: int
+    closed_at: datetime | None = None
+    closed_by: str = ""
+    counted_cash: int | None = None
+
+
 @runtime_checkable
 class Shop(Protocol):
     # -- commands: raise services.errors.ShopError subclasses with a user-facing message -----------
@@ -277,6 +362,15 @@ class Shop(Protocol):
     def restock(self, item_code: str, quantity: int) -> None: ...
     def set_gift_stock(self, quantity: int, kind: str | None = None) -> None: ...
 
+    # -- the point of sale: payment, the day, the menu (a closed day refuses with InvalidTransition) --
+    def take_payment(self, order_id: int, tenders: Sequence[Tender], cash_receipt: str = "",
+                     staff: str = "") -> PaymentReceipt: ...
+    def open_day(self, float_cash: int, staff: str = "") -> BusinessDay: ...
+    def close_day(self, counted_cash: int, staff: str = "") -> DayReport: ...   # the Z report, kept
+    def verify_manager_pin(self, pin: str) -> str: ...   # the manager's staff id, or PinRefused
+    def save_category(self, category: SaveCategory) -> None: ...                # manager
+    def save_menu_item(self, item: SaveMenuItem) -> None: ...                   # manager; past orders keep prices
+
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]: ...
     def gift_stock(self) -> GiftStock: ...
@@ -285,6 +379,13 @@ class Shop(Protocol):
     def mypage(self, order_id: int) -> MypageCard: ...          # raises UnknownOrder
     def mypage_by_phone(self, phone: str) -> list[MypageCard]: ...  # newest first
     def todays_orders(self) -> list[OrderSummary]: ...          # newest first
+    def bill(self, order_id: int) -> BillView: ...                # raises UnknownOrder
+    def unpaid_bills(self) -> list[BillView]: ...                 # every order with money still due, oldest first
+    def current_day(self) -> BusinessDay | None: ...
+    def days(self) -> list[BusinessDay]: ...                      # newest first
+    def x_report(self) -> DayReport: ...                          # the open day so far; InvalidTransition if none
+    def z_report(self, day_id: int) -> DayReport: ...             # a closed day's report as it was closed
+    def categories(self) -> list[Category]: ...
 
     # -- paged queries and single items (the gateway's collections: a page's cost is bounded) -------
     # ``page`` from 0, ``size`` 1..MAX_PAGE_SIZE, else InvalidInput; a page past the end is empty.

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from services.commands import CancelOrder, Deliver, FinishCooking, PickUp, PlaceOrder, RecallTicket, SendGift
 from services.events import (CookCancelled, Cooked, CookRecalled, Delivered, DeliveryCancelled, DeliveryStarted,
-                             Event, GiftDeferred, GiftOutOfStock, GiftSendCancelled, GiftSent, OrderCancelled,
-                             Ordered, PickedUp, StockChecked, TicketScheduled)
+                             Event, GiftDeferred, GiftOutOfStock, GiftSendCancelled, GiftSent, MenuItemSaved,
+                             OrderCancelled, Ordered, PaymentRefunded, PaymentTaken, PickedUp, StockChecked,
+                             TicketScheduled)
+from services.payment_commands import TakePayment
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,15 @@ ORDER_SAGA: tuple[Step, ...] = (
                 (StockChecked, TicketScheduled)),
          (Action("kitchen", OrderCancelled, "cancel the ticket (its stock back if nothing was cooked)",
                  (CookCancelled,)),)),
-    Step(Action("delivery", Ordered, "prepare the delivery"),
+    Step(Action("payments", Ordered, "open the order's bill in the day open now (or the next one)"),
+         (Action("payments", OrderCancelled, "refund every tender that paid it, with who and why",
+                 (PaymentRefunded,)),)),
+    Step(Action("payments", TakePayment, "take payment: at once, or (dine-in) at the end; split across tenders "
+                                         "or guests", (PaymentTaken,))),
+    Step(Action("payments", GiftSent, "note the gift on the bill (the day's report counts gifts given)"),
+         (Action("payments", GiftSendCancelled, "the gift went back: off the bill"),)),
+    Step(Action("delivery", Ordered, "prepare the delivery (delivery orders only: dine-in and takeout never "
+                                     "reach the board)"),
          (Action("delivery", OrderCancelled, "cancel the delivery"),)),
     Step(Action("kitchen", FinishCooking, "bump the ticket", (Cooked,)),
          (Action("kitchen", RecallTicket, "recall the bumped ticket", (CookRecalled,)),)),
@@ -65,6 +75,12 @@ ORDER_SAGA: tuple[Step, ...] = (
 GIFT_FALLBACK = Action("ordering", SendGift, "the gift call failed or was slow: defer the gift", (GiftDeferred,))
 
 
+# Reactions outside any order's saga: the manager's menu reaches the kitchen.
+SHOP_REACTIONS: tuple[Action, ...] = (
+    Action("kitchen", MenuItemSaved, "a new menu item: open its stock"),
+)
+
+
 def actions() -> list[Action]:
     """Every action of the saga, steps and compensations, in table order."""
     return [action for step in ORDER_SAGA for action in (step.action, *step.compensations)]
@@ -72,4 +88,4 @@ def actions() -> list[Action]:
 
 def reactions() -> set[tuple[str, type[Event]]]:
     """(context, event) for every action taken on another context's event: each is an event handler."""
-    return {(a.context, a.on) for a in actions() if issubclass(a.on, Event)}
+    return {(a.context, a.on) for a in [*actions(), *SHOP_REACTIONS] if issubclass(a.on, Event)}

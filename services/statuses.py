@@ -73,3 +73,28 @@ class CancelledBy(StrEnum):
     """Who cancelled an order (``OrderCancelled.by``)."""
     CUSTOMER = "customer"
     KITCHEN = "kitchen"       # out of stock
+
+
+class OrderType(StrEnum):
+    """How the customer eats: at a table, taken away (called when ready), or brought to an address.
+    An order (or an ``Ordered`` event) that does not say is a delivery: every order was, before types."""
+    DINE_IN = "dine_in"
+    TAKEOUT = "takeout"
+    DELIVERY = "delivery"
+
+
+class TenderKind(StrEnum):
+    CASH = "cash"
+    CARD = "card"             # recorded only (approval number, last four): no card processing here
+
+
+class BillStatus(StrEnum):
+    """An order's bill in the payments context."""
+    OPEN = "open"             # something is still due (a dine-in order paid at the end, a split part-paid)
+    PAID = "paid"
+    CANCELLED = "cancelled"   # the order was cancelled: whatever was paid has been refunded
+
+
+class DayStatus(StrEnum):
+    OPEN = "open"             # 개점: payments are taken into this day
+    CLOSED = "closed"         # 마감: its Z report is kept and nothing in it changes

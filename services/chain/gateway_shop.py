@@ -32,6 +32,7 @@ from services import commands as C
 from services.chain import wire
 from services.chain.feed import ChainFeed, StockOutcome
 from services.chain.gateway_calls import ServiceCalls
+from services.chain.point_of_sale import PointOfSaleNotServed
 from services.chain.settings import CONTEXTS, ChainSettings
 from services.errors import InvalidInput, UnknownOrder
 from services.local.views import start_of_today
@@ -62,7 +63,7 @@ def receipt_from(result: dict, outcome: StockOutcome | None) -> OrderReceipt:
                         gift_status=gift_status, reason=reason, client_ref=result.get("client_ref"))
 
 
-class ChainShop:
+class ChainShop(PointOfSaleNotServed):
     def __init__(self, settings: ChainSettings, *, stock_wait_s: float = 2.0, consistent_reads: bool = False,
                  settle_s: float = 30.0, clock: Callable[[], float] = time.time) -> None:
         missing = [c for c in CONTEXTS if c not in settings.service_urls]

@@ -12,12 +12,15 @@ from services.delivery.context import DeliveryContext
 from services.delivery.model import Delivery
 from services.errors import UnknownOrder
 from services.events import Cooked, CookRecalled, OrderCancelled, Ordered
-from services.statuses import DeliveryStatus
+from services.statuses import DeliveryStatus, OrderType
 
 DEFAULT_RIDER = "Rider"
 
 
 def on_ordered(event: Ordered, ctx: DeliveryContext) -> None:
+    """Only a delivery order is prepared for the board: dine-in and takeout food never goes on it."""
+    if event.order_type != OrderType.DELIVERY:
+        return
     ctx.repo.add_if_new(Delivery(order_id=event.order_id, customer_name=event.customer_name,
                                  phone=event.phone, address=event.address))
 

@@ -13,7 +13,8 @@ from services.http.auth import StaffStore
 from services.http.fastpath import PlaceOrderFastPath
 from services.http.gate import Gate, install_error_handlers
 from services.http.guards import BodyReader, LoadShedder
-from services.http.routes import cook, delivery, events, gift, mypage, ops, order, resources, staff as staff_routes
+from services.http.routes import (cook, delivery, events, gift, menu, mypage, ops, order, payments, resources,
+                                  staff as staff_routes)
 from services.ops.metrics import instrument
 from services.port import Shop
 
@@ -44,6 +45,8 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     api.include_router(gift.router(shop, gate, staff))
     api.include_router(mypage.router(shop, gate))
     api.include_router(resources.router(shop, gate, staff))
+    api.include_router(payments.router(shop, gate, staff))
+    api.include_router(menu.router(shop, gate, staff))
     api.include_router(events.router(shop, gate, state))
     api.include_router(staff_routes.router(staff, gate))
     api.include_router(ops.router(shop, state))

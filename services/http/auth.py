@@ -258,6 +258,17 @@ class StaffStore:
         return [dict(staff_id=r[0], name=r[1], role=r[2], failed_attempts=r[3],
                      locked=bool(r[4]) and now - r[5] < LOCKOUT_S) for r in rows]
 
+    def manager_with_pin(self, pin: str) -> str | None:
+        """The staff id of the manager (not locked out) whose PIN is ``pin``, or None."""
+        now = self._clock()
+        with self._lock:
+            rows = self._db.execute("SELECT staff_id, salt, pin_hash, locked, locked_at FROM staff"
+                                    " WHERE role = 'manager' ORDER BY staff_id").fetchall()
+        for staff_id, salt, pin_hash, locked, locked_at in rows:
+            if (not locked or now - locked_at >= LOCKOUT_S) and hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
+                return staff_id
+        return None
+
     # -- audit --------------------------------------------------------------------------------------
     def audit(self, by: Principal, action: str, target: str, reason: str, outcome: str) -> None:
         with self._lock:
@@ -277,3 +288,16 @@ class StaffStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def manager_pin_checker(path: Path) -> Callable[[str], str | None]:
+    """For a shop on this machine (the embedded shop): a manager's PIN checked against the staff file
+    the shop server would use (demo staff seeded, so the demo manager's 9999 works). Opened per check:
+    a manager's PIN is asked for a few times a day."""
+    def check(pin: str) -> str | None:
+        store = StaffStore(path)
+        try:
+            return store.manager_with_pin(pin)
+        finally:
+            store.close()
+    return check

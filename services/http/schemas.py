@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, BeforeValidato
 from pydantic.alias_generators import to_camel
 
 from services import commands as C
+from services.statuses import OrderType
 
 
 # At least one visible character. Spelled out because "blank" differs between engines: Python's
@@ -57,13 +58,31 @@ class OrderLineIn(Body):
     note: str = Field(default="", max_length=C.MAX_NOTE_LENGTH)
 
 
+# The order type's rules (the command checks them too), stated in the schema so clients can follow them.
+_ORDER_TYPE_RULES = {"allOf": [
+    {"if": {"properties": {"orderType": {"const": "dine_in"}}, "required": ["orderType"]},
+     "then": {"required": ["table"], "properties": {"table": {"type": "integer", "minimum": 1,
+                                                               "maximum": C.MAX_TABLE}}},
+     "else": {"properties": {"table": {"type": "null"}, "guests": {"const": 0}}}},
+    {"if": {"properties": {"orderType": {"const": "delivery"}}, "required": ["orderType"]},
+     "then": {"required": ["address"], "properties": {"address": {
+         "type": "string", "maxLength": C.MAX_ADDRESS_LENGTH, "pattern": NOT_BLANK}}}},
+]}
+
+
 class PlaceOrderIn(Body):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
+                              json_schema_extra=_ORDER_TYPE_RULES)
     lines: list[OrderLineIn] = Field(min_length=1, max_length=C.MAX_LINES_PER_ORDER)
     customer_name: str = Field(default="", max_length=C.MAX_NAME_LENGTH)
     phone: str = Field(default="", max_length=20, pattern=PHONE_PATTERN)
     address: str = Field(default="", max_length=C.MAX_ADDRESS_LENGTH)
     scheduled_for: AwareDatetime | None = None
     client_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    order_type: OrderType | None = Field(default=None, description="dine_in (needs table), takeout, or delivery "
+                                                                   "(needs address); not given: a delivery")
+    table: int | None = Field(default=None, ge=1, le=C.MAX_TABLE)   # Int | None loses its bounds in the schema
+    guests: Int = Field(default=0, ge=0, le=C.MAX_GUESTS)
 
 
 class CancelIn(Body):
@@ -112,6 +131,9 @@ class MenuItemOut(Wire):
     price: int
     stock: int
     sold_out: bool
+    available: bool = True
+    printer: str = ""
+    category_code: str = ""
 
 
 class OrderReceiptOut(Wire):
@@ -133,6 +155,10 @@ class OrderSummaryOut(Wire):
     placed_at: datetime
     scheduled_for: datetime | None = None
     reason: str = ""
+    order_type: str = "delivery"
+    table: int | None = None
+    bill_status: str = ""
+    balance: int = 0
 
 
 class TicketLineOut(Wire):
@@ -152,6 +178,8 @@ class TicketOut(Wire):
     cooked_at: datetime | None = None
     cancelled_at: datetime | None = None
     late: bool = False
+    order_type: str = "delivery"
+    table: int | None = None
 
 
 class DeliveryCardOut(Wire):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from services.commands import (FinishCooking, FlagLateTickets, MarkSoldOut, RecallTicket, ReleaseDueTickets,
                                ReleaseScheduledTicket, Restock, StartCooking)
 from services.errors import UnknownItem, UnknownOrder
-from services.events import ItemSoldOut, OrderCancelled, Ordered, PickedUp, Restocked
+from services.events import ItemSoldOut, MenuItemSaved, OrderCancelled, Ordered, PickedUp, Restocked
 from services.kitchen.context import KitchenContext
 from services.kitchen.model import CANCELLABLE, Ticket, demand_of
 from services.statuses import TicketStatus
@@ -32,6 +32,12 @@ def on_order_cancelled(event: OrderCancelled, ctx: KitchenContext) -> None:
         ctx.repo.give_back(demand_of(ticket.lines))
     ctx.repo.save(ticket)
     ctx.emit_all(events)
+
+
+def on_menu_item_saved(event: MenuItemSaved, ctx: KitchenContext) -> None:
+    """The manager added an item: the kitchen keeps its stock from now on."""
+    if event.new:
+        ctx.repo.open_stock(event.code, event.initial_stock)
 
 
 def on_picked_up(event: PickedUp, ctx: KitchenContext) -> None:
@@ -113,4 +119,5 @@ COMMAND_HANDLERS: dict[type, Callable] = {
     FlagLateTickets: flag_late_tickets, MarkSoldOut: mark_sold_out, Restock: restock,
 }
 EVENT_HANDLERS: dict[type, Callable] = {Ordered: on_ordered, OrderCancelled: on_order_cancelled,
+                                        MenuItemSaved: on_menu_item_saved,
                                         PickedUp: on_picked_up}

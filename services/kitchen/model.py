@@ -51,6 +51,8 @@ class Ticket:
     cooked_at: float | None = None
     cancelled_at: float | None = None
     late: bool = False
+    order_type: str = "delivery"   # shown on the card: dine-in (with its table), takeout or delivery
+    table: int | None = None
 
     @classmethod
     def open(cls, ordered: Ordered, on_hand: Mapping[str, int], now: float) -> tuple[Ticket, list[Event]]:
@@ -61,7 +63,8 @@ class Ticket:
         status = (TicketStatus.REJECTED if missing else TicketStatus.SCHEDULED if scheduled
                   else TicketStatus.QUEUED)
         ticket = cls(order_id=ordered.order_id, lines=list(ordered.lines), created_at=now, status=status,
-                     release_at=ordered.scheduled_for if scheduled else None)
+                     release_at=ordered.scheduled_for if scheduled else None,
+                     order_type=ordered.order_type, table=ordered.table)
         events: list[Event] = [StockChecked(order_id=ordered.order_id, in_stock=not missing, missing=missing)]
         if ticket.status == TicketStatus.SCHEDULED and ordered.scheduled_for is not None:
             events.append(TicketScheduled(order_id=ordered.order_id, release_at=ordered.scheduled_for))

@@ -8,10 +8,13 @@ from services.kitchen.context import KitchenRepo
 from services.kitchen.model import Ticket
 from services.statuses import OPEN_TICKETS, TicketStatus
 
-_COLUMNS = "order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late"
+_COLUMNS = ("order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late, order_type,"
+            ' table_no AS "table"')
+_INSERTED = ("order_id, lines, status, created_at, release_at, started_at, cooked_at, cancelled_at, late, order_type,"
+             " table_no")
 _ADJUST = "UPDATE stock SET on_hand = on_hand + ? WHERE item_code = ?"
-_INSERT = (f"INSERT OR IGNORE INTO tickets ({_COLUMNS}) VALUES (:order_id, :lines, :status, :created_at, :release_at,"
-           " :started_at, :cooked_at, :cancelled_at, :late)")
+_INSERT = (f"INSERT OR IGNORE INTO tickets ({_INSERTED}) VALUES (:order_id, :lines, :status, :created_at,"
+           " :release_at, :started_at, :cooked_at, :cancelled_at, :late, :order_type, :table)")
 # Spelled out, not bound: a partial index serves only a query whose WHERE repeats the index's own.
 _OPEN_NOT_LATE = "status IN (" + ", ".join(f"'{status}'" for status in OPEN_TICKETS) + ") AND late = 0"
 # INDEXED BY: left to itself the planner prefers ix_tickets_status, which reads every open ticket.
@@ -63,6 +66,10 @@ class KitchenRepository(KitchenRepo):
         rows = self.sql.all(f"SELECT {_COLUMNS} FROM tickets WHERE status = ? AND release_at <= ?",
                             (TicketStatus.SCHEDULED, now))
         return [ticket_from_row(row) for row in rows]
+
+
+    def open_stock(self, code: str, on_hand: int) -> None:
+        self.sql.run("INSERT OR IGNORE INTO stock (item_code, on_hand) VALUES (?, ?)", (code, on_hand))
 
 
 def _params(ticket: Ticket) -> dict:

@@ -23,10 +23,12 @@ from services.mypage import handlers as mypage
 from services.mypage.repository import MypageRepository
 from services.ordering import handlers as ordering
 from services.ordering.repository import OrderingRepository
+from services.payments import handlers as payments
+from services.payments.repository import PaymentsRepository
 
 SQLITE_REPOSITORIES: Mapping[str, Callable[[Any], Any]] = {
     "ordering": OrderingRepository, "kitchen": KitchenRepository, "delivery": DeliveryRepository,
-    "gift": GiftRepository, "mypage": MypageRepository,
+    "gift": GiftRepository, "payments": PaymentsRepository, "mypage": MypageRepository,
 }
 
 
@@ -55,5 +57,6 @@ def build_bus(gift_service: GiftServiceFactory = InProcessGiftService,
         BoundedContext("kitchen", repositories["kitchen"], kitchen.COMMAND_HANDLERS, kitchen.EVENT_HANDLERS),
         BoundedContext("delivery", repositories["delivery"], delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
         BoundedContext("gift", repositories["gift"], gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS),
+        BoundedContext("payments", repositories["payments"], payments.COMMAND_HANDLERS, payments.EVENT_HANDLERS),
         BoundedContext("mypage", repositories["mypage"], batch_handler=mypage.project),
     ])

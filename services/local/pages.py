@@ -23,7 +23,11 @@ from services.mypage.model import overall_status
 from services.port import DeliveryCard, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
 from services.statuses import OPEN_TICKETS, DeliveryStatus, TicketStatus
 
-_TODAY = "ordered_at >= :since OR scheduled_for >= :since"
+_TODAY = "m.ordered_at >= :since OR m.scheduled_for >= :since"
+# Today's orders with each order's type and its bill (the read side joins what the contexts keep apart).
+_SUMMARIES = "mypage m LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN bills b ON b.order_id = m.order_id"
+_SUMMARY_COLUMNS = ("m.*, o.order_type, o.table_no, coalesce(b.status, '') AS bill_status,"
+                    " coalesce(b.total - b.paid, 0) AS due")
 
 
 class ShopPages:
@@ -31,30 +35,32 @@ class ShopPages:
         self._connect = views.connect  # its read transactions (an ``as_of`` snapshot included)
         self._clock = clock
 
-    def _page(self, table: str, where: str, order: str, page: int, size: int, make, **params) -> Page:
+    def _page(self, table: str, where: str, order: str, page: int, size: int, make, columns: str = "*",
+              **params) -> Page:
         page, size = paging(page, size)
         where_sql = f" WHERE {where}" if where else ""
         with self._connect() as conn:       # one read transaction: the count and the rows agree
             total = conn.execute(text(f"SELECT count(*) FROM {table}{where_sql}"), params).scalar_one()
-            rows = conn.execute(text(f"SELECT * FROM {table}{where_sql} ORDER BY {order} LIMIT :limit OFFSET :offset"),
+            rows = conn.execute(text(f"SELECT {columns} FROM {table}{where_sql} ORDER BY {order}"
+                                     " LIMIT :limit OFFSET :offset"),
                                 {**params, "limit": size, "offset": page * size}).all()
             return Page(tuple(make(row, conn) for row in rows), page, size, total)
 
-    def _one(self, table: str, order_id: int, make, what: str):
+    def _one(self, table: str, order_id: int, make, what: str, columns: str = "*", key: str = "order_id"):
         order_id = checked_order_id(order_id)
         with self._connect() as conn:
-            row = conn.execute(text(f"SELECT * FROM {table} WHERE order_id = :id"), {"id": order_id}).first()
+            row = conn.execute(text(f"SELECT {columns} FROM {table} WHERE {key} = :id"), {"id": order_id}).first()
             if row is None:
                 raise UnknownOrder(f"There is no {what} for order {order_id}")
             return make(row, conn)
 
     # -- orders: today's (the counter's list), and any one order ---------------------------------
     def orders_page(self, page: int, size: int) -> Page[OrderSummary]:
-        return self._page("mypage", _TODAY, "order_id DESC", page, size, _summary,
+        return self._page(_SUMMARIES, _TODAY, "m.order_id DESC", page, size, _summary, columns=_SUMMARY_COLUMNS,
                           since=start_of_today(self._clock()))
 
     def order_summary(self, order_id: int) -> OrderSummary:
-        return self._one("mypage", order_id, _summary, "order")
+        return self._one(_SUMMARIES, order_id, _summary, "order", columns=_SUMMARY_COLUMNS, key="m.order_id")
 
     # -- tickets: open ones in arrival order, and any order's ticket ------------------------------
     def tickets_page(self, page: int, size: int) -> Page[Ticket]:
@@ -83,13 +89,15 @@ class ShopPages:
 def _summary(r, _conn=None) -> OrderSummary:
     return OrderSummary(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, total=r.total,
                         status=overall_status(r._mapping), placed_at=when(r.ordered_at),
-                        scheduled_for=when(r.scheduled_for), reason=r.reason)
+                        scheduled_for=when(r.scheduled_for), reason=r.reason, order_type=r.order_type or "delivery",
+                        table=r.table_no, bill_status=r.bill_status, balance=r.due if r.bill_status == "open" else 0)
 
 
 def _ticket(r, _conn=None) -> Ticket:
     return Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
                   status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
-                  cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late))
+                  cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
+                  order_type=r.order_type or "delivery", table=r.table_no)
 
 
 def _delivery(r, _conn=None) -> DeliveryCard:

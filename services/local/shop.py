@@ -15,7 +15,10 @@ from typing import Callable, Collection, TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from services import commands as c
-from services.errors import InvalidInput, NotSaved
+from services import menu_commands as menu
+from services import payment_commands as pay
+from services.day_report import DayReport
+from services.errors import InvalidInput, NotSaved, PinRefused
 from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
@@ -25,9 +28,11 @@ from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, b
 from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
 from services.local.pages import ShopPages
+from services.local.payment_views import PaymentViews
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
-from services.port import DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, EventRecord, OrderReceipt
+from services.port import (DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, BusinessDay, EventRecord, OrderReceipt,
+                           PaymentReceipt)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,10 +65,13 @@ class _ShopOnFile(AlwaysConnected):
     def __init__(self, path: Path, clock: Callable[[], float]) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._views = ShopViews(reader_engine(self.path), clock)
+        engine = reader_engine(self.path)
+        self._views = ShopViews(engine, clock)
         self._pages = ShopPages(self._views, clock)
+        self._pos = PaymentViews(engine, clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
+        self._manager_pins: Callable[[str], str | None] | None = None
 
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
@@ -82,8 +90,8 @@ class _ShopOnFile(AlwaysConnected):
         with _refused_writes():
             return await self._writer.execute_async(command, _receipt)
 
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        self.execute(c.CancelOrder(order_id, reason))
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        self.execute(c.CancelOrder(order_id, reason, staff))
 
     def start_cooking(self, order_id: int) -> None:
         self.execute(c.StartCooking(order_id))
@@ -108,6 +116,58 @@ class _ShopOnFile(AlwaysConnected):
 
     def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
         self.execute(c.SetGiftStock(quantity, kind))
+
+    # -- the point of sale ------------------------------------------------------------------------
+    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "") -> PaymentReceipt:
+        command = pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
+        bill = self.execute(command)
+        return PaymentReceipt(order_id=bill.order_id, amount=command.amount,
+                              change=sum(t.change for t in command.tenders), balance=bill.balance, status=bill.status)
+
+    def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
+        return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))
+
+    def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
+        return DayReport.from_dict(self.execute(pay.CloseDay(counted_cash, staff)))
+
+    def verify_manager_pin(self, pin: str) -> str:
+        """The manager's staff id if ``pin`` is a manager's PIN; else PinRefused."""
+        manager = self._manager_pins(pin) if self._manager_pins is not None and isinstance(pin, str) else None
+        if manager is None:
+            raise PinRefused("That is not a manager's PIN" if self._manager_pins is not None
+                             else "This shop has no staff file: manager PINs cannot be checked here")
+        return manager
+
+    def save_category(self, category: menu.SaveCategory) -> None:
+        if not isinstance(category, menu.SaveCategory):
+            raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
+        self.execute(category)
+
+    def save_menu_item(self, item: menu.SaveMenuItem) -> None:
+        if not isinstance(item, menu.SaveMenuItem):
+            raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
+        self.execute(item)
+
+    def bill(self, order_id: int):
+        return self._pos.bill(c.order_id(order_id))
+
+    def unpaid_bills(self):
+        return self._pos.unpaid_bills()
+
+    def current_day(self):
+        return self._pos.current_day()
+
+    def days(self):
+        return self._pos.days()
+
+    def x_report(self) -> DayReport:
+        return self._pos.x_report()
+
+    def z_report(self, day_id: int) -> DayReport:
+        return self._pos.z_report(c.position(day_id, "Day number"))
+
+    def categories(self):
+        return self._pos.categories()
 
     # -- queries ----------------------------------------------------------------------------------
     def menu(self):
@@ -196,13 +256,15 @@ class LocalShop(_ShopOnFile):
     """Owns the file: upgrades and seeds it, and runs its writer and checkpoints."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
-                 gift_service: GiftServiceFactory = InProcessGiftService) -> None:
+                 gift_service: GiftServiceFactory = InProcessGiftService,
+                 manager_pins: Callable[[str], str | None] | None = None) -> None:
         schema.upgrade(Path(path))
         self._writer_engine = writer_engine(Path(path))
         if seed_menu:
             with self._writer_engine.begin() as conn:
                 seed_if_empty(conn)
         super().__init__(path, clock)
+        self._manager_pins = manager_pins    # e.g. services.http.auth.manager_pin_checker (main.py's)
         self._write_lock = WriteLock(self.path)
         self._checkpointer = Checkpointer(self.path, self._write_lock)
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,

@@ -25,10 +25,13 @@ def _in(statuses) -> str:
     return "(" + ", ".join(f"'{status}'" for status in statuses) + ")"
 
 
-_MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce(s.on_hand, 0) AS stock"
-             " FROM menu_items m LEFT JOIN stock s ON s.item_code = m.code ORDER BY m.sort")
+_MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce(s.on_hand, 0) AS stock,"
+             " m.available, m.printer, m.category_code"
+             " FROM menu_items m LEFT JOIN stock s ON s.item_code = m.code"
+             " LEFT JOIN menu_categories c ON c.code = m.category_code ORDER BY coalesce(c.sort, 0), m.sort")
 _GIFT_STOCK = text("SELECT kind, quantity FROM gift_stock WHERE id = 1")
-_TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
+_TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late, order_type,"
+                " table_no"
                 f" FROM tickets WHERE status IN {_in(OPEN_TICKETS)} ORDER BY created_at, order_id")
 _ON_THE_BOARD = (DeliveryStatus.WAITING, DeliveryStatus.ON_THE_WAY)
 _DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in(_ON_THE_BOARD)}"
@@ -36,7 +39,11 @@ _DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in(_ON_THE_BOARD
 _MYPAGE = text("SELECT * FROM mypage WHERE order_id = :id")
 _MYPAGE_BY_PHONE = text("SELECT * FROM mypage WHERE phone = :phone ORDER BY order_id DESC LIMIT 50")
 # Today's orders: placed today, or placed earlier for today or later (a scheduled order is today's business).
-_TODAY = text("SELECT * FROM mypage WHERE ordered_at >= :since OR scheduled_for >= :since ORDER BY order_id DESC")
+# The order's type and its bill (money still due) beside it: the read side may join what the contexts keep apart.
+_TODAY = text("SELECT m.*, o.order_type, o.table_no, coalesce(b.status, '') AS bill_status,"
+              " coalesce(b.total - b.paid, 0) AS due FROM mypage m LEFT JOIN orders o ON o.id = m.order_id"
+              " LEFT JOIN bills b ON b.order_id = m.order_id"
+              " WHERE m.ordered_at >= :since OR m.scheduled_for >= :since ORDER BY m.order_id DESC")
 _LATEST = text("SELECT coalesce(max(id), 0) FROM outbox")
 _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORDER BY id")
 
@@ -88,7 +95,8 @@ class ShopViews:
             return conn.execute(query, params).all()
 
     def menu(self) -> list[MenuItem]:
-        return [MenuItem(*row) for row in self._rows(_MENU)]
+        return [MenuItem(*row[:6], available=bool(row.available), printer=row.printer,
+                         category_code=row.category_code) for row in self._rows(_MENU)]
 
     def gift_stock(self) -> GiftStock:
         rows = self._rows(_GIFT_STOCK)
@@ -97,7 +105,8 @@ class ShopViews:
     def kitchen_tickets(self) -> list[Ticket]:
         return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
                        status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
-                       cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late))
+                       cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
+                       order_type=r.order_type, table=r.table_no)
                 for r in self._rows(_TICKETS)]
 
     def delivery_board(self) -> DeliveryBoard:
@@ -124,7 +133,9 @@ class ShopViews:
     def todays_orders(self) -> list[OrderSummary]:
         return [OrderSummary(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, total=r.total,
                              status=overall_status(r._mapping), placed_at=when(r.ordered_at),
-                             scheduled_for=when(r.scheduled_for), reason=r.reason)
+                             scheduled_for=when(r.scheduled_for), reason=r.reason,
+                             order_type=r.order_type or "delivery", table=r.table_no, bill_status=r.bill_status,
+                             balance=r.due if r.bill_status == "open" else 0)
                 for r in self._rows(_TODAY, since=start_of_today(self._clock()))]
 
     def events_since(self, position: int, limit: int = 500) -> list[EventRecord]:

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from services.commands import CancelOrder, PlaceOrder, RetryDeferredGifts
 from services.errors import UnknownOrder
 from services.events import CookRecalled, Cooked, StockChecked
+from services.menu_commands import SaveCategory, SaveMenuItem
 from services.ordering.context import OrderingContext
+from services.ordering.menu import save_category, save_menu_item
 from services.ordering.model import Order
 from services.statuses import CancelledBy, GiftStatus, OrderStatus
 
@@ -57,7 +59,8 @@ def retry_deferred_gifts(_command: RetryDeferredGifts, ctx: OrderingContext) -> 
 
 def cancel_order(command: CancelOrder, ctx: OrderingContext) -> int:
     order = _get(ctx, command.order_id)
-    events = order.cancel(command.reason.strip() or DEFAULT_CANCEL_REASON, by=CancelledBy.CUSTOMER)
+    events = order.cancel(command.reason.strip() or DEFAULT_CANCEL_REASON, by=CancelledBy.CUSTOMER,
+                          staff=command.staff)
     ctx.repo.save(order)
     ctx.emit_all(events)
     return order.number
@@ -99,6 +102,7 @@ def _get(ctx: OrderingContext, order_id: int) -> Order:
 
 
 COMMAND_HANDLERS: dict[type, Callable] = {
-    PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts}
+    PlaceOrder: place_order, CancelOrder: cancel_order, RetryDeferredGifts: retry_deferred_gifts,
+    SaveCategory: save_category, SaveMenuItem: save_menu_item}
 EVENT_HANDLERS: dict[type, Callable] = {StockChecked: on_stock_checked, Cooked: on_cooked,
                                         CookRecalled: on_cook_recalled}

@@ -11,7 +11,7 @@ from typing import Any
 from services.commands import PlaceOrder
 from services.errors import CancelRefused, InvalidInput, InvalidTransition, UnknownItem
 from services.events import Event, GiftDeferred, GiftSendCancelled, OrderCancelled, Ordered
-from services.statuses import CancelledBy, GiftStatus, OrderStatus
+from services.statuses import CancelledBy, GiftStatus, OrderStatus, OrderType
 
 MAX_SCHEDULE_AHEAD_S = 7 * 24 * 3600
 # Kept for code that names them: the members of OrderStatus.
@@ -24,6 +24,7 @@ class MenuEntry:
     name_ko: str
     name_en: str
     price: int
+    available: bool = True
 
 
 @dataclass
@@ -42,6 +43,9 @@ class Order:
     gift_status: GiftStatus | str = ""      # "" until the gift side has answered
     gift_kind: str = ""
     gift_attempts: int = 0
+    order_type: OrderType = OrderType.DELIVERY
+    table: int | None = None
+    guests: int = 0
 
     @classmethod
     def place(cls, command: PlaceOrder, menu: dict[str, MenuEntry], now: float) -> Order:
@@ -49,6 +53,10 @@ class Order:
         unknown = sorted({line.item_code for line in command.lines} - menu.keys())
         if unknown:
             raise UnknownItem(f"Unknown menu item: {', '.join(unknown)}")
+        unavailable = sorted(menu[code].name_en for code in {line.item_code for line in command.lines}
+                             if not menu[code].available)
+        if unavailable:
+            raise InvalidInput(f"Not on the menu today: {', '.join(unavailable)}")
         scheduled_for = command.scheduled_for.timestamp() if command.scheduled_for else None
         if scheduled_for is not None:
             if scheduled_for <= now:
@@ -64,7 +72,8 @@ class Order:
         total = sum(line["quantity"] * line["unit_price"] for line in lines)
         return cls(customer_name=command.customer_name.strip(), phone=command.phone,
                    address=command.address.strip(), lines=lines, total=total, placed_at=now,
-                   scheduled_for=scheduled_for, client_ref=command.client_ref)
+                   scheduled_for=scheduled_for, client_ref=command.client_ref, order_type=command.kind,
+                   table=command.table, guests=command.guests)
 
     @property
     def number(self) -> int:
@@ -79,16 +88,17 @@ class Order:
         self.id = order_id
         return [Ordered(order_id=order_id, customer_name=self.customer_name, phone=self.phone,
                         address=self.address, lines=tuple(self.lines), total=self.total,
-                        placed_at=self.placed_at, scheduled_for=self.scheduled_for)]
+                        placed_at=self.placed_at, scheduled_for=self.scheduled_for,
+                        order_type=self.order_type, table=self.table, guests=self.guests)]
 
-    def cancel(self, reason: str, by: CancelledBy) -> list[Event]:
+    def cancel(self, reason: str, by: CancelledBy, staff: str = "") -> list[Event]:
         """Until its food is cooked; then the cancel is refused."""
         if self.status == OrderStatus.CANCELLED:
             raise InvalidTransition(f"Order {self.id} is already cancelled")
         if self.status == OrderStatus.COOKED:
             raise CancelRefused(f"Order {self.id} is already cooked and can no longer be cancelled")
         self.status, self.reason = OrderStatus.CANCELLED, reason
-        return [OrderCancelled(order_id=self.number, reason=reason, by=by)]
+        return [OrderCancelled(order_id=self.number, reason=reason, by=by, staff=staff)]
 
     def mark_cooked(self) -> list[Event]:
         """The kitchen cooked it: no cancel from now on, unless the kitchen recalls it. Emits nothing of its own."""

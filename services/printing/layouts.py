@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from services.day_report import supply_and_vat
 from services.printing.config import ShopDetails
 from services.printing.escpos import columns
 from services.printing.slip import Line, Slip, rule, spread, wrap
 
-VAT_RATE = 0.10
 QTY_COLUMNS, AMOUNT_COLUMNS = 4, 10
 
 
@@ -44,12 +44,29 @@ class PrintOrder:
     cancelled: bool = False
     reason: str = ""
     extra: dict = field(default_factory=dict)
+    order_type: str = "delivery"     # dine_in | takeout | delivery (orders before types: delivery)
+    table: int | None = None
+    guests: int = 0
+    tenders: tuple[dict, ...] = ()   # {"kind", "amount", "tendered", "change", "last4", "approval"}
+    balance: int = 0                 # still due (a dine-in order not paid yet, a split part-paid)
+    cash_receipt: str = ""
 
 
-def supply_and_vat(total: int) -> tuple[int, int]:
-    """A VAT-inclusive total split as Korean receipts show it: supply value = round(total / 1.1)."""
-    supply = round(total / (1 + VAT_RATE))
-    return supply, total - supply
+ORDER_TYPES = {"dine_in": "매장 Dine-in", "takeout": "포장 Takeout", "delivery": "배달 Delivery"}
+
+
+def order_type_text(order: PrintOrder) -> str:
+    """"매장 Dine-in · 테이블 Table 7 (3)", "포장 Takeout", "배달 Delivery"."""
+    text = ORDER_TYPES.get(order.order_type, order.order_type)
+    if order.table is not None:
+        text += f" · 테이블 Table {order.table}" + (f" ({order.guests})" if order.guests else "")
+    return text
+
+
+def masked(number: str) -> str:
+    """A cash-receipt number with its middle hidden, as receipts print it: 010-****-5678."""
+    parts = number.split("-")
+    return "-".join([parts[0], *("*" * len(p) for p in parts[1:-1]), parts[-1]]) if len(parts) > 2 else number
 
 
 def won(amount: int) -> str:
@@ -72,7 +89,8 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
     lines += _para(f"전화 Tel. {shop.phone}", width, align="center") if shop.phone else []
     lines += [rule(width, "="),
               Line(spread("주문번호 Order No.", f"#{order.order_id}", width // 2), size=2, bold=True),
-              Line(spread("일시 Date", clock(order.placed_at), width))]
+              Line(spread("일시 Date", clock(order.placed_at), width)),
+              *_para(order_type_text(order), width)]
     if order.scheduled_for:
         lines.append(Line(spread("예약 For", clock(order.scheduled_for), width)))
     if order.cancelled:
@@ -89,6 +107,7 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
               Line(spread("공급가액 Supply value", won(supply), width)),
               Line(spread("부가세 VAT (10%)", won(vat), width)),
               rule(width)]
+    lines += _tenders(order, width)
     if order.gift_kind:
         lines += _para(f"사은품 Gift: {order.gift_kind}", width)
     if order.customer_name or order.phone:
@@ -97,6 +116,25 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
     if shop.footer:
         lines += [Line(), *_para(shop.footer, width, align="center")]
     return Slip(lines=tuple(lines), width=width)
+
+
+def _tenders(order: PrintOrder, width: int) -> list[Line]:
+    """How it was paid: each tender, cash tendered and the change; what is still due; the 현금영수증."""
+    out: list[Line] = []
+    for tender in order.tenders:
+        if tender["kind"] == "card":
+            out.append(Line(spread(f"카드 Card ****{tender.get('last4', '')}", won(tender["amount"]), width)))
+            out += _para(f"  승인 Approval {tender.get('approval', '')}", width)
+        else:
+            out.append(Line(spread("현금 Cash", won(tender["amount"]), width)))
+            if tender.get("change"):
+                out += [Line(spread("  받은 돈 Tendered", won(tender["tendered"]), width)),
+                        Line(spread("거스름돈 Change", won(tender["change"]), width // 2), size=2, bold=True)]
+    if order.balance and not order.cancelled:
+        out.append(Line(spread("미결제 Due", won(order.balance), width // 2), size=2, bold=True))
+    if order.cash_receipt:
+        out += _para(f"현금영수증 Cash receipt: {masked(order.cash_receipt)}", width)
+    return [*out, rule(width)] if out else []
 
 
 def _para(text: str, width: int, **style) -> list[Line]:
@@ -121,6 +159,8 @@ def kitchen_ticket(order: PrintOrder, lines: tuple[PrintLine, ...], printer: str
     elif banner:
         out.append(Line(f"재출력 {banner}", align="center", size=2, bold=True, banner=True))
     out += [Line(spread(f"#{order.order_id}", clock(order.placed_at, with_date=False), big), size=2, bold=True),
+            *_para(ORDER_TYPES.get(order.order_type, order.order_type)
+                   + (f" · T{order.table}" if order.table is not None else ""), width, size=2, bold=True),
             *_para(f"주방 Kitchen: {printer}  {clock(order.placed_at)}", width)]
     if order.scheduled_for:
         out.append(Line(f"예약 For {clock(order.scheduled_for, with_date=False)}", size=2, bold=True))

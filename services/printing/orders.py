@@ -6,9 +6,10 @@ receipt does. Categories come from the menu; mypage adds the gift for a receipt.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 
-from services.errors import UnknownOrder
+from services.errors import ShopError, UnknownOrder
 from services.port import EventRecord, Shop
 from services.printing.layouts import PrintLine, PrintOrder
 
@@ -53,11 +54,23 @@ class OrderReader:
                                 note=line.get("note", ""), category=self.category(line["item_code"]))
                       for line in data["lines"])
         reason = self._reasons.get(order_id) or (card.reason if card else "")
+        bill = self._bill(order_id) if with_card else None
         return PrintOrder(order_id=order_id, placed_at=float(data["placed_at"]), lines=lines, total=int(data["total"]),
                           customer_name=data.get("customer_name", ""), phone=data.get("phone", ""),
                           address=data.get("address", ""), scheduled_for=data.get("scheduled_for"),
                           gift_kind=card.gift_kind if card and card.gift_status == "sent" else "",
-                          cancelled=bool(card and card.order_status == "cancelled"), reason=reason)
+                          cancelled=bool(card and card.order_status == "cancelled"), reason=reason,
+                          order_type=data.get("order_type", "delivery"), table=data.get("table"),
+                          guests=int(data.get("guests", 0)),
+                          tenders=tuple(dataclasses.asdict(t) for t in bill.tenders) if bill else (),
+                          balance=bill.balance if bill else 0, cash_receipt=bill.cash_receipt if bill else "")
+
+    def _bill(self, order_id: int):
+        """The order's bill for the receipt; None from a shop that keeps no bills (an older server)."""
+        try:
+            return self._shop.bill(order_id)
+        except ShopError:
+            return None
 
     def category(self, item_code: str) -> str:
         if item_code not in self._categories:   # a new item: read the menu again

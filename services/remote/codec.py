@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import typing
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,9 +18,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from services.commands import PlaceOrder
+from services.day_report import DayReport
 from services.http import schemas as wire
-from services.port import (DeliveryBoard, DeliveryCard, EventRecord, GiftRecord, GiftStock, MenuItem, MypageCard,
-                           OrderReceipt, OrderSummary, Ticket)
+from services.payment_commands import Tender
+from services.port import (BillView, BusinessDay, Category, DeliveryBoard, DeliveryCard, EventRecord, GiftRecord,
+                           GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary, PaymentReceipt, RefundLine,
+                           TenderLine, Ticket)
 
 T = TypeVar("T")
 
@@ -34,6 +38,8 @@ def place_order_json(command: PlaceOrder) -> dict:
         "customerName": command.customer_name, "phone": command.phone, "address": command.address,
         "scheduledFor": command.scheduled_for.isoformat() if command.scheduled_for else None,
         "clientRef": command.client_ref,
+        **({"orderType": str(command.order_type), "table": command.table, "guests": command.guests}
+           if command.order_type is not None else {}),
     }
 
 
@@ -43,7 +49,8 @@ def place_order_from_json(body: dict) -> PlaceOrder:
     return PlaceOrder(lines=tuple(OrderLine(l["itemCode"], l["quantity"], l.get("note", "")) for l in body["lines"]),
                       customer_name=body.get("customerName", ""), phone=body.get("phone", ""),
                       address=body.get("address", ""), scheduled_for=_dt(body.get("scheduledFor")),
-                      client_ref=body.get("clientRef"))
+                      client_ref=body.get("clientRef"), order_type=body.get("orderType"),
+                      table=body.get("table"), guests=body.get("guests", 0))
 
 
 @functools.cache
@@ -85,3 +92,46 @@ mypage = _reader(MypageCard, wire.MypageOut)
 event = _reader(EventRecord, wire.EventOut)
 gift_stock = _reader(GiftStock, wire.GiftStockOut)
 gift = _reader(GiftRecord, wire.GiftOut)
+
+
+# -- the point of sale ----------------------------------------------------------------------------
+def snake(value):
+    """camelCase keys -> snake_case, all the way down (the port's field names)."""
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower().replace("last_4", "last4"): snake(v)
+                for key, v in value.items()}
+    if isinstance(value, list):
+        return [snake(v) for v in value]
+    return value
+
+
+def _with_times(j: dict, *keys: str) -> dict:
+    return {**j, **{key: _dt(j.get(key)) for key in keys if key in j}}
+
+
+def bill(j: dict) -> BillView:
+    fields = snake(j)
+    fields["tenders"] = tuple(TenderLine(**_with_times(t, "at")) for t in fields.get("tenders", ()))
+    fields["refunds"] = tuple(RefundLine(**_with_times(r, "at")) for r in fields.get("refunds", ()))
+    return BillView(**fields)
+
+
+def payment_receipt(j: dict) -> PaymentReceipt:
+    return PaymentReceipt(**snake(j))
+
+
+def business_day(j: dict | None) -> BusinessDay | None:
+    return None if j is None else BusinessDay(**_with_times(snake(j), "opened_at", "closed_at"))
+
+
+def day_report(j: dict) -> DayReport:
+    return DayReport.from_dict(snake(j))
+
+
+def category(j: dict) -> Category:
+    return Category(**snake(j))
+
+
+def tender_json(tender: Tender) -> dict:
+    return {"kind": str(tender.kind), "amount": tender.amount, "tendered": tender.tendered,
+            "approval": tender.approval, "last4": tender.last4, "guest": tender.guest}

@@ -35,13 +35,14 @@ from services.remote.errors import BUSY, NotAllowed, ServerBusy, ServerUnreachab
 from services.remote.feed import EventFeed
 from services.remote.offline import OfflineOrders
 from services.remote.pages import RemotePages
+from services.remote.pos import PointOfSaleCalls
 from services.remote.queue import OfflineQueue
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
 
 
-class RemoteShop(RemotePages, OfflineOrders):
+class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
     def __init__(self, url: str, staff_id: str, pin: str, *, queue_path: Path, timeout_s: float = 5.0,
                  probe_interval_s: float = 0.5) -> None:
         self.url = url.rstrip("/")
@@ -93,13 +94,14 @@ class RemoteShop(RemotePages, OfflineOrders):
             self._role = r.json().get("role", "")
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
-              headers: dict | None = None):
+              headers: dict | None = None, token: str | None = None):
+        """One call as the signed-in staff (or, with ``token``, as whoever that token is: a manager)."""
         if self.breaker.is_open:
             raise ServerUnreachable(f"offline — the shop server is unreachable ({len(self.queue)} waiting)")
         for attempt in (1, 2):
             try:
-                r = self._client.request(method, path, json=json, params=params,
-                                         headers={**self._auth_headers(), **(headers or {})})
+                auth = {"Authorization": f"Bearer {token}"} if token else self._auth_headers()
+                r = self._client.request(method, path, json=json, params=params, headers={**auth, **(headers or {})})
             except _NETWORK_ERRORS as exc:
                 self.breaker.trip()
                 self._wake.set()
@@ -184,8 +186,8 @@ class RemoteShop(RemotePages, OfflineOrders):
 
     # Each command is built as the domain command first: the same checks and messages as the local
     # shop, before any network, and the values sent are the command's normalised ones.
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        command = C.CancelOrder(order_id, reason)
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        command = C.CancelOrder(order_id, reason, staff)   # the server records the signed-in staff
         self._call("POST", "/cancellations", json={"orderId": command.order_id, "reason": command.reason})
 
     def start_cooking(self, order_id: int) -> None:

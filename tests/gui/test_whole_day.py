@@ -19,6 +19,7 @@ def test_an_order_goes_from_counter_to_kitchen_to_delivery_and_shows_on_mypage(q
     counter.name.insert("김민수")   # Hangul arrives via the input method, not key codes
     qtbot.keyClicks(counter.phone, "01012345678")
     counter.address.insert("서울시 마포구 1")
+    counter.order_type.set_kind("delivery")     # to reach the delivery board
     assert counter.cart.total == first.price * 2 + second.price
     main.activateWindow()                  # Ctrl+Enter is a window shortcut: the counter must be active
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main)

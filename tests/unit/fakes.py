@@ -18,7 +18,8 @@ from services.kitchen.model import Ticket
 from services.delivery.model import Delivery
 from services.local.bootstrap import InProcessGiftService, build_bus
 from services.ordering.model import MenuEntry, Order
-from services.statuses import TicketStatus
+from services.payments.model import Bill, Day
+from services.statuses import BillStatus, DayStatus, TicketStatus
 
 T = TypeVar("T")
 MENU = {
@@ -39,6 +40,12 @@ class Tables:
     gifts: dict[int, Gift] = field(default_factory=dict)
     gift_stock: GiftStock = field(default_factory=lambda: GiftStock(DEFAULT_KIND, 5))
     mypage: dict[int, dict] = field(default_factory=dict)
+    categories: dict[str, dict] = field(default_factory=lambda: {
+        "rice": {"code": "rice", "name_ko": "밥", "name_en": "Rice", "sort": 0}})
+    bills: dict[int, Bill] = field(default_factory=dict)
+    tenders: list[dict] = field(default_factory=list)
+    refunds: list[dict] = field(default_factory=list)
+    days: dict[int, Day] = field(default_factory=dict)
     log: list[Record] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     failures: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -70,6 +77,21 @@ class FakeOrderingRepository:
 
     def orders_with_deferred_gift(self) -> list[Order]:
         return [copy.deepcopy(o) for o in self.t.orders.values() if o.gift_status == "deferred"]
+
+    def category(self, code: str) -> dict | None:
+        return dict(self.t.categories[code]) if code in self.t.categories else None
+
+    def next_category_sort(self) -> int:
+        return max((c["sort"] for c in self.t.categories.values()), default=0) + 1
+
+    def save_category(self, code: str, name_ko: str, name_en: str, sort: int) -> None:
+        self.t.categories[code] = {"code": code, "name_ko": name_ko, "name_en": name_en, "sort": sort}
+
+    def has_item(self, code: str) -> bool:
+        return code in self.t.menu
+
+    def save_item(self, item, label: str) -> None:
+        self.t.menu[item.code] = MenuEntry(item.code, item.name_ko, item.name_en, item.price, item.available)
 
 
 class FakeKitchenRepository:
@@ -115,6 +137,9 @@ class FakeKitchenRepository:
         return [copy.deepcopy(t) for t in self.t.tickets.values()
                 if t.status in (TicketStatus.QUEUED, TicketStatus.COOKING) and not t.late
                 and t.created_at < created_before]
+
+    def open_stock(self, code: str, on_hand: int) -> None:
+        self.t.stock.setdefault(code, on_hand)
 
     def scheduled_due(self, now: float) -> list[Ticket]:
         return [copy.deepcopy(t) for t in self.t.tickets.values()
@@ -168,9 +193,61 @@ class FakeMypageRepository:
             self.t.mypage[row["order_id"]] = dict(row)
 
 
+class FakePaymentsRepository:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def bill(self, order_id: int) -> Bill | None:
+        bill = copy.deepcopy(self.t.bills.get(order_id))
+        if bill is not None:
+            bill.tenders = [dict(t) for t in self.t.tenders if t["order_id"] == order_id]
+            bill.refunds = [dict(r) for r in self.t.refunds if r["order_id"] == order_id]
+        return bill
+
+    def add_bill_if_new(self, bill: Bill) -> None:
+        self.t.bills.setdefault(bill.order_id, copy.deepcopy(bill))
+
+    def save_bill(self, bill: Bill) -> None:
+        self.t.tenders += [{**t, "order_id": bill.order_id} for t in bill.tenders if t.pop("new", False)]
+        self.t.refunds += [{**r, "order_id": bill.order_id} for r in bill.refunds if r.pop("new", False)]
+        self.t.bills[bill.order_id] = copy.deepcopy(bill)
+
+    def note_gift(self, order_id: int, gift_kind: str) -> None:
+        if order_id in self.t.bills:
+            self.t.bills[order_id].gift_kind = gift_kind
+
+    def open_day(self) -> Day | None:
+        return next((copy.deepcopy(d) for d in self.t.days.values() if d.status == DayStatus.OPEN), None)
+
+    def add_day(self, day: Day) -> int:
+        day_id = max(self.t.days, default=0) + 1
+        self.t.days[day_id] = copy.deepcopy(day)
+        self.t.days[day_id].id = day_id
+        return day_id
+
+    def save_day(self, day: Day) -> None:
+        self.t.days[day.id] = copy.deepcopy(day)
+
+    def adopt_strays(self, day_id: int) -> None:
+        for row in [*self.t.bills.values()]:
+            if row.day_id is None:
+                row.day_id = day_id
+        for refund in self.t.refunds:
+            if refund["day_id"] is None:
+                refund["day_id"] = day_id
+
+    def day_rows(self, day_id: int) -> tuple[list[dict], list[dict], list[dict]]:
+        bills = [{**b.__dict__, "status": str(b.status)} for b in self.t.bills.values() if b.day_id == day_id]
+        return (bills, [t for t in self.t.tenders if t["day_id"] == day_id],
+                [r for r in self.t.refunds if r["day_id"] == day_id])
+
+    def unpaid(self) -> list[int]:
+        return [b.order_id for b in self.t.bills.values() if b.status == BillStatus.OPEN]
+
+
 FAKE_REPOSITORIES: Mapping[str, Callable[[Any], Any]] = {
     "ordering": FakeOrderingRepository, "kitchen": FakeKitchenRepository, "delivery": FakeDeliveryRepository,
-    "gift": FakeGiftRepository, "mypage": FakeMypageRepository,
+    "gift": FakeGiftRepository, "payments": FakePaymentsRepository, "mypage": FakeMypageRepository,
 }
 
 
@@ -243,7 +320,8 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.tables.failures = dict(self.failures)
 
 
-_DATA = ("menu", "stock", "orders", "tickets", "deliveries", "gifts", "gift_stock", "mypage", "dead_letters")
+_DATA = ("categories", "menu", "stock", "orders", "tickets", "deliveries", "gifts", "gift_stock", "mypage",
+         "dead_letters", "bills", "tenders", "refunds", "days")
 
 
 class FakeShop:

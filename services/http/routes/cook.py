@@ -15,14 +15,16 @@ OrderId = Path(ge=1, le=2**53, alias="orderId")
 ItemCode = Path(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK, alias="itemCode")
 
 
-def audited(staff: StaffStore, who: Principal, action: str, target: str, reason: str, call) -> None:
-    """Run ``call`` and write who/what/why with its outcome, refused attempts included."""
+def audited(staff: StaffStore, who: Principal, action: str, target: str, reason: str, call):
+    """Run ``call`` and write who/what/why with its outcome, refused attempts included; returns what
+    ``call`` returned."""
     try:
-        call()
+        result = call()
     except ShopError as exc:
         staff.audit(who, action, target, reason, f"refused: {exc.code}")
         raise
     staff.audit(who, action, target, reason, "ok")
+    return result
 
 
 def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
@@ -69,7 +71,7 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
             summary="Cancel an order before it is cooked (audited)")
     def cancel(body: CancelIn, who: Principal = Depends(counter)):
         audited(staff, who, "cancel", f"order {body.order_id}", body.reason,
-                lambda: shop.cancel_order(body.order_id, body.reason))
+                lambda: shop.cancel_order(body.order_id, body.reason, who.staff_id))
         return OkOut()
 
     return r

@@ -15,7 +15,8 @@ def to_command(body: PlaceOrderIn) -> PlaceOrder:
     return PlaceOrder(
         lines=tuple(OrderLine(l.item_code, l.quantity, l.note) for l in body.lines),
         customer_name=body.customer_name, phone=body.phone, address=body.address,
-        scheduled_for=body.scheduled_for, client_ref=body.client_ref)
+        scheduled_for=body.scheduled_for, client_ref=body.client_ref, order_type=body.order_type,
+        table=body.table, guests=body.guests)
 
 
 def router(shop: Shop, gate: Gate) -> APIRouter:

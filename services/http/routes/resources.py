@@ -105,7 +105,8 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
               summary="Cancel an order before it is cooked (as POST /cancellations; audited)")
     def delete_order(order_id: int = OrderId, reason: str = Query("", max_length=200),
                      who: Principal = Depends(counter)):
-        audited(staff, who, "cancel", f"order {order_id}", reason, lambda: shop.cancel_order(order_id, reason))
+        audited(staff, who, "cancel", f"order {order_id}", reason,
+                lambda: shop.cancel_order(order_id, reason, who.staff_id))
         return OkOut()
 
     # -- cooks ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from services.http.auth import Principal, StaffStore
 from services.http.gate import COMMON_RESPONSES, ApiError, Gate, _bearer, roles_extra
 from services.http.routes.cook import ALL_ROLES
+from services.http.pos_schemas import StaffIn
 from services.http.schemas import AuditOut, ErrorOut, OkOut, ReasonIn, SessionOut, SignInIn, StaffOut
 
 
@@ -46,6 +47,16 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
                who: Principal = Depends(manager)):
         if not staff.unlock(staff_id, who, body.reason if body else ""):
             raise ApiError(404, "unknown_staff", f"No staff with id {staff_id!r}")
+        return OkOut()
+
+    @r.put("/staff/{staffId}", response_model=OkOut, openapi_extra=roles_extra("manager"),
+           summary="Add a staff member or change their name, role or PIN (audited; the PIN is never logged)")
+    def save_staff(body: StaffIn, staff_id: str = Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", alias="staffId"),
+                   who: Principal = Depends(manager)):
+        if staff_id == who.staff_id and body.role != "manager":
+            raise ApiError(409, "invalid_transition", "A manager cannot take away their own manager role")
+        staff.add_staff(staff_id, body.name, body.role, body.pin)
+        staff.audit(who, "save_staff", f"{staff_id} ({body.role})", body.reason, "ok")
         return OkOut()
 
     @r.get("/audit", response_model=list[AuditOut], openapi_extra=roles_extra("manager"),

@@ -1,0 +1,101 @@
+"""The point of sale over HTTP (``RemoteShop``'s payments, day and menu calls). Each command is built
+as the domain command first: the same checks and messages as the local shop, before any network.
+Who did it is the signed-in staff (the server takes it from the token); ``staff`` is not sent."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services import commands as C
+from services import payment_commands as P
+from services.day_report import DayReport
+from services.errors import InvalidInput, PinRefused, ShopError
+from services.menu_commands import SaveCategory, SaveMenuItem
+from services.port import BillView, BusinessDay, Category, PaymentReceipt
+from services.remote import codec
+from services.remote.errors import ServerUnreachable
+
+
+MANAGER_ID = "manager"    # the manager account a till signs in as when a manager's PIN is given (the demo's)
+
+
+class PointOfSaleCalls:
+    _manager_token = ""      # after verify_manager_pin: the manager's own session, for the manager's calls
+
+    def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+              token: str | None = None):
+        raise NotImplementedError
+
+    def verify_manager_pin(self, pin: str) -> str:
+        """Sign in as the manager with ``pin``: the till's manager-only calls (closing the day, the menu)
+        then go as the manager, whatever role the till itself signed in with."""
+        if not isinstance(pin, str) or not pin:
+            raise PinRefused("Enter the manager's PIN")
+        try:
+            session = self._call("POST", "/auth/sign-in", json={"staffId": MANAGER_ID, "pin": pin}, token="-")
+        except (InvalidInput, ShopError) as error:
+            if isinstance(error, ServerUnreachable):
+                raise
+            raise PinRefused(f"That is not a manager's PIN ({error})") from None
+        if session.get("role") != "manager":
+            raise PinRefused("That is not a manager's PIN")
+        self._manager_token = session["token"]
+        return session["staffId"]
+
+    def _as_manager(self) -> str | None:
+        return self._manager_token or None
+
+    def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
+                     staff: str = "") -> PaymentReceipt:
+        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
+        return codec.payment_receipt(self._call("POST", "/payments", json={
+            "orderId": command.order_id, "tenders": [codec.tender_json(t) for t in command.tenders],
+            "cashReceipt": command.cash_receipt}))
+
+    def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
+        command = P.OpenDay(float_cash, staff)
+        day = codec.business_day(self._call("POST", "/days", json={"floatCash": command.float_cash}))
+        assert day is not None
+        return day
+
+    def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
+        command = P.CloseDay(counted_cash, staff)
+        return codec.day_report(self._call("POST", "/days/current/close", json={"countedCash": command.counted_cash},
+                                           token=self._as_manager()))
+
+    def save_category(self, category: SaveCategory) -> None:
+        if not isinstance(category, SaveCategory):
+            raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
+        self._call("PUT", f"/menu/categories/{category.code}", json={
+            "nameKo": category.name_ko, "nameEn": category.name_en, "sort": category.sort}, token=self._as_manager())
+
+    def save_menu_item(self, item: SaveMenuItem) -> None:
+        if not isinstance(item, SaveMenuItem):
+            raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
+        self._call("PUT", f"/menu/items/{item.code}", json={
+            "nameKo": item.name_ko, "nameEn": item.name_en, "price": item.price, "category": item.category,
+            "printer": item.printer, "available": item.available, "initialStock": item.initial_stock},
+                   token=self._as_manager())
+
+    def bill(self, order_id: int) -> BillView:
+        return codec.bill(self._call("GET", f"/payments/{C.order_id(order_id)}"))
+
+    def unpaid_bills(self) -> list[BillView]:
+        return [codec.bill(j) for j in self._call("GET", "/payments/unpaid")]
+
+    def current_day(self) -> BusinessDay | None:
+        return codec.business_day(self._call("GET", "/days/current"))
+
+    def days(self) -> list[BusinessDay]:
+        return [day for j in self._call("GET", "/days") if (day := codec.business_day(j)) is not None]
+
+    def x_report(self) -> DayReport:
+        return codec.day_report(self._call("GET", "/days/current/x-report"))
+
+    def z_report(self, day_id: int) -> DayReport:
+        day_id = C.position(day_id, "Day number")
+        if day_id < 1:
+            raise InvalidInput("Day number must be at least 1")
+        return codec.day_report(self._call("GET", f"/days/{day_id}/z-report"))
+
+    def categories(self) -> list[Category]:
+        return [codec.category(j) for j in self._call("GET", "/menu/categories")]
