@@ -36,6 +36,7 @@ from pathlib import Path
 from services.http.workers import (ENV_ADDRESS, ENV_DB, ENV_IN_FLIGHT, ENV_KEY_FILE, ENV_READY_FILE,
                                    ENV_SUPERVISOR_SOCKET, staff_db_path)
 from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
+from services import settings
 
 SHOP_PROGRAM, GATEWAY_PROGRAM = "shop", "gateway"
 DRAIN_S = 30   # a worker finishes open requests (uvicorn: 3 s); the shop stops last
@@ -82,7 +83,7 @@ def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: st
     environment = {LOG_DIR: str(shop_log_dir(db_path).resolve()), METRICS_DIR: str(metrics_dir() or folder / "metrics"),
                    "PYTHONUNBUFFERED": "1", ENV_DB: str(db_path), ENV_ADDRESS: writer_address(folder),
                    ENV_KEY_FILE: str(folder / WRITER_KEY)}
-    max_in_flight = int(os.environ.get("SIKDANG_MAX_IN_FLIGHT", "32"))   # the whole server's
+    max_in_flight = settings.max_in_flight()   # the whole server's
     shop = Program(SHOP_PROGRAM, [sys.executable, "-m", "services.ops.serve", "--db", str(db_path),
                                   "--log-level", log_level],
                    environment={**environment, ENV_READY_FILE: str(folder / "shop-{replica}.ready")},

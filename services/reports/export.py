@@ -85,7 +85,7 @@ def write_csv(report: DayReport, path: Path) -> Path:
 
 def write_pdf(report: DayReport, path: Path) -> Path:
     """The report on A4 pages, one figure a line. Needs a QGuiApplication (created if there is none;
-    ``QT_QPA_PLATFORM=offscreen`` serves where there is no screen)."""
+    Qt's offscreen platform serves where there is no screen)."""
     from PySide6.QtCore import QMarginsF, QRectF, Qt
     from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
 

@@ -10,7 +10,7 @@ from services import settings
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["services", "pos_app", "kitchen_display", "screens_common", "main.py"]
 # a parent process handing its own children their wiring (not configuration), and the chain's own settings
-HANDOFF = {"services/settings.py", "services/http/workers.py", "services/http/server.py"}
+HANDOFF = {"services/settings.py", "services/http/workers.py", "services/http/server.py", "services/ops/serve.py"}
 
 
 def _product_files():
