@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from services.local.seed import DEMO_MENU, load_menu
+from services.local.seed import DEMO_MENU, load_menu, menu_rows
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -51,11 +51,7 @@ def _seed(conn, context: str, path: Path) -> None:
     if conn.execute(text(f"SELECT count(*) FROM {table}")).scalar():
         return
     menu = load_menu(path)
-    items = []
-    for category in menu["categories"]:
-        label = f"{category['name_ko']} {category['name_en']}"
-        for item in category["items"]:
-            items.append({**item, "category": label, "sort": len(items)})
+    _categories, items = menu_rows(menu)
     if context == "ordering":
         conn.execute(text("INSERT INTO menu_items (code, name_ko, name_en, category, price, sort)"
                           " VALUES (:code, :name_ko, :name_en, :category, :price, :sort)"), items)

@@ -31,11 +31,9 @@ def load_menu(path: Path = DEMO_MENU) -> dict:
     return menu
 
 
-def seed_if_empty(conn: Connection, path: Path = DEMO_MENU) -> bool:
-    """Seed a database that has no menu yet; returns whether it did. Runs inside the caller's transaction."""
-    if conn.execute(_IS_EMPTY).scalar():
-        return False
-    menu = load_menu(path)
+def menu_rows(menu: dict) -> tuple[list[dict], list[dict]]:
+    """The menu file as rows: its categories, and its items in menu order (each with its category's
+    label and code, and its place in the menu). The local shop and the chain seed from the same rows."""
     items, categories = [], []
     for category in menu["categories"]:
         label = f"{category['name_ko']} {category['name_en']}"
@@ -44,6 +42,15 @@ def seed_if_empty(conn: Connection, path: Path = DEMO_MENU) -> bool:
                            "sort": len(categories)})
         for item in category["items"]:
             items.append({**item, "category": label, "category_code": code, "sort": len(items)})
+    return categories, items
+
+
+def seed_if_empty(conn: Connection, path: Path = DEMO_MENU) -> bool:
+    """Seed a database that has no menu yet; returns whether it did. Runs inside the caller's transaction."""
+    if conn.execute(_IS_EMPTY).scalar():
+        return False
+    menu = load_menu(path)
+    categories, items = menu_rows(menu)
     conn.execute(_CATEGORY, categories)
     conn.execute(_ITEM, items)
     conn.execute(_STOCK, items)
