@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
-from services.chain import views, wire
+from services.chain import pages, views, wire
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
+from services.port import DEFAULT_PAGE_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,18 @@ def create_app(service) -> FastAPI:
     def view(work, *args):
         return run_in_threadpool(service.store.read, lambda sql: work(sql, *args))
 
+    def paged(collection: str, work):
+        """``GET /views/pages/<collection>?page=&size=``: one page and the total (services.chain.pages)."""
+        @app.get(f"/views/pages/{collection}", name=f"{collection}_page")
+        async def one_page(page: int = Query(0), size: int = Query(DEFAULT_PAGE_SIZE)):
+            return await view(work, page, size)
+
+    def item(collection: str, work):
+        """``GET /views/<collection>/{order_id}``: one order's item, 404 unknown_order when it has none."""
+        @app.get(f"/views/{collection}/{{order_id}}", name=f"one_of_{collection}")
+        async def one(order_id: int):
+            return await view(work, order_id)
+
     if name == "ordering":
         @app.get("/views/menu")
         async def menu():
@@ -87,14 +100,23 @@ def create_app(service) -> FastAPI:
         @app.get("/views/tickets")
         async def tickets():
             return await view(views.kitchen_tickets)
+
+        paged("tickets", pages.tickets_page)
+        item("tickets", pages.ticket)
     elif name == "delivery":
         @app.get("/views/board")
         async def board(since: float = Query(0.0)):
             return await view(views.delivery_board, since)
+
+        paged("deliveries", pages.deliveries_page)
+        item("deliveries", pages.delivery)
     elif name == "gift":
         @app.get("/views/stock")
         async def gift_stock():
             return await view(views.gift_stock)
+
+        paged("gifts", pages.gifts_page)
+        item("gifts", pages.gift)
     elif name == "mypage":
         @app.get("/views/mypage/{order_id}")
         async def mypage(order_id: int):
@@ -107,6 +129,13 @@ def create_app(service) -> FastAPI:
         @app.get("/views/today")
         async def today(since: float = Query(0.0)):
             return await view(views.todays_orders, since)
+
+        @app.get("/views/pages/orders")
+        async def orders_page(page: int = Query(0), size: int = Query(DEFAULT_PAGE_SIZE), since: float = Query(0.0)):
+            return await view(pages.orders_page, page, size, since)
+
+        item("orders", pages.order_summary)
+        paged("mypages", pages.mypages_page)
 
     @app.get("/views/parked")
     async def parked():

@@ -3,8 +3,9 @@
 Commands go to the service that owns them (``POST /commands/{Name}``, encoded by
 ``services.chain.wire``); views come back as the gateway's own wire JSON and are decoded by
 ``services.remote.codec``; refusals come back as the same ShopError classes as in the local shop.
-The menu is ordering's menu with kitchen's stock. The live feed and ``events_since`` read the
-JetStream stream (``services.chain.feed``); a position is a stream sequence.
+The menu is ordering's menu with kitchen's stock. The paged queries, single items, ``as_of`` and
+the connection state are ``ChainPages``' (services/chain/gateway_pages.py). The live feed and
+``events_since`` read the JetStream stream (``services.chain.feed``); a position is a stream sequence.
 
 Placing an order (issue 12, point 6): ordering takes the order and answers at once; the stock check
 happens in the kitchen service, which hears of the order from the stream. ``place_order`` waits up to
@@ -32,6 +33,7 @@ from services import commands as C
 from services.chain import wire
 from services.chain.feed import ChainFeed, StockOutcome
 from services.chain.gateway_calls import ServiceCalls
+from services.chain.gateway_pages import ChainPages
 from services.chain.point_of_sale import PointOfSaleNotServed
 from services.chain.settings import CONTEXTS, ChainSettings
 from services.errors import InvalidInput, UnknownOrder
@@ -63,7 +65,7 @@ def receipt_from(result: dict, outcome: StockOutcome | None) -> OrderReceipt:
                         gift_status=gift_status, reason=reason, client_ref=result.get("client_ref"))
 
 
-class ChainShop(PointOfSaleNotServed):
+class ChainShop(ChainPages, PointOfSaleNotServed):
     def __init__(self, settings: ChainSettings, *, stock_wait_s: float = 2.0, consistent_reads: bool = False,
                  settle_s: float = 30.0, clock: Callable[[], float] = time.time) -> None:
         missing = [c for c in CONTEXTS if c not in settings.service_urls]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.chain.pages import summary
 from services.chain.pg import PgSql
 from services.commands import normalize_phone
 from services.errors import UnknownOrder
@@ -16,8 +17,7 @@ from services.http import schemas as s
 from services.infra.sql import from_json
 from services.kitchen.model import OPEN
 from services.local.views import _card, _ticket_line, when
-from services.mypage.model import overall_status
-from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem, OrderSummary, Ticket
+from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem, Ticket
 
 _MENU = "SELECT code, name_ko, name_en, category, price FROM menu_items ORDER BY sort"
 _TICKETS = ("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
@@ -82,8 +82,4 @@ def mypage_by_phone(sql: PgSql, phone: str) -> list[dict]:
 
 
 def todays_orders(sql: PgSql, since: float) -> list[dict]:
-    return [_dump(s.OrderSummaryOut, OrderSummary(
-                order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, total=r.total,
-                status=overall_status(dict(r)), placed_at=when(r.ordered_at), scheduled_for=when(r.scheduled_for),
-                reason=r.reason))
-            for r in sql.conn.execute(_TODAY, (since, since))]
+    return [_dump(s.OrderSummaryOut, summary(r)) for r in sql.conn.execute(_TODAY, (since, since))]

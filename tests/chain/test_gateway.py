@@ -1,6 +1,8 @@
 """The chain's gateway: the shop server's very surface, and a till that is told the truth about stock.
 
 - The OpenAPI the chain serves on its public port (through HAProxy) is the shop server's.
+- Its collections (GET /orders, /cooks, /deliveries, /gifts, /mypages and their items) answer the same
+  pages as ChainShop reads from the services, one bounded page each.
 - Point 6 of issue 12: with the kitchen service stopped, an order is taken by ordering but nobody has
   checked its stock: after its bounded wait the gateway answers "checking"; when the kitchen is back it
   checks the order from the stream and the live feed (and mypage) tell the rest.
@@ -12,9 +14,12 @@ import sys
 import threading
 
 import httpx
+import pytest
 
+from services.errors import UnknownOrder
 from services.http.app import create_app
 from services.http.auth import StaffStore
+from services.remote import open_remote_shop
 from tests.chain.fixtures import wait_for
 from tests.contract.helpers import order
 
@@ -33,6 +38,36 @@ def test_the_chain_serves_the_shop_servers_openapi(running_chain, local_shop, tm
     finally:
         staff.close()
     assert served == expected
+
+
+def _agreed(read_both):
+    """What the gateway served and what ChainShop read directly, once they agree (timed work, such as
+    flagging late tickets, may change an answer between the two reads)."""
+    def agree():
+        served, direct = read_both()
+        return [served] if served == direct else None
+    return wait_for(agree, 60, 0.1, "the gateway's answer and ChainShop's to agree")[0]
+
+
+def test_the_chains_collections_answer_page_by_page_through_the_gateway(running_chain, tmp_path):
+    chain = running_chain.shop(consistent_reads=True)
+    till = open_remote_shop(running_chain.url, "manager:9999", queue_path=tmp_path / "queue.sqlite")
+    try:
+        placed = chain.place_order(order(phone="010-3000-0001"))
+        chain.settle()
+        items = {"orders": "order_summary", "tickets": "ticket", "deliveries": "delivery", "gifts": "gift"}
+        for name in ("orders", "tickets", "deliveries", "gifts", "mypages"):
+            served = _agreed(lambda: (getattr(till, f"{name}_page")(0, 2), getattr(chain, f"{name}_page")(0, 2)))
+            assert 0 < len(served.items) <= 2 and served.total >= len(served.items), name
+            if name in items:
+                first = served.items[0].order_id
+                _agreed(lambda: (getattr(till, items[name])(first), getattr(chain, items[name])(first)))
+        assert till.orders_page(0, 1).items[0].order_id == placed.order_id, "newest first"
+        with pytest.raises(UnknownOrder):
+            till.order_summary(placed.order_id + 1_000_000_000)
+    finally:
+        till.close()
+        chain.close()
 
 
 def test_an_order_whose_stock_is_not_checked_in_time_says_checking_then_updates_live(running_chain):
