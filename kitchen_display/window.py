@@ -17,7 +17,7 @@ from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCa
 from kitchen_display.ticket_model import TicketModel
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
-from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
+from screens_common.i18n import item_name, reason_text, remember_items, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.events import Ordered, StockChecked
@@ -215,6 +215,7 @@ class KitchenDisplay(QWidget):
         return self.shop.as_of(self.shop.kitchen_tickets)
 
     def _apply_tickets(self, tickets: list[Ticket]) -> None:
+        remember_items(line for ticket in tickets for line in ticket.lines)   # for coded cancel reasons
         self.model.apply(tickets, as_of=self.tickets.position)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():

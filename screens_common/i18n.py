@@ -114,6 +114,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "reason.duplicate": ("Duplicate order", "중복 주문"),
     "reason.wrong_order": ("Entered by mistake", "잘못 입력한 주문"),
     "reason.too_slow": ("Took too long", "너무 오래 걸림"),
+    "reason.out_of_stock": ("Out of stock: {items}", "재료 소진: {items}"),   # "@out_of_stock:CODE,CODE"
+    "reason.in_stock": ("in stock", "재고 있음"),                               # a stock check's detail
     # errors by code: a Korean screen never shows the core's English sentence
     "error.invalid_input": ("{message}", "입력한 내용을 확인하세요."),
     "error.unknown_item": ("{message}", "메뉴에 없는 항목입니다."),
@@ -241,11 +243,33 @@ def status_text(status: str) -> str:
     return tr(f"status.{status}") if f"status.{status}" in TEXT else status
 
 
+# Menu names by item code, as the screens last read them: a coded reason names items by code
+# ("@out_of_stock:kimchi_stew") and is worded from these in the reader's language.
+_item_names: dict[str, tuple[str, str]] = {}
+
+
+def remember_items(items) -> None:
+    """Keep the names of ``items`` (anything with code, name_ko, name_en: menu items, ticket lines)."""
+    for item in items:
+        _item_names[item.item_code if hasattr(item, "item_code") else item.code] = (item.name_ko, item.name_en)
+
+
+def _item_word(code: str) -> str:
+    name_ko, name_en = _item_names.get(code, (code, code))
+    return name_ko if translator.language == "ko" else (name_en or name_ko)
+
+
 def reason_text(reason: str) -> str:
-    """A reason as the reader should see it: a code ("@duplicate") in their language, typed text as typed."""
-    if reason.startswith("@") and f"reason.{reason[1:]}" in TEXT:
-        return tr(f"reason.{reason[1:]}")
-    return reason
+    """A reason as the reader should see it: a code ("@duplicate", "@out_of_stock:CODE,CODE") in their
+    language, with item codes as menu names; typed text as typed."""
+    if not reason.startswith("@"):
+        return reason
+    key, _, codes = reason[1:].partition(":")
+    if f"reason.{key}" not in TEXT:
+        return reason
+    if key == "out_of_stock":
+        return tr("reason.out_of_stock", items=", ".join(_item_word(c) for c in codes.split(",") if c))
+    return tr(f"reason.{key}")
 
 
 def shop_text(description: str) -> str:

@@ -164,7 +164,8 @@ def _detail(name: str, data: dict) -> str:
         if data.get(key):
             return str(data[key])
     if name == "StockChecked":
-        return "in stock" if data["in_stock"] else "out of stock: " + ", ".join(data["missing"])
+        # codes, worded by each screen (screens_common.i18n.reason_text)
+        return "@in_stock" if data["in_stock"] else "@out_of_stock:" + ",".join(data["missing"])
     return ""
 
 
