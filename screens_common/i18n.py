@@ -177,6 +177,11 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "mgr.add": ("Add stock", "입고"),
     "mgr.sold_out": ("Mark sold out", "품절 처리"),
     "mgr.saved": ("Saved.", "저장되었습니다."),
+    "mgr.saved_by": ("Saved, recorded as {who}.", "저장했습니다 ({who} 기록)."),
+    "mgr.pin": ("Manager PIN", "관리자 PIN"),
+    "mgr.reason": ("Why", "사유"),
+    "mgr.reason_hint": ("e.g. delivery arrived", "예: 재료 입고"),
+    "mgr.need_reason": ("Say why in a few words: it is recorded with your name.", "사유를 짧게 적어 주세요. 이름과 함께 기록됩니다."),
     "mgr.current_gift": ("Now: {kind} × {n}", "현재: {kind} × {n}"),
     # event names on the mypage timeline (Korean from the original system's event storming)
     "event.Ordered": ("Ordered", "주문됨"),

@@ -106,20 +106,6 @@ def test_the_open_shop_is_named_on_screen(qtbot, shop, shop_app):
     assert shop.describe() in shop_app.main.windowTitle()
 
 
-def test_manager_sets_gift_and_item_stock(qtbot, shop, shop_app):
-    dialog = shop_app.main.open_manager()
-    qtbot.waitUntil(lambda: dialog.item.count() > 0, timeout=5000)
-    dialog.gift_quantity.setValue(7)
-    qtbot.mouseClick(dialog.set_gift, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: shop.gift_stock().quantity == 7, timeout=5000)
-    qtbot.waitUntil(lambda: "7" in dialog.gift_now.text(), timeout=5000)
-    code = dialog.item.currentData()
-    before = next(i.stock for i in shop.menu() if i.code == code)
-    dialog.item_quantity.setValue(3)
-    qtbot.mouseClick(dialog.add_stock, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: next(i.stock for i in shop.menu() if i.code == code) == before + 3, timeout=5000)
-
-
 def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
     from PySide6.QtWidgets import QApplication
     main, counter = shop_app.main, shop_app.main.counter
