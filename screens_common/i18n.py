@@ -149,6 +149,11 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "kds.nothing": ("No open tickets", "대기 중인 주문 없음"),
     "kds.recalled": ("Ticket #{id} recalled", "주문 #{id} 되돌림"),
     "kds.no_recall": ("Nothing to recall yet", "되돌릴 주문이 없습니다"),
+    "kds.placed": ("Placed {at}", "주문 {at}"),
+    "kds.scheduled_flag": ("⏰ Scheduled {at}", "⏰ 예약 {at}"),
+    "kds.upcoming": ("Upcoming scheduled: {orders}", "예약 대기: {orders}"),
+    "kds.upcoming_one": ("{at} #{id} {who}", "{at} #{id} {who}"),
+    "kds.upcoming_none": ("Upcoming scheduled: none", "예약 대기: 없음"),
     # delivery
     "dlv.waiting": ("Waiting for pickup", "픽업 대기"),
     "dlv.on_the_way": ("On the way", "배달중"),

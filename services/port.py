@@ -141,6 +141,11 @@ class Ticket:
     late: bool = False
     order_type: str = "delivery"   # the card shows it, and a dine-in order's table
     table: int | None = None
+    # What the card shows of the order (issue 11 point 12); the defaults keep an implementation that does
+    # not know them working: the card then leaves them out.
+    placed_at: datetime | None = None        # when the customer ordered
+    customer_name: str = ""
+    scheduled_for: datetime | None = None    # set for an order placed for later
 
 
 @dataclass(frozen=True)
