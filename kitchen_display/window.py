@@ -18,7 +18,7 @@ from kitchen_display.ticket_model import TicketModel
 from kitchen_display.upcoming import UpcomingStrip
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
-from screens_common.i18n import item_name, reason_text, remember_items, shop_text, tr, translator
+from screens_common.i18n import ReasonField, item_name, remember_items, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.events import Ordered, StockChecked
@@ -195,7 +195,7 @@ class KitchenDisplay(QWidget):
             self._cancel_reasons[record.order_id] = getattr(record.event, "reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             if reason := self._cancel_reasons.get(record.order_id):
-                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
+                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=ReasonField(reason))
             else:
                 self.message.error_key("kds.cancelled_ticket", id=record.order_id)
         self._show_arrival_at_once(record)

@@ -150,7 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "kds.recalled": ("Ticket #{id} recalled", "주문 #{id} 되돌림"),
     "kds.no_recall": ("Nothing to recall yet", "되돌릴 주문이 없습니다"),
     "kds.placed": ("Placed {at}", "주문 {at}"),
-    "kds.scheduled_flag": ("⏰ Scheduled {at}", "⏰ 예약 {at}"),
+    "kds.scheduled_flag": ("[Scheduled {at}]", "[예약 {at}]"),
     "kds.upcoming": ("Upcoming scheduled: {orders}", "예약 대기: {orders}"),
     "kds.upcoming_one": ("{at} #{id} {who}", "{at} #{id} {who}"),
     "kds.upcoming_none": ("Upcoming scheduled: none", "예약 대기: 없음"),
@@ -280,6 +280,19 @@ def reason_text(reason: str) -> str:
     if key == "out_of_stock":
         return tr("reason.out_of_stock", items=", ".join(_item_word(c) for c in codes.split(",") if c))
     return tr(f"reason.{key}")
+
+
+class ReasonField:
+    """A reason as a message field, worded when the message is shown: a message shown again after a
+    language switch (``MessageBar.error_key``) gives it in the new language."""
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __format__(self, spec: str) -> str:
+        return format(reason_text(self.reason), spec)
+
+    def __str__(self) -> str:
+        return reason_text(self.reason)
 
 
 def shop_text(description: str) -> str:

@@ -61,3 +61,17 @@ def test_remote_tickets_carry_the_order_details_over_the_wire(local_shop, tmp_pa
         assert ticket == next(t for t in local_shop.kitchen_tickets() if t.order_id == order_id)
         assert ticket.customer_name == "Lee Seojun" and ticket.placed_at is not None
         assert remote.ticket(order_id).customer_name == "Lee Seojun"
+
+
+def test_a_coded_cancel_reason_on_the_kitchen_follows_the_language(qtbot, shop, shop_app):
+    """Issue 11 point 6: the kitchen words "@out_of_stock:CODE" from the menu names, and says it again in
+    the other language when the display is switched."""
+    from screens_common.i18n import set_language
+    kitchen = shop_app.kitchen
+    (item,) = menu_items(shop, 1)
+    order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1),))).order_id
+    qtbot.waitUntil(lambda: _ticket(kitchen, order_id) is not None, timeout=10000)
+    shop.cancel_order(order_id, f"@out_of_stock:{item.code}")
+    qtbot.waitUntil(lambda: f"Out of stock: {item.name_en}" in kitchen.message.text(), timeout=10000)
+    set_language("ko")
+    assert f"재료 소진: {item.name_ko}" in kitchen.message.text()
