@@ -43,7 +43,8 @@ def _hhmm(at: datetime | None) -> str:
 
 class UpcomingStrip(QLabel):
     def __init__(self, shop: Shop, events: ShopEvents, runner: PortRunner, failure, parent=None) -> None:
-        super().__init__(parent, font=ui_font(14, bold=True))
+        super().__init__(parent)
+        self.setFont(ui_font(14, bold=True))
         self.setStyleSheet("QLabel { background: #311b92; color: #ede7f6; border-radius: 6px; padding: 6px 10px; }")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)   # never widens the window
         self.orders: list[OrderSummary] = []
