@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from screens_common.bridge import ShopEvents
-from screens_common.i18n import item_name, tr, translator
+from screens_common.i18n import item_name, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, MenuItem, Shop
@@ -56,6 +56,7 @@ class StockPanel(QWidget):
             self.fetch.request()
 
     def _apply_menu(self, menu: list[MenuItem]) -> None:
+        remember_items(menu)     # coded cancel reasons name items by code
         previous, self._menu = self._menu, menu
         if previous and [i.code for i in previous] == [i.code for i in menu]:
             for row, (old, new) in enumerate(zip(previous, menu)):   # patch the few rows that changed

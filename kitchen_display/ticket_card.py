@@ -18,7 +18,7 @@ from screens_common.i18n import status_text, tr, translator
 from screens_common.widgets import ui_font
 from services.port import Ticket
 
-CARD_SIZE = QSize(300, 250)
+CARD_SIZE = QSize(300, 272)     # room for the placed time and customer line
 MAX_LINES_SHOWN = 6
 MAX_WRAPPED_LINES = 3     # an English name and its Korean one
 BACKGROUND = {"queued": "#2b2f36", "cooking": "#17324d", "cancelled": "#3a3a3a"}
@@ -49,6 +49,14 @@ def type_text(ticket) -> str:
     kind = getattr(ticket, "order_type", "delivery")
     text = tr(f"type.{kind}")
     return f"{text} · {tr('type.table')} {ticket.table}" if getattr(ticket, "table", None) else text
+
+
+def order_details(ticket: Ticket) -> str:
+    """"Placed 12:34 · Kim Minji" (what the port knows of it; empty when it knows neither)."""
+    parts = [tr("kds.placed", at=ticket.placed_at.astimezone().strftime("%H:%M"))] if ticket.placed_at else []
+    if ticket.customer_name:
+        parts.append(ticket.customer_name)
+    return " · ".join(parts)
 
 
 def line_text(line) -> str:
@@ -99,8 +107,18 @@ class TicketCardDelegate(QStyledItemDelegate):
         y = header.bottom() + 8
         painter.setFont(self._note_font)         # how it is eaten: a dine-in order's table, takeout, delivery
         painter.setPen(QColor(TYPE_COLOURS.get(ticket.order_type, "#bdbdbd")))
-        painter.drawText(card.left() + 10, y + 16, type_text(ticket))
+        kind = type_text(ticket)
+        painter.drawText(card.left() + 10, y + 16, kind)
+        if ticket.scheduled_for is not None:     # an order placed for later: flagged beside its type
+            painter.setPen(QColor("#b39ddb"))
+            painter.drawText(card.left() + 20 + painter.fontMetrics().horizontalAdvance(kind), y + 16,
+                             tr("kds.scheduled_flag", at=ticket.scheduled_for.astimezone().strftime("%H:%M")))
         y += 22
+        if details := order_details(ticket):     # when it was placed and for whom
+            painter.setPen(QColor("#cfd8dc"))
+            painter.drawText(card.left() + 10, y + 16, painter.fontMetrics().elidedText(
+                details, Qt.TextElideMode.ElideRight, card.width() - 20))
+            y += 22
         if ticket.status == "cooking":
             painter.setFont(self._note_font)
             painter.setPen(QColor("#90caf9"))

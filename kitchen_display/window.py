@@ -6,7 +6,7 @@ only from ``ShopEvents``; nothing polls the shop.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QHBoxLayout, QLabel
 from kitchen_display.stock_panel import StockPanel
 from kitchen_display.ticket_card import AgeThresholds, TicketBoardView, TicketCardDelegate
 from kitchen_display.ticket_model import TicketModel
+from kitchen_display.upcoming import UpcomingStrip
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
-from screens_common.i18n import item_name, reason_text, shop_text, tr, translator
+from screens_common.i18n import ReasonField, item_name, remember_items, shop_text, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.events import Ordered, StockChecked
@@ -40,7 +41,8 @@ def ticket_from_feed(order_id: int, ordered: Ordered, at: datetime) -> Ticket:
     return Ticket(order_id=order_id, status="queued", created_at=at, lines=tuple(
         TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
                    quantity=line["quantity"], note=line.get("note", "")) for line in ordered.lines),
-        order_type=ordered.order_type, table=ordered.table)
+        order_type=ordered.order_type, table=ordered.table, customer_name=ordered.customer_name,
+        placed_at=datetime.fromtimestamp(ordered.placed_at, timezone.utc))
 
 
 class KitchenDisplay(QWidget):
@@ -114,6 +116,7 @@ class KitchenDisplay(QWidget):
         self.board.recall_requested.connect(self.recall)
         self.board.print_requested.connect(self.print_ticket)
         self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, font=ui_font(24))
+        self.upcoming = UpcomingStrip(self.shop, self.events, self.runner, self.message.error)
 
         self.start_button, self.bump_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
         self.recall_button, self.print_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
@@ -139,6 +142,7 @@ class KitchenDisplay(QWidget):
 
         centre = QVBoxLayout()
         centre.addWidget(self.message)
+        centre.addWidget(self.upcoming)
         centre.addWidget(self.empty_label)
         centre.addWidget(self.board, 1)
         centre.addLayout(actions)
@@ -171,6 +175,7 @@ class KitchenDisplay(QWidget):
         self.print_button.setText(tr("kds.print"))
         self.all_day_title.setText(tr("kds.all_day"))
         self.empty_label.setText(tr("kds.nothing"))
+        self.upcoming.retranslate()
         self._refresh_all_day()
         self.board.viewport().update()
 
@@ -181,6 +186,7 @@ class KitchenDisplay(QWidget):
     # -- live updates ------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.tickets.request()
+        self.upcoming.fetch.request()
 
     def _on_event(self, record: EventRecord) -> None:
         if record.name == "OrderCancelled":       # its CookCancelled follows: say why on both
@@ -189,7 +195,7 @@ class KitchenDisplay(QWidget):
             self._cancel_reasons[record.order_id] = getattr(record.event, "reason", "")
         if record.name in ("CookCancelled", "OrderCancelled") and self.model.mark_cancelled(record.order_id):
             if reason := self._cancel_reasons.get(record.order_id):
-                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=reason_text(reason))
+                self.message.error_key("kds.cancelled_why", id=record.order_id, reason=ReasonField(reason))
             else:
                 self.message.error_key("kds.cancelled_ticket", id=record.order_id)
         self._show_arrival_at_once(record)
@@ -215,6 +221,7 @@ class KitchenDisplay(QWidget):
         return self.shop.as_of(self.shop.kitchen_tickets)
 
     def _apply_tickets(self, tickets: list[Ticket]) -> None:
+        remember_items(line for ticket in tickets for line in ticket.lines)   # for coded cancel reasons
         self.model.apply(tickets, as_of=self.tickets.position)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if not self.board.currentIndex().isValid() and self.model.rowCount():

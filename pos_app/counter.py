@@ -22,7 +22,7 @@ from pos_app.payment_dialog import PaymentDialog
 from pos_app.todays_orders import TodaysOrders
 from screens_common.bridge import ShopEvents
 from screens_common.fmt import won
-from screens_common.i18n import item_name, tr, translator
+from screens_common.i18n import item_name, reason_text, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
 from services.commands import PlaceOrder, normalize_phone
@@ -195,6 +195,7 @@ class CounterScreen(QWidget):
             self.message.info_key("counter.queue_sent", hide_after_ms=15000)
 
     def _apply_menu(self, menu: list[MenuItem]) -> None:
+        remember_items(menu)     # coded cancel reasons name items by code
         self.menu_panel.set_menu(menu)
         self.cart.refresh_items(menu)
 
@@ -279,7 +280,7 @@ class CounterScreen(QWidget):
         self.last_receipt = receipt
         self._client_ref = uuid.uuid4().hex          # the next cart is a new order
         if receipt.status == "cancelled":
-            self.message.error(tr("counter.refused", id=receipt.order_id, reason=receipt.reason))
+            self.message.error(tr("counter.refused", id=receipt.order_id, reason=reason_text(receipt.reason)))
             return
         if receipt.status == "queued":  # a remote shop with the server down: kept on this till, sent later
             self.message.info_key("counter.queued", hide_after_ms=600000, till=receipt.till_number,

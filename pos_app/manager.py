@@ -1,13 +1,20 @@
-"""The manager's dialog: set the gift stock and item stock (restock or mark sold out)."""
+"""The manager's dialog: set the gift stock and item stock (restock or mark sold out).
+
+Every action asks for a manager's PIN (checked by the port's ``verify_manager_pin``, in every mode) and
+takes a short reason; the port records who and why (the shop server's audit, or the embedded shop's
+staff-file audit). The PIN is cleared after each action, so the next one asks again."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from screens_common.bridge import ShopEvents
-from screens_common.i18n import item_name, tr, translator
+from screens_common.i18n import item_name, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
+from services.commands import MAX_REASON_LENGTH
 from services.port import EventRecord, GiftStock, MenuItem, Shop
 
 
@@ -19,6 +26,15 @@ class ManagerDialog(QDialog):
         self.setFont(ui_font(12))
         self.setMinimumWidth(480)
         self.message = MessageBar()
+
+        self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password, maxLength=12)
+        self.pin.setMinimumWidth(160)   # the Korean placeholder fits
+        self.reason = QLineEdit(maxLength=MAX_REASON_LENGTH)
+        self.pin_label, self.reason_label = QLabel(), QLabel()
+        self.who_box = who_box = QGroupBox()
+        who_form = QFormLayout(who_box)
+        who_form.addRow(self.pin_label, self.pin)
+        who_form.addRow(self.reason_label, self.reason)
 
         self.gift_now = QLabel()
         self.gift_quantity = QSpinBox(minimum=0, maximum=100_000, value=100)
@@ -46,7 +62,7 @@ class ManagerDialog(QDialog):
         item_layout.addLayout(row)
 
         layout = QVBoxLayout(self)
-        for widget in (gift_box, item_box, self.message):
+        for widget in (who_box, gift_box, item_box, self.message):
             layout.addWidget(widget)
 
         self.gift_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.gift_stock), self._show_gift, self.message.error, self)
@@ -58,6 +74,10 @@ class ManagerDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("mgr.title"))
+        self.who_box.setTitle(tr("pin.ask"))
+        self.pin_label.setText(tr("mgr.pin"))
+        self.reason_label.setText(tr("mgr.reason"))
+        self.reason.setPlaceholderText(tr("mgr.reason_hint"))
         self.gift_kind.setPlaceholderText(tr("mgr.gift_kind"))
         self.set_gift.setText(tr("mgr.set"))
         self.gift_box.setTitle(tr("mgr.gift"))
@@ -78,6 +98,7 @@ class ManagerDialog(QDialog):
         self.gift_now.setText(tr("mgr.current_gift", kind=stock.kind, n=stock.quantity))
 
     def _show_menu(self, menu: list[MenuItem]) -> None:
+        remember_items(menu)     # coded cancel reasons name items by code
         keep = self.item.currentData()
         self.item.clear()
         for entry in menu:
@@ -85,19 +106,40 @@ class ManagerDialog(QDialog):
         if keep is not None and (index := self.item.findData(keep)) >= 0:
             self.item.setCurrentIndex(index)
 
-    def _saved(self, _=None) -> None:
-        self.message.info(tr("mgr.saved"), hide_after_ms=4000)
+    def _saved(self, manager: str) -> None:
+        self.pin.clear()
+        self.reason.clear()
+        self.message.info(tr("mgr.saved_by", who=manager), hide_after_ms=4000)
+
+    def _as_manager(self, action: Callable[[str, str], None]) -> None:
+        """Check the PIN, then ``action(manager, reason)``, off the GUI thread; nothing is done without
+        a manager's PIN and a reason."""
+        pin, reason = self.pin.text(), self.reason.text().strip()
+        if not pin:
+            self.message.error(tr("pin.ask"))
+            self.pin.setFocus()
+            return
+        if not reason:
+            self.message.error(tr("mgr.need_reason"))
+            self.reason.setFocus()
+            return
+
+        def act() -> str:
+            manager = self.shop.verify_manager_pin(pin)
+            action(manager, reason)
+            return manager
+        self.runner.run(act, self._saved, self.message.error)
 
     def save_gift_stock(self) -> None:
         quantity, kind = self.gift_quantity.value(), self.gift_kind.text().strip() or None
-        self.runner.run(lambda: self.shop.set_gift_stock(quantity, kind), self._saved, self.message.error)
+        self._as_manager(lambda who, why: self.shop.set_gift_stock(quantity, kind, staff=who, reason=why))
 
     def restock_item(self) -> None:
         code, quantity = self.item.currentData(), self.item_quantity.value()
         if code:
-            self.runner.run(lambda: self.shop.restock(code, quantity), self._saved, self.message.error)
+            self._as_manager(lambda who, why: self.shop.restock(code, quantity, staff=who, reason=why))
 
     def mark_item_sold_out(self) -> None:
         code = self.item.currentData()
         if code:
-            self.runner.run(lambda: self.shop.mark_sold_out(code), self._saved, self.message.error)
+            self._as_manager(lambda who, why: self.shop.mark_sold_out(code, staff=who, reason=why))

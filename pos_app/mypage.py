@@ -37,7 +37,7 @@ def order_progress(card: MypageCard) -> str:
 
 def _detail(entry) -> str:
     """The port's detail for a timeline line, in the reader's language: a reason code, the stock words."""
-    if entry.event == "StockChecked" and entry.detail == "in stock":
+    if entry.event == "StockChecked" and entry.detail == "in stock":        # the chain's views still word it
         return tr("stock.in")
     if entry.event == "StockChecked" and entry.detail.startswith("out of stock: "):
         return tr("stock.out", items=entry.detail.removeprefix("out of stock: "))

@@ -114,6 +114,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "reason.duplicate": ("Duplicate order", "중복 주문"),
     "reason.wrong_order": ("Entered by mistake", "잘못 입력한 주문"),
     "reason.too_slow": ("Took too long", "너무 오래 걸림"),
+    "reason.out_of_stock": ("Out of stock: {items}", "재료 소진: {items}"),   # "@out_of_stock:CODE,CODE"
+    "reason.in_stock": ("in stock", "재고 있음"),                               # a stock check's detail
     # errors by code: a Korean screen never shows the core's English sentence
     "error.invalid_input": ("{message}", "입력한 내용을 확인하세요."),
     "error.unknown_item": ("{message}", "메뉴에 없는 항목입니다."),
@@ -147,6 +149,11 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "kds.nothing": ("No open tickets", "대기 중인 주문 없음"),
     "kds.recalled": ("Ticket #{id} recalled", "주문 #{id} 되돌림"),
     "kds.no_recall": ("Nothing to recall yet", "되돌릴 주문이 없습니다"),
+    "kds.placed": ("Placed {at}", "주문 {at}"),
+    "kds.scheduled_flag": ("[Scheduled {at}]", "[예약 {at}]"),
+    "kds.upcoming": ("Upcoming scheduled: {orders}", "예약 대기: {orders}"),
+    "kds.upcoming_one": ("{at} #{id} {who}", "{at} #{id} {who}"),
+    "kds.upcoming_none": ("Upcoming scheduled: none", "예약 대기: 없음"),
     # delivery
     "dlv.waiting": ("Waiting for pickup", "픽업 대기"),
     "dlv.on_the_way": ("On the way", "배달중"),
@@ -175,6 +182,11 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "mgr.add": ("Add stock", "입고"),
     "mgr.sold_out": ("Mark sold out", "품절 처리"),
     "mgr.saved": ("Saved.", "저장되었습니다."),
+    "mgr.saved_by": ("Saved, recorded as {who}.", "저장했습니다 ({who} 기록)."),
+    "mgr.pin": ("Manager PIN", "관리자 PIN"),
+    "mgr.reason": ("Why", "사유"),
+    "mgr.reason_hint": ("e.g. delivery arrived", "예: 재료 입고"),
+    "mgr.need_reason": ("Say why in a few words: it is recorded with your name.", "사유를 짧게 적어 주세요. 이름과 함께 기록됩니다."),
     "mgr.current_gift": ("Now: {kind} × {n}", "현재: {kind} × {n}"),
     # event names on the mypage timeline (Korean from the original system's event storming)
     "event.Ordered": ("Ordered", "주문됨"),
@@ -241,11 +253,46 @@ def status_text(status: str) -> str:
     return tr(f"status.{status}") if f"status.{status}" in TEXT else status
 
 
+# Menu names by item code, as the screens last read them: a coded reason names items by code
+# ("@out_of_stock:kimchi_stew") and is worded from these in the reader's language.
+_item_names: dict[str, tuple[str, str]] = {}
+
+
+def remember_items(items) -> None:
+    """Keep the names of ``items`` (anything with code, name_ko, name_en: menu items, ticket lines)."""
+    for item in items:
+        _item_names[item.item_code if hasattr(item, "item_code") else item.code] = (item.name_ko, item.name_en)
+
+
+def _item_word(code: str) -> str:
+    name_ko, name_en = _item_names.get(code, (code, code))
+    return name_ko if translator.language == "ko" else (name_en or name_ko)
+
+
 def reason_text(reason: str) -> str:
-    """A reason as the reader should see it: a code ("@duplicate") in their language, typed text as typed."""
-    if reason.startswith("@") and f"reason.{reason[1:]}" in TEXT:
-        return tr(f"reason.{reason[1:]}")
-    return reason
+    """A reason as the reader should see it: a code ("@duplicate", "@out_of_stock:CODE,CODE") in their
+    language, with item codes as menu names; typed text as typed."""
+    if not reason.startswith("@"):
+        return reason
+    key, _, codes = reason[1:].partition(":")
+    if f"reason.{key}" not in TEXT:
+        return reason
+    if key == "out_of_stock":
+        return tr("reason.out_of_stock", items=", ".join(_item_word(c) for c in codes.split(",") if c))
+    return tr(f"reason.{key}")
+
+
+class ReasonField:
+    """A reason as a message field, worded when the message is shown: a message shown again after a
+    language switch (``MessageBar.error_key``) gives it in the new language."""
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __format__(self, spec: str) -> str:
+        return format(reason_text(self.reason), spec)
+
+    def __str__(self) -> str:
+        return reason_text(self.reason)
 
 
 def shop_text(description: str) -> str:

@@ -64,6 +64,12 @@ def demo_day(shop) -> dict[str, int]:
                                 customer_name="윤서연", phone="010-8888-9999", address="서울시 성동구 7"))
     shop.place_order(PlaceOrder((OrderLine(menu[1].code, 2),), customer_name="예약 손님", phone="010-9999-0000",
                                 scheduled_for=datetime.now(timezone.utc) + timedelta(hours=2)))
+    from services.commands import ReleaseScheduledTicket
+    MINUTES_AGO[0] = 5.0                  # released 5 minutes ago: among the cards in view
+    early = shop.place_order(PlaceOrder((OrderLine(menu[3].code, 1),), customer_name="조예약", phone="010-1111-0000",
+                                        scheduled_for=datetime.now(timezone.utc) + timedelta(minutes=20))).order_id
+    shop.execute(ReleaseScheduledTicket(early))   # released ahead of its time: its card shows the scheduled flag
+    MINUTES_AGO[0] = 1.0
     from services.payment_commands import Tender
     for order_id in ids[:3]:
         shop.take_payment(order_id, [Tender("card", shop.bill(order_id).total, approval="30012345", last4="4242")])
@@ -217,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
                 settle(app, 0.1)
             # one cancelled ticket struck out on the board, as the kitchen sees it
             kitchen.model.linger_s = 600
-            shop.cancel_order(ids["cancelled"] - 1, "재료 소진")
+            # the kitchen's coded reason: "Out of stock: …" / "재료 소진: …" in each screenshot's language
+            struck = ids["cancelled"] - 1
+            first_line = next(t.lines[0].item_code for t in shop.kitchen_tickets() if t.order_id == struck)
+            shop.cancel_order(struck, "@out_of_stock:" + first_line)
             settle(app, 0.5)
             counter = main_window.counter
             for language in ("en", "ko"):

@@ -49,9 +49,19 @@ def say(text: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+_menu_names: dict[str, tuple[str, str]] = {}    # code: (Korean, English), read once the shop is open
+
+
 def _reason(reason: str) -> str:
+    """A coded reason or stock check (see screens_common.i18n.reason_text) in the system language."""
     if reason == "@customer_request":
         return "고객 요청" if _korean() else "Customer's request"
+    if reason == "@in_stock":
+        return "재고 있음" if _korean() else "in stock"
+    if reason.startswith("@out_of_stock:"):
+        codes = [c for c in reason.removeprefix("@out_of_stock:").split(",") if c]
+        names = [_menu_names.get(c, (c, c))[0 if _korean() else 1] for c in codes]
+        return ("재료 소진: " if _korean() else "Out of stock: ") + ", ".join(names)
     return reason
 
 
@@ -67,7 +77,7 @@ def _print_card(card: MypageCard) -> None:
     if card.reason:
         print(say("      reason: {reason}", reason=_reason(card.reason)))
     for entry in card.timeline:
-        detail = f"  ({entry.detail})" if entry.detail else ""
+        detail = f"  ({_reason(entry.detail)})" if entry.detail else ""
         print(f"      {entry.at.astimezone():%H:%M:%S.%f}"[:-3] + f"  {entry.event}{detail}")
 
 
@@ -111,6 +121,7 @@ def run_demo(db_path: Path | None = None) -> int:
         shop = open_local_shop(path, scheduler=False)
         try:
             print(say("Sikdang POS demo on {path}\n", path=path))
+            _menu_names.update({item.code: (item.name_ko, item.name_en) for item in shop.menu()})
             order_ids = script(shop)
             print(say("\nMypage - every order's status at a glance, with its saga:"))
             for order_id in order_ids:

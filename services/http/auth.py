@@ -290,6 +290,18 @@ class StaffStore:
             self._db.close()
 
 
+def manager_audit_writer(path: Path) -> Callable[[str, str, str, str, str], None]:
+    """For the embedded shop: a manager's action (staff id, action, target, reason, outcome) written to
+    the staff file's audit log, the one the shop server writes, so both are read the same way."""
+    def write(staff_id: str, action: str, target: str, reason: str, outcome: str) -> None:
+        store = StaffStore(path)
+        try:
+            store.audit(Principal(staff_id, staff_id, "manager", 0.0), action, target, reason, outcome)
+        finally:
+            store.close()
+    return write
+
+
 def manager_pin_checker(path: Path) -> Callable[[str], str | None]:
     """For a shop on this machine (the embedded shop): a manager's PIN checked against the staff file
     the shop server would use (demo staff seeded, so the demo manager's 9999 works). Opened per check:

@@ -180,6 +180,9 @@ class TicketOut(Wire):
     late: bool = False
     order_type: str = "delivery"
     table: int | None = None
+    placed_at: datetime | None = None       # what the kitchen card shows of the order
+    customer_name: str = ""
+    scheduled_for: datetime | None = None
 
 
 class DeliveryCardOut(Wire):

@@ -17,11 +17,11 @@ from sqlalchemy import text
 
 from services.commands import order_id as checked_order_id
 from services.errors import UnknownOrder
-from services.infra.sql import from_json
-from services.local.views import _TIMELINE, ShopViews, _card, _in, _ticket_line, start_of_today, when
+from services.local.views import (_TIMELINE, TICKET_COLUMNS, TICKETS_WITH_ORDER, ShopViews, _card, _in,
+                                  start_of_today, ticket_of, when)
 from services.mypage.model import overall_status
 from services.port import DeliveryCard, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
-from services.statuses import OPEN_TICKETS, DeliveryStatus, TicketStatus
+from services.statuses import OPEN_TICKETS, DeliveryStatus
 
 _TODAY = "m.ordered_at >= :since OR m.scheduled_for >= :since"
 # Today's orders with each order's type and its bill (the read side joins what the contexts keep apart).
@@ -64,10 +64,12 @@ class ShopPages:
 
     # -- tickets: open ones in arrival order, and any order's ticket ------------------------------
     def tickets_page(self, page: int, size: int) -> Page[Ticket]:
-        return self._page("tickets", f"status IN {_in(OPEN_TICKETS)}", "created_at, order_id", page, size, _ticket)
+        return self._page(TICKETS_WITH_ORDER, f"t.status IN {_in(OPEN_TICKETS)}", "t.created_at, t.order_id", page,
+                          size, ticket_of, columns=TICKET_COLUMNS)
 
     def ticket(self, order_id: int) -> Ticket:
-        return self._one("tickets", order_id, _ticket, "kitchen ticket")
+        return self._one(TICKETS_WITH_ORDER, order_id, ticket_of, "kitchen ticket", columns=TICKET_COLUMNS,
+                         key="t.order_id")
 
     # -- deliveries, gifts, mypages ------------------------------------------------------------------
     def deliveries_page(self, page: int, size: int) -> Page[DeliveryCard]:
@@ -91,13 +93,6 @@ def _summary(r, _conn=None) -> OrderSummary:
                         status=overall_status(r._mapping), placed_at=when(r.ordered_at),
                         scheduled_for=when(r.scheduled_for), reason=r.reason, order_type=r.order_type or "delivery",
                         table=r.table_no, bill_status=r.bill_status, balance=r.due if r.bill_status == "open" else 0)
-
-
-def _ticket(r, _conn=None) -> Ticket:
-    return Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
-                  status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
-                  cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
-                  order_type=r.order_type or "delivery", table=r.table_no)
 
 
 def _delivery(r, _conn=None) -> DeliveryCard:

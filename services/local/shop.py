@@ -18,7 +18,7 @@ from services import commands as c
 from services import menu_commands as menu
 from services import payment_commands as pay
 from services.day_report import DayReport
-from services.errors import InvalidInput, NotSaved, PinRefused
+from services.errors import InvalidInput, NotSaved, PinRefused, ShopError
 from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
@@ -72,6 +72,7 @@ class _ShopOnFile(AlwaysConnected):
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
         self._manager_pins: Callable[[str], str | None] | None = None
+        self._manager_audit: Callable[[str, str, str, str, str], None] | None = None
 
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
@@ -108,14 +109,27 @@ class _ShopOnFile(AlwaysConnected):
     def deliver(self, order_id: int) -> None:
         self.execute(c.Deliver(order_id))
 
-    def mark_sold_out(self, item_code: str) -> None:
-        self.execute(c.MarkSoldOut(item_code))
+    def mark_sold_out(self, item_code: str, *, staff: str = "", reason: str = "") -> None:
+        self._audited(staff, "sold_out", item_code, reason, c.MarkSoldOut(item_code))
 
-    def restock(self, item_code: str, quantity: int) -> None:
-        self.execute(c.Restock(item_code, quantity))
+    def restock(self, item_code: str, quantity: int, *, staff: str = "", reason: str = "") -> None:
+        self._audited(staff, "restock", f"{item_code} +{quantity}", reason, c.Restock(item_code, quantity))
 
-    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
-        self.execute(c.SetGiftStock(quantity, kind))
+    def set_gift_stock(self, quantity: int, kind: str | None = None, *, staff: str = "", reason: str = "") -> None:
+        self._audited(staff, "gift_stock", f"{quantity} {kind or ''}".strip(), reason, c.SetGiftStock(quantity, kind))
+
+    def _audited(self, staff: str, action: str, target: str, reason: str, command) -> None:
+        """Run ``command``; a manager's action (``staff`` given) is written to the audit the shop was opened
+        with (the staff file's, as the shop server writes it), refused attempts included."""
+        if not staff or self._manager_audit is None:
+            self.execute(command)
+            return
+        try:
+            self.execute(command)
+        except ShopError as exc:
+            self._manager_audit(staff, action, target, reason, f"refused: {exc.code}")
+            raise
+        self._manager_audit(staff, action, target, reason, "ok")
 
     # -- the point of sale ------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "") -> PaymentReceipt:
@@ -257,7 +271,8 @@ class LocalShop(_ShopOnFile):
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
                  gift_service: GiftServiceFactory = InProcessGiftService,
-                 manager_pins: Callable[[str], str | None] | None = None) -> None:
+                 manager_pins: Callable[[str], str | None] | None = None,
+                 manager_audit: Callable[[str, str, str, str, str], None] | None = None) -> None:
         schema.upgrade(Path(path))
         self._writer_engine = writer_engine(Path(path))
         if seed_menu:
@@ -265,6 +280,7 @@ class LocalShop(_ShopOnFile):
                 seed_if_empty(conn)
         super().__init__(path, clock)
         self._manager_pins = manager_pins    # e.g. services.http.auth.manager_pin_checker (main.py's)
+        self._manager_audit = manager_audit  # e.g. services.http.auth.manager_audit_writer (main.py's)
         self._write_lock = WriteLock(self.path)
         self._checkpointer = Checkpointer(self.path, self._write_lock)
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,

@@ -30,9 +30,13 @@ _MENU = text("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, coalesce
              " FROM menu_items m LEFT JOIN stock s ON s.item_code = m.code"
              " LEFT JOIN menu_categories c ON c.code = m.category_code ORDER BY coalesce(c.sort, 0), m.sort")
 _GIFT_STOCK = text("SELECT kind, quantity FROM gift_stock WHERE id = 1")
-_TICKETS = text("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late, order_type,"
-                " table_no"
-                f" FROM tickets WHERE status IN {_in(OPEN_TICKETS)} ORDER BY created_at, order_id")
+# The card's order details (placed, customer, scheduled) from mypage: the read side may join the contexts.
+TICKETS_WITH_ORDER = "tickets t LEFT JOIN mypage m ON m.order_id = t.order_id"
+TICKET_COLUMNS = ("t.order_id, t.lines, t.status, t.created_at, t.started_at, t.cooked_at, t.cancelled_at, t.late,"
+                  " t.order_type, t.table_no, m.ordered_at, coalesce(m.customer_name, '') AS customer_name,"
+                  " m.scheduled_for")
+_TICKETS = text(f"SELECT {TICKET_COLUMNS} FROM {TICKETS_WITH_ORDER}"
+                f" WHERE t.status IN {_in(OPEN_TICKETS)} ORDER BY t.created_at, t.order_id")
 _ON_THE_BOARD = (DeliveryStatus.WAITING, DeliveryStatus.ON_THE_WAY)
 _DELIVERIES = text(f"SELECT * FROM deliveries WHERE status IN {_in(_ON_THE_BOARD)}"
                    f" OR (status = '{DeliveryStatus.DELIVERED}' AND delivered_at >= :since) ORDER BY order_id")
@@ -103,11 +107,7 @@ class ShopViews:
         return GiftStock(rows[0].kind, rows[0].quantity) if rows else GiftStock("", 0)
 
     def kitchen_tickets(self) -> list[Ticket]:
-        return [Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
-                       status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
-                       cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
-                       order_type=r.order_type, table=r.table_no)
-                for r in self._rows(_TICKETS)]
+        return [ticket_of(r) for r in self._rows(_TICKETS)]
 
     def delivery_board(self) -> DeliveryBoard:
         cards = [DeliveryCard(order_id=r.order_id, customer_name=r.customer_name, phone=r.phone, address=r.address,
@@ -152,6 +152,15 @@ def to_event_record(record) -> EventRecord:
                        at=when(record.at), data=record.event.to_dict(), event=record.event)
 
 
+def ticket_of(r, _conn=None) -> Ticket:
+    """A row of TICKET_COLUMNS as the port's Ticket."""
+    return Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
+                  status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
+                  cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
+                  order_type=r.order_type or "delivery", table=r.table_no, placed_at=when(r.ordered_at),
+                  customer_name=r.customer_name, scheduled_for=when(r.scheduled_for))
+
+
 def _ticket_line(line: dict) -> TicketLine:
     return TicketLine(item_code=line["item_code"], name_ko=line["name_ko"], name_en=line["name_en"],
                       quantity=line["quantity"], note=line.get("note", ""))
@@ -164,7 +173,8 @@ def _detail(name: str, data: dict) -> str:
         if data.get(key):
             return str(data[key])
     if name == "StockChecked":
-        return "in stock" if data["in_stock"] else "out of stock: " + ", ".join(data["missing"])
+        # codes, worded by each screen (screens_common.i18n.reason_text)
+        return "@in_stock" if data["in_stock"] else "@out_of_stock:" + ",".join(data["missing"])
     return ""
 
 

@@ -15,6 +15,7 @@ from services.statuses import CancelledBy, GiftStatus, OrderStatus
 
 # A reason nobody typed is stored as a code ("@" + key) that each screen shows in its reader's language.
 DEFAULT_CANCEL_REASON = "@customer_request"
+OUT_OF_STOCK_REASON = "@out_of_stock:"     # + the missing item codes, comma-separated
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,8 @@ def on_stock_checked(event: StockChecked, ctx: OrderingContext) -> None:
     order = ctx.repo.get(event.order_id)
     if order is None or order.status != OrderStatus.PLACED:
         return  # already cancelled: redelivery changes nothing
-    names = [line["name_en"] for line in order.lines if line["item_code"] in event.missing]
-    events = order.cancel(f"Out of stock: {', '.join(names) or ', '.join(event.missing)}", by=CancelledBy.KITCHEN)
+    # a code, not a sentence: each screen words it in its reader's language from the menu names
+    events = order.cancel(OUT_OF_STOCK_REASON + ",".join(event.missing), by=CancelledBy.KITCHEN)
     ctx.repo.save(order)
     ctx.emit_all(events)
 

@@ -206,17 +206,22 @@ class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
     def deliver(self, order_id: int) -> None:
         self._call("POST", f"/deliveries/{C.Deliver(order_id).order_id}/deliver")
 
-    def mark_sold_out(self, item_code: str) -> None:
+    # With ``staff`` (a manager verified by verify_manager_pin) the call goes as that manager and the
+    # server audits who and ``reason``; without, as the signed-in staff.
+    def mark_sold_out(self, item_code: str, *, staff: str = "", reason: str = "") -> None:
         command = C.MarkSoldOut(item_code)
-        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/sold-out", json={})
+        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/sold-out", json={"reason": reason},
+                   token=self._as_manager() if staff else None)
 
-    def restock(self, item_code: str, quantity: int) -> None:
+    def restock(self, item_code: str, quantity: int, *, staff: str = "", reason: str = "") -> None:
         command = C.Restock(item_code, quantity)
-        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/restock", json={"quantity": command.quantity})
+        self._call("POST", f"/cooks/menu/{_segment(command.item_code)}/restock",
+                   json={"quantity": command.quantity, "reason": reason}, token=self._as_manager() if staff else None)
 
-    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
+    def set_gift_stock(self, quantity: int, kind: str | None = None, *, staff: str = "", reason: str = "") -> None:
         command = C.SetGiftStock(quantity, kind)
-        self._call("PUT", "/gifts/stock", json={"quantity": command.quantity, "giftKind": command.kind})
+        self._call("PUT", "/gifts/stock", json={"quantity": command.quantity, "giftKind": command.kind,
+                                                "reason": reason}, token=self._as_manager() if staff else None)
 
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]:

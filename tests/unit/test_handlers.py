@@ -54,11 +54,11 @@ def test_commands_on_an_unknown_order_say_so_and_change_nothing():
     assert shop.names() == []
 
 
-def test_an_out_of_stock_order_is_cancelled_with_the_names_of_what_is_missing():
+def test_an_out_of_stock_order_is_cancelled_with_the_codes_of_what_is_missing():
     shop = FakeShop()
     shop.execute(MarkSoldOut("bulgogi"))
     order_id = place(shop, ("bulgogi", 1), ("cola", 1))
-    assert shop.tables.orders[order_id].reason == "Out of stock: Bulgogi"
+    assert shop.tables.orders[order_id].reason == "@out_of_stock:bulgogi"   # worded by each screen
     assert shop.tables.stock["cola"] == 10, "nothing was taken"
     with pytest.raises(UnknownItem):
         shop.execute(MarkSoldOut("pizza"))
