@@ -155,13 +155,14 @@ class ChainShop(ChainPages, PointOfSaleNotServed):
     def deliver(self, order_id: int) -> None:
         self._command(C.Deliver(order_id))
 
-    def mark_sold_out(self, item_code: str) -> None:
+    # The manager's who and why are audited by the gateway's routes (the staff store), as on the shop server.
+    def mark_sold_out(self, item_code: str, *, staff: str = "", reason: str = "") -> None:
         self._command(C.MarkSoldOut(item_code))
 
-    def restock(self, item_code: str, quantity: int) -> None:
+    def restock(self, item_code: str, quantity: int, *, staff: str = "", reason: str = "") -> None:
         self._command(C.Restock(item_code, quantity))
 
-    def set_gift_stock(self, quantity: int, kind: str | None = None) -> None:
+    def set_gift_stock(self, quantity: int, kind: str | None = None, *, staff: str = "", reason: str = "") -> None:
         self._command(C.SetGiftStock(quantity, kind))
 
     # -- queries ------------------------------------------------------------------------------------
