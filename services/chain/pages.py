@@ -16,11 +16,12 @@ from typing import Any
 from services.chain.pg import PgSql
 from services.errors import UnknownOrder
 from services.http import schemas as s
-from services.local.pages import _delivery, _gift, _ticket
-from services.local.views import _card, when
+from services.infra.sql import from_json
+from services.local.pages import _delivery, _gift
+from services.local.views import _card, _ticket_line, when
 from services.mypage.model import overall_status
-from services.port import OrderSummary, paging
-from services.statuses import OPEN_TICKETS
+from services.port import OrderSummary, Ticket, paging
+from services.statuses import OPEN_TICKETS, TicketStatus
 
 _OPEN = "status IN (" + ", ".join(f"'{status}'" for status in OPEN_TICKETS) + ")"
 _TODAY = "ordered_at >= %(since)s OR scheduled_for >= %(since)s"
@@ -91,11 +92,11 @@ def mypages_page(sql: PgSql, page: int, size: int) -> dict:
 
 # -- kitchen: open tickets in arrival order, and any order's ticket ---------------------------------
 def tickets_page(sql: PgSql, page: int, size: int) -> dict:
-    return _page(sql, "tickets", _OPEN, "created_at, order_id", page, size, _each(s.TicketOut, _ticket))
+    return _page(sql, "tickets", _OPEN, "created_at, order_id", page, size, _each(s.TicketOut, kitchen_ticket))
 
 
 def ticket(sql: PgSql, order_id: int) -> dict:
-    return _dump(s.TicketOut, _ticket(_one(sql, "tickets", order_id, "kitchen ticket")))
+    return _dump(s.TicketOut, kitchen_ticket(_one(sql, "tickets", order_id, "kitchen ticket")))
 
 
 # -- delivery and gift: every one, newest order first -----------------------------------------------
@@ -113,3 +114,12 @@ def gifts_page(sql: PgSql, page: int, size: int) -> dict:
 
 def gift(sql: PgSql, order_id: int) -> dict:
     return _dump(s.GiftOut, _gift(_one(sql, "gifts", order_id, "gift")))
+
+
+def kitchen_ticket(r, _conn=None) -> Ticket:
+    """A row of the kitchen's own tickets table as the port's Ticket. The kitchen keeps no customer and
+    no order time (mypage does, in another schema), so those keep their defaults here."""
+    return Ticket(order_id=r.order_id, lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
+                  status=TicketStatus(r.status), created_at=when(r.created_at), started_at=when(r.started_at),
+                  cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at), late=bool(r.late),
+                  order_type=r.order_type or "delivery", table=r.table_no)

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.chain.pages import summary
+from services.chain.pages import kitchen_ticket, summary
 from services.chain.pg import PgSql
 from services.commands import normalize_phone
 from services.errors import UnknownOrder
 from services.http import schemas as s
-from services.infra.sql import from_json
 from services.kitchen.model import OPEN
-from services.local.views import _card, _ticket_line, when
-from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem, Ticket
+from services.local.views import _card, when
+from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem
 
 _MENU = "SELECT code, name_ko, name_en, category, price FROM menu_items ORDER BY sort"
-_TICKETS = ("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late"
-            " FROM tickets WHERE status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
+_TICKETS = ("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late, order_type,"
+            " table_no FROM tickets WHERE status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
             " ORDER BY created_at, order_id")
 _DELIVERIES = ("SELECT * FROM deliveries WHERE status IN ('waiting', 'on_the_way')"
                " OR (status = 'delivered' AND delivered_at >= %s) ORDER BY order_id")
@@ -45,12 +44,7 @@ def kitchen_stock(sql: PgSql) -> dict[str, int]:
 
 
 def kitchen_tickets(sql: PgSql) -> list[dict]:
-    return [_dump(s.TicketOut, Ticket(order_id=r.order_id,
-                                      lines=tuple(_ticket_line(line) for line in from_json(r.lines)),
-                                      status=r.status, created_at=when(r.created_at), started_at=when(r.started_at),
-                                      cooked_at=when(r.cooked_at), cancelled_at=when(r.cancelled_at),
-                                      late=bool(r.late)))
-            for r in sql.conn.execute(_TICKETS)]
+    return [_dump(s.TicketOut, kitchen_ticket(r)) for r in sql.conn.execute(_TICKETS)]
 
 
 def delivery_board(sql: PgSql, since: float) -> dict:

@@ -65,6 +65,8 @@ def test_counter_and_kitchen_screens_run_against_the_chain(qtbot, running_chain,
     qtbot.waitUntil(lambda: item.code in counter.menu_panel.buttons, timeout=WAIT_MS)
 
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    counter.address.insert("서울시 마포구 1")
+    counter.order_type.set_kind("delivery")     # a delivery: the saga reaches the delivery service
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=WAIT_MS)
     receipt = counter.last_receipt
