@@ -45,8 +45,10 @@ def _check(context: str, r: httpx.Response):
     raise error_for(body.get("code", ""), body.get("message") or f"HTTP {r.status_code}", r.status_code)
 
 
-def _failure(context: str, exc: httpx.TransportError, sent: bool) -> ShopError:
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)) or not sent:
+def _failure(context: str, exc: httpx.TransportError) -> ShopError:
+    """Only a request that never reached the service did nothing; any other broken exchange (a reset, a
+    read timeout, a replica killed mid-request) may have been carried out: a restock must not count twice."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return _unavailable(context, type(exc).__name__)
     return OutcomeUnknown(f"The {context} service stopped before answering ({type(exc).__name__})")
 
@@ -72,7 +74,7 @@ class ServiceCalls:
                 r = self._client.request(method, self._url(context, path), json=json, params=params)
                 return _check(context, r)
             except httpx.TransportError as exc:
-                error = _failure(context, exc, sent=repeatable or isinstance(exc, httpx.ReadTimeout))
+                error = _failure(context, exc)
             except (Unavailable, OutcomeUnknown) as exc:
                 error = exc
             if not (repeatable or isinstance(error, Unavailable)) or time.monotonic() > deadline:
@@ -87,7 +89,7 @@ class ServiceCalls:
                 r = await client.request(method, self._url(context, path), json=json)
                 return _check(context, r)
             except httpx.TransportError as exc:
-                error = _failure(context, exc, sent=repeatable or isinstance(exc, httpx.ReadTimeout))
+                error = _failure(context, exc)
             except (Unavailable, OutcomeUnknown) as exc:
                 error = exc
             if not (repeatable or isinstance(error, Unavailable)) or time.monotonic() > deadline:

@@ -128,8 +128,13 @@ class StaffStore:
         salt = secrets.token_bytes(16)
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         with self._lock:
-            self._db.execute(f"{verb} INTO staff (staff_id, name, role, salt, pin_hash) VALUES (?,?,?,?,?)",
-                             (staff_id, name, role, salt, _hash_pin(pin, salt)))
+            changed = self._db.execute(f"{verb} INTO staff (staff_id, name, role, salt, pin_hash)"
+                                       " VALUES (?,?,?,?,?)", (staff_id, name, role, salt, _hash_pin(pin, salt)))
+            if replace and changed.rowcount:   # a new PIN or role ends the sessions signed in with the old one
+                self._db.execute("DELETE FROM sessions WHERE staff_id=?", (staff_id,))
+        for token, (principal, _) in list(self._cache.items()):
+            if principal.staff_id == staff_id and replace:
+                self._cache.pop(token, None)
 
     # -- sign-in ------------------------------------------------------------------------------------
     def sign_in(self, staff_id: str, pin: str, address: str | None = None) -> tuple[str, Principal]:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import httpx
 
 from services.commands import PlaceOrder
-from services.errors import ShopError, UnknownItem
+from services.errors import InvalidInput, InvalidTransition, ShopError, UnknownItem
 from services.port import OrderReceipt, OrderSummary
 from services.remote import codec
 from services.remote.errors import NotAllowed, ServerBusy, ServerUnreachable, SignInFailed
@@ -113,10 +113,14 @@ class OfflineOrders:
             log.warning("queued order %s not sent: %s", item.client_ref, exc)
             self._closing.wait(2.0)           # staff must sign in with a counter role; keep the order
             return
-        except ShopError as exc:
+        except (InvalidInput, InvalidTransition) as exc:   # the order itself: sending it again changes nothing
             log.warning("server refused queued order %s: %s", item.client_ref, exc)
             self.queue.mark_rejected(item, exc.code, exc.message)
             self._status_changed()
+            return
+        except ShopError as exc:   # the server failed (not saved, an error of its own): keep it, its clientRef
+            log.warning("queued order %s not taken yet, kept: %s", item.client_ref, exc)   # makes a resend safe
+            self._closing.wait(2.0)
             return
         self.queue.mark_sent(item, receipt.order_id, receipt.status)
         self._status_changed()

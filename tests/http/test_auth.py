@@ -135,6 +135,22 @@ def test_sessions_survive_a_restart_and_sign_out_ends_them(tmp_path):
         again.close()
 
 
+def test_a_new_pin_or_role_ends_the_sessions_signed_in_with_the_old_one(tmp_path):
+    """A demoted manager or a departing cook whose PIN was changed must not keep a 12-hour token."""
+    from services.http.auth import StaffStore
+    store = StaffStore(tmp_path / "staff.sqlite")
+    try:
+        manager_token, _ = store.sign_in("manager", "9999")
+        counter_token, _ = store.sign_in("counter", "1111")
+        assert store.principal(manager_token).role == "manager"     # cached in this process now
+        store.add_staff("manager", "Manager", "counter", "4321")
+        assert store.principal(manager_token) is None
+        assert store.principal(counter_token).staff_id == "counter", "someone else's session stays"
+        assert store.sign_in("manager", "4321")[1].role == "counter"
+    finally:
+        store.close()
+
+
 def test_a_lockout_expires_by_itself_after_15_minutes(tmp_path):
     from services.http.auth import LOCKOUT_S, StaffStore
     now = [1_000_000.0]

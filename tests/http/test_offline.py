@@ -155,3 +155,41 @@ def test_a_gateway_answering_502_for_a_dead_server_counts_as_offline(tmp_path):
             counter.close()
     finally:
         proxy.stop()
+
+
+def _fill_the_disk(uow, _result):
+    """The writer's connection may not grow the file from now on: SQLite answers SQLITE_FULL."""
+    uow.sql.run(f"PRAGMA max_page_count={uow.sql.scalar('PRAGMA page_count')}")
+
+
+def test_a_queued_order_the_server_could_not_save_is_kept_and_sent_later(served, tmp_path):
+    """The server's own failure (here its disk full: "nothing was taken") is no refusal of the order: the
+    order the customer was told is kept on the till and sent again, not set aside."""
+    from services.commands import SetGiftStock
+    from services.errors import NotSaved
+    served.stop()
+    counter = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:
+        assert counter.place_order(PlaceOrder((OrderLine("bibimbap", 1),))).status == "queued"
+    finally:
+        counter.close()
+    served.start()
+    served.shop._writer.execute(SetGiftStock(10_000), _fill_the_disk)
+    for n in range(2000):                  # until an order needs a page the file may not have
+        try:
+            served.shop.place_order(PlaceOrder((OrderLine("bibimbap", 1),), client_ref=f"fill-{n}"))
+        except NotSaved:
+            break
+    else:
+        pytest.fail("the disk never filled")
+    reopened = open_remote_shop(served.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
+    try:
+        wait_until(lambda: reopened.queue.oldest() is not None and reopened.queue.oldest().attempts >= 2,
+                   what="the queued order to be tried against the full disk")
+        assert len(reopened.queue) == 1 and not reopened.queue.rejected()
+        served.stop()
+        served.start()                     # a new connection: room again
+        wait_until(lambda: len(reopened.queue) == 0, what="the kept order to be sent")
+        assert not reopened.queue.rejected()
+    finally:
+        reopened.close()
