@@ -32,6 +32,11 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> Non
 def gateway_workers(server_pid: int) -> set[int]:
     """The server's gateway worker processes (``python -m services.http.workers``), however deep under
     ``server_pid`` (main.py serve -> supervisord -> each worker, a supervisord program of its own)."""
+    return {pid for pid, cmdline in descendants(server_pid).items() if b"services.http.workers" in cmdline}
+
+
+def descendants(server_pid: int) -> dict[int, bytes]:
+    """Every process however deep under ``server_pid``, with its command line."""
     parents, cmdlines = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -41,11 +46,11 @@ def gateway_workers(server_pid: int) -> set[int]:
             cmdlines[int(entry.name)] = (entry / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-    descendants, frontier = set(), {server_pid}
+    found, frontier = set(), {server_pid}
     while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - descendants
-        descendants |= frontier
-    return {pid for pid in descendants if b"services.http.workers" in cmdlines.get(pid, b"")}
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+        found |= frontier
+    return {pid: cmdlines.get(pid, b"") for pid in found}
 
 
 def running(pid: int) -> bool:

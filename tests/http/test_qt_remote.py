@@ -7,6 +7,7 @@ order list follows. Nothing in the screens knows it is remote.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -102,13 +103,20 @@ def _start_server(tmp_path, port: int):
 
 def _kill_server(proc) -> None:
     import signal
-    from tests.http.serve_process import gateway_workers
+    from tests.http.serve_process import descendants, gateway_workers, running
+    left = descendants(proc.pid)     # supervisord and the shop process go with serve (parent-death signals)
     for pid in [*gateway_workers(proc.pid), proc.pid]:     # the workers hold the socket too
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
     proc.wait()
+    # A server started on the same folder meanwhile would find the old supervisord's control socket
+    # still held while it shuts down: wait until the whole old server is gone.
+    deadline = time.monotonic() + 60
+    while any(running(pid) for pid in left):
+        assert time.monotonic() < deadline, "the killed server's processes did not exit"
+        time.sleep(0.05)
 
 
 def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_online_when_back(qtbot, tmp_path, caplog):
