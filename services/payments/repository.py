@@ -64,7 +64,8 @@ class PaymentsRepository(PaymentsRepo):
                            " WHERE client_ref = ?", (client_ref,))
         if row is None:
             return None
-        return Payment(**{**dict(row), "status": BillStatus(row["status"]), "tenders": tuple(from_json(row["tenders"]))})
+        return Payment(**{**dict(row), "status": BillStatus(row["status"]),
+                          "tenders": tuple(from_json(row["tenders"]))})
 
     def add_payment(self, payment: Payment, at: float) -> None:
         self.sql.run("INSERT INTO payment_refs (client_ref, order_id, amount, change, balance, status, tenders, at)"
