@@ -5,8 +5,9 @@ on its own, the port never closed.
 
 - ``shop`` (``python -m services.ops.serve --db ...``): the shop process. It owns the database's
   writer (and its scheduler, checkpoints) and lets the workers send it commands over a Unix socket at
-  a fixed path in the run folder, with a key from a file only this user can read. It serves no HTTP
-  and imports no web framework, so it is back fast after a crash.
+  a fixed path in the run folder, with a key from a file only this user can read
+  (``services.infra.writer_key``). It serves no HTTP and imports no web framework, so it is back fast
+  after a crash.
 - ``gateway`` (``python -m services.http.workers``, ``--workers`` replicas and a surge slot): an
   ``[fcgi-program]``: supervisord holds the listening socket and hands it to each worker as fd 0
   (uvicorn's documented deployment under supervisor). The socket stays open while any worker runs,
@@ -26,7 +27,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import secrets
 import signal
 import sys
 import tempfile
@@ -35,6 +35,7 @@ from pathlib import Path
 
 from services.http.workers import (ENV_ADDRESS, ENV_DB, ENV_IN_FLIGHT, ENV_KEY_FILE, ENV_READY_FILE,
                                    ENV_SUPERVISOR_SOCKET, staff_db_path)
+from services.infra.writer_key import ensure_writer_key
 from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
 from services import settings
 
@@ -57,21 +58,6 @@ def writer_address(folder: Path) -> str:
     short = Path(tempfile.gettempdir()) / f"sikdang-w-{hashlib.sha1(str(path).encode()).hexdigest()[:16]}"
     short.mkdir(mode=0o700, exist_ok=True)
     return str(short / WRITER_SOCKET)
-
-
-def ensure_writer_key(path: Path) -> bytes:
-    """The workers' key to the writer: made once (readable by this user only), the same across restarts."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_writer_key(path)
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_hex(32))
-    return read_writer_key(path)
-
-
-def read_writer_key(path: Path) -> bytes:
-    return bytes.fromhex(Path(path).read_text().strip())
 
 
 def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> list:
