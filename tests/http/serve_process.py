@@ -67,7 +67,7 @@ def serve_process(tmp_path, *options: str):
     """Yield ``(process, url)`` for a running server; kill whatever is left at the end."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp_path / "shop.sqlite"),
-                             "--port", str(port), "--log-level", "WARNING", *options], cwd=ROOT,
+                             "--port", str(port), "--log-level", "WARNING", "--demo", *options], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
