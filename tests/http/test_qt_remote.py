@@ -95,7 +95,7 @@ def _start_server(tmp_path, port: int):
     import sys
     from tests.http.serve_process import ROOT, wait_ready
     proc = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp_path / "shop.sqlite"),
-                             "--port", str(port), "--log-level", "WARNING"], cwd=ROOT,
+                             "--port", str(port), "--log-level", "WARNING", "--demo"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wait_ready(f"http://127.0.0.1:{port}", proc)
     return proc
