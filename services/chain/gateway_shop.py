@@ -144,8 +144,8 @@ class ChainShop(ChainPages, ChainPointOfSale):
             return StockOutcome("cancelled", card.reason)
         return StockOutcome("placed") if card.cook_status not in ("", "waiting") else None
 
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        self._command(C.CancelOrder(order_id, reason))
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        self._command(C.CancelOrder(order_id, reason, staff))
 
     def start_cooking(self, order_id: int) -> None:
         self._command(C.StartCooking(order_id))
