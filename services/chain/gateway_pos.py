@@ -7,23 +7,30 @@ messages as the local shop, before any network); the answers are the services' w
 The counter's order list shows each order's type, table and what is still due: the local shop joins
 its bills to mypage's rows in SQL; here ``_with_bills`` asks payments for the bills of the orders on
 the page (one call) and joins them at the gateway.
+
+Payments hears of an order from the stream, after ordering has answered: a bill asked for at once
+may not exist yet for a moment (``bill`` waits for it), and an order's bill status and refunds follow
+its payment or cancel by as long as the stream takes (the screens refresh from the live feed).
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from services import commands as C
 from services import payment_commands as P
 from services.day_report import DayReport
-from services.errors import InvalidInput, PinRefused, ShopError
+from services.errors import InvalidInput, PinRefused, ShopError, UnknownOrder
 from services.menu_commands import SaveCategory, SaveMenuItem
 from services.port import BillView, BusinessDay, Category, OrderSummary, PaymentReceipt
 from services.remote import codec
 
 log = logging.getLogger(__name__)
+
+BILL_WAIT_S = 3.0
 
 
 class ChainPointOfSale:
@@ -66,7 +73,17 @@ class ChainPointOfSale:
 
     # -- queries ------------------------------------------------------------------------------------
     def bill(self, order_id: int) -> BillView:
-        return codec.bill(self._view("payments", f"/views/bills/{C.order_id(order_id)}"))
+        """The order's bill. Payments makes it when it hears of the order on the stream, which may be a
+        moment after ordering answered the till (the counter opens the payment dialog at once): an order
+        payments does not know yet is asked again for up to ``BILL_WAIT_S`` before UnknownOrder."""
+        path, deadline = f"/views/bills/{C.order_id(order_id)}", time.monotonic() + BILL_WAIT_S
+        while True:
+            try:
+                return codec.bill(self._view("payments", path))
+            except UnknownOrder:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def unpaid_bills(self) -> list[BillView]:
         return [codec.bill(j) for j in self._view("payments", "/views/bills/unpaid")]
