@@ -1,5 +1,6 @@
-"""The point of sale through the port, in every mode (embedded, shop server, chain): order types, payment (cash with change, card,
-a split across tenders and between guests, dine-in paid at the end), refunds on cancel per tender
+"""The point of sale through the port, in every mode (embedded, shop server, chain): order types,
+payment (cash with change, card, a split across tenders and between guests, dine-in paid at the end),
+refunds on cancel per tender
 with who and why, and the business day opened and closed — the Z report's every figure checked
 against sums this test makes itself from the orders it placed."""
 from __future__ import annotations
