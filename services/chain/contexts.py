@@ -28,8 +28,8 @@ from services.ordering.repository import OrderingRepository
 
 
 def _payment_answer(command, result):
-    """TakePayment answers the counter's receipt (the bill as paid and this payment's change)."""
-    return payment_receipt(command, result) if isinstance(command, TakePayment) else result
+    """TakePayment answers the counter's receipt (this payment's amount and change, the bill after it)."""
+    return payment_receipt(result) if isinstance(command, TakePayment) else result
 
 
 @dataclass(frozen=True)

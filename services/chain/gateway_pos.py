@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,8 +44,11 @@ class ChainPointOfSale:
 
     # -- commands -----------------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
-                     staff: str = "") -> PaymentReceipt:
-        return PaymentReceipt(**self._command(P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)))
+                     staff: str = "", client_ref: str | None = None) -> PaymentReceipt:
+        """With the till's ``client_ref`` (the gateway makes one if it gave none) the payment is taken once
+        however often it is sent, so the gateway sends it again when a replica died mid-request."""
+        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff, client_ref or uuid.uuid4().hex)
+        return PaymentReceipt(**self._command(command, repeatable=True))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         day_id = self._command(P.OpenDay(float_cash, staff))

@@ -12,9 +12,8 @@ from services.day_report import DayReport, build_report
 from services.errors import InvalidTransition, UnknownOrder
 from services.infra.sql import Sql
 from services.local.views import when
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 from services.payments.repository import PaymentsRepository
-from services.payment_commands import TakePayment
 from services.port import BillView, BusinessDay, Category, PaymentReceipt, RefundLine, TenderLine
 from services.statuses import DayStatus
 
@@ -38,10 +37,10 @@ def day_view(day: Day) -> BusinessDay:
                        counted_cash=day.counted_cash)
 
 
-def payment_receipt(command: TakePayment, bill: Bill) -> PaymentReceipt:
-    """What the counter shows after ``command`` made ``bill`` what it is (change: this payment's)."""
-    return PaymentReceipt(order_id=bill.order_id, amount=command.amount, change=sum(t.change for t in command.tenders),
-                          balance=bill.balance, status=bill.status)
+def payment_receipt(paid: Payment) -> PaymentReceipt:
+    """What the counter shows for what a TakePayment did (change: this payment's; the bill after it)."""
+    return PaymentReceipt(order_id=paid.order_id, amount=paid.amount, change=paid.change, balance=paid.balance,
+                          status=paid.status)
 
 
 def sqlite_reader(engine: Engine) -> Callable[[Callable[[Sql], T]], T]:

@@ -132,9 +132,10 @@ class _ShopOnFile(AlwaysConnected):
         self._manager_audit(staff, action, target, reason, "ok")
 
     # -- the point of sale ------------------------------------------------------------------------
-    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "") -> PaymentReceipt:
-        command = pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
-        return payment_receipt(command, self.execute(command))
+    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "",
+                     client_ref: str | None = None) -> PaymentReceipt:
+        return payment_receipt(self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff,
+                                                            client_ref)))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))

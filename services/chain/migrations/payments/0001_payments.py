@@ -1,5 +1,5 @@
-"""Payments' tables in the chain (as services/local/migrations 0006 made them for the shop: bills,
-tenders, refunds, business days), its plumbing, and ``early_gifts``: a gift whose ``GiftSent`` reached
+"""Payments' tables in the chain (as services/local/migrations 0006 and 0007 made them for the shop:
+bills, tenders, refunds, business days, payment refs), its plumbing, and ``early_gifts``: a gift whose ``GiftSent`` reached
 the stream before its order's ``Ordered`` (the gift is issued inside ordering's transaction, so gift's
 relay often publishes first), kept until the bill comes.
 
@@ -86,6 +86,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_refunds_day_id", "refunds", ["day_id"])
     op.create_index("ix_refunds_order_id", "refunds", ["order_id"])
+    # A payment taken with a client-made id: its answer under the ref, so a retry is taken once (local 0007).
+    op.create_table(
+        "payment_refs",
+        sa.Column("client_ref", sa.Text, primary_key=True),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("amount", sa.BigInteger, nullable=False),
+        sa.Column("change", sa.BigInteger, nullable=False),
+        sa.Column("balance", sa.BigInteger, nullable=False),     # the bill's, just after this payment
+        sa.Column("status", sa.Text, nullable=False),            # the bill's, just after this payment
+        sa.Column("tenders", sa.Text, nullable=False),           # as asked: a retry must ask the same
+        sa.Column("at", sa.Float(53), nullable=False),
+    )
     op.create_table(
         "early_gifts",
         sa.Column("order_id", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -94,6 +106,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("early_gifts", "refunds", "tenders", "bills", "business_days"):
+    for table in ("early_gifts", "payment_refs", "refunds", "tenders", "bills", "business_days"):
         op.drop_table(table)
     drop_plumbing()
