@@ -47,7 +47,8 @@ class ChainPointOfSale:
                      staff: str = "", client_ref: str | None = None) -> PaymentReceipt:
         """With the till's ``client_ref`` (the gateway makes one if it gave none) the payment is taken once
         however often it is sent, so the gateway sends it again when a replica died mid-request."""
-        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff, client_ref or uuid.uuid4().hex)
+        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff,
+                                uuid.uuid4().hex if client_ref is None else client_ref)
         return PaymentReceipt(**self._command(command, repeatable=True))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
