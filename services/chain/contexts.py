@@ -16,11 +16,20 @@ from services.gift import handlers as gift
 from services.gift.repository import GiftRepository
 from services.kitchen import handlers as kitchen
 from services.kitchen.repository import KitchenRepository
+from services.chain.payments_repository import ChainPaymentsRepository
+from services.local.payment_views import payment_receipt
 from services.local.scheduling import DEFAULT_LATE_THRESHOLD_S
+from services.payment_commands import TakePayment
+from services.payments import handlers as payments
 from services.mypage import handlers as mypage
 from services.mypage.repository import MypageRepository
 from services.ordering import handlers as ordering
 from services.ordering.repository import OrderingRepository
+
+
+def _payment_answer(command, result):
+    """TakePayment answers the counter's receipt (this payment's amount and change, the bill after it)."""
+    return payment_receipt(result) if isinstance(command, TakePayment) else result
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class ContextSpec:
     # time (an advisory lock), as SQLite did. Otherwise transactions take a lock per order they touch.
     serial: bool = False
     timed: tuple[Timed, ...] = ()
+    # What the caller gets for ``(command, handler result)`` when that is not the result itself.
+    answer: Callable[[Any, Any], Any] | None = None
 
     def wants(self, event_name: str, order_id: int | None = None) -> bool:
         """Whether this context handles the event ``event_name`` (known before decoding: the subject's last part)."""
@@ -62,4 +73,8 @@ SPECS: dict[str, ContextSpec] = {
     "delivery": ContextSpec("delivery", DeliveryRepository, delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
     "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True),
     "mypage": ContextSpec("mypage", MypageRepository, projection=mypage.project),
+    # Serial: every bill reads the one open day, and a bill's events must be taken in the stream's order
+    # (an order's cancel handled before the order would leave an open bill for a cancelled order).
+    "payments": ContextSpec("payments", ChainPaymentsRepository, payments.COMMAND_HANDLERS, payments.EVENT_HANDLERS,
+                            serial=True, answer=_payment_answer),
 }

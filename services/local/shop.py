@@ -28,7 +28,7 @@ from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, b
 from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
 from services.local.pages import ShopPages
-from services.local.payment_views import PaymentViews
+from services.local.payment_views import PaymentViews, payment_receipt, sqlite_reader
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
 from services.port import (DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, BusinessDay, EventRecord, OrderReceipt,
@@ -68,7 +68,7 @@ class _ShopOnFile(AlwaysConnected):
         engine = reader_engine(self.path)
         self._views = ShopViews(engine, clock)
         self._pages = ShopPages(self._views, clock)
-        self._pos = PaymentViews(engine, clock)
+        self._pos = PaymentViews(sqlite_reader(engine), clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
         self._manager_pins: Callable[[str], str | None] | None = None
@@ -134,9 +134,8 @@ class _ShopOnFile(AlwaysConnected):
     # -- the point of sale ------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "",
                      client_ref: str | None = None) -> PaymentReceipt:
-        paid = self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff, client_ref))
-        return PaymentReceipt(order_id=paid.order_id, amount=paid.amount, change=paid.change, balance=paid.balance,
-                              status=paid.status)
+        return payment_receipt(self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff,
+                                                            client_ref)))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))
