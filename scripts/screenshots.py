@@ -207,9 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         from pos_app.app import isolate_settings
         isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
-        from services.http.auth import manager_pin_checker
+        from services.http.staff_file import StaffFile
         shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock,
-                               manager_pins=manager_pin_checker(Path(folder) / "demo-shop.staff.sqlite"))
+                               staff=StaffFile(Path(folder) / "demo-shop.staff.sqlite"))
         try:
             ids = demo_day(shop)
             built = build_shop_app(shop, "all", "en")

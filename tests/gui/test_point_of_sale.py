@@ -14,9 +14,9 @@ from tests.gui.conftest import wait_settled
 @pytest.fixture
 def shop(tmp_path: Path):
     """A shop whose manager PINs are checked against a real staff file (demo manager: 9999)."""
-    from services.http.auth import manager_pin_checker
+    from services.http.staff_file import StaffFile
     from services.local import open_local_shop
-    opened = open_local_shop(tmp_path / "shop.sqlite", manager_pins=manager_pin_checker(tmp_path / "staff.sqlite"))
+    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
     opened.open_day(100_000, "manager")
     yield opened
     opened.close()
