@@ -37,6 +37,7 @@ class CategoryTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 7)   # the demo's staff at a glance
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.code, self.name_ko, self.name_en = QLineEdit(), QLineEdit(), QLineEdit()
