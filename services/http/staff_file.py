@@ -26,7 +26,9 @@ class StaffFile:
 
     @contextmanager
     def _store(self) -> Iterator[StaffStore]:
-        store = StaffStore(self.path)      # the demo staff are seeded into a new file (the demo manager's 9999)
+        # A new file starts with the demo staff (the demo manager's 9999, to be changed on the Staff screen);
+        # a file that exists (a shop server's, made without them) is never given their published PINs.
+        store = StaffStore(self.path, seed_demo=not self.path.exists())
         try:
             yield store
         finally:

@@ -94,3 +94,19 @@ def test_the_embedded_shop_audits_category_and_item_changes_with_who_and_why(tmp
         store.close()
     assert rows == [("manager", "save_category", "soups 국 Soups", "winter menu", "ok"),
                     ("manager", "save_menu_item", "tteokguk ₩9,000", "winter menu", "ok")]
+
+
+def test_the_embedded_shop_never_gives_a_servers_staff_file_the_demo_pins(tmp_path):
+    """A staff file made without the demo staff (a real shop server's) stays without them when the
+    embedded app opens the same shop; a new one starts with them."""
+    store = StaffStore(tmp_path / "shop.staff.sqlite", seed_demo=False)
+    store.add_staff("boss", "사장님 Boss", "manager", "480213")
+    store.close()
+    shop = open_local_shop(tmp_path / "shop.sqlite", scheduler=False, staff=StaffFile(tmp_path / "shop.staff.sqlite"))
+    try:
+        with pytest.raises(PinRefused):
+            shop.verify_manager_pin("9999")
+        assert shop.verify_manager_pin("480213") == "boss"
+        assert [m.staff_id for m in shop.staff_members()] == ["boss"]
+    finally:
+        shop.close()
