@@ -4,10 +4,10 @@ whose PIN opened the editor, with the editor's reason (audited)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.manager_unlock import ManagerUnlock
+from pos_app.pick_table import PickTable
 from screens_common.i18n import item_name, tr
 from screens_common.runner import PortRunner
 from screens_common.widgets import MessageBar, ui_font
@@ -32,13 +32,7 @@ class CategoryTab(QWidget):
         super().__init__()
         self.shop, self.runner, self.unlock, self.message = shop, runner, unlock, message
         self.categories: list[Category] = []
-        self.table = QTableWidget(0, 3)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 7)   # the demo's staff at a glance
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = PickTable(3)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.code, self.name_ko, self.name_en = QLineEdit(), QLineEdit(), QLineEdit()
         self.new, self.save = QPushButton(), QPushButton(font=ui_font(13, bold=True))
@@ -70,16 +64,10 @@ class CategoryTab(QWidget):
     def show_categories(self, categories: list[Category]) -> None:
         keep = self.code.text().strip()
         self.categories = list(categories)
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(categories))
-        for row, category in enumerate(categories):
-            for column, value in enumerate((category.code, category.name_ko, category.name_en)):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.blockSignals(False)
         codes = [c.code for c in categories]
-        if keep in codes:
-            self.table.selectRow(codes.index(keep))
-        else:
+        self.table.fill([(c.code, c.name_ko, c.name_en) for c in categories],
+                        codes.index(keep) if keep in codes else None)
+        if keep not in codes:
             self.start_new()
 
     def start_new(self) -> None:
@@ -89,10 +77,9 @@ class CategoryTab(QWidget):
         self.code.setEnabled(True)
 
     def _show_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if (row := self.table.picked()) is None:
             return
-        category = self.categories[rows[0].row()]
+        category = self.categories[row]
         self.code.setText(category.code)
         self.code.setEnabled(False)          # the code is how items name it: rename, never recode
         self.name_ko.setText(category.name_ko)

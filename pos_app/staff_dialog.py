@@ -4,10 +4,11 @@ the manager whose PIN opened the window, with the reason given (audited); a new 
 person's sessions. A weak PIN is refused on the spot. Hiding the window locks it again."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from pos_app.manager_unlock import ManagerUnlock
+from pos_app.pick_table import PickTable
 from screens_common.i18n import tr, translator
 from screens_common.runner import PortRunner
 from screens_common.widgets import MessageBar, ui_font
@@ -34,14 +35,7 @@ class StaffDialog(QDialog):
         self.message = MessageBar()
         self.unlock_box = ManagerUnlock(shop, self.runner, self.message)
         self.unlock_box.unlocked.connect(lambda _: self.refresh())
-        self.table = QTableWidget(0, 4)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 7)   # the demo's staff at a glance
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = PickTable(4, stretch=1)       # the name takes the width
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.staff_id, self.name = QLineEdit(maxLength=40), QLineEdit()
         self.role = QComboBox()
@@ -99,16 +93,9 @@ class StaffDialog(QDialog):
 
     def _fill_table(self) -> None:
         keep = self.staff_id.text().strip()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.members))
-        for row, member in enumerate(self.members):
-            cells = (member.staff_id, member.name, tr(f"staff_role.{member.role}"), state_text(member))
-            for column, value in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.blockSignals(False)
         ids = [m.staff_id for m in self.members]
-        if keep in ids:
-            self.table.selectRow(ids.index(keep))
+        self.table.fill([(m.staff_id, m.name, tr(f"staff_role.{m.role}"), state_text(m)) for m in self.members],
+                        ids.index(keep) if keep in ids else None)
 
     def start_new(self) -> None:
         self.table.clearSelection()
@@ -118,10 +105,9 @@ class StaffDialog(QDialog):
         self.role.setCurrentIndex(0)
 
     def _show_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if (row := self.table.picked()) is None:
             return
-        member = self.members[rows[0].row()]
+        member = self.members[row]
         self.staff_id.setText(member.staff_id)
         self.staff_id.setEnabled(False)       # the id is who did what in the audit: never changed
         self.name.setText(member.name)
@@ -150,13 +136,12 @@ class StaffDialog(QDialog):
         self._change(lambda: self.shop.save_staff(command), tr("staff.saved", id=command.staff_id))
 
     def deactivate_member(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if (row := self.table.picked()) is None:
             self.message.error_key("staff.choose")
             return
         if (reason := self.unlock_box.why()) is None:
             return
-        command = DeactivateStaff(self.members[rows[0].row()].staff_id, staff=self.unlock_box.manager, reason=reason)
+        command = DeactivateStaff(self.members[row].staff_id, staff=self.unlock_box.manager, reason=reason)
         self._change(lambda: self.shop.deactivate_staff(command), tr("staff.deactivated", id=command.staff_id))
 
     def _change(self, call, done: str) -> None:

@@ -15,26 +15,9 @@ from services.http.auth import StaffStore
 @pytest.fixture(params=["local", "remote"])
 def till(request, tmp_path: Path):
     """(shop, staff file): the shop the screens use, and the staff file its manager's changes land in."""
-    from services.http.staff_file import StaffFile
-    from services.local import open_local_shop
-    staff_path = tmp_path / "shop.staff.sqlite"
-    if request.param == "local":
-        shop = open_local_shop(tmp_path / "shop.sqlite", scheduler=False, staff=StaffFile(staff_path))
+    from tests.http.served import till_with_staff_file
+    with till_with_staff_file(request.param, tmp_path) as (shop, staff_path, _):
         yield shop, staff_path
-        shop.close()
-        return
-    from services.http.app import create_app
-    from services.http.server import ServerThread
-    from services.remote import open_remote_shop
-    served = open_local_shop(tmp_path / "shop.sqlite", scheduler=False)
-    store = StaffStore(staff_path)
-    server = ServerThread(create_app(served, store)).start()
-    remote = open_remote_shop(server.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
-    yield remote, staff_path
-    remote.close()
-    server.stop()
-    store.close()
-    served.close()
 
 
 @pytest.fixture(params=["en", "ko"])

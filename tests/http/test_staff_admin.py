@@ -12,32 +12,14 @@ from services.errors import InvalidTransition, PinRefused, UnknownStaff, WeakPin
 from services.http.auth import StaffStore
 from services.http.staff_file import StaffFile
 from services.port import DeactivateStaff, SaveStaff, Shop, StaffMember
-from services.remote import open_remote_shop
+from tests.http.served import till_with_staff_file
 
 
 @pytest.fixture(params=["local", "remote"])
 def staffed(request, tmp_path):
     """(shop, staff file path, server url or None): the till whose manager edits the staff."""
-    from services.local import open_local_shop
-    staff_path = tmp_path / "shop.staff.sqlite"
-    if request.param == "local":
-        shop = open_local_shop(tmp_path / "shop.sqlite", scheduler=False, staff=StaffFile(staff_path))
-        yield shop, staff_path, None
-        shop.close()
-        return
-    from services.http.app import create_app
-    from services.http.server import ServerThread
-    served = open_local_shop(tmp_path / "shop.sqlite", scheduler=False)
-    store = StaffStore(staff_path)
-    server = ServerThread(create_app(served, store)).start()
-    till = open_remote_shop(server.url, "counter:1111", queue_path=tmp_path / "queue.sqlite")
-    try:
-        yield till, staff_path, server.url
-    finally:
-        till.close()
-        server.stop()
-        store.close()
-        served.close()
+    with till_with_staff_file(request.param, tmp_path) as till:
+        yield till
 
 
 def _audit(staff_path) -> list[tuple[str, str, str, str, str]]:
