@@ -45,6 +45,7 @@ STAFF_TEXT: dict[str, tuple[str, str]] = {
     "error.weak_pin": ("{message}", "PIN은 숫자 4~12자리여야 합니다."),
     "error.slow_down": ("{message}", "PIN을 너무 여러 번 틀렸습니다. {seconds}초 뒤에 다시 시도하세요."),
     "error.pin_refused": ("{message}", "관리자 PIN이 아닙니다."),
+    "error.pin_needed": ("{message}", "새 직원에게는 PIN이 필요합니다."),
     "error.unknown_staff": ("{message}", "없는 직원입니다."),
     "error.unknown_category": ("{message}", "없는 분류입니다."),
 }

@@ -66,6 +66,11 @@ class WeakPin(InvalidInput):
     code = "weak_pin"
 
 
+class PinNeeded(InvalidTransition):
+    """A new staff member was saved without a PIN (a known one keeps theirs)."""
+    code = "pin_needed"
+
+
 class UnknownStaff(ShopError):
     code = "unknown_staff"
 

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 
-from services.errors import InvalidInput, InvalidTransition, ShopError, UnknownStaff
+from services.errors import InvalidTransition, PinNeeded, ShopError, UnknownStaff
 from services.staff_commands import DeactivateStaff, SaveStaff
 
 
@@ -27,13 +27,13 @@ class StaffAdmin:
     def save_staff(self, command: SaveStaff, by) -> None:
         """Add ``command``'s person or change them (active again if they were not; a new PIN also lifts a
         lockout). A new PIN or role ends their sessions. Refused, and audited as refused: a manager taking away their own manager
-        role (InvalidTransition), a new person without a PIN (InvalidInput)."""
+        role (InvalidTransition), a new person without a PIN (PinNeeded)."""
         with self._lock, self._audited(by, "save_staff", command.audit_target, command.reason), self._immediate():
             if command.staff_id == by.staff_id and command.role != "manager":
                 raise InvalidTransition("A manager cannot take away their own manager role")
             row = self._db.execute("SELECT role FROM staff WHERE staff_id=?", (command.staff_id,)).fetchone()
             if row is None and not command.pin:
-                raise InvalidInput(f"{command.staff_id} is new: give them a PIN")
+                raise PinNeeded(f"{command.staff_id} is new: give them a PIN")
             if command.pin:
                 self._db.execute("INSERT INTO staff (staff_id, name, role, salt, pin_hash) VALUES (?,?,?,?,?)"
                                  " ON CONFLICT (staff_id) DO UPDATE SET name=excluded.name, role=excluded.role,"

@@ -74,6 +74,10 @@ def test_the_staff_window_adds_changes_and_deactivates_people_behind_the_manager
     expected = "A PIN must be 4-12 digits (0-9 only)" if language == "en" else "PIN은 숫자 4~12자리여야 합니다."
     assert dialog.message.kind == "error" and dialog.message.text() == expected
     assert dialog.new_pin.text() == "", "a refused PIN is not left on screen"
+    dialog.message.clear_message()
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)            # no PIN: a new person needs one
+    qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
+    assert dialog.message.text() == ("counter3 is new: give them a PIN" if language == "en" else tr("error.pin_needed"))
     dialog.new_pin.setText("4821")
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.kind == "info", timeout=10000)
@@ -94,6 +98,7 @@ def test_the_staff_window_adds_changes_and_deactivates_people_behind_the_manager
     assert dialog.message.text() == tr("staff.deactivated", id="counter3")
 
     assert _audit(staff_path, "save_staff", "deactivate_staff") == [
+        ("manager", "save_staff", "counter3 (counter)", "new hire", "refused: pin_needed"),    # refusals too
         ("manager", "save_staff", "counter3 (counter, new PIN)", "new hire", "ok"),
         ("manager", "save_staff", "counter3 (kitchen)", "moved to the kitchen", "ok"),
         ("manager", "deactivate_staff", "counter3", "left the shop", "ok")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.errors import InvalidTransition, PinRefused, UnknownStaff, WeakPin
+from services.errors import InvalidTransition, PinNeeded, PinRefused, UnknownStaff, WeakPin
 from services.http.auth import StaffStore
 from services.http.staff_file import StaffFile
 from services.port import DeactivateStaff, SaveStaff, Shop, StaffMember
@@ -114,7 +114,7 @@ def test_a_weak_pin_is_refused_before_anything_is_saved(weak):
 def test_a_new_person_needs_a_pin_and_staff_changes_need_a_manager(staffed):
     shop, staff_path, _ = staffed
     manager = shop.verify_manager_pin("9999")
-    with pytest.raises(Exception, match="give them a PIN"):
+    with pytest.raises(PinNeeded, match="give them a PIN"):
         shop.save_staff(SaveStaff("rider2", "김도윤", "rider", staff=manager, reason="new"))
     assert "rider2" not in {m.staff_id for m in shop.staff_members()}
 
