@@ -295,6 +295,8 @@ class StaffStore(StaffAdmin):
 def _create_private(path: Path) -> None:
     """Create the staff file readable by its owner only (0600) before SQLite creates it with the
     umask's; SQLite gives its -wal and -shm files the database file's permissions."""
+    if str(path) == ":memory:":       # SQLite's in-memory database (tests): no file at all
+        return
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
