@@ -21,9 +21,11 @@ from services.menu_commands import SaveCategory, SaveMenuItem
 from services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, AsOf, AsOfLatest, Page, T, paging
 from services.payment_commands import Tender
 from services.pos_views import BillView, BusinessDay, PaymentReceipt, RefundLine, TenderLine
+from services.staff_commands import DeactivateStaff, SaveStaff
 
 __all__ = [
-    "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "DayReport", "Figure", "Category",
+    "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "SaveStaff", "DeactivateStaff",
+    "StaffMember", "DayReport", "Figure", "Category",
     "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt",
     "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
@@ -54,6 +56,17 @@ class Category:
     name_ko: str
     name_en: str
     sort: int
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One person of the staff list (the manager's): never their PIN. ``active`` False: deactivated (cannot
+    sign in); ``locked``: locked out by wrong PINs for now."""
+    staff_id: str
+    name: str
+    role: str                  # counter | kitchen | rider | manager
+    active: bool = True
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +279,11 @@ class Shop(Protocol):
     def verify_manager_pin(self, pin: str) -> str: ...   # the manager's staff id, or PinRefused
     def save_category(self, category: SaveCategory) -> None: ...                # manager
     def save_menu_item(self, item: SaveMenuItem) -> None: ...                   # manager; past orders keep prices
+    # The staff list (manager; ``staff`` in the command is the manager from verify_manager_pin, audited
+    # with its ``reason``): the embedded shop's staff file, or the server's (the chain's gateway's).
+    def staff_members(self) -> list[StaffMember]: ...                           # by staff id; no PINs
+    def save_staff(self, command: SaveStaff) -> None: ...        # add/change; a new PIN or role ends their sessions
+    def deactivate_staff(self, command: DeactivateStaff) -> None: ...           # their sessions end
 
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]: ...
