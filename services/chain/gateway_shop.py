@@ -81,7 +81,7 @@ class ChainShop(ChainPages, ChainPointOfSale):
         self.stock_wait_s, self.settle_s = stock_wait_s, settle_s
         self._consistent, self._dirty = consistent_reads, False
         self._clock = clock
-        self._manager_pins = manager_pins   # e.g. services.http.auth.manager_pin_checker of the gateway's staff file
+        self._manager_pins = manager_pins   # e.g. StaffFile(the gateway's staff file).manager_with_pin
         self.calls = ServiceCalls(settings.service_urls)
         self.feed = ChainFeed(settings.nats_url, settings.stream)
 
