@@ -25,6 +25,7 @@ from services.chain.gift_client import GiftClient
 from services.chain.leader import Leader
 from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
+from services.ops.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +160,8 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"main.py service: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=args.log_level.upper(),
-                        format=f"%(asctime)s %(levelname)s {context}-{args.replica} %(name)s %(message)s")
+    # JSON lines into SIKDANG_LOG_DIR (``main.py logs``), warnings also on stderr (services.ops.logs)
+    configure_logging(context, args.replica, level=args.log_level)
     for chatty in ("alembic", "httpx"):   # a line per migration step / per gift call buries the service's own
         logging.getLogger(chatty).setLevel(logging.WARNING)
     from services.chain.api import create_app
