@@ -237,3 +237,48 @@ def check_sagas(shop, acknowledged: dict[str, int], customer: str = CUSTOMER, se
                 report.duplicated.append(f"order {oid}: {event} {names[event]} times")
     report.lost = sorted(set(report.lost))
     return report
+
+
+# -- the drills, as the tests and the benchmark run them ---------------------------------------------------
+@dataclass
+class DrillResult:
+    load: Load
+    report: SagaReport
+    done: list[str] = field(default_factory=list)      # chaos: what was done; rolling restart: what restarted
+
+    @property
+    def counts(self) -> collections.Counter[str]:
+        return self.load.counts()
+
+
+def _checked(chain, load: Load, customer: str) -> SagaReport:
+    chain.wait_ready(180)
+    shop = chain.shop(consistent_reads=True, settle_s=120)
+    try:
+        return check_sagas(shop, load.acknowledged(), customer)
+    finally:
+        shop.close()
+
+
+def rolling_restart_under_load(chain, *, tills: int = 2, customer: str = "Rolling", echo=None) -> DrillResult:
+    """``main.py chain restart``'s engine (services.chain.control) over every service and the gateway of
+    ``chain`` (a RunningChain or PrivateChain) while ``tills`` tills place orders; then the saga check."""
+    from services.chain.control import PROGRAMS, ChainControl
+    control = ChainControl(chain.chain)
+    with Load(chain.url, tills, customer) as load:
+        load.more(10)
+        control.rolling_restart(PROGRAMS, timeout_s=180, echo=echo)
+        load.more(10)
+    return DrillResult(load, _checked(chain, load, customer), list(PROGRAMS))
+
+
+def chaos_under_load(chain, *, seconds: float = 60.0, every_s: float = 3.0, customer: str = "Chaos",
+                     echo=None) -> DrillResult:
+    """``chaos`` on a PrivateChain (its own nats-server and PostgreSQL are the ones restarted) while a till
+    places orders; then orders must be taken again, and the saga check."""
+    with Load(chain.url, 1, customer) as load:
+        load.more(5)
+        done = chaos(chain.supervisor, chain.nats.restart, chain.postgres.restart, seconds=seconds,
+                     every_s=every_s, echo=echo)
+        load.more(5, timeout_s=180)
+    return DrillResult(load, _checked(chain, load, customer), done)

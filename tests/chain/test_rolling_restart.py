@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from services.chain.control import PROGRAMS, ChainControl
-from services.chain.drill import Load, check_sagas
+from services.chain.drill import Load, check_sagas, rolling_restart_under_load
 from tests.chain.fixtures import wait_for
 
 pytestmark = pytest.mark.slow
@@ -23,27 +23,19 @@ def logged(data_dir, process_name: str, text: str) -> int:
 
 @pytest.mark.timeout(900)
 def test_every_replica_restarted_one_at_a_time_under_load_fails_no_request_and_loses_no_order(running_chain):
-    control = ChainControl(running_chain.chain)
-    before = {name: pid for name, pid in ((n, i["pid"]) for n, i in control.supervisor.info().items())}
-    with Load(running_chain.url, tills=2, customer="Rolling") as load:
-        load.more(10)
-        control.rolling_restart(PROGRAMS, timeout_s=180)
-        load.more(10)
-    after = control.supervisor.info()
+    supervisor = ChainControl(running_chain.chain).supervisor
+    before = {name: info["pid"] for name, info in supervisor.info().items()}
+    drill = rolling_restart_under_load(running_chain, tills=2, customer="Rolling")
+    after = supervisor.info()
     replaced = [name for name in before if name.rpartition("-")[0] in PROGRAMS
                 and after[name]["statename"] == "RUNNING" and after[name]["pid"] != before[name]]
     running = [name for name, info in after.items() if info["statename"] == "RUNNING" and name != "haproxy-0"]
     assert sorted(replaced) == sorted(running), "every replica was replaced, the surge ones stopped again"
-    counts = load.counts()
-    assert counts["failed"] == 0 and counts["shed"] == 0, (dict(counts), load.failures())
-    assert not load.refused(), load.refused()
-    shop = running_chain.shop(consistent_reads=True, settle_s=120)
-    try:
-        report = check_sagas(shop, load.acknowledged(), customer="Rolling")
-    finally:
-        shop.close()
-    assert report.lost == [] and report.duplicated == [], report
-    print(f"\nrolling restart: {len(replaced)} replicas replaced, {len(load.acknowledged())} orders, {dict(counts)}")
+    assert drill.counts["failed"] == 0 and drill.counts["shed"] == 0, (dict(drill.counts), drill.load.failures())
+    assert not drill.load.refused(), drill.load.refused()
+    assert drill.report.lost == [] and drill.report.duplicated == [], drill.report
+    print(f"\nrolling restart: {len(replaced)} replicas replaced, {len(drill.load.acknowledged())} orders, "
+          f"{dict(drill.counts)}")
 
 
 @pytest.mark.timeout(600)
