@@ -5,7 +5,8 @@
     python main.py --db PATH             # another shop database
     python main.py --server URL          # the same screens against a shop server
     python main.py demo                  # a short scripted day, printed (no screens)
-    python main.py serve                 # the shop server: every context over REST, one port
+    python main.py serve [--demo]        # the shop server: every context over REST, one port (--demo: demo staff)
+    python main.py staff add ID --role ROLE --name NAME   # on the server machine: add staff (asks the PIN)
     python main.py unlock STAFF          # on the server machine: unlock a locked account (audited)
     python main.py --printers FILE       # also print receipts and kitchen tickets (docs/printing.md)
     python main.py printers run|waiting|reprint N|receipt N|preview N   # printing on its own
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8080, help="serve: port (default 8080)")
     parser.add_argument("--workers", type=_at_least_one, default=1, metavar="N",
                         help="serve: gateway worker processes beside the shop process (default 1)")
+    parser.add_argument("--demo", action="store_true",
+                        help="serve: add the demo staff, whose PINs are published (docs/server.md): a try-out, "
+                             "never a real shop")
     parser.add_argument("--pin", default=None, metavar="STAFF:PIN",
                         help="--server: sign in as this staff member, e.g. counter:1111 (demo staff: docs/server.md)")
     parser.add_argument("--printers", type=Path, default=None, metavar="FILE",
@@ -129,6 +133,11 @@ def _printers(argv: list[str]) -> int:
     return printers_main(argv, default_db_path())
 
 
+def _staff(argv: list[str]) -> int:
+    from services.http.console import staff_main
+    return staff_main(argv, default_db_path())
+
+
 def _main_of(module: str):
     def run(argv: list[str]) -> int:
         import importlib
@@ -139,6 +148,7 @@ def _main_of(module: str):
 # Subcommands that parse their own options (their modules say which).
 COMMANDS_WITH_OWN_OPTIONS = {
     "printers": _printers,
+    "staff": _staff,
     "service": _main_of("services.chain.service"),
     "gateway": _main_of("services.chain.gateway"),
     "chain": _main_of("services.chain.launch"),
@@ -172,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                    as_json=args.json, lines=args.lines)
     if args.command == "serve":   # under supervisord: a killed shop process is started again
         from services.ops.serve import serve
-        return serve(db_path, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
+        return serve(db_path, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level,
+                     demo=args.demo)
     if problem := why_no_screen() or why_not_this_db(args):
         print(f"Sikdang POS: {problem}", file=sys.stderr)
         return 2

@@ -138,7 +138,7 @@ def main(argv: list[str]) -> int:
     env["SIKDANG_MAX_IN_FLIGHT"] = str(args.max_in_flight or max(counts))
     procs = [
         subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp / "shop.sqlite"), "--port", str(shop_port),
-                          "--log-level", "WARNING"], cwd=ROOT, env=env,
+                          "--log-level", "WARNING", "--demo"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w")),
         subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(bare_port),
                           "--log-level", "warning", "--no-access-log", *same_stack_as_the_shop_server()],

@@ -101,7 +101,7 @@ def self_heal(kills: int, workers: int) -> tuple[list[float], int]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(db), "--port", str(port),
-                               "--workers", str(workers), "--log-level", "WARNING"], cwd=ROOT,
+                               "--workers", str(workers), "--log-level", "WARNING", "--demo"], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     supervisor = Supervisor([], run_folder(db))
     shop = f"{SHOP_PROGRAM}-0"

@@ -1,10 +1,16 @@
 """Taking payment for one order: cash (what was handed over, the change shown large), card (recorded:
 approval number and last four digits), both at once (a split across tenders), part of the bill per
 guest (a split between guests: pay, and the next guest pays the rest), or, for dine-in, later. A
-현금영수증 number may be asked for. Every port call goes through the runner, off the GUI thread."""
+현금영수증 number may be asked for. Every port call goes through the runner, off the GUI thread.
+
+Each payment attempt carries a client_ref made here; pressing "Take payment" again after a failure,
+with the same tenders, sends the same ref, so a payment whose answer was lost is never taken twice.
+A payment taken whose bill then cannot be read again is shown as taken, with that failure beside it."""
 from __future__ import annotations
 
+import dataclasses
 import re
+import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -13,7 +19,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLa
 from screens_common.fmt import won
 from screens_common.i18n import tr, translator
 from screens_common.runner import PortRunner
-from screens_common.widgets import MessageBar, ui_font
+from screens_common.widgets import MessageBar, ui_font, user_message
 from services.errors import ShopError
 from services.port import BillView, PaymentReceipt, Shop, Tender
 
@@ -38,6 +44,7 @@ class PaymentDialog(QDialog):
         self.runner = PortRunner(self)
         self.guest_number = 1
         self.last_receipt: PaymentReceipt | None = None
+        self._attempt: tuple | None = None     # (what was asked, its client_ref) until it is answered
         self.setFont(ui_font(12))
         self.setMinimumWidth(520)
         self.due_label = QLabel(font=ui_font(18, bold=True), wordWrap=True)
@@ -200,20 +207,38 @@ class PaymentDialog(QDialog):
             self.message.error(tr("pay.nothing"))
             return
         order_id, receipt_number = self.bill.order_id, self.cash_receipt.text().strip()
+        client_ref = self.client_ref_for((order_id, tuple(tenders), receipt_number))
         self.pay.setEnabled(False)
 
         def pay():
-            receipt = self.shop.take_payment(order_id, tenders, receipt_number)
-            return receipt, self.shop.bill(order_id)
+            receipt = self.shop.take_payment(order_id, tenders, receipt_number, client_ref=client_ref)
+            try:
+                return receipt, self.shop.bill(order_id), None
+            except ShopError as error:    # taken all the same: the till must not take it again
+                return receipt, None, error
         self.runner.run(pay, self._paid, self._failed)
 
+    def client_ref_for(self, asked: tuple) -> str:
+        """This attempt's client_ref: the one the same payment was last sent with, if it was not
+        answered (a retry), else a new one."""
+        if self._attempt is None or self._attempt[0] != asked:
+            self._attempt = (asked, uuid.uuid4().hex)
+        return self._attempt[1]
+
     def _paid(self, result) -> None:
-        receipt, self.bill = result
+        receipt, bill, refresh_error = result
+        self._attempt = None
+        self.bill = bill or dataclasses.replace(self.bill, paid=self.bill.total - receipt.balance,
+                                                balance=receipt.balance, status=receipt.status)
         self.last_receipt = receipt
         self.change_label.setText(tr("pay.change", change=won(receipt.change)) if receipt.change
                                   else tr("pay.no_change"))
-        self.message.info(tr("pay.paid" if receipt.balance == 0 else "pay.part_paid", amount=won(receipt.amount),
-                             due=won(receipt.balance)), hide_after_ms=60000)
+        paid = tr("pay.paid" if receipt.balance == 0 else "pay.part_paid", amount=won(receipt.amount),
+                  due=won(receipt.balance))
+        if refresh_error is None:
+            self.message.info(paid, hide_after_ms=60000)
+        else:
+            self.message.warning(tr("pay.not_refreshed", paid=paid, error=user_message(refresh_error)))
         self.guest_number += 1
         self.received.setValue(0)
         self.approval.clear()

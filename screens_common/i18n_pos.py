@@ -42,6 +42,9 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "pay.bad_last4": ("Enter the card's last four digits.", "카드 끝 4자리를 입력하세요."),
     "pay.paid": ("Paid {amount}: the order is paid in full.", "{amount} 결제: 주문 결제가 완료되었습니다."),
     "pay.part_paid": ("Paid {amount}: {due} still due.", "{amount} 결제: 남은 금액 {due}."),
+    "pay.not_refreshed": ("{paid} The payment is taken; only the bill could not be read again ({error}): "
+                          "do not take it again.",
+                          "{paid} 결제는 완료되었습니다. 계산서만 다시 불러오지 못했습니다({error}). 다시 결제하지 마세요."),
     "pay.button": ("Pay…", "결제…"),
     "pay.unpaid": ("Due {due}", "미결제 {due}"),
     "pay.pick_order": ("Select an order to pay.", "결제할 주문을 선택하세요."),

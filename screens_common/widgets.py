@@ -39,12 +39,14 @@ def user_message(error: BaseException) -> str:
 
 
 class MessageBar(QLabel):
-    """A banner for the outcome of the last action: green info, red error. Info fades after a while;
-    errors stay until the next action so nobody misses them."""
+    """A banner for the outcome of the last action: green info, red error, amber warning (it was done,
+    but something beside it was not). Info fades after a while; errors and warnings stay until the
+    next action so nobody misses them."""
 
     STYLES = {
         "info": "background:#e6f4ea; color:#0d5524; border:1px solid #8fd19e;",
         "error": "background:#fdecea; color:#8a1c1c; border:1px solid #f5a3a3;",
+        "warning": "background:#fff4e5; color:#663c00; border:1px solid #ffb74d;",
     }
 
     def __init__(self, parent=None) -> None:
@@ -68,6 +70,10 @@ class MessageBar(QLabel):
         text = error if isinstance(error, str) else user_message(error)
         self._hide_timer.stop()
         self._show("error", text)
+
+    def warning(self, text: str) -> None:
+        self._hide_timer.stop()
+        self._show("warning", text)
 
     def info_key(self, key: str, hide_after_ms: int = 15000, **fields) -> None:
         self.info(tr(key, **fields), hide_after_ms)

@@ -18,6 +18,7 @@ MAX_KIND_LENGTH = 40
 MAX_TABLE = 999
 MAX_GUESTS = 99
 MAX_ORDER_ID = 2**53          # what JSON numbers carry exactly, and far below SQLite's 2**63
+MAX_CLIENT_REF_LENGTH = 64   # a UUID (32 hex digits, or 36 with dashes) with room to spare
 _PHONE_DIGITS = re.compile(r"^0\d{8,10}$")
 
 
@@ -41,6 +42,13 @@ def text(value, field: str, max_length: int) -> str:
     if len(value) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters")
     return storable(value, field).strip()
+
+
+def client_ref(value: str | None) -> str | None:
+    """A client-made id that makes a command idempotent (None: none given), else InvalidInput."""
+    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= MAX_CLIENT_REF_LENGTH):
+        raise InvalidInput(f"client_ref must be text of 1-{MAX_CLIENT_REF_LENGTH} characters")
+    return value if value is None else storable(value, "client_ref")
 
 
 def order_id(value) -> int:
@@ -125,10 +133,7 @@ class PlaceOrder:
                 raise InvalidInput(f"Scheduled time must be a date and time, got {self.scheduled_for!r}")
             if self.scheduled_for.tzinfo is None:
                 raise InvalidInput("Scheduled time must include a time zone")
-        if self.client_ref is not None and (not isinstance(self.client_ref, str) or not 1 <= len(self.client_ref) <= 64):
-            raise InvalidInput("client_ref must be text of 1-64 characters")
-        if self.client_ref is not None:
-            storable(self.client_ref, "client_ref")
+        client_ref(self.client_ref)
         self._check_type()
 
     def _check_type(self) -> None:

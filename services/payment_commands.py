@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from services.commands import MAX_NAME_LENGTH, normalize_phone, order_id, text
+from services.commands import MAX_NAME_LENGTH, client_ref, normalize_phone, order_id, text
 from services.errors import InvalidInput, PaymentRefused
 from services.statuses import TenderKind
 
@@ -85,11 +85,15 @@ class Tender:
 @dataclass(frozen=True)
 class TakePayment:
     """Pay all or part of an order's bill with one or more tenders (a split across tenders). A split
-    between guests is one ``TakePayment`` per guest. Refused when no day is open."""
+    between guests is one ``TakePayment`` per guest. Refused when no day is open.
+
+    ``client_ref`` makes it idempotent: a payment sent again with the same ref (a retry after a lost
+    answer) is taken once and answered as the first time; the same ref with other tenders is refused."""
     order_id: int
     tenders: tuple[Tender, ...]
     cash_receipt: str = ""        # 현금영수증 requested: phone or business number
     staff: str = ""
+    client_ref: str | None = None
 
     def __post_init__(self) -> None:
         order_id(self.order_id)
@@ -104,10 +108,15 @@ class TakePayment:
         if self.cash_receipt:
             object.__setattr__(self, "cash_receipt", normalize_cash_receipt(self.cash_receipt))
         object.__setattr__(self, "staff", text(self.staff, "Staff", MAX_NAME_LENGTH))
+        client_ref(self.client_ref)
 
     @property
     def amount(self) -> int:
         return sum(t.amount for t in self.tenders)
+
+    @property
+    def change(self) -> int:
+        return sum(t.change for t in self.tenders)
 
 
 @dataclass(frozen=True)

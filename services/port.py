@@ -371,7 +371,9 @@ class Shop(Protocol):
 
     # -- the point of sale: payment, the day, the menu (a closed day refuses with InvalidTransition) --
     def take_payment(self, order_id: int, tenders: Sequence[Tender], cash_receipt: str = "",
-                     staff: str = "") -> PaymentReceipt: ...
+                     staff: str = "", client_ref: str | None = None) -> PaymentReceipt: ...
+    # ``client_ref`` (a UUID the till makes per payment, sent again unchanged on a retry): the same ref
+    # is taken once and answered the same; the same ref for other tenders is refused (InvalidInput).
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay: ...
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport: ...   # the Z report, kept
     def verify_manager_pin(self, pin: str) -> str: ...   # the manager's staff id, or PinRefused

@@ -31,10 +31,12 @@ from collections.abc import Callable, Collection
 import nats
 from nats.js import api
 
+from services.chain.tasks import cancel_all
 from services.port import EventRecord
 
 log = logging.getLogger(__name__)
 BUFFER = 50_000           # recent events kept for events_since (a few minutes of a busy chain)
+STOP_TASKS_S = 5.0        # what nats-py leaves running must end with the loop, not hold it
 OUTCOMES = 50_000         # orders whose stock check we remember, for a place_order that asks late
 
 
@@ -162,10 +164,7 @@ class ChainFeed:
         if self._nc:
             await self._nc.close()
         # What nats-py leaves behind (an ordered consumer's heartbeat checks) ends with the loop.
-        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_all([t for t in asyncio.all_tasks() if t is not asyncio.current_task()], STOP_TASKS_S)
 
     async def _last_seq(self) -> int:
         info = await self._js.stream_info(self.stream)

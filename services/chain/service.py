@@ -25,9 +25,13 @@ from services.chain.gift_client import GiftClient
 from services.chain.leader import Leader
 from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
+from services.chain.tasks import cancel_all
 from services.ops.logs import configure_logging
 
 log = logging.getLogger(__name__)
+
+STOP_TASKS_S = 10.0     # SIGTERM: the background tasks' time to end (uvicorn's 10 s for requests come first)
+DRAIN_S = 5.0           # then NATS' own drain, bounded: a broker that is down must not hold the exit
 
 
 class _NoGiftService:
@@ -96,14 +100,10 @@ class ChainService:
                 await asyncio.sleep(0.5)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        await cancel_all(self._tasks, STOP_TASKS_S)
         if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
+                await asyncio.wait_for(self.nc.drain(), DRAIN_S)
         if self.gift is not None:
             self.gift.close()
         await asyncio.to_thread(self.store.close)

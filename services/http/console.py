@@ -1,4 +1,5 @@
-"""Commands run on the server machine itself, outside HTTP: ``python main.py unlock STAFF``.
+"""Commands run on the server machine itself, outside HTTP: ``python main.py unlock STAFF`` and
+``python main.py staff add ID --role ROLE --name NAME`` (the first manager of a new server).
 
 Whoever can run this can already read the shop's files, so it needs no PIN: it is the way back in
 when the manager is the one locked out. It is audited like a manager's unlock, as the console's
@@ -6,12 +7,18 @@ operating-system user.
 """
 from __future__ import annotations
 
+import argparse
 import getpass
+import re
+import sys
 import time
 from pathlib import Path
 
-from services.http.auth import Principal, StaffStore
+from services.http.auth import ROLES, Principal, StaffStore
 from services.http.workers import staff_db_path
+
+_STAFF_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")   # as PUT /auth/staff/{staffId} takes it
+_PIN = re.compile(r"[0-9]{4,12}")
 
 
 def unlock_from_console(db_path: Path, staff_id: str, reason: str = "") -> int:
@@ -38,3 +45,46 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):   # no passwd entry (some containers)
         return "unknown"
+
+
+def add_staff_from_console(db_path: Path, staff_id: str, role: str, name: str, pin: str) -> int:
+    """Add (or replace: a new PIN or role) ``staff_id`` in the staff file beside ``db_path``, audited as
+    the console's user; print what happened; 0 if done, 2 if the input is refused."""
+    problem = (f"role must be one of {', '.join(ROLES)}" if role not in ROLES
+               else "the staff id is 1-40 lower-case letters, digits, - or _" if not _STAFF_ID.fullmatch(staff_id)
+               else "the name must not be blank" if not name.strip()
+               else "the PIN must be 4-12 digits" if not _PIN.fullmatch(pin) else "")
+    if problem:
+        print(f"Staff not added: {problem}")
+        return 2
+    path = staff_db_path(Path(db_path).resolve())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = StaffStore(path, seed_demo=False)
+    try:
+        store.add_staff(staff_id, name.strip(), role, pin)
+        operator = Principal(f"console:{_os_user()}", "server console", "operator", time.time())
+        store.audit(operator, "add_staff", staff_id, f"role {role}, added on the server machine", "ok")
+    finally:
+        store.close()
+    print(f"Added {staff_id} ({role}) to {path} (audited as {operator.staff_id})")
+    return 0
+
+
+def staff_main(argv: list[str], default_db: Path) -> int:
+    """``python main.py staff add ID --role ROLE --name NAME [--db PATH]``: the PIN is asked for (twice)
+    at a terminal, or read from the first line of standard input (for scripts)."""
+    parser = argparse.ArgumentParser(prog="main.py staff", description="Staff of the shop server (this machine)")
+    parser.add_argument("action", choices=["add"])
+    parser.add_argument("staff_id")
+    parser.add_argument("--role", required=True, choices=ROLES)
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--db", type=Path, default=default_db, help="the shop server's database")
+    args = parser.parse_args(argv)
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN for {args.staff_id} (4-12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            print("Staff not added: the two PINs differ")
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    return add_staff_from_console(args.db, args.staff_id, args.role, args.name, pin)

@@ -43,6 +43,9 @@ class PaymentIn(Body):
     tenders: list[TenderIn] = Field(min_length=1, max_length=MAX_TENDERS)
     cash_receipt: str = Field(default="", max_length=20, pattern=CASH_RECEIPT_PATTERN,
                               description="현금영수증: phone or business number")
+    client_ref: str | None = Field(default=None, min_length=1, max_length=C.MAX_CLIENT_REF_LENGTH,
+                                   description="The till's id for this payment (a UUID), sent again unchanged on a "
+                                               "retry: the same clientRef is taken once and answered the same")
 
 
 class PaymentReceiptOut(Wire):

@@ -78,7 +78,7 @@ class PlaceOrderIn(Body):
     phone: str = Field(default="", max_length=20, pattern=PHONE_PATTERN)
     address: str = Field(default="", max_length=C.MAX_ADDRESS_LENGTH)
     scheduled_for: AwareDatetime | None = None
-    client_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    client_ref: str | None = Field(default=None, min_length=1, max_length=C.MAX_CLIENT_REF_LENGTH)
     order_type: OrderType | None = Field(default=None, description="dine_in (needs table), takeout, or delivery "
                                                                    "(needs address); not given: a delivery")
     table: int | None = Field(default=None, ge=1, le=C.MAX_TABLE)   # Int | None loses its bounds in the schema

@@ -64,7 +64,7 @@ def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
 
 
 def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
-               log_config: dict | None = None) -> int:
+               log_config: dict | None = None, demo: bool = False) -> int:
     """The shop process: owns the database and its writer; ``workers`` gateway processes serve HTTP.
 
     It blocks until SIGINT/SIGTERM: the workers finish their open requests and stop, then the shop
@@ -81,7 +81,7 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
                          **({"log_config": log_config} if log_config else {}))
     sock = config.bind_socket()   # first: a port in use is reported before anything is opened
     shop = open_local_shop(db_path)
-    StaffStore(staff_db_path(db_path)).close()   # created (with the demo staff) before any worker reads it
+    StaffStore(staff_db_path(db_path), seed_demo=demo).close()   # created before any worker reads it
     service = shop.share_writer()
     os.environ.update(worker_environment(db_path, service.address, service.authkey,
                                          max(1, -(-max_in_flight // workers))))

@@ -83,11 +83,12 @@ def replica_app():
     """uvicorn factory, called in each worker process."""
     from services.http.app import ServerState, create_app
     from services.http.auth import StaffStore
+    from services.infra.writer_key import read_writer_key
     from services.infra.writer_link import WriterLink
     from services.local.shop import ReplicaShop
     db_path = Path(os.environ[ENV_DB])
     if key_file := os.environ.get(ENV_KEY_FILE):   # main.py serve: the shop process may be restarted
-        link = WriterLink(os.environ[ENV_ADDRESS], lambda: bytes.fromhex(Path(key_file).read_text().strip()),
+        link = WriterLink(os.environ[ENV_ADDRESS], lambda: read_writer_key(Path(key_file)),
                           on_lost=_wake_supervisor, reconnect_wait_s=float(os.environ.get(ENV_WAIT, WRITER_WAIT_S)))
     else:   # run_server: the shop process is this worker's parent; without it there is nothing to do
         link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)

@@ -49,6 +49,9 @@ WRITER_AWAY = ("The shop's writer is restarting and was not back in time: this w
 RESEND_AWAY = ("The shop's writer is restarting and was not back in time: send this again with the same "
                "clientRef (it is never taken twice)")
 RECONNECT_POLL_S = 0.05
+KEY_REFUSED = ("the shop's writer at %s refused this process's key (%s): this process and the shop process "
+               "read different writer keys (writer.key changed or damaged?); still trying")
+KEY_UNREADABLE = "cannot read the key for the shop's writer at %s: %s; still trying"
 
 
 class WriterLink(Submitting):
@@ -170,12 +173,25 @@ class WriterLink(Submitting):
                 return
 
     def _connect(self) -> Connection | None:
-        """Connect to the owner at its address, as soon as it listens; meanwhile expire held commands."""
+        """Connect to the owner at its address, as soon as it listens; meanwhile expire held commands.
+        A key that cannot be read or is refused is logged as an error, once for as long as it lasts:
+        unlike an owner that is not back yet, it will not pass by itself."""
+        logged = ""
         while not self._closing:
             self._expire_held()
             try:
-                conn = Client(self._address, authkey=self._key())
-            except (OSError, EOFError, AuthenticationError):
+                key = self._key()
+            except (OSError, ValueError) as problem:   # no key file, or a damaged one
+                logged = _log_once(logged, KEY_UNREADABLE, self._address, problem)
+                time.sleep(RECONNECT_POLL_S)
+                continue
+            try:
+                conn = Client(self._address, authkey=key)
+            except AuthenticationError as problem:
+                logged = _log_once(logged, KEY_REFUSED, self._address, problem)
+                time.sleep(RECONNECT_POLL_S)
+                continue
+            except (OSError, EOFError):   # the owner is not listening yet
                 time.sleep(RECONNECT_POLL_S)
                 continue
             with self._send_lock:
@@ -227,6 +243,14 @@ class WriterLink(Submitting):
         self._closing = True
         if self._conn is not None:
             self._conn.close()
+
+
+def _log_once(logged: str, message: str, address: str, problem: Exception) -> str:
+    """Log ``message`` as an error unless it is the one logged last; returns what is logged now."""
+    text = message % (address, problem)
+    if text != logged:
+        log.error(text)
+    return text
 
 
 def _settle(future: Future | None, error: Exception) -> None:

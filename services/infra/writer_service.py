@@ -9,6 +9,7 @@ import os
 import secrets
 import socket
 import threading
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Connection, Listener
 
 from services.errors import ShopBusy, ShopError
@@ -124,6 +125,11 @@ class WriterService:
         while not self._closed:
             try:
                 conn = self._listener.accept()
+            except AuthenticationError:
+                if not self._closed:
+                    log.error("a process offered the writer a wrong key and was refused (does its writer.key "
+                              "differ from this process's?)")
+                continue
             except Exception:  # noqa: BLE001 - a bad handshake must not stop the others; closing ends it
                 if not self._closed:
                     log.warning("a process failed to connect to the writer", exc_info=True)

@@ -132,11 +132,11 @@ class _ShopOnFile(AlwaysConnected):
         self._manager_audit(staff, action, target, reason, "ok")
 
     # -- the point of sale ------------------------------------------------------------------------
-    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "") -> PaymentReceipt:
-        command = pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
-        bill = self.execute(command)
-        return PaymentReceipt(order_id=bill.order_id, amount=command.amount,
-                              change=sum(t.change for t in command.tenders), balance=bill.balance, status=bill.status)
+    def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "",
+                     client_ref: str | None = None) -> PaymentReceipt:
+        paid = self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff, client_ref))
+        return PaymentReceipt(order_id=paid.order_id, amount=paid.amount, change=paid.change, balance=paid.balance,
+                              status=paid.status)
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))

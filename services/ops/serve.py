@@ -5,8 +5,9 @@ on its own, the port never closed.
 
 - ``shop`` (``python -m services.ops.serve --db ...``): the shop process. It owns the database's
   writer (and its scheduler, checkpoints) and lets the workers send it commands over a Unix socket at
-  a fixed path in the run folder, with a key from a file only this user can read. It serves no HTTP
-  and imports no web framework, so it is back fast after a crash.
+  a fixed path in the run folder, with a key from a file only this user can read
+  (``services.infra.writer_key``). It serves no HTTP and imports no web framework, so it is back fast
+  after a crash.
 - ``gateway`` (``python -m services.http.workers``, ``--workers`` replicas and a surge slot): an
   ``[fcgi-program]``: supervisord holds the listening socket and hands it to each worker as fd 0
   (uvicorn's documented deployment under supervisor). The socket stays open while any worker runs,
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
-import secrets
 import signal
 import sys
 import tempfile
@@ -35,9 +36,11 @@ from pathlib import Path
 
 from services.http.workers import (ENV_ADDRESS, ENV_DB, ENV_IN_FLIGHT, ENV_KEY_FILE, ENV_READY_FILE,
                                    ENV_SUPERVISOR_SOCKET, staff_db_path)
+from services.infra.writer_key import ensure_writer_key
 from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
 from services import settings
 
+log = logging.getLogger(__name__)
 SHOP_PROGRAM, GATEWAY_PROGRAM = "shop", "gateway"
 DRAIN_S = 30   # a worker finishes open requests (uvicorn: 3 s); the shop stops last
 WRITER_SOCKET, WRITER_KEY = "writer.sock", "writer.key"
@@ -59,22 +62,25 @@ def writer_address(folder: Path) -> str:
     return str(short / WRITER_SOCKET)
 
 
-def ensure_writer_key(path: Path) -> bytes:
-    """The workers' key to the writer: made once (readable by this user only), the same across restarts."""
+NO_STAFF = ("No staff yet: nobody can sign in. On this machine, add the manager (it asks for the PIN):\n"
+            "    python main.py staff add manager --role manager --name NAME --db {db}\n"
+            "then the others from the manager's screen, or the same way. To try the server with the demo staff "
+            "and their well-known PINs instead (never for a real shop): python main.py serve --demo")
+
+
+def prepare_staff(db_path: Path, demo: bool) -> int:
+    """Create the staff file beside ``db_path`` before any worker reads it, with the demo staff only if
+    ``demo`` (their PINs are published); returns how many staff it holds."""
+    from services.http.auth import StaffStore
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    store = StaffStore(staff_db_path(db_path), seed_demo=demo)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_writer_key(path)
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_hex(32))
-    return read_writer_key(path)
+        return len(store.staff())
+    finally:
+        store.close()
 
 
-def read_writer_key(path: Path) -> bytes:
-    return bytes.fromhex(Path(path).read_text().strip())
-
-
-def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> list:
+def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: str, demo: bool = False) -> list:
     """The supervisord programs of ``main.py serve`` (``services.ops.supervisor.Program``)."""
     from services.ops.program import Program   # not at the top: the shop process needs none of it
     from services.ops.supervisor import Supervisor
@@ -85,7 +91,7 @@ def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: st
                    ENV_KEY_FILE: str(folder / WRITER_KEY)}
     max_in_flight = settings.max_in_flight()   # the whole server's
     shop = Program(SHOP_PROGRAM, [sys.executable, "-m", "services.ops.serve", "--db", str(db_path),
-                                  "--log-level", log_level],
+                                  "--log-level", log_level, *(["--demo"] if demo else [])],
                    environment={**environment, ENV_READY_FILE: str(folder / "shop-{replica}.ready")},
                    directory=Path.cwd(), console=True, stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
                    ready_file=str(folder / "shop-{replica}.ready"), priority=100)
@@ -100,10 +106,13 @@ def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: st
 
 
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
-          log_level: str = "INFO") -> int:
-    """main.py serve: the shop process and its workers under supervisord, in the foreground."""
+          log_level: str = "INFO", demo: bool = False) -> int:
+    """main.py serve: the shop process and its workers under supervisord, in the foreground. The demo
+    staff (published PINs) are added only with ``demo``; a server without staff says how to add them."""
+    if not prepare_staff(Path(db_path).resolve(), demo):
+        print(NO_STAFF.format(db=Path(db_path).resolve()), flush=True)
     if in_supervisor():   # already under a supervisor (a container's): shop and workers in one tree
-        return _run_all_in_one(Path(db_path), host=host, port=port, workers=workers, log_level=log_level)
+        return _run_all_in_one(Path(db_path), host=host, port=port, workers=workers, log_level=log_level, demo=demo)
     from services.ops.metrics import prepare_multiprocess_dir
     from services.ops.supervisor import Supervisor
     db_path = Path(db_path).resolve()
@@ -111,14 +120,14 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: 
     folder = run_folder(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     ensure_writer_key(folder / WRITER_KEY)
-    shop, gateway = programs(db_path, host=host, port=port, workers=workers, log_level=log_level)
+    shop, gateway = programs(db_path, host=host, port=port, workers=workers, log_level=log_level, demo=demo)
     prepare_multiprocess_dir(Path(gateway.environment[METRICS_DIR]))   # once: workers outlive shop restarts
     print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), {workers} gateway worker(s), "
           f"shop: {db_path}", flush=True)
     return Supervisor([shop, gateway], folder).run_foreground(on_hangup=_replace_workers)
 
 
-def _run_all_in_one(db_path: Path, *, host: str, port: int, workers: int, log_level: str) -> int:
+def _run_all_in_one(db_path: Path, *, host: str, port: int, workers: int, log_level: str, demo: bool) -> int:
     """The older layout, for a supervisor of one's own: the shop process with uvicorn's workers as its
     children (``run_server``); its JSON log and the workers', an empty metrics folder."""
     from services.http.server import run_server
@@ -129,7 +138,7 @@ def _run_all_in_one(db_path: Path, *, host: str, port: int, workers: int, log_le
     folder = log_dir() or shop_log_dir(db_path)
     configure_logging("shop", "0", folder, level=log_level)
     excepthook_to_log()
-    return run_server(db_path, host=host, port=port, workers=workers,
+    return run_server(db_path, host=host, port=port, workers=workers, demo=demo,
                       log_config=logging_config("shop", "0", folder, level=log_level))
 
 
@@ -151,9 +160,8 @@ def _replace_workers(supervisor) -> None:
     threading.Thread(target=replace, name="sighup-rolling-restart", daemon=True).start()
 
 
-def run_shop_process(db_path: Path, *, log_level: str = "INFO") -> int:
+def run_shop_process(db_path: Path, *, log_level: str = "INFO", demo: bool = False) -> int:
     """The shop process: the writer for the workers at the run folder's address, until SIGTERM/SIGINT."""
-    from services.http.auth import StaffStore
     from services.local import open_local_shop
     from services.ops.logs import configure_logging, excepthook_to_log
     configure_logging("shop", "0", log_dir() or shop_log_dir(db_path), level=log_level)
@@ -166,7 +174,8 @@ def run_shop_process(db_path: Path, *, log_level: str = "INFO") -> int:
     folder.mkdir(parents=True, exist_ok=True)
     shop = open_local_shop(db_path)
     try:
-        StaffStore(staff_db_path(db_path)).close()   # created (with the demo staff) before any worker reads it
+        if not prepare_staff(db_path, demo):   # before any worker reads it
+            log.warning(NO_STAFF.format(db=db_path))
         key = ensure_writer_key(folder / WRITER_KEY)
         shop.share_writer(address=os.environ.get(ENV_ADDRESS) or writer_address(folder), authkey=key)
         _mark_ready()
@@ -191,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                                      description="The shop process (supervisord runs it for main.py serve)")
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--demo", action="store_true", help="add the demo staff (published PINs)")
     args = parser.parse_args(argv)
-    return run_shop_process(args.db, log_level=args.log_level)
+    return run_shop_process(args.db, log_level=args.log_level, demo=args.demo)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from services.events import Event
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 
 
 class PaymentsRepo(Protocol):
@@ -14,6 +14,10 @@ class PaymentsRepo(Protocol):
     def save_bill(self, bill: Bill) -> None: ...
     def note_gift(self, order_id: int, gift_kind: str) -> None:
         """The bill's gift ("" : none, or gone back); an order without a bill is left alone."""
+    def payment(self, client_ref: str) -> Payment | None:
+        """The payment taken under ``client_ref``, if one was."""
+    def add_payment(self, payment: Payment, at: float) -> None:
+        """Keep ``payment`` (one with a client_ref) under its client_ref, in the payment's transaction."""
     def open_day(self) -> Day | None: ...
     def add_day(self, day: Day) -> int: ...
     def save_day(self, day: Day) -> None: ...

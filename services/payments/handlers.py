@@ -13,7 +13,7 @@ from services.errors import InvalidTransition, UnknownOrder
 from services.events import GiftSendCancelled, GiftSent, OrderCancelled, Ordered
 from services.payment_commands import CloseDay, OpenDay, TakePayment
 from services.payments.context import PaymentsContext
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 from services.statuses import BillStatus
 
 DAY_NOT_OPEN = "The day is not open (개점): open it with the cash float before taking payments"
@@ -43,8 +43,11 @@ def on_gift_send_cancelled(event: GiftSendCancelled, ctx: PaymentsContext) -> No
     ctx.repo.note_gift(event.order_id, "")
 
 
-def take_payment(command: TakePayment, ctx: PaymentsContext) -> Bill:
-    """Returns the bill as paid (its balance, its tenders: the last ones are this payment's)."""
+def take_payment(command: TakePayment, ctx: PaymentsContext) -> Payment:
+    """Returns what the payment did (the bill's balance and status after it). A command whose
+    client_ref was taken before is answered as it was then, and nothing is taken again."""
+    if command.client_ref and (done := ctx.repo.payment(command.client_ref)) is not None:
+        return done.again(command)
     day = ctx.repo.open_day()
     if day is None or day.id is None:
         raise InvalidTransition(DAY_NOT_OPEN)
@@ -53,8 +56,11 @@ def take_payment(command: TakePayment, ctx: PaymentsContext) -> Bill:
         raise UnknownOrder(f"There is no order {command.order_id}")
     events = bill.pay(command.tenders, day.id, ctx.now, command.cash_receipt, command.staff)
     ctx.repo.save_bill(bill)
+    payment = Payment.taken(command, bill)
+    if command.client_ref:
+        ctx.repo.add_payment(payment, ctx.now)
     ctx.emit_all(events)
-    return bill
+    return payment
 
 
 def open_day(command: OpenDay, ctx: PaymentsContext) -> int:

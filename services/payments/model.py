@@ -3,6 +3,8 @@
     Bill:  OPEN --pay (the whole balance)--> PAID;   OPEN --pay (part: a split)--> OPEN
            OPEN, PAID --cancel (the order was cancelled)--> CANCELLED, every tender refunded
     Day:   OPEN --close--> CLOSED (for good: its Z report is kept and nothing in it changes)
+    Payment: what one TakePayment did, its answer; kept under its client_ref, so a retry is answered
+           the same and nothing is taken twice
 
 Transitions raise ``InvalidTransition`` (or ``InvalidInput`` for an amount that does not fit) and
 return the events they cause; the handlers emit them.
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.errors import InvalidTransition, PaymentRefused
+from services.errors import InvalidInput, InvalidTransition, PaymentRefused
 from services.events import DayClosed, DayOpened, Event, Ordered, PaymentRefunded, PaymentTaken
-from services.payment_commands import Tender
+from services.payment_commands import TakePayment, Tender
 from services.statuses import BillStatus, DayStatus, OrderType
 
 
@@ -85,6 +87,33 @@ class Bill:
         self.refunded = sum(r["amount"] for r in back)
         return [PaymentRefunded(order_id=self.order_id, day_id=day_id or 0, refunds=tuple(back),
                                 amount=self.refunded, reason=reason, staff=staff)]
+
+
+@dataclass(frozen=True)
+class Payment:
+    """The answer to one ``TakePayment``: what it paid, the change, the bill's balance and status after it.
+    ``tenders`` are the tenders as asked (``Tender.to_dict()``), to tell a retry from another payment."""
+    order_id: int
+    amount: int
+    change: int
+    balance: int
+    status: BillStatus
+    tenders: tuple[dict, ...] = ()
+    client_ref: str | None = None
+
+    @classmethod
+    def taken(cls, command: TakePayment, bill: Bill) -> Payment:
+        return cls(order_id=bill.order_id, amount=command.amount, change=command.change, balance=bill.balance,
+                   status=bill.status, tenders=tuple(t.to_dict() for t in command.tenders),
+                   client_ref=command.client_ref)
+
+    def again(self, command: TakePayment) -> Payment:
+        """This payment's answer for ``command`` sent again with its client_ref; InvalidInput if
+        ``command`` asks for another payment under the same ref (nothing is taken either way)."""
+        if command.order_id != self.order_id or [t.to_dict() for t in command.tenders] != list(self.tenders):
+            raise InvalidInput(f"clientRef {self.client_ref!r} was already used for another payment (order "
+                               f"{self.order_id}, ₩{self.amount:,}): a new payment needs a new clientRef")
+        return self
 
 
 @dataclass

@@ -1,9 +1,9 @@
-"""Payments tables (bills, tenders, refunds, business_days)."""
+"""Payments tables (bills, tenders, refunds, business_days, payment_refs)."""
 from __future__ import annotations
 
 from services.infra.sql import Sql, from_json, to_json
 from services.payments.context import PaymentsRepo
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 from services.statuses import BillStatus, DayStatus, OrderType
 
 _BILL = ('order_id, day_id, order_type, table_no AS "table", guests, total, lines, placed_at, status, paid, refunded,'
@@ -57,6 +57,21 @@ class PaymentsRepository(PaymentsRepo):
         if new_refunds:
             self.sql.run_many(f"INSERT INTO refunds ({_REFUND}) VALUES ({_insert(_REFUND)})",
                               [{**r, "order_id": bill.order_id} for r in new_refunds])
+
+    # -- payments taken under a client_ref (so a retry is answered the same) --------------------------
+    def payment(self, client_ref: str) -> Payment | None:
+        row = self.sql.one("SELECT order_id, amount, change, balance, status, tenders, client_ref FROM payment_refs"
+                           " WHERE client_ref = ?", (client_ref,))
+        if row is None:
+            return None
+        return Payment(**{**dict(row), "status": BillStatus(row["status"]),
+                          "tenders": tuple(from_json(row["tenders"]))})
+
+    def add_payment(self, payment: Payment, at: float) -> None:
+        self.sql.run("INSERT INTO payment_refs (client_ref, order_id, amount, change, balance, status, tenders, at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (payment.client_ref, payment.order_id, payment.amount,
+                                                          payment.change, payment.balance, payment.status,
+                                                          to_json(list(payment.tenders)), at))
 
     def note_gift(self, order_id: int, gift_kind: str) -> None:
         self.sql.run("UPDATE bills SET gift_kind = ? WHERE order_id = ?", (gift_kind, order_id))

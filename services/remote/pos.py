@@ -3,6 +3,7 @@ as the domain command first: the same checks and messages as the local shop, bef
 Who did it is the signed-in staff (the server takes it from the token); ``staff`` is not sent."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from services import commands as C
@@ -45,11 +46,14 @@ class PointOfSaleCalls:
         return self._manager_token or None
 
     def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
-                     staff: str = "") -> PaymentReceipt:
-        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff)
+                     staff: str = "", client_ref: str | None = None) -> PaymentReceipt:
+        """Without a ``client_ref`` one is made here, so the server's own resend (a worker's to a
+        restarted shop process) is safe too; a caller that may retry passes its own, the same each time."""
+        command = P.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff,
+                                uuid.uuid4().hex if client_ref is None else client_ref)
         return codec.payment_receipt(self._call("POST", "/payments", json={
             "orderId": command.order_id, "tenders": [codec.tender_json(t) for t in command.tenders],
-            "cashReceipt": command.cash_receipt}))
+            "cashReceipt": command.cash_receipt, "clientRef": command.client_ref}))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         command = P.OpenDay(float_cash, staff)

@@ -88,6 +88,28 @@ def test_a_split_across_tenders_and_between_guests(shop):
     assert bill.tenders[0].last4 == "4242" and bill.tenders[2].approval == "77001122"
 
 
+def test_a_payment_sent_again_with_its_client_ref_is_taken_once_and_answered_the_same(shop):
+    """A till that lost the answer sends the same payment again: on a split bill, without the ref, the
+    second send would be taken as the next guest's share."""
+    shop.open_day(0, STAFF)
+    receipt = shop.place_order(order(("bulgogi", 2), order_type="dine_in", table=3, guests=2, address=""))
+    guest_1 = [Tender("cash", 15_000, tendered=20_000, guest="Guest 1")]
+    first = shop.take_payment(receipt.order_id, guest_1, staff=STAFF, client_ref="till-1-pay-1")
+    again = shop.take_payment(receipt.order_id, guest_1, staff=STAFF, client_ref="till-1-pay-1")
+    assert again == first and (first.amount, first.change, first.balance, first.status) == (15_000, 5_000, 15_000,
+                                                                                           "open")
+    assert [(t.guest, t.amount) for t in shop.bill(receipt.order_id).tenders] == [("Guest 1", 15_000)]
+    with pytest.raises(InvalidInput, match="already used for another payment"):
+        shop.take_payment(receipt.order_id, [_card(15_000)], client_ref="till-1-pay-1")
+    last = shop.take_payment(receipt.order_id, [_card(15_000, guest="Guest 2")], client_ref="till-1-pay-2")
+    assert (last.balance, last.status) == (0, "paid")
+    assert shop.take_payment(receipt.order_id, guest_1, client_ref="till-1-pay-1") == first   # as answered then
+    bill = shop.bill(receipt.order_id)
+    assert (bill.paid, bill.status, len(bill.tenders)) == (30_000, "paid", 2)
+    with pytest.raises(InvalidInput, match="client_ref"):
+        shop.take_payment(receipt.order_id, guest_1, client_ref="")
+
+
 def test_a_dine_in_order_paid_at_the_end_is_unpaid_until_then(shop):
     shop.open_day(0, STAFF)
     receipt = shop.place_order(order(("kimchi-jjigae", 2), order_type="dine_in", table=5, address=""))

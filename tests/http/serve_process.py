@@ -63,11 +63,13 @@ def running(pid: int) -> bool:
 
 
 @contextmanager
-def serve_process(tmp_path, *options: str):
-    """Yield ``(process, url)`` for a running server; kill whatever is left at the end."""
+def serve_process(tmp_path, *options: str, demo: bool = True):
+    """Yield ``(process, url)`` for a running server (with the demo staff unless ``demo`` is false);
+    kill whatever is left at the end."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp_path / "shop.sqlite"),
-                             "--port", str(port), "--log-level", "WARNING", *options], cwd=ROOT,
+                             "--port", str(port), "--log-level", "WARNING", *(["--demo"] if demo else []),
+                             *options], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:

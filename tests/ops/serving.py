@@ -23,7 +23,7 @@ def serve(tmp_path: Path, *options: str, env: dict[str, str] | None = None):
     """Yield ``(process, url)`` once /ready answers 200; stop it (SIGTERM, then SIGKILL) at the end."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp_path / "shop.sqlite"),
-                             "--port", str(port), "--log-level", "WARNING", *options], cwd=ROOT,
+                             "--port", str(port), "--log-level", "WARNING", "--demo", *options], cwd=ROOT,
                             env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -18,7 +18,7 @@ from services.kitchen.model import Ticket
 from services.delivery.model import Delivery
 from services.local.bootstrap import InProcessGiftService, build_bus
 from services.ordering.model import MenuEntry, Order
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 from services.statuses import BillStatus, DayStatus, TicketStatus
 
 T = TypeVar("T")
@@ -46,6 +46,7 @@ class Tables:
     tenders: list[dict] = field(default_factory=list)
     refunds: list[dict] = field(default_factory=list)
     days: dict[int, Day] = field(default_factory=dict)
+    payments: dict[str, Payment] = field(default_factory=dict)   # payment_refs: by client_ref
     log: list[Record] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     failures: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -211,6 +212,13 @@ class FakePaymentsRepository:
         self.t.tenders += [{**t, "order_id": bill.order_id} for t in bill.tenders if t.pop("new", False)]
         self.t.refunds += [{**r, "order_id": bill.order_id} for r in bill.refunds if r.pop("new", False)]
         self.t.bills[bill.order_id] = copy.deepcopy(bill)
+
+    def payment(self, client_ref: str) -> Payment | None:
+        return self.t.payments.get(client_ref)
+
+    def add_payment(self, payment: Payment, at: float) -> None:
+        assert payment.client_ref not in self.t.payments, "the table's primary key refuses a second row"
+        self.t.payments[payment.client_ref] = payment
 
     def note_gift(self, order_id: int, gift_kind: str) -> None:
         if order_id in self.t.bills:

@@ -25,10 +25,11 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
 
     @r.post("/payments", response_model=PaymentReceiptOut, openapi_extra=roles_extra("counter"),
             summary="Take payment for an order: one or more tenders (cash with change, card recorded); "
-                    "part of the balance for a split")
+                    "part of the balance for a split (idempotent by clientRef: the same ref is taken once "
+                    "and answered the same)")
     def take_payment(body: PaymentIn, who: Principal = Depends(counter)):
         tenders = [Tender(t.kind, t.amount, t.tendered, t.approval, t.last4, t.guest) for t in body.tenders]
-        return shop.take_payment(body.order_id, tenders, body.cash_receipt, who.staff_id)
+        return shop.take_payment(body.order_id, tenders, body.cash_receipt, who.staff_id, client_ref=body.client_ref)
 
     @r.get("/payments/unpaid", response_model=list[BillOut], openapi_extra=roles_extra("counter"),
            summary="Every order with money still due (dine-in paid at the end, a split part-paid)")
