@@ -144,14 +144,26 @@ class Consumer:
         try:
             await asyncio.shield(work)
         except asyncio.CancelledError:       # stopping: finish this batch first ("Draining")
-            log.info("%s consumer: stopping; finishing the %d events in hand", self.spec.name, len(items))
-            try:
-                await asyncio.wait_for(work, DRAIN_S)
-            except Exception as exc:  # noqa: BLE001 - not finished: the server redelivers after ack_wait
-                log.warning("%s consumer: the batch in hand was not finished while stopping: %r", self.spec.name, exc)
+            await self._finish_while_stopping(work, len(items))
             raise
         finally:
             self.lag = pending
+
+    async def _finish_while_stopping(self, work: asyncio.Future, count: int) -> None:
+        """Let the batch in hand commit and be acked, up to DRAIN_S, however often the stop asks again
+        (services.chain.tasks.cancel_all repeats its cancel; ``asyncio.wait`` never cancels ``work``)."""
+        log.info("%s consumer: stopping; finishing the %d events in hand", self.spec.name, count)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DRAIN_S
+        while not work.done() and (left := deadline - loop.time()) > 0:
+            try:
+                await asyncio.wait({work}, timeout=left)
+            except asyncio.CancelledError:
+                pass
+        if not work.done():   # the server redelivers it after ack_wait; the inbox makes that harmless
+            log.warning("%s consumer: the batch in hand was not finished while stopping", self.spec.name)
+        elif not work.cancelled() and work.exception() is not None:
+            log.warning("%s consumer: the batch in hand failed while stopping: %r", self.spec.name, work.exception())
 
     async def _handle(self, wanted: list, items: list[Item]) -> None:
         if not items:

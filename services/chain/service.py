@@ -27,6 +27,7 @@ from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
 from services.chain.tasks import cancel_all
 from services.ops.logs import configure_logging
+from services.ops.settings import log_dir
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +161,9 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"main.py service: {exc}", file=sys.stderr)
         return 2
-    # JSON lines into SIKDANG_LOG_DIR (``main.py logs``), warnings also on stderr (services.ops.logs)
-    configure_logging(context, args.replica, level=args.log_level)
+    # JSON lines into SIKDANG_LOG_DIR (``main.py logs``) and warnings on stderr; everything on stderr without one
+    configure_logging(context, args.replica, level=args.log_level,
+                      console_level="WARNING" if log_dir() else args.log_level)
     for chatty in ("alembic", "httpx"):   # a line per migration step / per gift call buries the service's own
         logging.getLogger(chatty).setLevel(logging.WARNING)
     from services.chain.api import create_app
