@@ -119,6 +119,8 @@ class Chain:
         asyncio.run(create_stream(self.settings.nats_url, self.settings.stream))
         self.haproxy_config().write_text(render(self.layout.backends(), self.layout.host,
                                                 stats_socket=self.haproxy_socket()))
+        from services.chain.control import record
+        record(self)                     # for main.py chain restart / scale / status (services.chain.control)
 
     def haproxy_config(self) -> Path:
         return self.data_dir / "haproxy.cfg"
@@ -205,8 +207,6 @@ def main(argv: list[str]) -> int:
     chain = Chain(ChainSettings.from_env(), args.data or default_data_dir(), layout)
     try:
         chain.prepare()
-        from services.chain.control import record
-        record(chain)                    # for main.py chain restart / scale / status
     except Exception as exc:  # noqa: BLE001 - one clear line: which part of the machine is missing
         print(f"Sikdang chain cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

@@ -6,10 +6,14 @@ requests and events; one removed hands its share back with nothing lost.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from services.chain.control import PROGRAMS, ChainControl
 from services.chain.drill import Load, check_sagas, rolling_restart_under_load
+from services.chain.launch import ROOT
 from tests.chain.fixtures import wait_for
 
 pytestmark = pytest.mark.slow
@@ -63,3 +67,23 @@ def test_a_replica_added_under_load_takes_its_share_and_one_removed_hands_it_bac
     finally:
         shop.close()
     assert report.lost == [] and report.duplicated == [], report
+
+
+def chain_command(*args: str, data_dir) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "chain", *args, "--data", str(data_dir)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.timeout(600)
+def test_main_py_chain_restart_and_status_find_the_running_chain_by_its_data_folder(running_chain):
+    data_dir = running_chain.chain.data_dir
+    supervisor = running_chain.supervisor
+    before = {name: supervisor.pid(name) for name in ("delivery-0", "delivery-1", "kitchen-0")}
+    out = chain_command("restart", "delivery", data_dir=data_dir)
+    assert "every replica restarted" in out
+    assert supervisor.pid("delivery-0") != before["delivery-0"] and supervisor.pid("delivery-1") != before["delivery-1"]
+    assert supervisor.pid("kitchen-0") == before["kitchen-0"], "only the program named"
+    rows = {line.split()[0]: line.split()[1:] for line in chain_command("status", data_dir=data_dir).splitlines()}
+    assert rows["delivery-0"] == ["RUNNING", "UP"] and rows["delivery-2"][0] == "STOPPED", rows
