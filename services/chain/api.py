@@ -17,6 +17,7 @@ from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
 from services.chain import pages, views, wire
+from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
 from services.port import DEFAULT_PAGE_SIZE
@@ -71,6 +72,8 @@ def create_app(service) -> FastAPI:
             raise InvalidInput(f"The body is not JSON: {exc}") from None
         parsed = wire.command_from_json(command_name, body)
         result = await run_in_threadpool(service.store.execute, parsed)
+        if isinstance(result, Called):   # a called command also answers the events it holds for the caller
+            return {"result": wire.result_to_json(result.result), "events": result.events}
         return {"result": wire.result_to_json(result)}
 
     def view(work, *args):
