@@ -10,6 +10,11 @@ PostgreSQL is the record: sent rows are kept with the stream sequence of their a
 when the relay starts leading and after every reconnection to NATS: it finds the sent rows the
 broker no longer has (nats-server 2.9 acks before writing to disk, so a crash loses a tail of the
 stream) and marks them unsent, so they are published again. Automatic, no operator command.
+
+Held rows and copies (the order -> gift call, services/chain/gift_client.py): a row with ``hold_until``
+waits until then (its caller publishes a copy first); a row with ``msg_id`` is such a copy, published
+under that id and its context's subject. A held row published after its caller's copy is acked as a
+duplicate carrying the copy's sequence, which is recorded as its own: the stream holds its id there.
 """
 from __future__ import annotations
 
