@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-# In the chain the gift service commits GiftSent during ordering's transaction, so GiftSent reaches the
-# stream before Ordered; these tests expect Ordered first. Owner: chain-services (issue 12).
-
 
 @pytest.fixture(params=["local", "remote", "chain"])
 def shop(request, local_shop, tmp_path):
