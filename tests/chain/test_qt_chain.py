@@ -16,31 +16,15 @@ pytest.importorskip("pos_app.app")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from services.errors import UnknownOrder  # noqa: E402
-from services.remote import open_remote_shop  # noqa: E402
+from tests.terminals import counter_and_kitchen  # noqa: E402
 
 WAIT_MS = 60_000    # a busy 2-core machine running a dozen processes
 
 
 @pytest.fixture
 def terminals(running_chain, tmp_path, qtbot, monkeypatch):
-    from pos_app.app import build_shop_app, isolate_settings
-    from screens_common.i18n import set_language
-    monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))
-    isolate_settings(tmp_path / "settings")
-    counter_shop = open_remote_shop(running_chain.url, "counter:1111", queue_path=tmp_path / "counter.sqlite")
-    kitchen_shop = open_remote_shop(running_chain.url, "kitchen:2222", queue_path=tmp_path / "kitchen.sqlite")
-    counter_app = build_shop_app(counter_shop, "counter", "en")
-    kitchen_app = build_shop_app(kitchen_shop, "kitchen", "en")
-    for built in (counter_app, kitchen_app):
-        for window in built.windows:
-            qtbot.addWidget(window)
-        built.show(kitchen_full_screen=False)
-    yield counter_app, kitchen_app, counter_shop
-    for built in (counter_app, kitchen_app):
-        built.close()
-    counter_shop.close()
-    kitchen_shop.close()
-    set_language("en")
+    with counter_and_kitchen(running_chain.url, tmp_path, qtbot, monkeypatch) as apps:
+        yield apps
 
 
 def _ticket_status(kitchen, order_id: int) -> str | None:
