@@ -1,20 +1,7 @@
 """Gift's outbox gains the columns of the order -> gift call (``hold_until``, ``msg_id``):
-every context's relay runs the same query over them (services/chain/relay.py).
+the relay's query is the same in every context. Revision ID: gift_0002, revises gift_0001."""
+from services.chain.migrations.plumbing import add_outbox_forwarding as upgrade  # noqa: F401
+from services.chain.migrations.plumbing import drop_outbox_forwarding as downgrade  # noqa: F401
 
-Revision ID: gift_0002
-Revises: gift_0001
-"""
-from services.chain.migrations.plumbing import add_outbox_forwarding, drop_outbox_forwarding
-
-revision = "gift_0002"
-down_revision = "gift_0001"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    add_outbox_forwarding()
-
-
-def downgrade() -> None:
-    drop_outbox_forwarding()
+revision, down_revision = "gift_0002", "gift_0001"
+branch_labels = depends_on = None
