@@ -17,16 +17,10 @@ from services.chain.gift_client import FAILPOINT
 from services.chain.relay import Relay
 from services.chain.store import Store, open_pool
 from services.remote import codec
-from tests.chain_services.support import (ServiceProcess, publish_raw, query, run_async, scalar, stream_messages,
-                                          wait_for)
+from tests.chain_services.support import (ServiceProcess, order_events, publish_raw, query, run_async, scalar,
+                                          stream_messages, wait_for)
 
 HOLD_S = "3"     # the gift's hold, shortened so the tests see its own (late) publish
-
-
-def events_of(url: str, stream: str, order_id: int) -> list[tuple[str, str, str]]:
-    """(subject's context, event name, message id) of ``order_id``'s events, in stream order."""
-    return [(m.subject.split(".")[1], m.subject.split(".")[2], m.headers[wire.MSG_ID])
-            for m in run_async(stream_messages, url, stream) if m.headers.get(wire.ORDER_ID) == str(order_id)]
 
 
 def place(ordering: ServiceProcess) -> dict:
@@ -62,7 +56,7 @@ def test_ordered_reaches_the_stream_before_the_gift_and_mypage_shows_the_gift(se
     for receipt, gift_event in ((sent, "GiftSent"), (out_of_stock, "GiftOutOfStock")):
         order_id = receipt["order_id"]
         expected = [("ordering", "Ordered"), ("gift", gift_event)]
-        seen = wait_for(lambda o=order_id: (e := events_of(nats_server.url, stream, o)) and
+        seen = wait_for(lambda o=order_id: (e := order_events(nats_server.url, stream, o)) and
                         [x[:2] for x in e] == expected and e, what=f"order {order_id}'s events")
         assert seen[1][2] == f"gift:{gift_ids[order_id]}"     # the gift's own id, published by ordering
     shown = wait_for(lambda: (found := card(chain["mypage"], sent["order_id"])) and found.gift_status and found,
@@ -118,13 +112,13 @@ def test_a_crash_between_the_gifts_commit_and_orderings_still_publishes_the_gift
     assert scalar(pg_dsn, "SELECT count(*) FROM ordering.orders") == 0        # ordering's transaction is gone
     (order_id, outbox_id), = query(pg_dsn, "SELECT order_id, id FROM gift.outbox WHERE name = 'GiftSent'")
 
-    published = wait_for(lambda: events_of(nats_server.url, stream, order_id), what="the gift's own publish")
+    published = wait_for(lambda: order_events(nats_server.url, stream, order_id), what="the gift's own publish")
     assert published == [("gift", "GiftSent", f"gift:{outbox_id}")]
     again = services("ordering", SIKDANG_SERVICE_URLS=f'{{"gift": "{gift.url}"}}')["ordering"]   # no failpoint
     later = place(again)["order_id"]
-    wait_for(lambda: [e[1] for e in events_of(nats_server.url, stream, later)] == ["Ordered", "GiftSent"],
+    wait_for(lambda: [e[1] for e in order_events(nats_server.url, stream, later)] == ["Ordered", "GiftSent"],
              what="the next order's events, in order")
-    assert events_of(nats_server.url, stream, order_id) == published        # still once
+    assert order_events(nats_server.url, stream, order_id) == published        # still once
 
 
 def test_a_repeated_call_answers_the_events_the_first_one_held(pg_dsn):
