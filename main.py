@@ -87,14 +87,12 @@ def open_shop(args, db_path: Path):
     if args.server:
         from services.remote import open_remote_shop
         return open_remote_shop(args.server, pin=args.pin)
-    from services.http.auth import manager_audit_writer, manager_pin_checker
+    from services.http.staff_file import StaffFile
     from services.http.workers import staff_db_path
     from services.local import open_local_shop
-    # The embedded shop checks a manager's PIN against the staff file the shop server would use, and
-    # writes the manager's stock actions to that file's audit log.
-    staff_file = staff_db_path(db_path)
-    return open_local_shop(db_path, manager_pins=manager_pin_checker(staff_file),
-                           manager_audit=manager_audit_writer(staff_file))
+    # The embedded shop checks a manager's PIN against the staff file the shop server would use, writes
+    # the manager's actions to that file's audit log, and keeps its staff list there.
+    return open_local_shop(db_path, staff=StaffFile(staff_db_path(db_path)))
 
 
 def start_printing(args, shop, db_path: Path):

@@ -39,7 +39,8 @@ from services.chain.settings import CONTEXTS, ChainSettings
 
 PG = "postgresql://postgres@127.0.0.1:5432/"
 TICKS = os.sysconf("SC_CLK_TCK")
-NAMES = {"ordering": "order", "kitchen": "kitchen", "gift": "gift", "delivery": "delivery", "mypage": "mypage"}
+NAMES = {"ordering": "order", "kitchen": "kitchen", "gift": "gift", "delivery": "delivery", "mypage": "mypage",
+         "payments": "payments"}
 
 
 def cpu_seconds(pids: list[int]) -> float:

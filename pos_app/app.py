@@ -22,6 +22,7 @@ from pos_app.delivery_board import DeliveryBoardScreen
 from pos_app.day_dialog import DayDialog
 from pos_app.manager import ManagerDialog
 from pos_app.menu_editor import MenuEditor
+from pos_app.staff_dialog import StaffDialog
 from pos_app.mypage import MypageScreen
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
@@ -70,13 +71,16 @@ class MainWindow(QMainWindow):
         self.day_button, self.menu_button = QPushButton(), QPushButton()
         self.day_button.clicked.connect(self.open_day_dialog)
         self.menu_button.clicked.connect(self.open_menu_editor)
+        self.staff_button = QPushButton()
+        self.staff_button.clicked.connect(self.open_staff)
         self.day_dialog: DayDialog | None = None
         self.menu_editor: MenuEditor | None = None
+        self.staff_dialog: StaffDialog | None = None
         self.kitchen_button = QPushButton()
         self.kitchen_button.clicked.connect(self.show_kitchen)
         self.kitchen_button.setVisible(kitchen is not None)
         for widget in (self.language_label, self.language, self.day_button, self.manager_button, self.menu_button,
-                       self.kitchen_button):
+                       self.staff_button, self.kitchen_button):
             toolbar.addWidget(widget)
         self.shop_sign = QLabel(font=ui_font(11, bold=True))
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
         self.manager_button.setText(tr("menu.manager"))
         self.day_button.setText(tr("day.button"))
         self.menu_button.setText(tr("menu_edit.button"))
+        self.staff_button.setText(tr("staff.button"))
         self.kitchen_button.setText(tr("menu.kitchen_window"))
         self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)))
         self.language.blockSignals(True)
@@ -121,6 +126,13 @@ class MainWindow(QMainWindow):
         self.menu_editor.show()
         self.menu_editor.raise_()
         return self.menu_editor
+
+    def open_staff(self) -> StaffDialog:
+        if self.staff_dialog is None:
+            self.staff_dialog = StaffDialog(self.shop, self)
+        self.staff_dialog.show()
+        self.staff_dialog.raise_()
+        return self.staff_dialog
 
     def open_manager(self) -> ManagerDialog:
         if self.manager is None:

@@ -214,6 +214,8 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
 from screens_common.i18n_pos import POS_TEXT  # noqa: E402 - the point of sale's words, in their own module
 
 TEXT.update(POS_TEXT)
+from screens_common.i18n_staff import STAFF_TEXT  # noqa: E402 - the manager's back office, in its own module
+TEXT.update(STAFF_TEXT)
 
 LANGUAGES = ("en", "ko")
 

@@ -131,6 +131,29 @@ def point_of_sale(shop, main_window, app, out: Path, table: int, language: str) 
     editor.close()
 
 
+def back_office(main_window, app, out: Path, language: str) -> None:
+    """The manager's staff window and the menu editor's categories, each opened with the manager's PIN."""
+    staff = main_window.open_staff()
+    staff.unlock_box.pin.setText("9999")
+    staff.unlock_box.check_pin()
+    while staff.table.rowCount() == 0:
+        settle(app, 0.1)
+    staff.table.selectRow(1)
+    staff.unlock_box.reason.setText("교대 근무 변경" if language == "ko" else "new shifts")
+    on_the_till(main_window, staff, app).save(str(out / f"staff-{language}.png"))
+    staff.hide()
+    editor = main_window.open_menu_editor()
+    editor.pin.setText("9999")
+    editor.check_pin()
+    while editor.categories_tab.table.rowCount() == 0:
+        settle(app, 0.1)
+    editor.tabs.setCurrentWidget(editor.categories_tab)
+    editor.categories_tab.table.selectRow(0)
+    editor.unlock_box.reason.setText("겨울 메뉴" if language == "ko" else "winter menu")
+    on_the_till(main_window, editor, app).save(str(out / f"menu-categories-{language}.png"))
+    editor.hide()
+
+
 def z_report(shop, main_window, app, out: Path) -> None:
     """마감: the day closed with the manager's PIN; its Z report in both languages."""
     from screens_common.i18n import set_language
@@ -207,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         from pos_app.app import isolate_settings
         isolate_settings(Path(folder) / "settings")      # default thresholds, whatever this machine has set
-        from services.http.auth import manager_pin_checker
+        from services.http.staff_file import StaffFile
         shop = open_local_shop(Path(folder) / "demo-shop.sqlite", clock=demo_clock,
-                               manager_pins=manager_pin_checker(Path(folder) / "demo-shop.staff.sqlite"))
+                               staff=StaffFile(Path(folder) / "demo-shop.staff.sqlite"))
         try:
             ids = demo_day(shop)
             built = build_shop_app(shop, "all", "en")
@@ -259,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                 dialog.hide()
                 main_window.tabs.setCurrentWidget(counter)
                 point_of_sale(shop, main_window, app, args.out, ids["table"], language)
+                back_office(main_window, app, args.out, language)
             z_report(shop, main_window, app, args.out)
             from screens_common.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
             card = shop.mypage(ids["delivered"])

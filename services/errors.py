@@ -50,6 +50,31 @@ class PinRefused(ShopError):
     code = "pin_refused"
 
 
+class PinsThrottled(PinRefused):
+    """Too many wrong PINs from this terminal lately: the PIN was not even checked. ``fields``: what a
+    translated message may name (the seconds to wait)."""
+    code = "slow_down"
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.fields = {"seconds": retry_after_s}
+
+
+class WeakPin(InvalidInput):
+    """A PIN a staff member would be given is too easy to guess or not digits."""
+    code = "weak_pin"
+
+
+class PinNeeded(InvalidTransition):
+    """A new staff member was saved without a PIN (a known one keeps theirs)."""
+    code = "pin_needed"
+
+
+class UnknownStaff(ShopError):
+    code = "unknown_staff"
+
+
 class ShopBusy(ShopError):
     """The request was not carried out (database locked, writer overloaded): safe to try again."""
     code = "busy"

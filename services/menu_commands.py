@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from services.commands import MAX_NAME_LENGTH, text
+from services.commands import MAX_NAME_LENGTH, MAX_REASON_LENGTH, text
 from services.errors import InvalidInput
 from services.payment_commands import won
 
@@ -33,12 +33,14 @@ def _name(value, field: str) -> str:
 
 @dataclass(frozen=True)
 class SaveCategory:
-    """Add a category or rename one (its items follow). ``sort``: its place on the menu (None: last)."""
+    """Add a category or rename one (its items follow). ``sort``: its place on the menu (None: last).
+    ``staff`` (the manager) and ``reason`` are audited where the shop keeps an audit."""
     code: str
     name_ko: str
     name_en: str
     sort: int | None = None
     staff: str = ""
+    reason: str = ""
 
     def __post_init__(self) -> None:
         code(self.code, "Category code")
@@ -48,6 +50,7 @@ class SaveCategory:
                                       or not 0 <= self.sort <= 10_000):
             raise InvalidInput(f"Category position must be a whole number from 0 to 10000, got {self.sort!r:.40}")
         object.__setattr__(self, "staff", text(self.staff, "Staff", MAX_NAME_LENGTH))
+        object.__setattr__(self, "reason", text(self.reason, "Reason", MAX_REASON_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class SaveMenuItem:
     available: bool = True
     initial_stock: int = 0
     staff: str = ""
+    reason: str = ""
 
     def __post_init__(self) -> None:
         code(self.code, "Item code")
@@ -80,3 +84,4 @@ class SaveMenuItem:
                 or not 0 <= self.initial_stock <= 10_000:
             raise InvalidInput(f"Initial stock must be 0-10000, got {self.initial_stock!r:.40}")
         object.__setattr__(self, "staff", text(self.staff, "Staff", MAX_NAME_LENGTH))
+        object.__setattr__(self, "reason", text(self.reason, "Reason", MAX_REASON_LENGTH))

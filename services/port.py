@@ -12,28 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from collections.abc import Collection
-from typing import Callable, Generic, Protocol, Sequence, TypeVar, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
 from services.day_report import DayReport, Figure
-from services.errors import InvalidInput
 from services.events import Event, event_from_dict
 from services.menu_commands import SaveCategory, SaveMenuItem
+from services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, AsOf, AsOfLatest, Page, T, paging
 from services.payment_commands import Tender
+from services.pos_views import BillView, BusinessDay, PaymentReceipt, RefundLine, TenderLine
+from services.staff_commands import DeactivateStaff, SaveStaff
 
 __all__ = [
-    "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "DayReport", "Figure", "Category",
+    "OrderLine", "PlaceOrder", "Tender", "SaveCategory", "SaveMenuItem", "SaveStaff", "DeactivateStaff",
+    "StaffMember", "DayReport", "Figure", "Category",
     "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt",
     "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "paging",
+    "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "paging",
 ]
-
-T = TypeVar("T")
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500     # what one paged query may ask for: bounds what one answer costs, whatever is asked
-MAX_PAGE = 1_000_000
-
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -59,6 +56,17 @@ class Category:
     name_ko: str
     name_en: str
     sort: int
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One person of the staff list (the manager's): never their PIN. ``active`` False: deactivated (cannot
+    sign in); ``locked``: locked out by wrong PINs for now."""
+    staff_id: str
+    name: str
+    role: str                  # counter | kitchen | rider | manager
+    active: bool = True
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,28 +233,6 @@ def typed_event(name: str, order_id: int, data: dict) -> Event:
 
 
 @dataclass(frozen=True)
-class AsOf(Generic[T]):
-    """A query's answer and the position of the feed it is as of: it includes every event up to
-    ``position`` (and, from a shop that cannot say exactly, perhaps a few later ones, never fewer).
-    A screen drops an answer older than the one it shows, and knows its own change is in once an
-    answer's position reaches ``latest_position()`` read after the change."""
-    position: int
-    value: T
-
-
-class AsOfLatest:
-    """``as_of`` for a shop that cannot read a query and the log in one snapshot: the newest position
-    read just before the query is a floor of what the answer includes (events commit in order)."""
-
-    def latest_position(self) -> int:
-        raise NotImplementedError
-
-    def as_of(self, query: Callable[[], T]) -> AsOf[T]:
-        position = self.latest_position()
-        return AsOf(position, query())
-
-
-@dataclass(frozen=True)
 class GiftRecord:
     """One order's gift, as issued (``status``: sent | out_of_stock | deferred | cancelled)."""
     order_id: int
@@ -257,95 +243,9 @@ class GiftRecord:
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a collection: ``items`` (at most ``size``), page ``number`` (0-based, as Spring Data
-    REST counts) and the ``total`` of items in the whole collection, counted in the same read."""
-    items: tuple[T, ...]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def total_pages(self) -> int:
-        return -(-self.total // self.size) if self.size else 0
-
-
-def paging(page: int, size: int) -> tuple[int, int]:
-    """``(page, size)`` checked as every implementation's paged queries take them, else InvalidInput."""
-    if isinstance(page, bool) or not isinstance(page, int) or not 0 <= page <= MAX_PAGE:
-        raise InvalidInput(f"Page number must be a whole number from 0 to {MAX_PAGE}, got {page!r:.40}")
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"Page size must be a whole number from 1 to {MAX_PAGE_SIZE}, got {size!r:.40}")
-    return page, size
-
-
-@dataclass(frozen=True)
 class GiftStock:
     kind: str
     quantity: int
-
-
-@dataclass(frozen=True)
-class TenderLine:
-    kind: str                  # cash | card
-    amount: int                # what it paid
-    tendered: int              # cash handed over (= amount for a card)
-    change: int
-    approval: str = ""
-    last4: str = ""
-    guest: str = ""
-    staff: str = ""
-    at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class RefundLine:
-    kind: str
-    amount: int
-    staff: str                 # who cancelled ("kitchen" when an item ran out)
-    reason: str
-    at: datetime | None = None
-    approval: str = ""
-    last4: str = ""
-
-
-@dataclass(frozen=True)
-class BillView:
-    """An order's bill: what it costs, what was paid with what, and what was refunded."""
-    order_id: int
-    order_type: str
-    table: int | None
-    guests: int
-    total: int
-    paid: int
-    balance: int               # still due
-    status: str                # open | paid | cancelled
-    tenders: tuple[TenderLine, ...] = ()
-    refunds: tuple[RefundLine, ...] = ()
-    cash_receipt: str = ""
-    day_id: int | None = None
-
-
-@dataclass(frozen=True)
-class PaymentReceipt:
-    """What the counter shows after a payment: ``change`` (cash back, large on screen), ``balance``."""
-    order_id: int
-    amount: int
-    change: int
-    balance: int
-    status: str                # paid | open (a part of a split)
-
-
-@dataclass(frozen=True)
-class BusinessDay:
-    day_id: int
-    status: str                # open | closed
-    opened_at: datetime
-    opened_by: str
-    float_cash: int
-    closed_at: datetime | None = None
-    closed_by: str = ""
-    counted_cash: int | None = None
 
 
 @runtime_checkable
@@ -357,7 +257,7 @@ class Shop(Protocol):
         """``place_order`` from an event loop (the shop server's busiest route), same answers and errors."""
         ...
 
-    def cancel_order(self, order_id: int, reason: str = "") -> None: ...
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None: ...   # staff: kept with a refund
     def start_cooking(self, order_id: int) -> None: ...
     def finish_cooking(self, order_id: int) -> None: ...
     def recall_ticket(self, order_id: int) -> None: ...
@@ -379,6 +279,11 @@ class Shop(Protocol):
     def verify_manager_pin(self, pin: str) -> str: ...   # the manager's staff id, or PinRefused
     def save_category(self, category: SaveCategory) -> None: ...                # manager
     def save_menu_item(self, item: SaveMenuItem) -> None: ...                   # manager; past orders keep prices
+    # The staff list (manager; ``staff`` in the command is the manager from verify_manager_pin, audited
+    # with its ``reason``): the embedded shop's staff file, or the server's (the chain's gateway's).
+    def staff_members(self) -> list[StaffMember]: ...                           # by staff id; no PINs
+    def save_staff(self, command: SaveStaff) -> None: ...        # add/change; a new PIN or role ends their sessions
+    def deactivate_staff(self, command: DeactivateStaff) -> None: ...           # their sessions end
 
     # -- queries ------------------------------------------------------------------------------------
     def menu(self) -> list[MenuItem]: ...

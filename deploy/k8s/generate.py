@@ -33,10 +33,11 @@ SERVICES = {
     "delivery": (2, "100m", "192Mi", None),
     "gift": (2, "100m", "192Mi", (2, 6)),
     "mypage": (2, "150m", "256Mi", None),
+    "payments": (2, "100m", "192Mi", None),
 }
 # The original gateway's prefixes, plus sign-in, the live feed and the API's own description.
 INGRESS_PREFIXES = ["/orders", "/cooks", "/cancellations", "/deliveries", "/mypages", "/gifts",
-                    "/auth", "/events", "/docs", "/openapi.json"]
+                    "/payments", "/days", "/menu", "/auth", "/events", "/docs", "/openapi.json"]
 
 
 def labels(name: str) -> dict:

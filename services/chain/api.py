@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
-from services.chain import pages, views, wire
+from services.chain import pages, pos_views, views, wire
 from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
@@ -95,6 +95,10 @@ def create_app(service) -> FastAPI:
         @app.get("/views/menu")
         async def menu():
             return await view(views.menu)
+
+        @app.get("/views/categories")
+        async def categories():
+            return await view(views.categories)
     elif name == "kitchen":
         @app.get("/views/stock")
         async def stock():
@@ -140,6 +144,9 @@ def create_app(service) -> FastAPI:
         item("orders", pages.order_summary)
         paged("mypages", pages.mypages_page)
 
+    elif name == "payments":
+        add_payment_views(app, view)
+
     @app.get("/views/parked")
     async def parked():
         """Poison events this context parked (newest first): what an operator looks at."""
@@ -151,3 +158,39 @@ def create_app(service) -> FastAPI:
         return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")
 
     return app
+
+
+def add_payment_views(app: FastAPI, view) -> None:
+    """Payments' views (services/chain/pos_views.py): bills, business days, the X and Z reports."""
+    @app.get("/views/bills/unpaid")
+    async def unpaid():
+        return await view(pos_views.unpaid_bills)
+
+    @app.get("/views/bills/{order_id}")
+    async def bill(order_id: int):
+        return await view(pos_views.bill, order_id)
+
+    @app.post("/views/bill-notes")
+    async def bill_notes(order_ids: list[int]):
+        """Read-only (a POST only because the list of orders may be long)."""
+        return await view(pos_views.bill_notes, order_ids)
+
+    @app.get("/views/days")
+    async def days():
+        return await view(pos_views.days)
+
+    @app.get("/views/days/current")
+    async def current_day():
+        return await view(pos_views.current_day)
+
+    @app.get("/views/days/current/x-report")
+    async def x_report():
+        return await view(pos_views.x_report)
+
+    @app.get("/views/days/{day_id}")
+    async def day(day_id: int):
+        return await view(pos_views.day, day_id)
+
+    @app.get("/views/days/{day_id}/z-report")
+    async def z_report(day_id: int):
+        return await view(pos_views.z_report, day_id)

@@ -16,11 +16,20 @@ from services.gift import handlers as gift
 from services.gift.repository import GiftRepository
 from services.kitchen import handlers as kitchen
 from services.kitchen.repository import KitchenRepository
+from services.chain.payments_repository import ChainPaymentsRepository
+from services.local.payment_views import payment_receipt
 from services.local.scheduling import DEFAULT_LATE_THRESHOLD_S
+from services.payment_commands import TakePayment
+from services.payments import handlers as payments
 from services.mypage import handlers as mypage
 from services.mypage.repository import MypageRepository
 from services.ordering import handlers as ordering
 from services.ordering.repository import OrderingRepository
+
+
+def _payment_answer(command, result):
+    """TakePayment answers the counter's receipt (this payment's amount and change, the bill after it)."""
+    return payment_receipt(result) if isinstance(command, TakePayment) else result
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class ContextSpec:
     # Commands another service calls inside its own transaction (gift's SendGift, from ordering): their
     # events are held from this context's relay and handed to the caller to publish (services/chain/store.py).
     called: frozenset[type] = frozenset()
+    # What the caller gets for ``(command, handler result)`` when that is not the result itself.
+    answer: Callable[[Any, Any], Any] | None = None
 
     def wants(self, event_name: str, order_id: int | None = None) -> bool:
         """Whether this context handles the event ``event_name`` (known before decoding: the subject's last part)."""
@@ -66,4 +77,8 @@ SPECS: dict[str, ContextSpec] = {
     "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True,
                         called=frozenset({c.SendGift})),
     "mypage": ContextSpec("mypage", MypageRepository, projection=mypage.project),
+    # Serial: every bill reads the one open day, and a bill's events must be taken in the stream's order
+    # (an order's cancel handled before the order would leave an open bill for a cancelled order).
+    "payments": ContextSpec("payments", ChainPaymentsRepository, payments.COMMAND_HANDLERS, payments.EVENT_HANDLERS,
+                            serial=True, answer=_payment_answer),
 }

@@ -10,7 +10,8 @@ suite, with ``consistent_reads``, gets the exact position (both reads wait for t
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from services import commands as C
@@ -24,8 +25,8 @@ T = TypeVar("T")
 
 
 class ChainPages(AsOfLatest, AlwaysConnected):
-    """Needs ``_view(context, path, params)``, ``_clock``, ``feed``, ``_consistent`` and ``settle``
-    from ``ChainShop``. Connection: always online (the gateway is the chain's edge; a till's link to
+    """Needs ``_view(context, path, params)``, ``_clock``, ``feed``, ``_consistent``, ``settle`` and
+    ``_with_bills`` (payments' notes on mypage's orders) from ``ChainShop``. Connection: always online (the gateway is the chain's edge; a till's link to
     the gateway is the remote shop's business)."""
 
     _view: Callable[..., Any]
@@ -33,6 +34,7 @@ class ChainPages(AsOfLatest, AlwaysConnected):
     _consistent: bool
     feed: ChainFeed
     settle: Callable[[], bool]
+    _with_bills: Callable[[Sequence[OrderSummary]], list[OrderSummary]]
 
     def _page(self, context: str, collection: str, page: int, size: int, make: Callable[[dict], T],
               **params) -> Page[T]:
@@ -45,10 +47,11 @@ class ChainPages(AsOfLatest, AlwaysConnected):
 
     def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]:
         """Today's orders, newest first, from mypage's projection (as the local shop's ``todays_orders``)."""
-        return self._page("mypage", "orders", page, size, codec.summary, since=start_of_today(self._clock()))
+        found = self._page("mypage", "orders", page, size, codec.summary, since=start_of_today(self._clock()))
+        return dataclasses.replace(found, items=tuple(self._with_bills(found.items)))
 
     def order_summary(self, order_id: int) -> OrderSummary:
-        return self._item("mypage", "orders", order_id, codec.summary)
+        return self._with_bills([self._item("mypage", "orders", order_id, codec.summary)])[0]
 
     def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[Ticket]:
         return self._page("kitchen", "tickets", page, size, codec.ticket)

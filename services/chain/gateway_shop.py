@@ -3,7 +3,8 @@
 Commands go to the service that owns them (``POST /commands/{Name}``, encoded by
 ``services.chain.wire``); views come back as the gateway's own wire JSON and are decoded by
 ``services.remote.codec``; refusals come back as the same ShopError classes as in the local shop.
-The menu is ordering's menu with kitchen's stock. The paged queries, single items, ``as_of`` and
+The menu is ordering's menu with kitchen's stock. The point of sale (payments, the day, the manager's
+menu) is ``ChainPointOfSale``'s (services/chain/gateway_pos.py). The paged queries, single items, ``as_of`` and
 the connection state are ``ChainPages``' (services/chain/gateway_pages.py). The live feed and
 ``events_since`` read the JetStream stream (``services.chain.feed``); a position is a stream sequence.
 
@@ -30,14 +31,16 @@ import uuid
 from collections.abc import Callable, Collection
 
 from services import commands as C
+from services import payment_commands as P
 from services.chain import wire
 from services.chain.feed import ChainFeed, StockOutcome
 from services.chain.gateway_calls import ServiceCalls
 from services.chain.gateway_pages import ChainPages
-from services.chain.point_of_sale import PointOfSaleNotServed
+from services.chain.gateway_pos import ChainPointOfSale
 from services.chain.settings import CONTEXTS, ChainSettings
 from services.errors import InvalidInput, UnknownOrder
 from services.local.views import start_of_today
+from services.menu_commands import SaveCategory, SaveMenuItem
 from services.ops.logs import order_context
 from services.port import (DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary,
                            Ticket)
@@ -47,7 +50,9 @@ log = logging.getLogger(__name__)
 
 OWNER = {C.PlaceOrder: "ordering", C.CancelOrder: "ordering", C.StartCooking: "kitchen",
          C.FinishCooking: "kitchen", C.RecallTicket: "kitchen", C.MarkSoldOut: "kitchen", C.Restock: "kitchen",
-         C.PickUp: "delivery", C.Deliver: "delivery", C.SetGiftStock: "gift"}
+         C.PickUp: "delivery", C.Deliver: "delivery", C.SetGiftStock: "gift",
+         P.TakePayment: "payments", P.OpenDay: "payments", P.CloseDay: "payments",
+         SaveCategory: "ordering", SaveMenuItem: "ordering"}
 
 
 def receipt_from(result: dict, outcome: StockOutcome | None) -> OrderReceipt:
@@ -65,9 +70,10 @@ def receipt_from(result: dict, outcome: StockOutcome | None) -> OrderReceipt:
                         gift_status=gift_status, reason=reason, client_ref=result.get("client_ref"))
 
 
-class ChainShop(ChainPages, PointOfSaleNotServed):
+class ChainShop(ChainPages, ChainPointOfSale):
     def __init__(self, settings: ChainSettings, *, stock_wait_s: float = 2.0, consistent_reads: bool = False,
-                 settle_s: float = 30.0, clock: Callable[[], float] = time.time) -> None:
+                 settle_s: float = 30.0, clock: Callable[[], float] = time.time,
+                 manager_pins: Callable[[str], str | None] | None = None) -> None:
         missing = [c for c in CONTEXTS if c not in settings.service_urls]
         if missing:
             raise ValueError(f"SIKDANG_SERVICE_URLS lacks {', '.join(missing)}")
@@ -75,6 +81,7 @@ class ChainShop(ChainPages, PointOfSaleNotServed):
         self.stock_wait_s, self.settle_s = stock_wait_s, settle_s
         self._consistent, self._dirty = consistent_reads, False
         self._clock = clock
+        self._manager_pins = manager_pins   # e.g. services.http.auth.manager_pin_checker of the gateway's staff file
         self.calls = ServiceCalls(settings.service_urls)
         self.feed = ChainFeed(settings.nats_url, settings.stream)
 
@@ -137,8 +144,8 @@ class ChainShop(ChainPages, PointOfSaleNotServed):
             return StockOutcome("cancelled", card.reason)
         return StockOutcome("placed") if card.cook_status not in ("", "waiting") else None
 
-    def cancel_order(self, order_id: int, reason: str = "") -> None:
-        self._command(C.CancelOrder(order_id, reason))
+    def cancel_order(self, order_id: int, reason: str = "", staff: str = "") -> None:
+        self._command(C.CancelOrder(order_id, reason, staff))
 
     def start_cooking(self, order_id: int) -> None:
         self._command(C.StartCooking(order_id))
@@ -193,7 +200,8 @@ class ChainShop(ChainPages, PointOfSaleNotServed):
         return [codec.mypage(j) for j in self._view("mypage", "/views/mypage", {"phone": C.normalize_phone(phone)})]
 
     def todays_orders(self) -> list[OrderSummary]:
-        return [codec.summary(j) for j in self._view("mypage", "/views/today", {"since": start_of_today(self._clock())})]
+        return self._with_bills([codec.summary(j) for j in self._view("mypage", "/views/today",
+                                                                      {"since": start_of_today(self._clock())})])
 
     def settle(self) -> bool:
         """Wait until no relay or consumer of any context lags (every event so far is everywhere);

@@ -10,7 +10,7 @@ What it does, in order (each step idempotent, so running it again on the same da
    gateway replicas and haproxy, each restarted when it dies.
 
 Ports (``ChainLayout.at(base)``): the public port ``base``; the contexts' frontends ``base+1`` ..
-``base+5`` (ordering, kitchen, delivery, gift, mypage); gateway replicas from ``base+10``; the replicas
+``base+6`` (ordering, kitchen, delivery, gift, mypage, payments); gateway replicas from ``base+10``; the replicas
 of the context number i from ``base+20+10*i``.
 """
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Create or upgrade one context's schema (its own Alembic history, version table inside the schema),
-then seed it the first time: ordering gets the menu, kitchen the stock, gift the gift stock.
+then seed it the first time: ordering gets the menu (its categories and items), kitchen the stock, gift
+the gift stock. Payments starts empty: its bills come from the orders' events.
 
 Replicas starting together take turns on an advisory lock, so the schema is migrated and seeded once.
 """
@@ -51,10 +52,12 @@ def _seed(conn, context: str, path: Path) -> None:
     if conn.execute(text(f"SELECT count(*) FROM {table}")).scalar():
         return
     menu = load_menu(path)
-    _categories, items = menu_rows(menu)
+    categories, items = menu_rows(menu)
     if context == "ordering":
-        conn.execute(text("INSERT INTO menu_items (code, name_ko, name_en, category, price, sort)"
-                          " VALUES (:code, :name_ko, :name_en, :category, :price, :sort)"), items)
+        conn.execute(text("INSERT INTO menu_categories (code, name_ko, name_en, sort)"
+                          " VALUES (:code, :name_ko, :name_en, :sort)"), categories)
+        conn.execute(text("INSERT INTO menu_items (code, name_ko, name_en, category, category_code, price, sort)"
+                          " VALUES (:code, :name_ko, :name_en, :category, :category_code, :price, :sort)"), items)
     elif context == "kitchen":
         conn.execute(text("INSERT INTO stock (item_code, on_hand) VALUES (:code, :stock)"), items)
     else:

@@ -146,7 +146,7 @@ class ChainService:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py service", description="One replica of one chain context service")
-    parser.add_argument("context", help="ordering (or order), kitchen, delivery, gift or mypage")
+    parser.add_argument("context", help="ordering (or order), kitchen, delivery, gift, mypage or payments")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--replica", default="0", help="this replica's name, for logs (default 0)")

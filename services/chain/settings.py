@@ -5,7 +5,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-CONTEXTS = ("ordering", "kitchen", "delivery", "gift", "mypage")
+CONTEXTS = ("ordering", "kitchen", "delivery", "gift", "mypage", "payments")
 ALIASES = {"order": "ordering"}
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/sikdang"
 DEFAULT_NATS = "nats://127.0.0.1:4222"
@@ -27,8 +27,8 @@ class ChainSettings:
     stream: str = DEFAULT_STREAM
     service_urls: dict[str, str] = field(default_factory=dict)
     # Connections per replica's pool (plus one for the leader). PostgreSQL allows 100 by default:
-    # 5 contexts x 2 replicas x (8 + 1) leaves room for the tools and the tests.
-    pg_pool_max: int = 8
+    # 6 contexts x 2 replicas x (6 + 1) = 84 leaves room for the tools and the tests.
+    pg_pool_max: int = 6
     # How long gift holds the events of ordering's call for ordering to publish first (docs/chain.md,
     # "Order -> gift"): far longer than ordering's transaction after the call, well inside JetStream's
     # 2-minute duplicate window. A test shortens it to see a crashed caller's gift published.
@@ -43,7 +43,7 @@ class ChainSettings:
             raise ValueError(f"SIKDANG_SERVICE_URLS is not a JSON object of context -> URL: {exc}") from None
         if not isinstance(service_urls, dict):
             raise ValueError("SIKDANG_SERVICE_URLS must be a JSON object of context -> URL")
-        pool = env.get("SIKDANG_PG_POOL_MAX", "8")
+        pool = env.get("SIKDANG_PG_POOL_MAX", "6")
         if not pool.isdigit() or int(pool) < 2:
             raise ValueError(f"SIKDANG_PG_POOL_MAX must be a whole number of at least 2, not {pool!r}")
         hold = env.get("SIKDANG_CALL_HOLD_S", "30")

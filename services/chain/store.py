@@ -146,7 +146,7 @@ class Store:
         if handler is None:
             raise InvalidInput(f"The {self.spec.name} service does not handle {type(command).__name__}")
         if self._writer is not None:
-            return self._writer.submit(command).result()
+            return self._answer(command, self._writer.submit(command).result())
         order_id = getattr(command, "order_id", None)
         with self.transaction(orders=() if order_id is None else (order_id,),
                               exclusive=order_id is None and not isinstance(command, c.PlaceOrder),
@@ -154,7 +154,10 @@ class Store:
             result = self._handle(command, ctx)
             if isinstance(command, c.PlaceOrder):
                 result = _receipt(ctx, result)
-        return result
+        return self._answer(command, result)
+
+    def _answer(self, command, result) -> Any:
+        return result if self.spec.answer is None else self.spec.answer(command, result)
 
     def _run_batch(self, commands: list) -> list[tuple[bool, Any]]:
         """For the batch writer: ``commands`` in one exclusive transaction, each in a savepoint."""

@@ -2,7 +2,7 @@
 models, camelCase), so its ``services/remote/codec.py`` decodes them. The port's dataclasses are built
 with the local shop's own helpers (``services.local.views``), then dumped through the same models.
 
-ordering: menu (stock 0: the gateway fills it from kitchen). kitchen: stock ``{code: on_hand}``, open
+ordering: menu (stock 0: the gateway fills it from kitchen), categories. kitchen: stock ``{code: on_hand}``, open
 tickets. delivery: the board. gift: its stock. mypage: one order, by phone, today's orders.
 """
 from __future__ import annotations
@@ -13,12 +13,17 @@ from services.chain.pages import kitchen_ticket, summary
 from services.chain.pg import PgSql
 from services.commands import normalize_phone
 from services.errors import UnknownOrder
+from services.http import pos_schemas as ps
 from services.http import schemas as s
 from services.kitchen.model import OPEN
 from services.local.views import _card, when
-from services.port import DeliveryBoard, DeliveryCard, GiftStock, MenuItem
+from services.port import Category, DeliveryBoard, DeliveryCard, GiftStock, MenuItem
 
-_MENU = "SELECT code, name_ko, name_en, category, price FROM menu_items ORDER BY sort"
+# As the local shop's menu (services.local.views), without the stock: the gateway adds kitchen's.
+_MENU = ("SELECT m.code, m.name_ko, m.name_en, m.category, m.price, m.available, m.printer, m.category_code"
+         " FROM menu_items m LEFT JOIN menu_categories c ON c.code = m.category_code"
+         " ORDER BY coalesce(c.sort, 0), m.sort")
+_CATEGORIES = "SELECT code, name_ko, name_en, sort FROM menu_categories ORDER BY sort, code"
 _TICKETS = ("SELECT order_id, lines, status, created_at, started_at, cooked_at, cancelled_at, late, order_type,"
             " table_no FROM tickets WHERE status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
             " ORDER BY created_at, order_id")
@@ -36,7 +41,12 @@ def _dump(model: type[s.Wire], value) -> Any:
 
 
 def menu(sql: PgSql) -> list[dict]:
-    return [_dump(s.MenuItemOut, MenuItem(*row, 0)) for row in sql.conn.execute(_MENU)]
+    return [_dump(s.MenuItemOut, MenuItem(*row[:5], 0, available=bool(row.available), printer=row.printer,
+                                          category_code=row.category_code)) for row in sql.conn.execute(_MENU)]
+
+
+def categories(sql: PgSql) -> list[dict]:
+    return [_dump(ps.CategoryOut, Category(*row)) for row in sql.conn.execute(_CATEGORIES)]
 
 
 def kitchen_stock(sql: PgSql) -> dict[str, int]:

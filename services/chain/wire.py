@@ -2,7 +2,8 @@
 NATS messages (subject, headers, body). Pure functions, no I/O.
 
 Commands: snake_case field names of ``services/commands.py``; datetimes ISO-8601 with their offset;
-``PlaceOrder.lines`` as ``[{"item_code", "quantity", "note"}]``. Decoding runs the command's own
+``PlaceOrder.lines`` as ``[{"item_code", "quantity", "note"}]``, ``TakePayment.tenders`` as
+``[{"kind", "amount", "tendered", "approval", "last4", "guest"}]``. Decoding runs the command's own
 validation, so a malformed body is an ``InvalidInput`` naming the field, as anywhere else.
 
 Events: one message per outbox row, subject ``<stream lowercased>.<context>.<EventName>``, headers
@@ -21,10 +22,14 @@ from typing import Any, NamedTuple
 import orjson
 
 from services import commands as c
+from services import menu_commands as menu
+from services import payment_commands as p
 from services.errors import InvalidInput
 from services.events import Event, event_from_dict
 
-COMMAND_TYPES: dict[str, type] = {cls.__name__: cls for cls in typing.get_args(c.Command)}
+# The saga's commands, the point of sale's (payments) and the manager's menu (ordering).
+COMMAND_TYPES: dict[str, type] = {cls.__name__: cls for cls in (*typing.get_args(c.Command), p.TakePayment, p.OpenDay,
+                                                                 p.CloseDay, menu.SaveCategory, menu.SaveMenuItem)}
 MSG_ID = "Nats-Msg-Id"
 ORDER_ID = "Sikdang-Order-Id"
 
@@ -60,6 +65,8 @@ def command_from_json(name: str, body: Any):
     if cls is c.PlaceOrder:
         fields["lines"] = tuple(_order_line(line) for line in (fields.get("lines") or ()))
         fields["scheduled_for"] = _datetime(fields.get("scheduled_for"), "Scheduled time")
+    elif cls is p.TakePayment:
+        fields["tenders"] = tuple(_tender(tender) for tender in (fields.get("tenders") or ()))
     try:
         return cls(**fields)
     except TypeError as exc:  # a required field is missing
@@ -73,6 +80,18 @@ def _order_line(line: Any) -> c.OrderLine:
     if extra:
         raise InvalidInput(f"An order line has no field {', '.join(extra)}")
     return c.OrderLine(line.get("item_code"), line.get("quantity"), line.get("note", ""))
+
+
+def _tender(tender: Any) -> p.Tender:
+    if not isinstance(tender, dict):
+        raise InvalidInput("A tender must be an object {kind, amount, tendered, approval, last4, guest}")
+    extra = sorted(set(tender) - {f.name for f in dataclasses.fields(p.Tender)})
+    if extra:
+        raise InvalidInput(f"A tender has no field {', '.join(extra)}")
+    try:
+        return p.Tender(**tender)
+    except TypeError as exc:  # kind or amount missing
+        raise InvalidInput(f"Tender: {exc}") from None
 
 
 def _datetime(value: Any, field: str) -> datetime | None:

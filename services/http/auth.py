@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import sqlite3
 import threading
@@ -24,16 +25,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Callable
 
-ROLES = ("counter", "kitchen", "rider", "manager")
+from services.http import pin_limiter
+from services.http.staff_admin import StaffAdmin
+from services.staff_commands import ROLES
+
 MAX_FAILED_PINS = 5
 LOCKOUT_S = 15 * 60            # PCI-DSS 8.3.4: at least 30 minutes or until an administrator unlocks;
                                # 15 minutes is what the shop asked for, and the console unlocks sooner
-# Per client address: this many wrong PINs (any accounts) are free within ADDRESS_WINDOW_S; after
-# that each further try must wait 1, 2, 4 ... up to MAX_ADDRESS_WAIT_S seconds after the last one.
-# One address then cannot lock every account out in a few seconds, nor guess at speed.
-FREE_FAILURES_PER_ADDRESS = 2 * MAX_FAILED_PINS
-ADDRESS_WINDOW_S = 15 * 60
-MAX_ADDRESS_WAIT_S = 60
+# Per client address, guessing is slowed down: services.http.pin_limiter (shared with the embedded till).
 TOKEN_TTL_S = 12 * 3600
 SESSION_CACHE_S = 30.0
 _PBKDF2_ROUNDS = 20_000   # ~10 ms a check: cheap for staff, slow enough to make guessing costly
@@ -91,10 +90,11 @@ def _hash_pin(pin: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, _PBKDF2_ROUNDS)
 
 
-class StaffStore:
+class StaffStore(StaffAdmin):
     def __init__(self, path: Path, *, seed_demo: bool = True, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()
+        _create_private(Path(path))
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")   # an audit row must survive a power cut
@@ -111,12 +111,12 @@ class StaffStore:
             CREATE TABLE IF NOT EXISTS sessions (
                 token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
                 expires_at REAL NOT NULL);
-            CREATE TABLE IF NOT EXISTS address_failures (
-                address TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at REAL NOT NULL);
-        """)
+        """ + pin_limiter.SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(staff)")}
         if "locked_at" not in columns:     # files made before lockouts expired
             self._db.execute("ALTER TABLE staff ADD COLUMN locked_at REAL NOT NULL DEFAULT 0")
+        if "active" not in columns:        # files made before staff could be deactivated
+            self._db.execute("ALTER TABLE staff ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
         self._cache: dict[str, tuple[Principal, float]] = {}   # token -> (principal, when looked up)
         if seed_demo:
             for staff_id, name, role, pin in DEMO_STAFF:
@@ -125,16 +125,18 @@ class StaffStore:
     def add_staff(self, staff_id: str, name: str, role: str, pin: str, *, replace: bool = True) -> None:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
-        salt = secrets.token_bytes(16)
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         with self._lock:
             changed = self._db.execute(f"{verb} INTO staff (staff_id, name, role, salt, pin_hash)"
-                                       " VALUES (?,?,?,?,?)", (staff_id, name, role, salt, _hash_pin(pin, salt)))
+                                       " VALUES (?,?,?,?,?)", (staff_id, name, role, *self._salted(pin)))
             if replace and changed.rowcount:   # a new PIN or role ends the sessions signed in with the old one
-                self._db.execute("DELETE FROM sessions WHERE staff_id=?", (staff_id,))
-        for token, (principal, _) in list(self._cache.items()):
-            if principal.staff_id == staff_id and replace:
-                self._cache.pop(token, None)
+                self._end_sessions(staff_id)
+
+    @staticmethod
+    def _salted(pin: str) -> tuple[bytes, bytes]:
+        """A new salt and the PIN's hash with it."""
+        salt = secrets.token_bytes(16)
+        return salt, _hash_pin(pin, salt)
 
     # -- sign-in ------------------------------------------------------------------------------------
     def sign_in(self, staff_id: str, pin: str, address: str | None = None) -> tuple[str, Principal]:
@@ -144,15 +146,15 @@ class StaffStore:
         now = self._clock()
         with self._lock, self._immediate():
             if address is not None:
-                self._check_address(address, now)
+                self._check_address(self._db, address, now)
             row = self._db.execute(
-                "SELECT name, role, salt, pin_hash, failed_attempts, locked, locked_at FROM staff WHERE staff_id=?",
-                (staff_id,)).fetchone()
+                "SELECT name, role, salt, pin_hash, failed_attempts, locked, locked_at, active FROM staff"
+                " WHERE staff_id=?", (staff_id,)).fetchone()
             if row is None:
                 _hash_pin(pin, b"0" * 16)   # same cost as a real check: do not reveal which ids exist
-                self._count_address_failure(address, now)
+                pin_limiter.count_failure(self._db, address, now)
                 raise _Refused(AuthError(401, "bad_credentials", "Wrong staff id or PIN"))
-            name, role, salt, pin_hash, failed, locked, locked_at = row
+            name, role, salt, pin_hash, failed, locked, locked_at, active = row
             if locked and now - locked_at >= LOCKOUT_S:
                 self._db.execute("UPDATE staff SET failed_attempts=0, locked=0 WHERE staff_id=?", (staff_id,))
                 self._audit_locked("system", "system", "unlock", staff_id, "lockout expired", "ok")
@@ -167,7 +169,7 @@ class StaffStore:
                 now_locked = failed >= MAX_FAILED_PINS
                 self._db.execute("UPDATE staff SET failed_attempts=?, locked=?, locked_at=? WHERE staff_id=?",
                                  (failed, int(now_locked), now if now_locked else 0, staff_id))
-                self._count_address_failure(address, now)
+                pin_limiter.count_failure(self._db, address, now)
                 if now_locked:
                     self._audit_locked(staff_id, role, "lock", staff_id, "too many wrong PINs", "locked")
                     raise _Refused(AuthError(423, "locked", f"Wrong PIN {MAX_FAILED_PINS} times: account {staff_id} "
@@ -177,8 +179,10 @@ class StaffStore:
                 raise _Refused(AuthError(401, "bad_credentials",
                                          f"Wrong staff id or PIN ({left} tries left before lockout)"))
             self._db.execute("UPDATE staff SET failed_attempts=0 WHERE staff_id=?", (staff_id,))
-            if address is not None:
-                self._db.execute("DELETE FROM address_failures WHERE address=?", (address,))
+            pin_limiter.clear(self._db, address)
+            if not active:   # told only to whoever knows the PIN
+                raise _Refused(AuthError(403, "deactivated", f"Account {staff_id} is deactivated: "
+                                                             "a manager can make it active again"))
             token = secrets.token_urlsafe(32)
             principal = Principal(staff_id, name, role, time.time() + TOKEN_TTL_S)
             self._db.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
@@ -187,25 +191,12 @@ class StaffStore:
         self._cache[token] = (principal, time.monotonic())
         return token, principal
 
-    def _check_address(self, address: str, now: float) -> None:
+    @staticmethod
+    def _check_address(db: sqlite3.Connection, address: str, now: float) -> None:
         """Refuse (429) a try from an address that must still wait after its last wrong PIN."""
-        row = self._db.execute("SELECT failures, last_at FROM address_failures WHERE address=?", (address,)).fetchone()
-        if row is None or now - row[1] > ADDRESS_WINDOW_S or row[0] < FREE_FAILURES_PER_ADDRESS:
-            return
-        wait = min(MAX_ADDRESS_WAIT_S, 2 ** (row[0] - FREE_FAILURES_PER_ADDRESS))
-        if now < row[1] + wait:
-            left = max(1, int(row[1] + wait - now + 0.999))
+        if left := pin_limiter.seconds_to_wait(db, address, now):
             raise AuthError(429, "slow_down", f"Too many wrong PINs from this terminal: try again in {left} s",
                             retry_after_s=left)
-
-    def _count_address_failure(self, address: str | None, now: float) -> None:
-        if address is None:
-            return
-        row = self._db.execute("SELECT failures, last_at FROM address_failures WHERE address=?", (address,)).fetchone()
-        failures = 1 if row is None or now - row[1] > ADDRESS_WINDOW_S else row[0] + 1
-        self._db.execute("INSERT OR REPLACE INTO address_failures VALUES (?,?,?)", (address, failures, now))
-        if row is None:   # bounded: forget addresses whose window has passed
-            self._db.execute("DELETE FROM address_failures WHERE last_at < ?", (now - ADDRESS_WINDOW_S,))
 
     def sign_out(self, token: str) -> None:
         with self._lock:
@@ -258,20 +249,26 @@ class StaffStore:
         """Every staff member; ``locked`` is false once a lockout has expired (as sign-in sees it)."""
         now = self._clock()
         with self._lock:
-            rows = self._db.execute("SELECT staff_id, name, role, failed_attempts, locked, locked_at FROM staff "
-                                    "ORDER BY staff_id").fetchall()
+            rows = self._db.execute("SELECT staff_id, name, role, failed_attempts, locked, locked_at, active "
+                                    "FROM staff ORDER BY staff_id").fetchall()
         return [dict(staff_id=r[0], name=r[1], role=r[2], failed_attempts=r[3],
-                     locked=bool(r[4]) and now - r[5] < LOCKOUT_S) for r in rows]
+                     locked=bool(r[4]) and now - r[5] < LOCKOUT_S, active=bool(r[6])) for r in rows]
 
-    def manager_with_pin(self, pin: str) -> str | None:
-        """The staff id of the manager (not locked out) whose PIN is ``pin``, or None."""
+    def manager_with_pin(self, pin: str, address: str | None = None) -> str | None:
+        """The staff id of the active manager (not locked out) whose PIN is ``pin``, or None. With
+        ``address`` (the terminal asking) guessing is slowed down exactly as sign-in slows an address:
+        AuthError 429 with ``retry_after_s`` once it has had its free wrong PINs."""
         now = self._clock()
-        with self._lock:
+        with self._lock, self._immediate():
+            if address is not None:
+                self._check_address(self._db, address, now)
             rows = self._db.execute("SELECT staff_id, salt, pin_hash, locked, locked_at FROM staff"
-                                    " WHERE role = 'manager' ORDER BY staff_id").fetchall()
-        for staff_id, salt, pin_hash, locked, locked_at in rows:
-            if (not locked or now - locked_at >= LOCKOUT_S) and hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
-                return staff_id
+                                    " WHERE role = 'manager' AND active = 1 ORDER BY staff_id").fetchall()
+            for staff_id, salt, pin_hash, locked, locked_at in rows:
+                if (not locked or now - locked_at >= LOCKOUT_S) and hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
+                    pin_limiter.clear(self._db, address)
+                    return staff_id
+            pin_limiter.count_failure(self._db, address, now)
         return None
 
     # -- audit --------------------------------------------------------------------------------------
@@ -295,26 +292,12 @@ class StaffStore:
             self._db.close()
 
 
-def manager_audit_writer(path: Path) -> Callable[[str, str, str, str, str], None]:
-    """For the embedded shop: a manager's action (staff id, action, target, reason, outcome) written to
-    the staff file's audit log, the one the shop server writes, so both are read the same way."""
-    def write(staff_id: str, action: str, target: str, reason: str, outcome: str) -> None:
-        store = StaffStore(path)
-        try:
-            store.audit(Principal(staff_id, staff_id, "manager", 0.0), action, target, reason, outcome)
-        finally:
-            store.close()
-    return write
-
-
-def manager_pin_checker(path: Path) -> Callable[[str], str | None]:
-    """For a shop on this machine (the embedded shop): a manager's PIN checked against the staff file
-    the shop server would use (demo staff seeded, so the demo manager's 9999 works). Opened per check:
-    a manager's PIN is asked for a few times a day."""
-    def check(pin: str) -> str | None:
-        store = StaffStore(path)
-        try:
-            return store.manager_with_pin(pin)
-        finally:
-            store.close()
-    return check
+def _create_private(path: Path) -> None:
+    """Create the staff file readable by its owner only (0600) before SQLite creates it with the
+    umask's; SQLite gives its -wal and -shm files the database file's permissions."""
+    if str(path) == ":memory:":       # SQLite's in-memory database (tests): no file at all
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass

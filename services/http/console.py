@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
 import time
 from pathlib import Path
 
+from services.errors import ShopError
 from services.http.auth import ROLES, Principal, StaffStore
 from services.http.workers import staff_db_path
-
-_STAFF_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")   # as PUT /auth/staff/{staffId} takes it
-_PIN = re.compile(r"[0-9]{4,12}")
+from services.staff_commands import SaveStaff
+from services.staff_commands import pin as checked_pin
 
 
 def unlock_from_console(db_path: Path, staff_id: str, reason: str = "") -> int:
@@ -50,11 +49,9 @@ def _os_user() -> str:
 def add_staff_from_console(db_path: Path, staff_id: str, role: str, name: str, pin: str) -> int:
     """Add (or replace: a new PIN or role) ``staff_id`` in the staff file beside ``db_path``, audited as
     the console's user; print what happened; 0 if done, 2 if the input is refused."""
-    problem = (f"role must be one of {', '.join(ROLES)}" if role not in ROLES
-               else "the staff id is 1-40 lower-case letters, digits, - or _" if not _STAFF_ID.fullmatch(staff_id)
-               else "the name must not be blank" if not name.strip()
-               else "the PIN must be 4-12 digits" if not _PIN.fullmatch(pin) else "")
-    if problem:
+    try:
+        SaveStaff(staff_id, name, role, checked_pin(pin))     # the checks the manager's screen makes
+    except ShopError as problem:
         print(f"Staff not added: {problem}")
         return 2
     path = staff_db_path(Path(db_path).resolve())

@@ -23,8 +23,7 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_CODE = {
     "invalid_input": 422, "unknown_item": 404, "unknown_category": 404, "unknown_order": 404,
-    "pin_refused": 403,
-    "not_served": 501,               # this way of running the shop does not offer it (the chain: payments)
+    "pin_refused": 403, "slow_down": 429, "weak_pin": 422, "unknown_staff": 404, "pin_needed": 409,
     "invalid_transition": 409, "cancel_refused": 409, "payment_refused": 409,
     "busy": 503, "closed": 503,      # not carried out (writer overloaded, shop closing): safe to retry
     "outcome_unknown": 502,          # the shop process stopped before answering: check before retrying

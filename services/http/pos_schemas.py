@@ -171,6 +171,7 @@ class CategoryIn(Body):
     name_ko: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK)
     name_en: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK)
     sort: int | None = Field(default=None, ge=0, le=10_000)   # Int | None loses its bounds in the schema
+    reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 
 class CategoryOut(Wire):
@@ -194,5 +195,6 @@ class MenuItemIn(Body):
 class StaffIn(Body):
     name: str = Field(min_length=1, max_length=C.MAX_NAME_LENGTH, pattern=NOT_BLANK)
     role: str = Field(pattern=r"^(counter|kitchen|rider|manager)$")
-    pin: str = Field(pattern=r"^[0-9]{4,12}$", description="4-12 digits")
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4,12}$",
+                            description="4-12 digits; leave it out to keep the person's PIN (a new person needs one)")
     reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)

@@ -268,6 +268,7 @@ class StaffOut(Wire):
     role: str
     failed_attempts: int
     locked: bool
+    active: bool = True
 
 
 class AuditOut(Wire):

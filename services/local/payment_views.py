@@ -1,6 +1,10 @@
 """Queries of the point of sale (bills, days, X and Z reports, menu categories) on a reader
-connection, through the payments repository's own statements. Returns the port's views."""
+connection, through the payments repository's own statements. Returns the port's views. The local
+shop reads them from its SQLite file, the chain's payments service from its PostgreSQL schema."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -8,10 +12,12 @@ from services.day_report import DayReport, build_report
 from services.errors import InvalidTransition, UnknownOrder
 from services.infra.sql import Sql
 from services.local.views import when
-from services.payments.model import Bill, Day
+from services.payments.model import Bill, Day, Payment
 from services.payments.repository import PaymentsRepository
-from services.port import BillView, BusinessDay, Category, RefundLine, TenderLine
+from services.port import BillView, BusinessDay, Category, PaymentReceipt, RefundLine, TenderLine
 from services.statuses import DayStatus
+
+T = TypeVar("T")
 
 
 def bill_view(bill: Bill) -> BillView:
@@ -31,13 +37,29 @@ def day_view(day: Day) -> BusinessDay:
                        counted_cash=day.counted_cash)
 
 
+def payment_receipt(paid: Payment) -> PaymentReceipt:
+    """What the counter shows for what a TakePayment did (change: this payment's; the bill after it)."""
+    return PaymentReceipt(order_id=paid.order_id, amount=paid.amount, change=paid.change, balance=paid.balance,
+                          status=paid.status)
+
+
+def sqlite_reader(engine: Engine) -> Callable[[Callable[[Sql], T]], T]:
+    def read(work: Callable[[Sql], T]) -> T:
+        with engine.connect() as conn:
+            return work(Sql(conn))
+    return read
+
+
 class PaymentViews:
-    def __init__(self, engine: Engine, clock) -> None:
-        self._engine, self._clock = engine, clock
+    """The point of sale's queries over ``read(work)``, which runs ``work(sql)`` on a read connection
+    (``sqlite_reader`` for the local shop; the chain's payments service passes its PostgreSQL reads):
+    one implementation of every query, whatever holds the payments tables."""
+
+    def __init__(self, read: Callable[[Callable[[Sql], T]], T], clock: Callable[[], float]) -> None:
+        self._reader, self._clock = read, clock
 
     def _read(self, query):
-        with self._engine.connect() as conn:
-            return query(PaymentsRepository(Sql(conn)))
+        return self._reader(lambda sql: query(PaymentsRepository(sql)))
 
     def bill(self, order_id: int) -> BillView:
         bill = self._read(lambda repo: repo.bill(order_id))
@@ -82,6 +104,7 @@ class PaymentViews:
         return DayReport.from_dict(day.report)
 
     def categories(self) -> list[Category]:
-        with self._engine.connect() as conn:
-            rows = Sql(conn).all("SELECT code, name_ko, name_en, sort FROM menu_categories ORDER BY sort, code")
+        """The menu's categories (ordering's table: read here only where one database holds them all)."""
+        rows = self._reader(lambda sql: sql.all("SELECT code, name_ko, name_en, sort FROM menu_categories"
+                                                " ORDER BY sort, code"))
         return [Category(*row) for row in rows]

@@ -15,10 +15,9 @@ from typing import Callable, Collection, TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from services import commands as c
-from services import menu_commands as menu
 from services import payment_commands as pay
 from services.day_report import DayReport
-from services.errors import InvalidInput, NotSaved, PinRefused, ShopError
+from services.errors import InvalidInput, NotSaved
 from services.infra.bus import TransactionLost, UnitOfWork
 from services.infra.db import Checkpointer, WriteLock, reader_engine, writer_engine
 from services.infra.writer import DRAIN_ONLY, CommandWriter, Submitting
@@ -27,8 +26,9 @@ from services.local import schema
 from services.local.bootstrap import GiftServiceFactory, InProcessGiftService, build_bus
 from services.local.seed import seed_if_empty
 from services.local.feed import LiveFeed
+from services.local.manager import ManagerActions, StaffDirectory
 from services.local.pages import ShopPages
-from services.local.payment_views import PaymentViews
+from services.local.payment_views import PaymentViews, payment_receipt, sqlite_reader
 from services.local.views import ShopViews
 from services.ordering.repository import OrderingRepository
 from services.port import (DEFAULT_PAGE_SIZE, AlwaysConnected, AsOf, BusinessDay, EventRecord, OrderReceipt,
@@ -58,8 +58,9 @@ def _receipt(uow: UnitOfWork, order_id: int) -> OrderReceipt:
                         reason=order["reason"], client_ref=order["client_ref"])
 
 
-class _ShopOnFile(AlwaysConnected):
-    """The port over a shop file: queries and the feed read it; commands go to ``self._writer``."""
+class _ShopOnFile(ManagerActions, AlwaysConnected):
+    """The port over a shop file: queries and the feed read it; commands go to ``self._writer``; the
+    manager's PIN, audit and staff list are the staff directory's (``services.local.manager``)."""
     _writer: Submitting
 
     def __init__(self, path: Path, clock: Callable[[], float]) -> None:
@@ -68,11 +69,9 @@ class _ShopOnFile(AlwaysConnected):
         engine = reader_engine(self.path)
         self._views = ShopViews(engine, clock)
         self._pages = ShopPages(self._views, clock)
-        self._pos = PaymentViews(engine, clock)
+        self._pos = PaymentViews(sqlite_reader(engine), clock)
         self._feed = LiveFeed(self.path)
         self._closers: list[Callable[[], None]] = []
-        self._manager_pins: Callable[[str], str | None] | None = None
-        self._manager_audit: Callable[[str, str, str, str, str], None] | None = None
 
     # -- commands -------------------------------------------------------------------------------
     def execute(self, command):
@@ -118,49 +117,17 @@ class _ShopOnFile(AlwaysConnected):
     def set_gift_stock(self, quantity: int, kind: str | None = None, *, staff: str = "", reason: str = "") -> None:
         self._audited(staff, "gift_stock", f"{quantity} {kind or ''}".strip(), reason, c.SetGiftStock(quantity, kind))
 
-    def _audited(self, staff: str, action: str, target: str, reason: str, command) -> None:
-        """Run ``command``; a manager's action (``staff`` given) is written to the audit the shop was opened
-        with (the staff file's, as the shop server writes it), refused attempts included."""
-        if not staff or self._manager_audit is None:
-            self.execute(command)
-            return
-        try:
-            self.execute(command)
-        except ShopError as exc:
-            self._manager_audit(staff, action, target, reason, f"refused: {exc.code}")
-            raise
-        self._manager_audit(staff, action, target, reason, "ok")
-
     # -- the point of sale ------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders, cash_receipt: str = "", staff: str = "",
                      client_ref: str | None = None) -> PaymentReceipt:
-        paid = self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff, client_ref))
-        return PaymentReceipt(order_id=paid.order_id, amount=paid.amount, change=paid.change, balance=paid.balance,
-                              status=paid.status)
+        return payment_receipt(self.execute(pay.TakePayment(order_id, tuple(tenders or ()), cash_receipt, staff,
+                                                            client_ref)))
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         return self._pos.day(self.execute(pay.OpenDay(float_cash, staff)))
 
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
         return DayReport.from_dict(self.execute(pay.CloseDay(counted_cash, staff)))
-
-    def verify_manager_pin(self, pin: str) -> str:
-        """The manager's staff id if ``pin`` is a manager's PIN; else PinRefused."""
-        manager = self._manager_pins(pin) if self._manager_pins is not None and isinstance(pin, str) else None
-        if manager is None:
-            raise PinRefused("That is not a manager's PIN" if self._manager_pins is not None
-                             else "This shop has no staff file: manager PINs cannot be checked here")
-        return manager
-
-    def save_category(self, category: menu.SaveCategory) -> None:
-        if not isinstance(category, menu.SaveCategory):
-            raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
-        self.execute(category)
-
-    def save_menu_item(self, item: menu.SaveMenuItem) -> None:
-        if not isinstance(item, menu.SaveMenuItem):
-            raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
-        self.execute(item)
 
     def bill(self, order_id: int):
         return self._pos.bill(c.order_id(order_id))
@@ -271,16 +238,14 @@ class LocalShop(_ShopOnFile):
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
                  gift_service: GiftServiceFactory = InProcessGiftService,
-                 manager_pins: Callable[[str], str | None] | None = None,
-                 manager_audit: Callable[[str, str, str, str, str], None] | None = None) -> None:
+                 staff: StaffDirectory | None = None) -> None:
         schema.upgrade(Path(path))
         self._writer_engine = writer_engine(Path(path))
         if seed_menu:
             with self._writer_engine.begin() as conn:
                 seed_if_empty(conn)
         super().__init__(path, clock)
-        self._manager_pins = manager_pins    # e.g. services.http.auth.manager_pin_checker (main.py's)
-        self._manager_audit = manager_audit  # e.g. services.http.auth.manager_audit_writer (main.py's)
+        self._staff = staff     # e.g. services.http.staff_file.StaffFile (main.py's); None: no manager PINs
         self._write_lock = WriteLock(self.path)
         self._checkpointer = Checkpointer(self.path, self._write_lock)
         self._writer = CommandWriter(self._writer_engine, build_bus(gift_service), clock, self._feed.notify,

@@ -23,7 +23,7 @@ from services.http import schemas as wire
 from services.payment_commands import Tender
 from services.port import (BillView, BusinessDay, Category, DeliveryBoard, DeliveryCard, EventRecord, GiftRecord,
                            GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary, PaymentReceipt, RefundLine,
-                           TenderLine, Ticket)
+                           StaffMember, TenderLine, Ticket)
 
 T = TypeVar("T")
 
@@ -130,6 +130,10 @@ def day_report(j: dict) -> DayReport:
 
 def category(j: dict) -> Category:
     return Category(**snake(j))
+
+
+def staff_member(j: dict) -> StaffMember:
+    return StaffMember(j["staffId"], j["name"], j["role"], j.get("active", True), j.get("locked", False))
 
 
 def tender_json(tender: Tender) -> dict:

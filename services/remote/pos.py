@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from services import commands as C
 from services import payment_commands as P
 from services.day_report import DayReport
-from services.errors import InvalidInput, PinRefused, ShopError
+from services.errors import InvalidInput, PinRefused, PinsThrottled, ShopError
 from services.menu_commands import SaveCategory, SaveMenuItem
-from services.port import BillView, BusinessDay, Category, PaymentReceipt
+from services.port import BillView, BusinessDay, Category, PaymentReceipt, StaffMember
+from services.staff_commands import DeactivateStaff, SaveStaff
 from services.remote import codec
 from services.remote.errors import ServerUnreachable
 
@@ -34,7 +35,7 @@ class PointOfSaleCalls:
         try:
             session = self._call("POST", "/auth/sign-in", json={"staffId": MANAGER_ID, "pin": pin}, token="-")
         except (InvalidInput, ShopError) as error:
-            if isinstance(error, ServerUnreachable):
+            if isinstance(error, (ServerUnreachable, PinsThrottled)):
                 raise
             raise PinRefused(f"That is not a manager's PIN ({error})") from None
         if session.get("role") != "manager":
@@ -70,14 +71,33 @@ class PointOfSaleCalls:
         if not isinstance(category, SaveCategory):
             raise InvalidInput(f"save_category takes a SaveCategory, got {type(category).__name__}")
         self._call("PUT", f"/menu/categories/{category.code}", json={
-            "nameKo": category.name_ko, "nameEn": category.name_en, "sort": category.sort}, token=self._as_manager())
+            "nameKo": category.name_ko, "nameEn": category.name_en, "sort": category.sort,
+            "reason": category.reason}, token=self._as_manager())
 
     def save_menu_item(self, item: SaveMenuItem) -> None:
         if not isinstance(item, SaveMenuItem):
             raise InvalidInput(f"save_menu_item takes a SaveMenuItem, got {type(item).__name__}")
         self._call("PUT", f"/menu/items/{item.code}", json={
             "nameKo": item.name_ko, "nameEn": item.name_en, "price": item.price, "category": item.category,
-            "printer": item.printer, "available": item.available, "initialStock": item.initial_stock},
+            "printer": item.printer, "available": item.available, "initialStock": item.initial_stock,
+            "reason": item.reason}, token=self._as_manager())
+
+    # The staff list, as the manager verified by PIN (else as the till's own staff, who must be a manager).
+    def staff_members(self) -> list[StaffMember]:
+        return [codec.staff_member(j) for j in self._call("GET", "/auth/staff", token=self._as_manager())]
+
+    def save_staff(self, command: SaveStaff) -> None:
+        if not isinstance(command, SaveStaff):
+            raise InvalidInput(f"save_staff takes a SaveStaff, got {type(command).__name__}")
+        body = {"name": command.name, "role": command.role, "reason": command.reason}
+        if command.pin:
+            body["pin"] = command.pin
+        self._call("PUT", f"/auth/staff/{command.staff_id}", json=body, token=self._as_manager())
+
+    def deactivate_staff(self, command: DeactivateStaff) -> None:
+        if not isinstance(command, DeactivateStaff):
+            raise InvalidInput(f"deactivate_staff takes a DeactivateStaff, got {type(command).__name__}")
+        self._call("POST", f"/auth/staff/{command.staff_id}/deactivate", json={"reason": command.reason},
                    token=self._as_manager())
 
     def bill(self, order_id: int) -> BillView:

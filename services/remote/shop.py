@@ -26,7 +26,7 @@ import httpx
 
 from services import commands as C
 from services.commands import PlaceOrder
-from services.errors import InvalidInput, ShopError
+from services.errors import InvalidInput, PinsThrottled, ShopError
 from services.port import (Connection, DeliveryBoard, EventRecord, GiftStock, MenuItem, MypageCard, OrderReceipt,
                            OrderSummary, Ticket)
 from services.remote import codec
@@ -106,8 +106,10 @@ class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
                 self.breaker.trip()
                 self._wake.set()
                 raise ServerUnreachable("offline — the shop server is unreachable") from exc
-            if r.status_code == 401 and attempt == 1:
-                self._sign_in()          # the server restarted and forgot our token: sign in again, once
+            if r.status_code == 401 and attempt == 1 and token is None:
+                # The server restarted and forgot our token: sign in again, once. Not for a call with its
+                # own token (a manager's PIN being tried): trying it twice would count two wrong PINs.
+                self._sign_in()
                 continue
             if r.status_code in (502, 504):   # a gateway in front answers, the shop server behind it does not
                 self.breaker.trip()
@@ -129,6 +131,9 @@ class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
             raise NotAllowed(message)
         if r.status_code == 401:
             raise SignInFailed(message)
+        if r.status_code == 429:       # too many wrong PINs from this till: wait, the PIN was not checked
+            retry_after = r.headers.get("retry-after", "1")
+            raise PinsThrottled(message, int(retry_after) if retry_after.isdigit() else 1)
         raise error_for(body.get("code", ""), message, r.status_code)
 
     # -- the connection (part of the port) -----------------------------------------------------------

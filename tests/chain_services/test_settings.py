@@ -12,8 +12,8 @@ from tests.chain_services.support import ROOT
 
 def test_order_is_an_alias_of_ordering_and_unknown_contexts_are_named():
     assert context_name("order") == "ordering" and context_name("mypage") == "mypage"
-    with pytest.raises(ValueError, match="unknown context 'payments'"):
-        context_name("payments")
+    with pytest.raises(ValueError, match="unknown context 'billing'"):
+        context_name("billing")
 
 
 def test_settings_from_the_environment():
@@ -32,6 +32,6 @@ def test_settings_from_the_environment():
 
 
 def test_the_service_command_names_a_wrong_context():
-    done = subprocess.run([sys.executable, "main.py", "service", "payments", "--port", "1"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "main.py", "service", "billing", "--port", "1"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "unknown context 'payments'" in done.stderr
+    assert done.returncode == 2 and "unknown context 'billing'" in done.stderr

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services import commands as c
+from services import menu_commands as menu
+from services import payment_commands as p
 from services.chain import wire
 from services.errors import InvalidInput
 from services.events import Ordered, StockChecked
@@ -18,6 +20,11 @@ EXAMPLES = [
     c.ReleaseScheduledTicket(3), c.ReleaseDueTickets(), c.FlagLateTickets(900.0), c.PickUp(3, "Lee"),
     c.Deliver(3), c.MarkSoldOut("tea"), c.Restock("tea", 5), c.SetGiftStock(10, "Candy"), c.SendGift(3),
     c.RetryDeferredGifts(),
+    p.TakePayment(3, (p.Tender("cash", 1_000, 5_000, guest="Guest 1"), p.Tender("card", 500, approval="30012345",
+                                                                          last4="4242")), "01012345678", "kim"),
+    p.OpenDay(100_000, "kim"), p.CloseDay(99_000, "manager"),
+    menu.SaveCategory("stews", "찌개", "Stews", 2, "manager"),
+    menu.SaveMenuItem("tea", "차", "Tea", 1_000, "drinks", "bar", False, 5, "manager"),
 ]
 
 
@@ -47,6 +54,11 @@ def test_place_order_is_plain_json_with_an_offset():
     ("PlaceOrder", {"lines": ["tea"]}, "order line must be an object"),
     ("PlaceOrder", {"lines": [{"item_code": "tea", "quantity": 1}], "scheduled_for": "tonight"}, "ISO-8601"),
     ("PlaceOrder", {"lines": []}, "empty"),
+    ("TakePayment", {"order_id": 1, "tenders": ["cash"]}, "tender must be an object"),
+    ("TakePayment", {"order_id": 1, "tenders": [{"kind": "cash", "amount": 1, "tip": 2}]}, "no field tip"),
+    ("TakePayment", {"order_id": 1, "tenders": [{"kind": "cash"}]}, "amount"),
+    ("TakePayment", {"order_id": 1, "tenders": [{"kind": "coupon", "amount": 1}]}, "Tender must be one of"),
+    ("TakePayment", {"order_id": 1, "tenders": []}, "at least one tender"),
 ])
 def test_a_bad_body_is_invalid_input_naming_what_is_wrong(name, body, words):
     with pytest.raises(InvalidInput, match=words):

@@ -15,11 +15,9 @@ from services.http.auth import StaffStore
 def shop(tmp_path: Path):
     """A shop whose manager PINs are checked against, and whose manager actions are audited in, a real
     staff file (demo manager: 9999; demo counter: 1111)."""
-    from services.http.auth import manager_audit_writer, manager_pin_checker
+    from services.http.staff_file import StaffFile
     from services.local import open_local_shop
-    staff_file = tmp_path / "staff.sqlite"
-    opened = open_local_shop(tmp_path / "shop.sqlite", manager_pins=manager_pin_checker(staff_file),
-                             manager_audit=manager_audit_writer(staff_file))
+    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
     yield opened
     opened.close()
 

@@ -14,9 +14,9 @@ from tests.gui.conftest import wait_settled
 @pytest.fixture
 def shop(tmp_path: Path):
     """A shop whose manager PINs are checked against a real staff file (demo manager: 9999)."""
-    from services.http.auth import manager_pin_checker
+    from services.http.staff_file import StaffFile
     from services.local import open_local_shop
-    opened = open_local_shop(tmp_path / "shop.sqlite", manager_pins=manager_pin_checker(tmp_path / "staff.sqlite"))
+    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
     opened.open_day(100_000, "manager")
     yield opened
     opened.close()
@@ -145,6 +145,9 @@ def test_the_menu_editor_opens_with_a_manager_pin_and_saves_a_price(qtbot, shop,
     qtbot.waitUntil(editor.editor.isEnabled, timeout=10000)
     editor.item.setCurrentIndex(editor.item.findData("gimbap"))
     editor.price.setValue(5_000)
+    qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)               # no reason: nothing is saved
+    assert editor.message.kind == "error" and next(i for i in shop.menu() if i.code == "gimbap").price != 5_000
+    editor.unlock_box.reason.setText("new prices")
     qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.message.kind == "info", timeout=10000)
     assert next(i for i in shop.menu() if i.code == "gimbap").price == 5_000

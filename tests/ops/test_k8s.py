@@ -15,7 +15,7 @@ K8S = ROOT / "deploy" / "k8s"
 # The versions we claim: the oldest still supported by the big clouds, and a current one. The
 # installed kubernetes-validate bundles schemas up to 1.37 (see its -k help).
 K8S_VERSIONS = ("1.30.0", "1.34.0")
-CONTEXTS = ("ordering", "kitchen", "delivery", "gift", "mypage")
+CONTEXTS = ("ordering", "kitchen", "delivery", "gift", "mypage", "payments")
 
 
 def manifests() -> list[Path]:
@@ -91,10 +91,10 @@ def test_services_budgets_autoscalers_and_the_outside_world():
     assert "SIKDANG_PG_DSN" in of_kind("Secret")["sikdang-secret"]["stringData"]
 
 
-def test_the_ingress_sends_the_original_prefixes_to_the_gateway():
+def test_the_ingress_sends_the_original_prefixes_and_the_point_of_sale_to_the_gateway():
     paths = of_kind("Ingress")["sikdang"]["spec"]["rules"][0]["http"]["paths"]
     assert {p["path"] for p in paths} == {"/orders", "/cooks", "/cancellations", "/deliveries", "/mypages", "/gifts",
-                                          "/auth", "/events", "/docs", "/openapi.json"}
+                                          "/payments", "/days", "/menu", "/auth", "/events", "/docs", "/openapi.json"}
     assert {p["backend"]["service"]["name"] for p in paths} == {"gateway"}
 
 

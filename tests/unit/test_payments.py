@@ -181,11 +181,16 @@ def test_an_ordered_event_written_before_order_types_reads_as_a_delivery():
     assert isinstance(event.lines, tuple)
 
 
-def test_the_chain_refuses_the_point_of_sale_with_a_clear_error_not_a_missing_method():
-    from services.chain.gateway_shop import ChainShop
-    from services.chain.point_of_sale import NotServedHere
+def test_the_chain_routes_the_point_of_sale_to_payments_and_the_menu_to_ordering():
+    from services import menu_commands, payment_commands
+    from services.chain.gateway_shop import OWNER, ChainShop
+    from services.chain.wire import COMMAND_TYPES
     point_of_sale = ("take_payment", "open_day", "close_day", "save_category", "save_menu_item", "bill",
                      "unpaid_bills", "current_day", "days", "x_report", "z_report", "categories", "verify_manager_pin")
     assert [name for name in point_of_sale if not hasattr(ChainShop, name)] == []
-    with pytest.raises(NotServedHere, match="payments"):
-        ChainShop.take_payment(object(), 1, [Tender("cash", 1_000)])
+    owners = {cls.__name__: OWNER[cls] for cls in (payment_commands.TakePayment, payment_commands.OpenDay,
+                                                  payment_commands.CloseDay, menu_commands.SaveCategory,
+                                                  menu_commands.SaveMenuItem)}
+    assert owners == {"TakePayment": "payments", "OpenDay": "payments", "CloseDay": "payments",
+                      "SaveCategory": "ordering", "SaveMenuItem": "ordering"}
+    assert set(owners) <= set(COMMAND_TYPES)

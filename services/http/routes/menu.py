@@ -29,8 +29,8 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
     @r.put("/categories/{code}", response_model=OkOut, openapi_extra=roles_extra("manager"),
            summary="Add or rename a category (audited)")
     def save_category(body: CategoryIn, code: str = Code, who: Principal = Depends(manager)):
-        command = SaveCategory(code, body.name_ko, body.name_en, body.sort, who.staff_id)
-        audited(staff, who, "save_category", code, f"{body.name_ko} {body.name_en}",
+        command = SaveCategory(code, body.name_ko, body.name_en, body.sort, who.staff_id, body.reason)
+        audited(staff, who, "save_category", f"{code} {body.name_ko} {body.name_en}", body.reason,
                 lambda: shop.save_category(command))
         return OkOut()
 
@@ -38,7 +38,7 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
            summary="Add or change an item: names, price, category, printer, available (audited)")
     def save_item(body: MenuItemIn, item_code: str = ItemCode, who: Principal = Depends(manager)):
         command = SaveMenuItem(item_code, body.name_ko, body.name_en, body.price, body.category, body.printer,
-                               body.available, body.initial_stock, who.staff_id)
+                               body.available, body.initial_stock, who.staff_id, body.reason)
         audited(staff, who, "save_menu_item", f"{item_code} ₩{body.price:,}"
                 f"{'' if body.available else ' unavailable'}", body.reason, lambda: shop.save_menu_item(command))
         return OkOut()

@@ -10,6 +10,7 @@ from services.http.auth import Principal, StaffStore
 from services.http.gate import COMMON_RESPONSES, ApiError, Gate, _bearer, roles_extra
 from services.http.routes.cook import ALL_ROLES
 from services.http.pos_schemas import StaffIn
+from services.staff_commands import STAFF_ID_PATTERN, DeactivateStaff, SaveStaff
 from services.http.schemas import AuditOut, ErrorOut, OkOut, ReasonIn, SessionOut, SignInIn, StaffOut
 
 
@@ -18,7 +19,9 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
     anyone, manager = gate.allow(*ALL_ROLES), gate.allow("manager")
 
     @r.post("/sign-in", response_model=SessionOut,
-            responses={423: {"description": "Locked for 15 minutes after 5 wrong PINs", "model": ErrorOut},
+            responses={403: {"description": "The account is deactivated (said only to whoever gave its PIN)",
+                             "model": ErrorOut},
+                       423: {"description": "Locked for 15 minutes after 5 wrong PINs", "model": ErrorOut},
                        429: {"description": "Too many wrong PINs from this address: wait Retry-After seconds",
                              "model": ErrorOut}},
             summary="Sign in with staff id and PIN; five wrong PINs lock the account for 15 minutes")
@@ -50,13 +53,18 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
         return OkOut()
 
     @r.put("/staff/{staffId}", response_model=OkOut, openapi_extra=roles_extra("manager"),
-           summary="Add a staff member or change their name, role or PIN (audited; the PIN is never logged)")
-    def save_staff(body: StaffIn, staff_id: str = Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", alias="staffId"),
+           summary="Add a staff member or change their name, role or PIN (audited; the PIN is never logged); "
+                   "a new PIN or role ends their sessions, and a deactivated person is active again")
+    def save_staff(body: StaffIn, staff_id: str = Path(pattern=STAFF_ID_PATTERN, alias="staffId"),
                    who: Principal = Depends(manager)):
-        if staff_id == who.staff_id and body.role != "manager":
-            raise ApiError(409, "invalid_transition", "A manager cannot take away their own manager role")
-        staff.add_staff(staff_id, body.name, body.role, body.pin)
-        staff.audit(who, "save_staff", f"{staff_id} ({body.role})", body.reason, "ok")
+        staff.save_staff(SaveStaff(staff_id, body.name, body.role, body.pin or "", who.staff_id, body.reason), who)
+        return OkOut()
+
+    @r.post("/staff/{staffId}/deactivate", response_model=OkOut, openapi_extra=roles_extra("manager"),
+            summary="Deactivate a staff member: they cannot sign in and their sessions end (audited)")
+    def deactivate(body: ReasonIn | None = None, staff_id: str = Path(pattern=STAFF_ID_PATTERN, alias="staffId"),
+                   who: Principal = Depends(manager)):
+        staff.deactivate(DeactivateStaff(staff_id, who.staff_id, body.reason if body else ""), who)
         return OkOut()
 
     @r.get("/audit", response_model=list[AuditOut], openapi_extra=roles_extra("manager"),

@@ -1,0 +1,51 @@
+"""English and Korean text of the manager's back office (the unlock row, menu categories, the staff list),
+merged into ``screens_common.i18n.TEXT``."""
+from __future__ import annotations
+
+STAFF_TEXT: dict[str, tuple[str, str]] = {
+    # the unlock row every manager's window starts with
+    "unlock.reason": ("Why (recorded with your name)", "사유 (이름과 함께 기록)"),
+    "unlock.reason_hint": ("e.g. new spring menu", "예: 봄 메뉴 변경"),
+    "unlock.by": ("Open as {who}: closing this window locks it again.", "{who} 관리자로 열림: 창을 닫으면 다시 잠깁니다."),
+    # the menu editor's tabs and its categories
+    "menu_edit.tab_items": ("Items", "메뉴"),
+    "menu_edit.tab_categories": ("Categories", "분류"),
+    "cat.new": ("New category", "새 분류"),
+    "cat.save": ("Save category", "분류 저장"),
+    "cat.saved": ("Saved category {name}.", "분류 {name} 저장됨."),
+    "cat.need_names": ("Give the category its Korean and English names.", "분류의 한국어 이름과 영어 이름을 입력하세요."),
+    "cat.printer_note": ("A category's kitchen printer is chosen by its name in the printers file.",
+                         "분류별 주방 프린터는 프린터 설정 파일에서 분류 이름으로 정합니다."),
+    # the staff list
+    "staff.button": ("Staff…", "직원 관리…"),
+    "staff.title": ("Staff", "직원 관리"),
+    "staff.id": ("Staff id", "직원 아이디"),
+    "staff.name": ("Name", "이름"),
+    "staff.role": ("Role", "역할"),
+    "staff.state": ("State", "상태"),
+    "staff.pin": ("New PIN", "새 PIN"),
+    "staff.pin_hint": ("4-12 digits; empty keeps their PIN", "숫자 4~12자리, 비우면 그대로"),
+    "staff.new": ("New person", "새 직원"),
+    "staff.save": ("Save", "저장"),
+    "staff.deactivate": ("Deactivate", "비활성화"),
+    "staff.active": ("Active", "사용 중"),
+    "staff.inactive": ("Deactivated", "비활성"),
+    "staff.locked": ("Locked (wrong PINs)", "잠김 (PIN 오류)"),
+    "staff.saved": ("Saved {id}.", "{id} 저장됨."),
+    "staff.deactivated": ("{id} is deactivated: they can no longer sign in.", "{id} 비활성화됨: 더 이상 로그인할 수 없습니다."),
+    "staff.bad_id": ("The staff id is 1-40 lower-case letters, digits, dashes or underscores (e.g. counter3).",
+                     "직원 아이디는 영문 소문자·숫자·-·_ 1~40자입니다."),
+    "staff.need_name": ("Give the person's name.", "이름을 입력하세요."),
+    "staff.choose": ("Choose a person in the list first.", "목록에서 직원을 먼저 고르세요."),
+    "staff_role.counter": ("Counter", "카운터"),
+    "staff_role.kitchen": ("Kitchen", "주방"),
+    "staff_role.rider": ("Rider", "배달원"),
+    "staff_role.manager": ("Manager", "관리자"),
+    # errors by code (a Korean screen never shows the core's English sentence)
+    "error.weak_pin": ("{message}", "PIN은 숫자 4~12자리여야 합니다."),
+    "error.slow_down": ("{message}", "PIN을 너무 여러 번 틀렸습니다. {seconds}초 뒤에 다시 시도하세요."),
+    "error.pin_refused": ("{message}", "관리자 PIN이 아닙니다."),
+    "error.pin_needed": ("{message}", "새 직원에게는 PIN이 필요합니다."),
+    "error.unknown_staff": ("{message}", "없는 직원입니다."),
+    "error.unknown_category": ("{message}", "없는 분류입니다."),
+}
