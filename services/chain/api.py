@@ -20,6 +20,7 @@ from services.chain import pages, pos_views, views, wire
 from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
+from services.ops.logs import OrderIdMiddleware
 from services.port import DEFAULT_PAGE_SIZE
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(service) -> FastAPI:
 
     name = service.spec.name
     app = FastAPI(title=f"Sikdang {name} service (internal)", lifespan=lifespan, default_response_class=ORJSONResponse)
+    app.add_middleware(OrderIdMiddleware)   # a call carrying X-Order-Id logs under that order (services.ops.logs)
 
     @app.exception_handler(ShopError)
     async def shop_error(_request, error: ShopError):
@@ -72,6 +74,8 @@ def create_app(service) -> FastAPI:
             raise InvalidInput(f"The body is not JSON: {exc}") from None
         parsed = wire.command_from_json(command_name, body)
         result = await run_in_threadpool(service.store.execute, parsed)
+        order_id = getattr(parsed, "order_id", None) or getattr(result, "order_id", None)
+        log.info("%s: %s done", name, command_name, extra={"order_id": order_id})
         if isinstance(result, Called):   # a called command also answers the events it holds for the caller
             return {"result": wire.result_to_json(result.result), "events": result.events}
         return {"result": wire.result_to_json(result)}

@@ -23,6 +23,11 @@ fetchers (its transactions take turns anyway), so there only the leader replica 
 take over with the lead. Contexts with per-order locks fetch from every replica (mypage's replay does
 not mind the order; ordering's and delivery's events of one order are far apart in time).
 
+Draining. Stopping (SIGTERM: the service's stop cancels this task) while a batch is in hand does not
+abandon it: the batch's transaction is let finish and what it committed is acked (NAKed without delay
+what it did not), up to ``DRAIN_S``; only then does the task end. So a replica stopped by a rolling
+restart or scaled away hands nothing to ``ack_wait``: the other replicas get the rest at once.
+
 nats-py pitfalls handled here: a pull subscription stops after a server restart (nats-py #504), so the
 subscription is bound again after every reconnection; a fetch can stall past its timeout (#933), so
 each fetch is bounded by ``asyncio.wait_for`` and a stalled one re-binds too.
@@ -43,6 +48,7 @@ from services.chain import wire
 from services.chain.store import HandlerContext, Store
 from services.events import Ordered, event_from_dict
 from services.infra.sql import from_json, to_json
+from services.ops.logs import order_context
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +60,9 @@ FETCH_TIMEOUT_S = 1.0
 # Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
 # subscription had received until the server redelivers it (ack_wait).
 STALL_S = 30.0
+# How long a stopping replica waits for the batch in hand to commit and be acked (see "Draining"):
+# under the supervisor's stopwaitsecs (15 s) less uvicorn's graceful shutdown of open requests.
+DRAIN_S = 4.0
 _INBOX = "INSERT INTO inbox (event_id, at) VALUES (%s, %s) ON CONFLICT DO NOTHING"
 _PARK = ("INSERT INTO parked (event_id, seq, subject, body, error, deliveries, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
          " ON CONFLICT DO NOTHING")
@@ -132,10 +141,30 @@ class Consumer:
                 await message.ack()
         pending = messages[-1].metadata.num_pending if messages else 0
         self.lag = pending + len(items)     # in hand counts as lag until acked (callers wait for 0 to read)
+        work = asyncio.ensure_future(self._handle(wanted, items))
         try:
-            await self._handle(wanted, items)
+            await asyncio.shield(work)
+        except asyncio.CancelledError:       # stopping: finish this batch first ("Draining")
+            await self._finish_while_stopping(work, len(items))
+            raise
         finally:
             self.lag = pending
+
+    async def _finish_while_stopping(self, work: asyncio.Future, count: int) -> None:
+        """Let the batch in hand commit and be acked, up to DRAIN_S, however often the stop asks again
+        (services.chain.tasks.cancel_all repeats its cancel; ``asyncio.wait`` never cancels ``work``)."""
+        log.info("%s consumer: stopping; finishing the %d events in hand", self.spec.name, count)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DRAIN_S
+        while not work.done() and (left := deadline - loop.time()) > 0:
+            try:
+                await asyncio.wait({work}, timeout=left)
+            except asyncio.CancelledError:
+                pass
+        if not work.done():   # the server redelivers it after ack_wait; the inbox makes that harmless
+            log.warning("%s consumer: the batch in hand was not finished while stopping", self.spec.name)
+        elif not work.cancelled() and work.exception() is not None:
+            log.warning("%s consumer: the batch in hand failed while stopping: %r", self.spec.name, work.exception())
 
     async def _handle(self, wanted: list, items: list[Item]) -> None:
         if not items:
@@ -147,11 +176,14 @@ class Consumer:
             for message, item in zip(wanted, items):
                 await _quietly(message.nak(delay=min(float(item.deliveries), 10.0)))
             return
-        for message, outcome in zip(wanted, outcomes):
+        for message, item, outcome in zip(wanted, items, outcomes):
             if outcome.verdict == ACK:
                 await message.ack()
             else:
                 await message.nak(delay=outcome.delay_s)
+            log.info("%s consumer: %s %s (seq %d, delivery %d)", self.spec.name,
+                     "handled" if outcome.verdict == ACK else "will retry", message.subject.rsplit(".", 1)[-1],
+                     item.seq, item.deliveries, extra={"order_id": item.order_id if item.order_id > 0 else None})
 
     # -- the transaction (a worker thread) -----------------------------------------------------------
     def process(self, items: list[Item]) -> list[Outcome]:
@@ -162,6 +194,10 @@ class Consumer:
             return [self._one(ctx, item) for item in items]
 
     def _one(self, ctx: HandlerContext, item: Item) -> Outcome:
+        with order_context(item.order_id if item.order_id > 0 else None):   # the handler's own log lines
+            return self._one_of_order(ctx, item)
+
+    def _one_of_order(self, ctx: HandlerContext, item: Item) -> Outcome:
         conn = ctx.sql.conn
         try:
             received = wire.decode_event(item.body)

@@ -18,7 +18,8 @@ import uvicorn
 from services.chain.settings import ChainSettings
 from services.chain.gateway_shop import ChainShop
 from services.http.app import ServerState, create_app
-from services.http.auth import StaffStore, manager_pin_checker
+from services.http.auth import StaffStore
+from services.http.staff_file import StaffFile
 from services.http.server import freeze_startup_heap, make_config
 from services.ops.logs import configure_logging, logging_config
 
@@ -49,7 +50,7 @@ def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = N
     replica = os.environ.get("SIKDANG_REPLICA", "0")      # set by the supervisor (services.ops)
     configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
     staff = StaffStore(data_dir / "staff.sqlite")
-    shop = ChainShop(settings or ChainSettings.from_env(), manager_pins=manager_pin_checker(data_dir / "staff.sqlite"))
+    shop = ChainShop(settings or ChainSettings.from_env(), manager_pins=StaffFile(data_dir / "staff.sqlite").manager_with_pin)
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)

@@ -81,7 +81,7 @@ class ChainShop(ChainPages, ChainPointOfSale):
         self.stock_wait_s, self.settle_s = stock_wait_s, settle_s
         self._consistent, self._dirty = consistent_reads, False
         self._clock = clock
-        self._manager_pins = manager_pins   # e.g. services.http.auth.manager_pin_checker of the gateway's staff file
+        self._manager_pins = manager_pins   # e.g. StaffFile(the gateway's staff file).manager_with_pin
         self.calls = ServiceCalls(settings.service_urls)
         self.feed = ChainFeed(settings.nats_url, settings.stream)
 
@@ -106,14 +106,14 @@ class ChainShop(ChainPages, ChainPointOfSale):
     def place_order(self, command: C.PlaceOrder) -> OrderReceipt:
         result = self._command(self._with_client_ref(command), repeatable=True)
         if result["status"] == "cancelled":
-            return receipt_from(result, None)
+            return _logged(receipt_from(result, None))
         future = self.feed.outcome(result["order_id"])
         try:
             outcome = future.result(self.stock_wait_s)
         except TimeoutError:
             self.feed.forget(result["order_id"], future)
             outcome = self._outcome_from_mypage(result["order_id"])
-        return receipt_from(result, outcome)
+        return _logged(receipt_from(result, outcome))
 
     async def place_order_async(self, command: C.PlaceOrder) -> OrderReceipt:
         """``place_order`` on the gateway's event loop (its POST /orders fast path): no thread per order."""
@@ -123,7 +123,7 @@ class ChainShop(ChainPages, ChainPointOfSale):
                                            json=wire.command_to_json(command), repeatable=True)
         result = body["result"]
         if result["status"] == "cancelled":
-            return receipt_from(result, None)
+            return _logged(receipt_from(result, None))
         future = self.feed.outcome(result["order_id"])
         try:
             outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.stock_wait_s)
@@ -131,7 +131,7 @@ class ChainShop(ChainPages, ChainPointOfSale):
             self.feed.forget(result["order_id"], future)
             outcome = await asyncio.get_running_loop().run_in_executor(None, self._outcome_from_mypage,
                                                                        result["order_id"])
-        return receipt_from(result, outcome)
+        return _logged(receipt_from(result, outcome))
 
     def _outcome_from_mypage(self, order_id: int) -> StockOutcome | None:
         """The feed did not bring the check in time (it was earlier than the feed, or it is late):
@@ -258,3 +258,10 @@ def open_chain_shop(**kwargs) -> ChainShop:
 
 
 __all__ = ["ChainShop", "open_chain_shop", "UnknownOrder"]
+
+
+def _logged(receipt: OrderReceipt) -> OrderReceipt:
+    """One line per order answered at the gateway, under its order id (``main.py logs --order``)."""
+    log.info("order %d answered %s (clientRef %s)", receipt.order_id, receipt.status, receipt.client_ref,
+             extra={"order_id": receipt.order_id})
+    return receipt

@@ -24,6 +24,7 @@ import time
 import httpx
 
 from services.gift.model import GiftOutcome
+from services.ops.logs import order_headers
 from services.remote.breaker import Breaker
 
 # SIKDANG_FAILPOINT: SIGKILL ordering after the gift service committed and answered, before ordering
@@ -53,7 +54,8 @@ class GiftClient:
         if self.breaker.is_open and time.monotonic() - self.breaker.opened_at < self.cooldown_s:
             raise GiftUnavailable("the gift service is unavailable (circuit open)")
         try:
-            response = self._http.post(f"{self.base_url}/commands/SendGift", json={"order_id": order_id})
+            response = self._http.post(f"{self.base_url}/commands/SendGift", json={"order_id": order_id},
+                                       headers=order_headers(order_id))   # the gift service logs it
         except httpx.HTTPError as exc:
             self._failed()
             raise GiftUnavailable(f"the gift service did not answer: {type(exc).__name__}") from exc

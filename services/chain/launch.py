@@ -30,6 +30,7 @@ from services.chain.settings import CONTEXTS, ChainSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_REPLICAS = 9   # each program has 10 ports: its replicas and the one a rolling restart adds
+SLOTS = MAX_REPLICAS + 1
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,17 @@ class ChainLayout:
 
     def all_ports(self) -> list[int]:
         ports = [self.public_port, *(self.frontend(c) for c in CONTEXTS)]
-        ports += [self.gateway_base() + i for i in range(self.gateways + 1)]     # + the rolling restart's surge
-        ports += [self.service_base(c) + i for c in CONTEXTS for i in range(self.replicas + 1)]
+        ports += [self.gateway_base() + i for i in range(SLOTS)]
+        ports += [self.service_base(c) + i for c in CONTEXTS for i in range(SLOTS)]
         return ports
 
     def backends(self) -> list[Backend]:
-        backends = [Backend(c, self.frontend(c), tuple(self.service_base(c) + i for i in range(self.replicas)))
+        """Every program's HAProxy backend lists all its SLOTS ports, not only the running replicas: a
+        replica added by ``scale`` or a rolling restart's surge replica takes requests once HAProxy's
+        checks find it up (the empty slots are DOWN), with no HAProxy reload."""
+        backends = [Backend(c, self.frontend(c), tuple(self.service_base(c) + i for i in range(SLOTS)))
                     for c in CONTEXTS]
-        return [*backends, Backend("gateway", self.public_port,
-                                   tuple(self.gateway_base() + i for i in range(self.gateways)))]
+        return [*backends, Backend("gateway", self.public_port, tuple(self.gateway_base() + i for i in range(SLOTS)))]
 
 
 def _port_free(port: int) -> bool:
@@ -116,6 +119,8 @@ class Chain:
         asyncio.run(create_stream(self.settings.nats_url, self.settings.stream))
         self.haproxy_config().write_text(render(self.layout.backends(), self.layout.host,
                                                 stats_socket=self.haproxy_socket()))
+        from services.chain.control import record
+        record(self)                     # for main.py chain restart / scale / status (services.chain.control)
 
     def haproxy_config(self) -> Path:
         return self.data_dir / "haproxy.cfg"
@@ -186,6 +191,9 @@ async def create_stream(nats_url: str, stream: str) -> None:
 def main(argv: list[str]) -> int:
     import argparse
     from services.chain.gateway import default_data_dir
+    if argv and argv[0] in ("restart", "scale", "status"):   # operate a running chain (services.chain.control)
+        from services.chain.control import main as control
+        return control(argv)
     parser = argparse.ArgumentParser(prog="main.py chain", description="Run the whole chain on this machine")
     parser.add_argument("--replicas", type=int, default=2, help=f"replicas per context, 1-{MAX_REPLICAS} (default 2)")
     parser.add_argument("--gateways", type=int, default=1, help="gateway replicas (default 1)")

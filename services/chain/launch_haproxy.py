@@ -28,7 +28,8 @@ class Backend:
 
 def render(backends: list[Backend], host: str = "127.0.0.1", public_host: str = "127.0.0.1",
            stats_socket: Path | None = None) -> str:
-    stats = f"\n    stats socket {stats_socket} mode 600 level user" if stats_socket else ""
+    # admin: a rolling restart sets a replica to DRAIN before stopping it (``set_server_state``)
+    stats = f"\n    stats socket {stats_socket} mode 600 level admin" if stats_socket else ""
     parts = [f"""global
     maxconn 4096
     log stdout format raw local0 warning{stats}
@@ -65,18 +66,35 @@ backend {b.name}_replicas
     return "".join(parts)
 
 
-def server_states(stats_socket: Path, timeout_s: float = 5.0) -> dict[str, str]:
-    """What HAProxy thinks of each replica now: ``{"kitchen-0": "UP", "kitchen-1": "DOWN", ...}``
-    (``show stat`` on its stats socket; the status column, e.g. UP, DOWN, "UP 1/2", MAINT)."""
+def _ask(stats_socket: Path, command: str, timeout_s: float) -> str:
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(timeout_s)
         s.connect(str(stats_socket))
-        s.sendall(b"show stat\n")
+        s.sendall(command.encode() + b"\n")
         data = b""
         while chunk := s.recv(65536):
             data += chunk
-    lines = data.decode().splitlines()
+    return data.decode()
+
+
+def server_stats(stats_socket: Path, timeout_s: float = 5.0) -> dict[str, dict[str, str]]:
+    """``show stat`` by replica (``"kitchen-0"``): every column, e.g. ``status`` (UP, DOWN, DRAIN,
+    "UP 1/2", MAINT) and ``scur`` (requests it holds now)."""
+    lines = _ask(stats_socket, "show stat", timeout_s).splitlines()
     header = lines[0].lstrip("# ").split(",")
-    name, status = header.index("svname"), header.index("status")
-    return {row[name]: row[status] for row in (line.split(",") for line in lines[1:] if line)
-            if row[name] not in ("FRONTEND", "BACKEND")}
+    rows = [dict(zip(header, line.split(","))) for line in lines[1:] if line]
+    return {row["svname"]: row for row in rows if row["svname"] not in ("FRONTEND", "BACKEND")}
+
+
+def server_states(stats_socket: Path, timeout_s: float = 5.0) -> dict[str, str]:
+    """What HAProxy thinks of each replica now: ``{"kitchen-0": "UP", "kitchen-1": "DOWN", ...}``."""
+    return {name: row["status"] for name, row in server_stats(stats_socket, timeout_s).items()}
+
+
+def set_server_state(stats_socket: Path, replica: str, state: str, timeout_s: float = 5.0) -> None:
+    """``state``: ``drain`` (no new requests; the ones it holds finish; checks go on) or ``ready``.
+    ``replica`` is the process name (``ordering-1``), which is also its server name in the backend."""
+    backend = f"{replica.rpartition('-')[0]}_replicas"
+    answer = _ask(stats_socket, f"set server {backend}/{replica} state {state}", timeout_s).strip()
+    if answer:   # HAProxy says nothing when it did it
+        raise RuntimeError(f"HAProxy refused 'set server {backend}/{replica} state {state}': {answer}")

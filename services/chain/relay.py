@@ -81,11 +81,14 @@ class Relay:
         results = await asyncio.gather(*(js.publish(m.subject, m.body, headers=m.headers, stream=self.stream)
                                          for m in messages), return_exceptions=True)
         acked = []
-        for result in results:
+        for (id_, name, order_id, *_), result in zip(rows, results):
             if isinstance(result, BaseException):
-                log.warning("relay %s: publish failed: %r", self.context, result)
+                log.warning("relay %s: publish failed: %r", self.context, result, extra={"order_id": order_id})
                 break
             acked.append(result.seq)
+            # a duplicate: the caller of a held row published it first (the seq is that copy's)
+            log.info("relay %s: published %s (outbox %d, stream seq %d%s)", self.context, name, id_, result.seq,
+                     ", a duplicate" if result.duplicate else "", extra={"order_id": order_id})
         return acked
 
     async def catch_up(self, conn: psycopg.AsyncConnection, js) -> int:

@@ -28,6 +28,8 @@ from services.chain.relay import DUE
 from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
 from services.chain.tasks import cancel_all
+from services.ops.logs import configure_logging
+from services.ops.settings import log_dir
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +164,9 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"main.py service: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=args.log_level.upper(),
-                        format=f"%(asctime)s %(levelname)s {context}-{args.replica} %(name)s %(message)s")
+    # JSON lines into SIKDANG_LOG_DIR (``main.py logs``) and warnings on stderr; everything on stderr without one
+    configure_logging(context, args.replica, level=args.log_level,
+                      console_level="WARNING" if log_dir() else args.log_level)
     for chatty in ("alembic", "httpx"):   # a line per migration step / per gift call buries the service's own
         logging.getLogger(chatty).setLevel(logging.WARNING)
     from services.chain.api import create_app

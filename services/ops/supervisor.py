@@ -46,6 +46,9 @@ UNIX_PATH_MAX = 100          # sun_path is 108 bytes on Linux; keep a margin
 PR_SET_PDEATHSIG = 1
 
 
+Hook = Callable[[str], None]   # called with a process name (``ordering-1``)
+
+
 class SupervisorError(RuntimeError):
     """supervisord did not start, or did not do what it was asked within the deadline."""
 
@@ -214,24 +217,33 @@ class Supervisor:
         for program, n in targets:
             self.wait_ready(program, n, timeout_s)
 
-    def rolling_restart(self, name: str, timeout_s: float = 60.0) -> None:
+    def rolling_restart(self, name: str, timeout_s: float = 60.0, *, before_stop: Hook | None = None,
+                        after_ready: Hook | None = None) -> None:
         """Restart the replicas of ``name`` one at a time, each ready before the next one stops.
 
         With ``surge`` an extra replica is started and ready first, so the program never has fewer
         than ``numprocs`` ready replicas; without it the others carry the load while one restarts.
         Stopping is SIGTERM: the replica drains (finishes what it has) before it exits.
+        ``before_stop(process_name)`` runs before a replica is stopped and ``after_ready(process_name)``
+        once a (re)started one is ready: e.g. taking it out of a balancer's rotation and putting it back.
         """
         targets = self._processes(name)
         rpc = self._rpc()
         surge = targets[0][0] if targets[0][0].surge and name in self.programs else None
+        before_stop = before_stop or (lambda _name: None)
+        after_ready = after_ready or (lambda _name: None)
         if surge:
             rpc.supervisor.startProcess(self._qualified(surge.process_name(surge.numprocs)), True)
             self.wait_ready(surge, surge.numprocs, timeout_s)
+            after_ready(surge.process_name(surge.numprocs))
         for program, n in targets:
+            before_stop(program.process_name(n))
             self._stop(rpc, program.process_name(n))
             rpc.supervisor.startProcess(self._qualified(program.process_name(n)), True)
             self.wait_ready(program, n, timeout_s)
+            after_ready(program.process_name(n))
         if surge:
+            before_stop(surge.process_name(surge.numprocs))
             self._stop(rpc, surge.process_name(surge.numprocs))
 
     def _stop(self, rpc, process_name: str) -> None:
@@ -259,9 +271,10 @@ class Supervisor:
                 raise SupervisorError(f"{process_name} not ready in {timeout_s} s (state {state})")
             time.sleep(0.05)
 
-    def scale(self, name: str, numprocs: int, timeout_s: float = 60.0) -> None:
+    def scale(self, name: str, numprocs: int, timeout_s: float = 60.0, *, before_stop: Hook | None = None) -> None:
         """Run ``numprocs`` replicas of a program: new ones are added (and waited for), extra ones
-        stopped (draining) and removed; the others are not touched (supervisord's own ``update``)."""
+        stopped (draining; ``before_stop(process_name)`` first) and removed; the others are not
+        touched (supervisord's own ``update``)."""
         program = self.programs[name]
         if program.socket:
             raise SupervisorError(f"{name}: replicas sharing a socket are one group; set numprocs and restart")
@@ -272,6 +285,8 @@ class Supervisor:
         added, changed, removed = rpc.supervisor.reloadConfig()[0]
         mine = lambda group: group.rpartition("-")[0] == name   # noqa: E731
         for group in [g for g in removed + changed if mine(g)]:
+            if before_stop:
+                before_stop(group)
             self._stop(rpc, group)
             rpc.supervisor.removeProcessGroup(group)
         for group in [g for g in added + changed if mine(g)]:

@@ -4,82 +4,25 @@ acknowledged completes its saga (stock checked, gift decided, cooked, on the del
 on mypage) and nothing is duplicated (one order per clientRef, one ticket, one delivery, one of each
 saga event per order).
 
-The clients behave as a till does: an order that got no answer, or a 5xx, is sent again with the same
-clientRef until it is acknowledged.
+The clients behave as a till does (services.chain.drill.Till, shared with the chaos test): an order that
+got no answer, or a 5xx, is sent again with the same clientRef until it is acknowledged.
 """
 from __future__ import annotations
 
 import collections
 import os
 import signal
-import subprocess
-import threading
-import time
-import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 
+from services.chain.drill import Till, gift_decided, restart_system_postgresql
 from services.chain.settings import CONTEXTS
 from tests.chain.fixtures import wait_for
 
 KILLS = 20
 CLIENTS = 2
 pytestmark = pytest.mark.slow
-
-
-class Till(threading.Thread):
-    """Places orders until stopped; resends an unanswered order with its clientRef until it is taken."""
-
-    def __init__(self, url: str, name: str) -> None:
-        super().__init__(name=name, daemon=True)
-        self.http = httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, connect=2.0))
-        self.token = self._sign_in()
-        self.acknowledged: dict[str, int] = {}     # clientRef -> order id
-        self.failures: list[str] = []
-        self.retries = 0
-        self.stopping = threading.Event()
-
-    def _sign_in(self) -> str:
-        def signed_in():
-            try:
-                r = self.http.post("/auth/sign-in", json={"staffId": "counter", "pin": "1111"})
-                return r.json()["token"] if r.status_code == 200 else None
-            except httpx.HTTPError:
-                return None
-        return wait_for(signed_in, 60, 0.2, "sign-in at the gateway")
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            ref = uuid.uuid4().hex
-            body = {"lines": [{"itemCode": "bibimbap", "quantity": 1, "note": ""}], "customerName": "Crash",
-                    "phone": "010-5555-0000", "address": "1 Test-ro", "clientRef": ref}
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    r = self.http.post("/orders", json=body, headers={"Authorization": f"Bearer {self.token}"})
-                except httpx.HTTPError:
-                    r = None
-                if r is not None and r.status_code == 201:
-                    self.acknowledged[ref] = r.json()["orderId"]
-                    break
-                if r is not None and r.status_code == 401:
-                    self.token = self._sign_in()
-                elif r is not None and 400 <= r.status_code < 500:
-                    self.failures.append(f"{r.status_code} {r.text}")
-                    return
-                self.retries += 1
-                time.sleep(0.2)
-            else:
-                self.failures.append(f"order {ref} never acknowledged")
-                return
-
-
-def restart_postgresql() -> None:
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   timeout=120)
 
 
 def kill_in_turn(chain, kills: int) -> list[str]:
@@ -98,19 +41,10 @@ def kill_in_turn(chain, kills: int) -> list[str]:
     return killed
 
 
-def gift_decided(card) -> bool:
-    """The order's gift is sent or out of stock. Known chain-services issue (reported, not ours to fix):
-    when the gift service commits GiftSent but its answer to ordering is lost (a replica killed, a
-    timeout), ordering records GiftDeferred events *after* the GiftSent already on the stream, and its
-    successful retry emits nothing new, so mypage ends on "deferred" although the gift was given once.
-    A GiftSent in the timeline counts as decided here, and the test reports how often it happened."""
-    return card.gift_status in ("sent", "out_of_stock") or any(e.event == "GiftSent" for e in card.timeline)
-
-
 def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_restarts(running_chain):
     shop = running_chain.shop(consistent_reads=True, settle_s=120)
     shop.set_gift_stock(100_000, "Candy")
-    tills = [Till(running_chain.url, f"till-{i}") for i in range(CLIENTS)]
+    tills = [Till(running_chain.url, f"till-{i}", customer="Crash") for i in range(CLIENTS)]
     for till in tills:
         till.start()
     try:
@@ -119,7 +53,7 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
         running_chain.nats.restart()
         wait_for(lambda: sum(len(t.acknowledged) for t in tills) >= 20 + len(killed), 120, 0.2,
                  "orders flowing after the broker restart")
-        restart_postgresql()
+        restart_system_postgresql()
         before = sum(len(t.acknowledged) for t in tills)
         wait_for(lambda: sum(len(t.acknowledged) for t in tills) >= before + 10, 120, 0.2,
                  "orders flowing after the database restart")
@@ -128,7 +62,7 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
             till.stopping.set()
         for till in tills:
             till.join(150)
-    assert not [f for t in tills for f in t.failures], [f for t in tills for f in t.failures]
+    assert not [f for t in tills for f in t.refused], [f for t in tills for f in t.refused]
     acknowledged = {ref: oid for t in tills for ref, oid in t.acknowledged.items()}
     assert len(killed) >= KILLS and len(acknowledged) >= 40
 

@@ -13,13 +13,14 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 import psycopg
+
+from services.chain.launch_private import PrivatePostgres  # noqa: F401 - shared with the chaos drill
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("SIKDANG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -205,43 +206,3 @@ async def consumers_idle(url: str, stream: str, names) -> bool:
         return True
     finally:
         await nc.close()
-
-
-class PrivatePostgres:
-    """A PostgreSQL cluster of the test's own (initdb in ``folder``, a free port), to stop and start
-    at will without touching the machine's shared server. Run as the ``postgres`` user when we are root."""
-
-    BIN = Path("/usr/lib/postgresql/15/bin")
-
-    def __init__(self) -> None:
-        # Its own folder under /tmp: pytest's are private to root, and the server runs as postgres.
-        self.folder = Path(tempfile.mkdtemp(prefix="sikdang-pg-"))
-        self.data = self.folder / "data"
-        self.port = free_port()
-
-    def _run(self, *command: str) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run(prefix + [str(self.BIN / command[0]), *command[1:]], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=DEADLINE_S * 2)
-        if done.returncode:
-            raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace')[-2000:]}")
-
-    def init(self) -> PrivatePostgres:
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-        return self
-
-    def start(self) -> PrivatePostgres:
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "server.log"), "-o",
-                  f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-        return self
-
-    def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", mode, "stop")
-
-    def remove(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def dsn(self, database: str = "postgres") -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

@@ -1,0 +1,169 @@
+"""Operating a running chain: restart every service one replica at a time, scale a service, show states
+(``python main.py chain restart | scale CONTEXT N | status``).
+
+The engine is the shop server's: ``services.ops.supervisor.Supervisor.rolling_restart`` and ``scale``,
+talking to the chain's supervisord over its socket. What the chain adds is HAProxy's part (every
+request to a replica goes through it, docs/chain.md):
+
+- before a replica is stopped it is set to DRAIN in HAProxy (no new requests; checks go on) and we wait
+  until it holds no request, so SIGTERM finds it idle but for what HAProxy sent just before; then it
+  drains itself (open requests finish, the consumer's batch in hand is committed and acked, the leader
+  lock is freed for another replica);
+- a (re)started replica counts as ready once its own ``/readyz`` answers 200 *and* HAProxy has it UP,
+  so the next one is stopped only when this one takes requests;
+- each program has a surge slot (``Program.surge``): one extra replica is started first, so a service
+  never has fewer replicas taking work than it runs. HAProxy itself is not restarted (its config does
+  not change; a restart would drop every connection).
+
+A command from another process finds the chain through ``<data>/chain.json``, which ``main.py chain``
+writes when it starts (layout, settings, interpreter; ``scale`` records the new count there).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from services.chain.launch import MAX_REPLICAS, SLOTS, Chain, ChainLayout
+from services.chain.launch_haproxy import server_stats, set_server_state
+from services.chain.settings import CONTEXTS, ChainSettings
+
+log = logging.getLogger(__name__)
+
+RECORD = "chain.json"
+DRAIN_WAIT_S = 15.0      # a replica's open requests finish within this (the gateway's retries: 15 s)
+ROTATION_WAIT_S = 30.0   # HAProxy has a ready replica UP after ``rise`` checks (about a second)
+PROGRAMS = (*CONTEXTS, "gateway")   # what a rolling restart restarts, in this order
+
+
+def record(chain: Chain) -> Path:
+    """Write ``<data>/chain.json``: what ``ChainControl.of`` needs to rebuild the same programs."""
+    path = chain.data_dir / RECORD
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    settings = chain.settings
+    path.write_text(json.dumps({
+        "port": chain.layout.public_port, "replicas": chain.layout.replicas, "gateways": chain.layout.gateways,
+        "host": chain.layout.host, "python": chain.python,
+        "settings": {"dsn": settings.dsn, "nats_url": settings.nats_url, "stream": settings.stream},
+        "numprocs": previous.get("numprocs", {}) if previous.get("port") == chain.layout.public_port else {},
+    }, indent=1))
+    return path
+
+
+class ChainControl:
+    """Rolling restarts and scaling of one running chain, with HAProxy's rotation (module docstring)."""
+
+    def __init__(self, chain: Chain, numprocs: dict[str, int] | None = None) -> None:
+        from services.ops.supervisor import Supervisor
+        self.chain = chain
+        programs = chain.programs()
+        for program in programs:
+            program.numprocs = (numprocs or {}).get(program.name, program.numprocs)
+        self.supervisor = Supervisor(programs, chain.data_dir / "supervisor")
+
+    @classmethod
+    def of(cls, data_dir: Path) -> ChainControl:
+        """The chain running on ``data_dir`` (from its ``chain.json``)."""
+        path = Path(data_dir) / RECORD
+        if not path.exists():
+            raise FileNotFoundError(f"no chain was started with --data {data_dir} ({path} is missing)")
+        saved = json.loads(path.read_text())
+        layout = ChainLayout(saved["port"], saved["replicas"], saved["gateways"], saved["host"])
+        chain = Chain(ChainSettings(**saved["settings"]), Path(data_dir), layout, python=saved["python"])
+        return cls(chain, saved["numprocs"])
+
+    # -- HAProxy's rotation -----------------------------------------------------------------------------
+    def _haproxy(self, process_name: str) -> dict[str, str]:
+        return server_stats(self.chain.haproxy_socket()).get(process_name, {})
+
+    def take_out(self, process_name: str) -> None:
+        """DRAIN in HAProxy, then wait until it holds no request (or ``DRAIN_WAIT_S``)."""
+        try:
+            set_server_state(self.chain.haproxy_socket(), process_name, "drain")
+        except OSError as exc:   # HAProxy down: nothing is sent to anyone; the replica still drains itself
+            log.warning("%s: HAProxy not reachable to drain it: %s", process_name, exc)
+            return
+        deadline = time.monotonic() + DRAIN_WAIT_S
+        while self._haproxy(process_name).get("scur", "0") not in ("", "0") and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def put_back(self, process_name: str) -> None:
+        """Back in rotation (READY), and wait until HAProxy's checks have it UP."""
+        set_server_state(self.chain.haproxy_socket(), process_name, "ready")
+        deadline = time.monotonic() + ROTATION_WAIT_S
+        while not self._haproxy(process_name).get("status", "").startswith("UP"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"HAProxy does not have {process_name} UP after {ROTATION_WAIT_S:.0f} s")
+            time.sleep(0.05)
+
+    def _ready_again(self, name: str) -> None:
+        """Every slot of ``name`` not running back to READY (a stopped surge replica stays DRAIN otherwise,
+        and a replica later started in its slot would get no work); it shows DOWN until one runs there."""
+        for slot in range(SLOTS):
+            set_server_state(self.chain.haproxy_socket(), f"{name}-{slot}", "ready")
+
+    # -- commands -------------------------------------------------------------------------------------
+    def rolling_restart(self, names: tuple[str, ...] = PROGRAMS, timeout_s: float = 120.0, *, echo=None) -> None:
+        """Restart every replica of every program in ``names``, one at a time (module docstring)."""
+        for name in names:
+            if echo:
+                echo(f"restarting {name} ...")
+            self.supervisor.rolling_restart(name, timeout_s, before_stop=self.take_out, after_ready=self.put_back)
+            self._ready_again(name)
+
+    def scale(self, name: str, replicas: int, timeout_s: float = 120.0) -> None:
+        """Run ``replicas`` replicas of ``name``: added ones take work once HAProxy has them UP; removed
+        ones are drained from HAProxy first, then stopped (SIGTERM: they drain)."""
+        if not 1 <= replicas <= MAX_REPLICAS:
+            raise ValueError(f"replicas must be 1-{MAX_REPLICAS}")
+        before = self.supervisor.programs[name].numprocs
+        self.supervisor.scale(name, replicas, timeout_s, before_stop=self.take_out)
+        self._ready_again(name)
+        for n in range(before, replicas):
+            self.put_back(f"{name}-{n}")
+        path = self.chain.data_dir / RECORD
+        if path.exists():
+            saved = json.loads(path.read_text())
+            saved["numprocs"][name] = replicas
+            path.write_text(json.dumps(saved, indent=1))
+
+    def status(self) -> dict[str, tuple[str, str]]:
+        """Each process: (supervisord's state, HAProxy's status or "")."""
+        try:
+            rotation = {name: row.get("status", "") for name, row in server_stats(self.chain.haproxy_socket()).items()}
+        except OSError:
+            rotation = {}
+        return {name: (state, rotation.get(name, "")) for name, state in sorted(self.supervisor.status().items())}
+
+
+def main(argv: list[str]) -> int:
+    """``main.py chain restart|scale|status [--data D]``."""
+    import argparse
+    from services.chain.gateway import default_data_dir
+    parser = argparse.ArgumentParser(prog="main.py chain", description="Operate a running chain (docs/operations.md)")
+    parser.add_argument("action", choices=["restart", "scale", "status"])
+    parser.add_argument("program", nargs="?", help="scale: ordering, kitchen, delivery, gift, mypage or gateway; "
+                                                   "restart: only this one (default: every service, then the gateway)")
+    parser.add_argument("replicas", nargs="?", type=int, help="scale: how many replicas")
+    parser.add_argument("--data", type=Path, default=None, help="the running chain's data folder")
+    args = parser.parse_args(argv)
+    if args.program is not None and args.program not in PROGRAMS:
+        parser.error(f"no program {args.program!r}: one of {', '.join(PROGRAMS)}")
+    if args.action == "scale" and (args.program is None or args.replicas is None):
+        parser.error("scale needs a program and a number of replicas: main.py chain scale ordering 3")
+    try:
+        control = ChainControl.of(args.data or default_data_dir())
+        if args.action == "restart":
+            control.rolling_restart((args.program,) if args.program else PROGRAMS, echo=print)
+            print("every replica restarted", flush=True)
+        elif args.action == "scale":
+            control.scale(args.program, args.replicas)
+            print(f"{args.program}: {args.replicas} replica(s)", flush=True)
+        for name, (state, rotation) in control.status().items():
+            print(f"{name:12} {state:9} {rotation}")
+    except Exception as exc:  # noqa: BLE001 - one clear line for the operator
+        print(f"main.py chain {args.action}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
