@@ -184,11 +184,23 @@ def scalar(dsn: str, sql: str, params=()):
 
 
 async def publish_raw(url: str, subject: str, body: bytes, headers: dict[str, str]) -> int:
-    """Publish one message as a relay would (or would not); returns its stream sequence."""
+    """Publish one message as a relay would (or would not); returns its stream sequence. A service is
+    ready once its database is (the broker may still be connecting), so the stream it creates on
+    connecting may not exist yet: publish again until it does."""
+    import asyncio
+
     import nats
+    from nats.js.errors import NoStreamResponseError
     nc = await nats.connect(url)
+    deadline = time.monotonic() + DEADLINE_S
     try:
-        return (await nc.jetstream().publish(subject, body, headers=headers)).seq
+        while True:
+            try:
+                return (await nc.jetstream().publish(subject, body, headers=headers)).seq
+            except NoStreamResponseError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
     finally:
         await nc.close()
 
