@@ -17,6 +17,7 @@ from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
 from services.chain import pages, pos_views, views, wire
+from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
 from services.ops.metrics import instrument
@@ -75,6 +76,8 @@ def create_app(service):
         result = await run_in_threadpool(service.store.execute, parsed)
         order_id = getattr(parsed, "order_id", None) or getattr(result, "order_id", None)
         log.info("%s: %s done", name, command_name, extra={"order_id": order_id})
+        if isinstance(result, Called):   # a called command also answers the events it holds for the caller
+            return {"result": wire.result_to_json(result.result), "events": result.events}
         return {"result": wire.result_to_json(result)}
 
     def view(work, *args):

@@ -9,10 +9,11 @@ parked at once. A database failure aborts the whole batch: every message is NAKe
 without counting towards parking (the event is not at fault).
 
 Mypage keeps every event of an order in its ``timeline`` (position = stream sequence) and projects the
-order's row again from it with ``mypage.project``: its events come from five relays, so they can reach
-the stream out of causal order (a gift is issued inside ordering's transaction, before ``Ordered`` is
-committed and published), and the projection, which skips any event older than the row and ignores
-anything before ``Ordered``, is handed them Ordered first, then by position.
+order's row again from it with ``mypage.project``: its events come from several relays. Normally they
+reach the stream in causal order (ordering publishes the gift's answer after ``Ordered``:
+services/chain/gift_client.py), but not always: with ordering's relay down past the gift's hold, the
+gift's own relay publishes ``GiftSent`` first. The projection, which skips any event older than the row
+and ignores anything before ``Ordered``, is therefore handed them Ordered first, then by position.
 
 One fetcher for a serial context. Replicas fetching from one durable consumer at once can commit two
 events of one order in the opposite order of the stream (replica B's later batch taking the lock before

@@ -50,6 +50,9 @@ class ContextSpec:
     # time (an advisory lock), as SQLite did. Otherwise transactions take a lock per order they touch.
     serial: bool = False
     timed: tuple[Timed, ...] = ()
+    # Commands another service calls inside its own transaction (gift's SendGift, from ordering): their
+    # events are held from this context's relay and handed to the caller to publish (services/chain/store.py).
+    called: frozenset[type] = frozenset()
     # What the caller gets for ``(command, handler result)`` when that is not the result itself.
     answer: Callable[[Any, Any], Any] | None = None
 
@@ -71,7 +74,8 @@ SPECS: dict[str, ContextSpec] = {
                            serial=True, timed=(Timed(2.0, c.ReleaseDueTickets),
                                                Timed(15.0, lambda: c.FlagLateTickets(DEFAULT_LATE_THRESHOLD_S)))),
     "delivery": ContextSpec("delivery", DeliveryRepository, delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
-    "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True),
+    "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True,
+                        called=frozenset({c.SendGift})),
     "mypage": ContextSpec("mypage", MypageRepository, projection=mypage.project),
     # Serial: every bill reads the one open day, and a bill's events must be taken in the stream's order
     # (an order's cancel handled before the order would leave an open bill for a cancelled order).

@@ -14,7 +14,6 @@ import collections
 import os
 import random
 import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -136,13 +135,6 @@ class Load:
 
 
 # -- chaos ----------------------------------------------------------------------------------------------
-def restart_system_postgresql() -> None:
-    """Restart the machine's PostgreSQL cluster (Debian's pg_ctlcluster; systemd is not PID 1 here)."""
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   timeout=120)
-
-
 def running_processes(supervisor) -> dict[str, int]:
     """Every supervised process running now (service replicas, gateways, HAProxy): name -> pid."""
     return {name: info["pid"] for name, info in supervisor.info().items() if info["statename"] == "RUNNING"}

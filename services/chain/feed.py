@@ -187,10 +187,14 @@ class ChainFeed:
         while True:
             await asyncio.sleep(self._watch_interval)
             try:
+                # Compared with the position before asking: messages delivered while the answer is on its
+                # way move it past the ``last`` read, which is no broker crash (following "the new end"
+                # then would hand the subscribers those messages twice).
+                position = self.position
                 last = await self._last_seq()
-                if last < self.position:
+                if last < position:
                     log.warning("stream %s went back from %s to %s (broker crash): following its new end",
-                                self.stream, self.position, last)
+                                self.stream, position, last)
                     self.position = last
                     await self._follow()
                 elif last > self.position and time.monotonic() - self._last_message > 2 * self._watch_interval:

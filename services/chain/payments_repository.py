@@ -1,7 +1,8 @@
 """The payments repository in the chain: ``services.payments.repository`` unchanged (over ``PgSql``),
-plus one thing only the chain needs. A gift is issued inside ordering's transaction, so gift's relay
-often publishes ``GiftSent`` before ordering's relay publishes the ``Ordered`` that makes the bill
-(the local shop's outbox is one log in causal order: there the bill always comes first). The gift
+plus one thing only the chain needs. A gift is issued inside ordering's transaction; ordering publishes
+its ``GiftSent`` after ``Ordered`` (services/chain/gift_client.py), but if ordering's relay is down past
+the gift's hold, gift's relay publishes it before the ``Ordered`` that makes the bill (the local shop's
+outbox is one log in causal order: there the bill always comes first). The gift
 noted for an order with no bill yet is kept in ``early_gifts`` and given to the bill when it comes.
 """
 from __future__ import annotations

@@ -10,6 +10,11 @@ PostgreSQL is the record: sent rows are kept with the stream sequence of their a
 when the relay starts leading and after every reconnection to NATS: it finds the sent rows the
 broker no longer has (nats-server 2.9 acks before writing to disk, so a crash loses a tail of the
 stream) and marks them unsent, so they are published again. Automatic, no operator command.
+
+Held rows and copies (the order -> gift call, services/chain/gift_client.py): a row with ``hold_until``
+waits until then (its caller publishes a copy first); a row with ``msg_id`` is such a copy, published
+under that id and its context's subject. A held row published after its caller's copy is acked as a
+duplicate carrying the copy's sequence, which is recorded as its own: the stream holds its id there.
 """
 from __future__ import annotations
 
@@ -33,10 +38,13 @@ PIPELINE = 64                 # publishes in flight at once (acks awaited togeth
 # its store every 2 minutes: older rows were on its disk. Counted from the last send, not from now, so
 # a broker (or chain) down for an hour is checked as well as one down for a second.
 CATCH_UP_WINDOW_S = 5 * 60
-_UNSENT = "SELECT id, name, order_id, at, data FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT %s"
+# Unsent and not held: a row held (``hold_until``, the events of a call another service makes inside its own
+# transaction) waits until then, because the caller publishes a copy first, in its own order.
+DUE = "sent_at IS NULL AND (hold_until IS NULL OR hold_until <= %s)"
+_UNSENT = f"SELECT id, name, order_id, at, data, msg_id FROM outbox WHERE {DUE} ORDER BY id LIMIT %s"
 _MARK = ("UPDATE outbox AS o SET sent_at = %s, seq = u.seq FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq)"
          " WHERE o.id = u.id")
-_RECENT = ("SELECT id, seq FROM outbox WHERE seq IS NOT NULL"
+_RECENT = ("SELECT id, seq, msg_id FROM outbox WHERE seq IS NOT NULL"
            " AND sent_at >= (SELECT max(sent_at) FROM outbox) - %s ORDER BY seq, id")
 _UNMARK = "UPDATE outbox SET sent_at = NULL, seq = NULL WHERE id = ANY(%s)"
 FAILPOINT = "relay-after-publish"   # SIKDANG_FAILPOINT: SIGKILL this process between publish and mark (tests)
@@ -52,7 +60,7 @@ class Relay:
         or database failure (what was acked and marked stays marked; the rest is retried)."""
         total = 0
         while True:
-            rows = await (await conn.execute(_UNSENT, (BATCH,))).fetchall()
+            rows = await (await conn.execute(_UNSENT, (time.time(), BATCH))).fetchall()
             if not rows:
                 return total
             for start in range(0, len(rows), PIPELINE):
@@ -70,18 +78,19 @@ class Relay:
 
     async def _publish(self, js, rows) -> list[int]:
         """Publish ``rows`` together; returns the stream sequences of the acked prefix (stops at a failure)."""
-        messages = [wire.event_message(self.stream, self.context, id_, at, name, order_id, data)
-                    for id_, name, order_id, at, data in rows]
+        messages = [wire.event_message(self.stream, self.context, id_, at, name, order_id, data, msg_id)
+                    for id_, name, order_id, at, data, msg_id in rows]
         results = await asyncio.gather(*(js.publish(m.subject, m.body, headers=m.headers, stream=self.stream)
                                          for m in messages), return_exceptions=True)
         acked = []
-        for (id_, name, order_id, _at, _data), result in zip(rows, results):
+        for (id_, name, order_id, *_), result in zip(rows, results):
             if isinstance(result, BaseException):
                 log.warning("relay %s: publish failed: %r", self.context, result, extra={"order_id": order_id})
                 break
             acked.append(result.seq)
-            log.info("relay %s: published %s (outbox %d, stream seq %d)", self.context, name, id_, result.seq,
-                     extra={"order_id": order_id})
+            # a duplicate: the caller of a held row published it first (the seq is that copy's)
+            log.info("relay %s: published %s (outbox %d, stream seq %d%s)", self.context, name, id_, result.seq,
+                     ", a duplicate" if result.duplicate else "", extra={"order_id": order_id})
         return acked
 
     async def catch_up(self, conn: psycopg.AsyncConnection, js) -> int:
@@ -106,9 +115,11 @@ class Relay:
             await conn.execute(_UNMARK, (lost,))
         return len(lost)
 
-    async def _held(self, js, outbox_id: int, seq: int) -> bool:
+    async def _held(self, js, outbox_id: int, seq: int, msg_id: str | None) -> bool:
+        """Whether the stream holds the row at ``seq``. A held row the caller published first was acked as a
+        duplicate with the caller's sequence, which holds the same id: it counts as ours."""
         try:
             message = await js.get_msg(self.stream, seq=seq)
         except NotFoundError:   # no such message (or no such stream: it was lost with the broker's store)
             return False
-        return (message.headers or {}).get(wire.MSG_ID) == wire.event_id(self.context, outbox_id)
+        return (message.headers or {}).get(wire.MSG_ID) == (msg_id or wire.event_id(self.context, outbox_id))

@@ -24,6 +24,7 @@ from services.chain.consumer import Consumer
 from services.chain.contexts import SPECS, ContextSpec
 from services.chain.gift_client import GiftClient
 from services.chain.leader import Leader
+from services.chain.relay import DUE
 from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
 from services.chain.tasks import cancel_all
@@ -58,7 +59,7 @@ class ChainService:
             url = settings.service_urls.get("gift")
             self.gift = GiftClient(url) if url else _NoGiftService()
             dependencies["gift_service"] = self.gift
-        self.store = Store(self.spec, self.pool, dependencies=dependencies)
+        self.store = Store(self.spec, self.pool, dependencies=dependencies, hold_s=settings.call_hold_s)
         self.nc = None
         self.leader = Leader(self.spec, settings.dsn, settings.stream, self.store, self.jetstream)
         consumes = bool(self.spec.event_handlers) or self.spec.projection is not None
@@ -130,8 +131,9 @@ class ChainService:
 
     def _counts(self) -> tuple[int, int]:
         with self.pool.connection(timeout=2.0) as conn:
-            row = conn.execute("SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL),"
-                               " (SELECT count(*) FROM parked)").fetchone()
+            # Held rows are not lag: the caller publishes them (services/chain/relay.py DUE).
+            row = conn.execute(f"SELECT (SELECT count(*) FROM outbox WHERE {DUE}),"
+                               " (SELECT count(*) FROM parked)", (time.time(),)).fetchone()
         return row[0], row[1]
 
     # -- metrics (services.ops.metrics: the series every replica reports, labelled context and replica) ---

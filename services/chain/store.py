@@ -4,7 +4,15 @@
 is the same frame for the consumer. A handler sees a ``HandlerContext`` offering what the local bus's
 does (``repo``, ``now``, ``emit``, ``emit_all``, and ordering's ``gift_service``); ``emit`` writes an
 outbox row at once, in the transaction, and the commit NOTIFYs the relay (a wake-up only: the relay
-also polls, so a lost notification delays an event by at most its poll interval).
+also polls, so a lost notification delays an event by at most its poll interval). A dependency with a
+``bound_to(ctx)`` method is bound to each transaction's context (ordering's gift client writes the
+gift's answer into the same transaction).
+
+Called commands (``ContextSpec.called``: gift's SendGift, which ordering calls inside its own
+transaction) write their events *held* (``hold_until`` = now + ``hold_s``: this context's relay leaves
+them alone until then) and answer them with the result (``Called``): the caller copies them into its own
+outbox after its own events, so they are published in causal order under their own ids; if the caller
+never commits, this relay publishes them once the hold is over (docs/chain.md, "Order -> gift").
 
 Concurrency. The handlers were written for SQLite, where one writer runs at a time: they read, decide,
 then write. Here replicas and threads run transactions at once, so each transaction first takes
@@ -19,6 +27,7 @@ from __future__ import annotations
 import time
 import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
@@ -30,14 +39,18 @@ from services.chain.batching import BatchWriter
 from services.chain.contexts import ContextSpec
 from services.chain.pg import PgSql, configure
 from services.chain.schema import lock_key
+from services.chain.wire import event_id
 from services.errors import InvalidInput
 from services.infra.sql import to_json
 from services.local.shop import _receipt
 
 # The NOTIFY rides on the insert (no round trip of its own); PostgreSQL delivers one per transaction
 # and channel at commit however many rows asked for it.
-_APPEND = ("INSERT INTO outbox (name, order_id, at, data) SELECT %s, %s, %s, %s"
+_APPEND = ("INSERT INTO outbox (name, order_id, at, data, hold_until, msg_id) SELECT %s, %s, %s, %s, %s, %s"
            " FROM (SELECT pg_notify(%s, '')) AS wake")
+_HELD = "SELECT id, name, at, data FROM outbox WHERE order_id = %s AND hold_until IS NOT NULL ORDER BY id"
+# How long a called command's events wait for the caller's copy before this context publishes them.
+DEFAULT_HOLD_S = 30.0
 _LOCK_ORDERS = ("SELECT count(pg_advisory_xact_lock(%s, id)) FROM"
                 " (SELECT DISTINCT unnest(%s::int[]) AS id ORDER BY 1) AS ids")
 
@@ -72,6 +85,14 @@ def _check_if_idle(conn) -> None:
         ConnectionPool.check_connection(conn)
 
 
+@dataclass(frozen=True)
+class Called:
+    """What a called command answers: its result and the events it holds for the caller to publish
+    (``{"id": event id, "name", "at", "data": JSON text}``, in their order)."""
+    result: Any
+    events: list[dict]
+
+
 class HandlerContext:
     """What a handler sees: its repository, the transaction's clock, ``emit`` and its dependencies."""
 
@@ -81,12 +102,22 @@ class HandlerContext:
         self.repo = spec.repository(sql)
         self.now = now
         self.emitted = 0
+        self.hold_until: float | None = None     # set while a called command runs: its events are held
         for name, value in dependencies.items():
-            setattr(self, name, value)
+            bind = getattr(value, "bound_to", None)
+            setattr(self, name, bind(self) if bind else value)
 
     def emit(self, event) -> None:
-        self.sql.conn.execute(_APPEND, (event.name, event.order_id, self.now, to_json(event.__dict__), self._channel))
+        self._append(event.name, event.order_id, self.now, to_json(event.__dict__), None)
         self.emitted += 1
+
+    def forward(self, event_id: str, name: str, order_id: int, at: float, data: str) -> None:
+        """Write another context's event (its id, as that context published it) after this transaction's
+        own events: the relay publishes it in this outbox's order, under its own id and subject."""
+        self._append(name, order_id, at, data, event_id)
+
+    def _append(self, name: str, order_id: int, at: float, data: str, msg_id: str | None) -> None:
+        self.sql.conn.execute(_APPEND, (name, order_id, at, data, self.hold_until, msg_id, self._channel))
 
     def emit_all(self, events) -> None:
         """Emit ``events`` in order; an aggregate's own pending list is emptied (as the local bus does)."""
@@ -98,16 +129,18 @@ class HandlerContext:
 
 class Store:
     def __init__(self, spec: ContextSpec, pool: ConnectionPool, *, clock: Callable[[], float] = time.time,
-                 dependencies: dict | None = None, batch_commands: bool = True) -> None:
-        self.spec, self.pool, self.clock = spec, pool, clock
+                 dependencies: dict | None = None, batch_commands: bool = True,
+                 hold_s: float = DEFAULT_HOLD_S) -> None:
+        self.spec, self.pool, self.clock, self.hold_s = spec, pool, clock, hold_s
         self.dependencies = dependencies or {}
         self._context_key = lock_key(spec.name, "writes")
         self._order_space = lock_key(spec.name, "orders")
         self._writer = BatchWriter(self._run_batch, spec.name) if spec.serial and batch_commands else None
 
     def execute(self, command) -> Any:
-        """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt).
-        Raises the handler's ShopError (nothing written), InvalidInput for a command of another context.
+        """Run ``command``'s handler in one transaction; returns its result (PlaceOrder: the receipt; a
+        called command: ``Called``). Raises the handler's ShopError (nothing written), InvalidInput for a
+        command of another context.
         A serial context's commands share transactions with those arriving together (``batching``)."""
         handler = self.spec.command_handlers.get(type(command))
         if handler is None:
@@ -118,7 +151,7 @@ class Store:
         with self.transaction(orders=() if order_id is None else (order_id,),
                               exclusive=order_id is None and not isinstance(command, c.PlaceOrder),
                               ref=getattr(command, "client_ref", None)) as ctx:
-            result = handler(command, ctx)
+            result = self._handle(command, ctx)
             if isinstance(command, c.PlaceOrder):
                 result = _receipt(ctx, result)
         return self._answer(command, result)
@@ -133,12 +166,27 @@ class Store:
             for command in commands:
                 try:
                     with ctx.sql.conn.transaction():
-                        outcomes.append((True, self.spec.command_handlers[type(command)](command, ctx)))
+                        outcomes.append((True, self._handle(command, ctx)))
                 except psycopg.OperationalError:
                     raise                      # the connection is gone: the whole batch fails
                 except Exception as exc:  # noqa: BLE001 - this command's own error; the others stand
                     outcomes.append((False, exc))
         return outcomes
+
+    def _handle(self, command, ctx: HandlerContext) -> Any:
+        handler = self.spec.command_handlers[type(command)]
+        if type(command) not in self.spec.called:
+            return handler(command, ctx)
+        ctx.hold_until = ctx.now + self.hold_s
+        try:
+            result = handler(command, ctx)
+        finally:
+            ctx.hold_until = None
+        # Every event held for the order, not only this call's: a repeated call (the caller timed out and
+        # deferred the gift, then retried) gets what the first one issued, which the handler does not repeat.
+        held = ctx.sql.conn.execute(_HELD, (command.order_id,)).fetchall()
+        return Called(result, [{"id": event_id(self.spec.name, id_), "name": name, "at": at, "data": data}
+                               for id_, name, at, data in held])
 
     def close(self) -> None:
         if self._writer is not None:

@@ -8,7 +8,9 @@ validation, so a malformed body is an ``InvalidInput`` naming the field, as anyw
 
 Events: one message per outbox row, subject ``<stream lowercased>.<context>.<EventName>``, headers
 ``Nats-Msg-Id`` (= the event id ``<context>:<outbox id>``, JetStream's dedupe key) and
-``Sikdang-Order-Id``; body ``{"id", "name", "order_id", "at", "data"}``.
+``Sikdang-Order-Id``; body ``{"id", "name", "order_id", "at", "data"}``. A row carrying another context's
+event (ordering's copy of the gift's answer, services/chain/gift_client.py) is published under that
+event's own id and subject: the event is the gift's wherever it is published from.
 """
 from __future__ import annotations
 
@@ -128,9 +130,11 @@ def event_id(context: str, outbox_id: int) -> str:
 
 
 def event_message(stream: str, context: str, outbox_id: int, at: float, name: str, order_id: int,
-                  data: dict | str) -> EventMessage:
-    """The message for one outbox row; ``data`` is ``event.to_dict()`` or already its JSON text."""
-    eid = event_id(context, outbox_id)
+                  data: dict | str, msg_id: str | None = None) -> EventMessage:
+    """The message for one outbox row; ``data`` is ``event.to_dict()`` or already its JSON text;
+    ``msg_id`` is the event id of a row carrying another context's event (it names the subject's context)."""
+    eid = msg_id or event_id(context, outbox_id)
+    context = eid.partition(":")[0]
     data_json = data if isinstance(data, str) else orjson.dumps(data).decode()
     body = (f'{{"id":{orjson.dumps(eid).decode()},"name":{orjson.dumps(name).decode()},'
             f'"order_id":{int(order_id)},"at":{orjson.dumps(at).decode()},"data":{data_json}}}').encode()

@@ -80,6 +80,15 @@ def running_chain(tmp_path_factory):
         drop_database(settings.dsn)
 
 
+@pytest.fixture(scope="session")
+def private_chain(tmp_path_factory):
+    """A chain on a PostgreSQL cluster and a nats-server of its own, for the tests that restart them
+    (crash, chaos): the machine's PostgreSQL, which other work may be using, is never restarted."""
+    from services.chain.launch_private import PrivateChain
+    with PrivateChain(tmp_path_factory.mktemp("private-chain"), replicas=2, gateways=2) as chain:
+        yield chain
+
+
 def _stock_up(running: RunningChain) -> None:
     shop = running.shop()
     try:
@@ -89,4 +98,4 @@ def _stock_up(running: RunningChain) -> None:
         shop.close()
 
 
-__all__ = ["running_chain", "RunningChain", "NatsServer", "wait_for", "answers", "free_port", "CONTEXTS"]
+__all__ = ["running_chain", "private_chain", "RunningChain", "NatsServer", "wait_for", "answers", "free_port", "CONTEXTS"]

@@ -5,8 +5,8 @@ and nats-server and PostgreSQL are restarted once each. Then every order that go
 its whole saga (stock-checked, one ticket, its gift, on mypage once each), none is taken twice, and the
 availability (2xx + 503 with Retry-After, out of every request sent) is reported.
 
-A chain of its own (services.chain.launch_private.PrivateChain: ``main.py chain``'s launch code on a
-PostgreSQL cluster and a nats-server of its own), so restarting the database disturbs no other test and
+A chain of its own (the ``private_chain`` fixture: ``main.py chain``'s launch code on a PostgreSQL
+cluster and a nats-server of its own, shared with the crash test), so restarting the database disturbs no other test and
 no other work on the machine. The availability target (99.9 %) is the benchmark's
 (``python -m benchmarks ops``). Measured with two HAProxy processes and its replay of keyed requests
 (2026-12-08, three runs on a busy machine): 100 % (713 requests), 99.38 % (2 failed of 323) and 99.83 %
@@ -19,16 +19,9 @@ from __future__ import annotations
 import pytest
 
 from services.chain.drill import chaos_under_load
-from services.chain.launch_private import PrivateChain
 
 pytestmark = pytest.mark.slow
 SECONDS = 60
-
-
-@pytest.fixture(scope="module")
-def private_chain(tmp_path_factory):
-    with PrivateChain(tmp_path_factory.mktemp("chaos"), replicas=2, gateways=2) as chain:
-        yield chain
 
 
 @pytest.mark.timeout(900)

@@ -1,6 +1,6 @@
 """Crash: while orders flow through the gateway, SIGKILL each service replica in turn (20 kills), restart
-nats-server, restart PostgreSQL. The services reconnect by themselves; every order the gateway
-acknowledged completes its saga (stock checked, gift decided, cooked, on the delivery board, all of it
+nats-server, restart PostgreSQL (the chain's own: the ``private_chain`` fixture). The services reconnect
+by themselves; every order the gateway acknowledged completes its saga (stock checked, gift decided, cooked, on the delivery board, all of it
 on mypage) and nothing is duplicated (one order per clientRef, one ticket, one delivery, one of each
 saga event per order).
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from services.chain.drill import Till, gift_decided, restart_system_postgresql
+from services.chain.drill import Till, gift_decided
 from services.chain.settings import CONTEXTS
 from tests.chain.fixtures import wait_for
 
@@ -41,19 +41,19 @@ def kill_in_turn(chain, kills: int) -> list[str]:
     return killed
 
 
-def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_restarts(running_chain):
-    shop = running_chain.shop(consistent_reads=True, settle_s=120)
+def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_restarts(private_chain):
+    shop = private_chain.shop(consistent_reads=True, settle_s=120)
     shop.set_gift_stock(100_000, "Candy")
-    tills = [Till(running_chain.url, f"till-{i}", customer="Crash") for i in range(CLIENTS)]
+    tills = [Till(private_chain.url, f"till-{i}", customer="Crash") for i in range(CLIENTS)]
     for till in tills:
         till.start()
     try:
         wait_for(lambda: sum(len(t.acknowledged) for t in tills) >= 10, 60, 0.1, "orders flowing")
-        killed = kill_in_turn(running_chain, KILLS)
-        running_chain.nats.restart()
+        killed = kill_in_turn(private_chain, KILLS)
+        private_chain.nats.restart()
         wait_for(lambda: sum(len(t.acknowledged) for t in tills) >= 20 + len(killed), 120, 0.2,
                  "orders flowing after the broker restart")
-        restart_system_postgresql()
+        private_chain.postgres.restart()
         before = sum(len(t.acknowledged) for t in tills)
         wait_for(lambda: sum(len(t.acknowledged) for t in tills) >= before + 10, 120, 0.2,
                  "orders flowing after the database restart")
@@ -66,7 +66,7 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
     acknowledged = {ref: oid for t in tills for ref, oid in t.acknowledged.items()}
     assert len(killed) >= KILLS and len(acknowledged) >= 40
 
-    running_chain.wait_ready(120)
+    private_chain.wait_ready(120)
     order_ids = set(acknowledged.values())
     assert len(order_ids) == len(acknowledged), "two clientRefs were given the same order"
     try:
@@ -79,7 +79,7 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
         except TimeoutError:
             stuck = {oid: (c.order_status, c.cook_status, c.gift_status, [e.event for e in c.timeline])
                      for oid in order_ids if (c := shop.mypage(oid)).cook_status != "queued" or not gift_decided(c)}
-            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {running_chain.chain.data_dir}") from None
+            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {private_chain.chain.data_dir}") from None
         assert all(c.gift_kind == "Candy" for c in cards.values() if c.gift_status == "sent")
         mislabelled = sorted(oid for oid, c in cards.items() if c.gift_status == "deferred")
         # ... one ticket each ...
@@ -105,4 +105,4 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
     finally:
         shop.close()
     print(f"\ncrash: {len(killed)} kills, {len(acknowledged)} orders acknowledged, "
-          f"{sum(t.retries for t in tills)} resends, gift shown deferred though sent: {mislabelled}; logs in {Path(running_chain.chain.data_dir)}")
+          f"{sum(t.retries for t in tills)} resends, gift shown deferred though sent: {mislabelled}; logs in {Path(private_chain.chain.data_dir)}")

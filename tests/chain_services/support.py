@@ -124,6 +124,13 @@ async def stream_messages(url: str, stream: str) -> list:
         await nc.close()
 
 
+def order_events(url: str, stream: str, order_id: int) -> list[tuple[str, str, str]]:
+    """(the subject's context, event name, message id) of ``order_id``'s events, in stream order."""
+    from services.chain import wire
+    return [(*m.subject.split(".")[1:3], m.headers[wire.MSG_ID])
+            for m in run_async(stream_messages, url, stream) if m.headers.get(wire.ORDER_ID) == str(order_id)]
+
+
 class ServiceProcess:
     """``python main.py service CONTEXT`` as a real process on a free port."""
 

@@ -25,7 +25,10 @@ def test_gifts_sent_together_take_the_stock_once_each(gift_store, pg_dsn):
     gift_store.execute(c.SetGiftStock(50, "Pen"))
     with ThreadPoolExecutor(16) as pool:
         outcomes = list(pool.map(lambda n: gift_store.execute(c.SendGift(n)), range(1, 81)))
-    assert sorted(o.status for o in outcomes).count("sent") == 50
+    assert sorted(o.result.status for o in outcomes).count("sent") == 50
+    # SendGift is ordering's call: each answers the one event it holds for ordering to publish
+    assert sorted(o.events[0]["name"] for o in outcomes) == ["GiftOutOfStock"] * 30 + ["GiftSent"] * 50
+    assert scalar(pg_dsn, "SELECT count(*) FROM gift.outbox WHERE hold_until IS NOT NULL") == 80
     assert scalar(pg_dsn, "SELECT quantity FROM gift.gift_stock") == 0
     assert scalar(pg_dsn, "SELECT count(*) FROM gift.gifts") == 80
     assert scalar(pg_dsn, "SELECT count(*) FROM gift.outbox") == 81      # GiftStockSet + one per order

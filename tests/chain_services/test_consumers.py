@@ -7,8 +7,8 @@ import json
 
 from services.chain import wire
 from services.chain.settings import CONTEXTS
-from tests.chain_services.support import (ServiceProcess, consumers_idle, publish_raw, query, run_async,
-                                          scalar, stream_messages, wait_for)
+from tests.chain_services.support import (ServiceProcess, consumers_idle, order_events, publish_raw, query,
+                                          run_async, scalar, stream_messages, wait_for)
 
 CONSUMERS = ("ordering", "kitchen", "delivery", "gift", "mypage")
 # Everything the saga writes, in a stable order: compared before and after the redelivery.
@@ -134,7 +134,8 @@ def test_services_reconnect_after_nats_server_restarts(services, nats_server, st
     assert scalar(pg_dsn, "SELECT count(*) FROM kitchen.tickets") == 3
 
 
-def test_an_order_is_taken_when_the_gift_service_is_down_and_its_gift_follows(chain_env, pg_dsn, tmp_path):
+def test_an_order_is_taken_when_the_gift_service_is_down_and_its_gift_follows(chain_env, nats_server, stream,
+                                                                              pg_dsn, tmp_path):
     gift = ServiceProcess("gift", chain_env, tmp_path)      # its port is known; it is not started yet
     ordering = ServiceProcess("ordering", {**chain_env, "SIKDANG_SERVICE_URLS": json.dumps({"gift": gift.url})},
                               tmp_path).start()
@@ -147,6 +148,9 @@ def test_an_order_is_taken_when_the_gift_service_is_down_and_its_gift_follows(ch
         wait_for(lambda: scalar(pg_dsn, "SELECT gift_status FROM ordering.orders WHERE id = %s", (order_id,)) == "sent",
                  what="the deferred gift sent by the leader's retry")
         assert scalar(pg_dsn, "SELECT count(*) FROM gift.gifts WHERE order_id = %s", (order_id,)) == 1
+        # the retry publishes the gift's answer after the order's earlier events, as the first call would
+        wait_for(lambda: [e[1] for e in order_events(nats_server.url, stream, order_id)]
+                 == ["Ordered", "GiftDeferred", "GiftSent"], what="the saga's events in order")
     finally:
         ordering.close()
         gift.close()

@@ -24,6 +24,11 @@ def test_settings_from_the_environment():
     assert ChainSettings.from_env({"SIKDANG_PG_POOL_MAX": "4"}).pg_pool_max == 4
     with pytest.raises(ValueError, match="SIKDANG_PG_POOL_MAX"):
         ChainSettings.from_env({"SIKDANG_PG_POOL_MAX": "1"})
+    assert ChainSettings.from_env({}).call_hold_s == 30.0
+    assert ChainSettings.from_env({"SIKDANG_CALL_HOLD_S": "2.5"}).call_hold_s == 2.5
+    for wrong in ("soon", "0", "120"):     # past JetStream's 2-minute duplicate window the copies would both land
+        with pytest.raises(ValueError, match="SIKDANG_CALL_HOLD_S"):
+            ChainSettings.from_env({"SIKDANG_CALL_HOLD_S": wrong})
 
 
 def test_the_service_command_names_a_wrong_context():

@@ -7,6 +7,7 @@ from tests.contract.helpers import order, wait_until
 
 
 def test_a_subscriber_sees_the_saga_in_order_and_events_since_resumes(shop):
+    shop.set_gift_stock(5, "Candy")   # a gift to send, whatever earlier tests left (the chain's stock is shared)
     seen, lock = [], threading.Lock()
 
     def on_event(record):

@@ -11,6 +11,7 @@ from tests.contract.helpers import order, wait_until
 
 
 def test_every_event_carries_its_typed_payload_live_and_in_the_log(shop):
+    shop.set_gift_stock(5, "Candy")   # a gift to send, whatever earlier tests left (the chain's stock is shared)
     seen, lock = [], threading.Lock()
 
     def on_event(record):

@@ -101,6 +101,7 @@ def test_6b_restock_makes_an_item_orderable_again(shop):
 
 
 def test_7_mypage_shows_order_cooking_delivery_and_gift_with_times_and_the_timeline(shop):
+    shop.set_gift_stock(5, "Candy")   # a gift to send, whatever earlier tests left (the chain's stock is shared)
     receipt = shop.place_order(order(phone="010-9876-5432"))
     for step in (shop.start_cooking, shop.finish_cooking):
         step(receipt.order_id)

@@ -42,3 +42,21 @@ def create_plumbing() -> None:
 def drop_plumbing() -> None:
     for table in ("parked", "inbox", "outbox"):
         op.drop_table(table)
+
+
+def add_outbox_forwarding() -> None:
+    """The outbox columns of the order -> gift call (docs/chain.md, "Order -> gift"), added by a later
+    migration of every context (the relay's query is the same for all): ``hold_until`` keeps a row from
+    this context's relay until then (the events of a command another service called inside its own
+    transaction: the caller publishes them first); ``msg_id`` is the event id of a row that carries
+    another context's event (the caller's copy, published under the callee's id)."""
+    op.add_column("outbox", sa.Column("hold_until", sa.Float(53)))
+    op.add_column("outbox", sa.Column("msg_id", sa.Text))
+    # A repeated call answers the events it held for the order: found by order, among held rows only.
+    op.create_index("ix_outbox_held", "outbox", ["order_id"], postgresql_where=sa.text("hold_until IS NOT NULL"))
+
+
+def drop_outbox_forwarding() -> None:
+    op.drop_index("ix_outbox_held", table_name="outbox")
+    op.drop_column("outbox", "msg_id")
+    op.drop_column("outbox", "hold_until")
