@@ -152,7 +152,7 @@ def chain_drills(chaos_seconds: float) -> dict:
     return {"rolling_restart_failed_requests": rolling.counts["failed"] + rolling.counts["shed"],
             "rolling_restart_lost": len(rolling.report.lost),
             "chaos_acked_lost": len(chaos.report.lost), "chaos_duplicated": len(chaos.report.duplicated),
-            "chaos_availability": round(chaos.load.availability(), 5),
+            "chaos_availability": round(chaos.load.availability(), 5), "chaos_failed_requests": chaos.counts["failed"],
             "chaos_orders": len(chaos.load.acknowledged()), "chaos_requests": sum(chaos.counts.values())}
 
 

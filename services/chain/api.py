@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import orjson
 import psycopg
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +20,7 @@ from services.chain import pages, pos_views, views, wire
 from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
-from services.ops.logs import OrderIdMiddleware
+from services.ops.metrics import instrument
 from services.port import DEFAULT_PAGE_SIZE
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ class ORJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-def create_app(service) -> FastAPI:
-    """The API over ``service`` (a ``services.chain.service.ChainService``), which it starts and stops."""
+def create_app(service):
+    """The API over ``service`` (a ``services.chain.service.ChainService``), which it starts and stops: an
+    ASGI app (the FastAPI app, instrumented; its attributes reachable through it)."""
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -44,7 +45,6 @@ def create_app(service) -> FastAPI:
 
     name = service.spec.name
     app = FastAPI(title=f"Sikdang {name} service (internal)", lifespan=lifespan, default_response_class=ORJSONResponse)
-    app.add_middleware(OrderIdMiddleware)   # a call carrying X-Order-Id logs under that order (services.ops.logs)
 
     @app.exception_handler(ShopError)
     async def shop_error(_request, error: ShopError):
@@ -157,11 +157,9 @@ def create_app(service) -> FastAPI:
         return await view(lambda sql: [dict(r) for r in sql.conn.execute(
             "SELECT event_id, seq, subject, error, deliveries, at FROM parked ORDER BY at DESC LIMIT 100")])
 
-    @app.get("/metrics")
-    async def metrics():
-        return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")
-
-    return app
+    # GET /metrics (prometheus-client, services.ops.metrics: every series labelled with this context and
+    # replica, the gauges refreshed at each scrape), request counts and latencies, the X-Order-Id log context
+    return instrument(app, labels={"context": name, "replica": str(service.replica)}, refresh=service.refresh_metrics)
 
 
 def add_payment_views(app: FastAPI, view) -> None:

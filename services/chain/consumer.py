@@ -49,6 +49,7 @@ from services.chain.store import HandlerContext, Store
 from services.events import Ordered, event_from_dict
 from services.infra.sql import from_json, to_json
 from services.ops.logs import order_context
+from services.ops.metrics import CONSUMER_HANDLED, REDELIVERIES
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ class Consumer:
             order_id = _order_id(message.headers)
             if self.spec.wants(message.subject.rsplit(".", 1)[-1], order_id):
                 meta = message.metadata
+                if meta.num_delivered > 1:   # a replica died holding it, or a handler failed: delivered again
+                    REDELIVERIES.labels(self.spec.name, self.spec.name).inc()
                 wanted.append(message)
                 items.append(Item(message.subject, meta.sequence.stream, meta.num_delivered, order_id, message.data))
             else:
@@ -220,6 +223,7 @@ class Consumer:
                         item.deliveries, exc)
             return Outcome(NAK, RETRY_DELAYS_S[min(item.deliveries, len(RETRY_DELAYS_S)) - 1])
         self.handled += 1
+        CONSUMER_HANDLED.labels(self.spec.name, self.spec.name).inc()
         return Outcome(ACK)
 
     def _park(self, ctx: HandlerContext, item: Item, error: str, event_id: str) -> Outcome:

@@ -74,26 +74,44 @@ class ChainControl:
         chain = Chain(ChainSettings(**saved["settings"]), Path(data_dir), layout, python=saved["python"])
         return cls(chain, saved["numprocs"])
 
-    # -- HAProxy's rotation -----------------------------------------------------------------------------
-    def _haproxy(self, process_name: str) -> dict[str, str]:
-        return server_stats(self.chain.haproxy_socket()).get(process_name, {})
+    # -- HAProxy's rotation (on every HAProxy process: each balances on its own) ---------------------------
+    def _haproxy(self) -> list[dict[str, dict[str, str]]]:
+        """``show stat`` of every HAProxy process that answers (one being restarted by supervisord does not;
+        it comes back with every replica READY and learns their health by its own checks)."""
+        views = []
+        for stats_socket in self.chain.haproxy_sockets():
+            try:
+                views.append(server_stats(stats_socket))
+            except OSError as exc:
+                log.warning("HAProxy at %s not reachable: %s", stats_socket, exc)
+        return views
+
+    def _set_state(self, process_name: str, state: str) -> int:
+        """Set ``state`` on every HAProxy process that answers; returns how many did."""
+        done = 0
+        for stats_socket in self.chain.haproxy_sockets():
+            try:
+                set_server_state(stats_socket, process_name, state)
+                done += 1
+            except OSError as exc:
+                log.warning("%s: HAProxy at %s not reachable to set %s: %s", process_name, stats_socket, state, exc)
+        return done
 
     def take_out(self, process_name: str) -> None:
-        """DRAIN in HAProxy, then wait until it holds no request (or ``DRAIN_WAIT_S``)."""
-        try:
-            set_server_state(self.chain.haproxy_socket(), process_name, "drain")
-        except OSError as exc:   # HAProxy down: nothing is sent to anyone; the replica still drains itself
-            log.warning("%s: HAProxy not reachable to drain it: %s", process_name, exc)
+        """DRAIN in every HAProxy, then wait until none sends it a request (or ``DRAIN_WAIT_S``)."""
+        if not self._set_state(process_name, "drain"):   # none up: nothing is sent to anyone; it drains itself
             return
         deadline = time.monotonic() + DRAIN_WAIT_S
-        while self._haproxy(process_name).get("scur", "0") not in ("", "0") and time.monotonic() < deadline:
+        while time.monotonic() < deadline and any(
+                view.get(process_name, {}).get("scur", "0") not in ("", "0") for view in self._haproxy()):
             time.sleep(0.05)
 
     def put_back(self, process_name: str) -> None:
-        """Back in rotation (READY), and wait until HAProxy's checks have it UP."""
-        set_server_state(self.chain.haproxy_socket(), process_name, "ready")
+        """Back in rotation (READY) in every HAProxy, and wait until each has it UP."""
+        self._set_state(process_name, "ready")
         deadline = time.monotonic() + ROTATION_WAIT_S
-        while not self._haproxy(process_name).get("status", "").startswith("UP"):
+        while not (views := self._haproxy()) or not all(
+                view.get(process_name, {}).get("status", "").startswith("UP") for view in views):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"HAProxy does not have {process_name} UP after {ROTATION_WAIT_S:.0f} s")
             time.sleep(0.05)
@@ -102,7 +120,7 @@ class ChainControl:
         """Every slot of ``name`` not running back to READY (a stopped surge replica stays DRAIN otherwise,
         and a replica later started in its slot would get no work); it shows DOWN until one runs there."""
         for slot in range(SLOTS):
-            set_server_state(self.chain.haproxy_socket(), f"{name}-{slot}", "ready")
+            self._set_state(f"{name}-{slot}", "ready")
 
     # -- commands -------------------------------------------------------------------------------------
     def rolling_restart(self, names: tuple[str, ...] = PROGRAMS, timeout_s: float = 120.0, *, echo=None) -> None:
@@ -130,11 +148,11 @@ class ChainControl:
             path.write_text(json.dumps(saved, indent=1))
 
     def status(self) -> dict[str, tuple[str, str]]:
-        """Each process: (supervisord's state, HAProxy's status or "")."""
-        try:
-            rotation = {name: row.get("status", "") for name, row in server_stats(self.chain.haproxy_socket()).items()}
-        except OSError:
-            rotation = {}
+        """Each process: (supervisord's state, HAProxy's status or ""). Where the HAProxy processes
+        disagree (one just restarted, still checking), every view is shown: ``UP | DOWN``."""
+        views = self._haproxy()
+        rotation = {name: " | ".join(dict.fromkeys(view.get(name, {}).get("status", "") for view in views))
+                    for name in (views[0] if views else {})}
         return {name: (state, rotation.get(name, "")) for name, state in sorted(self.supervisor.status().items())}
 
 

@@ -5,9 +5,10 @@ What it does, in order (each step idempotent, so running it again on the same da
    service creates and migrates its own schema when it starts);
 2. creates the JetStream stream (``services.chain.nats.ensure_stream``; each consuming service creates
    its durable consumer when it starts);
-3. writes the HAProxy config (``launch_haproxy``): a frontend per context, the public port for the gateways;
+3. writes the HAProxy config (``launch_haproxy``): a frontend per context, the public port for the gateways
+   (one file per HAProxy process: they differ only in their stats socket);
 4. runs every process under supervisord (``services.ops.supervisor``): N replicas per context, the
-   gateway replicas and haproxy, each restarted when it dies.
+   gateway replicas and ``HAPROXIES`` HAProxy processes on the same ports, each restarted when it dies.
 
 Ports (``ChainLayout.at(base)``): the public port ``base``; the contexts' frontends ``base+1`` ..
 ``base+6`` (ordering, kitchen, delivery, gift, mypage, payments); gateway replicas from ``base+10``; the replicas
@@ -31,6 +32,9 @@ from services.chain.settings import CONTEXTS, ChainSettings
 ROOT = Path(__file__).resolve().parents[2]
 MAX_REPLICAS = 9   # each program has 10 ports: its replicas and the one a rolling restart adds
 SLOTS = MAX_REPLICAS + 1
+# HAProxy processes sharing every port (SO_REUSEPORT): one killed, the other still accepts, so the chain's
+# single entry point is never closed while supervisord starts the dead one again (launch_haproxy).
+HAPROXIES = 2
 
 
 @dataclass(frozen=True)
@@ -117,21 +121,26 @@ class Chain:
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         create_database(self.settings.dsn)
         asyncio.run(create_stream(self.settings.nats_url, self.settings.stream))
-        self.haproxy_config().write_text(render(self.layout.backends(), self.layout.host,
-                                                stats_socket=self.haproxy_socket()))
+        for instance in range(HAPROXIES):
+            self.haproxy_config(instance).write_text(render(self.layout.backends(), self.layout.host,
+                                                            stats_socket=self.haproxy_socket(instance)))
         from services.chain.control import record
         record(self)                     # for main.py chain restart / scale / status (services.chain.control)
 
-    def haproxy_config(self) -> Path:
-        return self.data_dir / "haproxy.cfg"
+    def haproxy_config(self, instance: int | str = 0) -> Path:
+        return self.data_dir / f"haproxy-{instance}.cfg"
 
-    def haproxy_socket(self) -> Path:
-        """HAProxy's stats socket (``launch_haproxy.server_states``): which replicas it sends work to.
-        In the data folder unless that path is too long for a Unix socket (108 bytes on Linux)."""
-        path = self.data_dir / "haproxy.sock"
+    def haproxy_socket(self, instance: int = 0) -> Path:
+        """The stats socket of HAProxy process ``instance`` (``launch_haproxy.server_states``): which
+        replicas it sends work to. In the data folder unless that path is too long for a Unix socket."""
+        path = self.data_dir / f"haproxy-{instance}.sock"
         if len(str(path)) > 100:
-            path = Path(tempfile.gettempdir()) / f"sikdang-haproxy-{self.layout.public_port}.sock"
+            path = Path(tempfile.gettempdir()) / f"sikdang-haproxy-{self.layout.public_port}-{instance}.sock"
         return path
+
+    def haproxy_sockets(self) -> list[Path]:
+        """Every HAProxy process's stats socket: a change of rotation (DRAIN, READY) is made on each."""
+        return [self.haproxy_socket(instance) for instance in range(HAPROXIES)]
 
     # -- running ------------------------------------------------------------------------------------
     def programs(self) -> list:
@@ -146,7 +155,8 @@ class Chain:
                                 numprocs=self.layout.gateways, environment=env, directory=ROOT,
                                 port=self.layout.gateway_base(), stopwaitsecs=15, startretries=100,
                                 ready_url=f"http://{self.layout.host}:{{port}}/ready", surge=True))
-        programs.append(Program("haproxy", ["haproxy", "-db", "-f", str(self.haproxy_config())], startretries=100))
+        programs.append(Program("haproxy", ["haproxy", "-db", "-f", str(self.haproxy_config("{replica}"))],
+                                numprocs=HAPROXIES, startretries=100))
         return programs
 
     def supervisor(self):

@@ -7,8 +7,24 @@ Balancing and ejection are HAProxy's, not ours (issue 12, point 5):
 - passive ejection, the original's outlier detection: ``observe layer7`` counts 5xx answers and
   ``error-limit 5`` of them in a row ``on-error mark-down`` eject the replica until its checks pass;
 - a connection refused (a replica just killed) or a 503 (a replica draining: nothing was done) is tried
-  again on another replica (``retry-on conn-failure 503`` with ``option redispatch``). Nothing that may
-  have been carried out is replayed: a request that got no answer is the caller's to judge.
+  again on another replica (``retry-on conn-failure 503`` with ``option redispatch``).
+
+What HAProxy answers by itself (issue 13, availability under chaos):
+- its own 503 (no replica UP, every retry refused, a queue timeout: nothing was forwarded, so nothing was
+  done) carries ``Retry-After: 1`` and the gateway's JSON error shape, like every other "come back
+  shortly" of the chain. Its 502 and 504 do not: the request reached a replica and may have been done;
+- a public request a gateway held when it died (closed with no answer: ``empty-response``) is sent again
+  to another gateway only if replaying it is harmless: a read (GET, HEAD), or a request whose JSON body
+  carries a ``clientRef`` (placing an order, taking a payment: the gateway and ordering take a clientRef
+  once, and a second copy waits on the first's lock and is answered the same). That is the resend a till
+  makes itself, a few milliseconds sooner (HAProxy's ``retry-on`` notes: safe only with "a replay
+  protection mechanism ... such as unique transaction IDs"). Any other request that got no answer is the
+  caller's to judge: no L7 retry at all (``disable-l7-retry``; connection failures are still retried).
+
+Several HAProxy processes run the same config at once (``launch.HAPROXIES``), each with its own stats
+socket: they bind the same ports with SO_REUSEPORT (HAProxy's default on Linux), so the kernel spreads
+new connections over them and, when one is killed, gives them all to the others; only the connections
+the dead one held are lost.
 """
 from __future__ import annotations
 
@@ -17,6 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEALTH = {"gateway": "/ready"}   # everything else: /readyz
+BUSY_BODY = '{"code": "busy", "message": "No replica can take the request now; nothing was done. Retry shortly."}'
+# An unescaped "clientRef" key with a string value: in JSON a key cannot be spelt so inside a string value
+# (its quotes would be escaped), so a note or a name holding these characters does not match.
+KEYED_BODY = r'\"clientRef\"[[:space:]]*:[[:space:]]*\"[^\"]'
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure 503
+    http-error status 503 content-type application/json string '{BUSY_BODY}' hdr Retry-After 1
 """]
     for b in backends:
         bind = public_host if b.name == "gateway" else host
@@ -59,6 +80,13 @@ backend {b.name}_replicas
     option httpchk GET {HEALTH.get(b.name, '/readyz')}
     http-check expect status 200
     default-server inter 1s fastinter 250ms downinter 500ms fall 2 rise 2 observe layer7 error-limit 5 on-error mark-down
+""")
+        if b.name == "gateway":   # the public side: replay what is harmless to replay (module docstring)
+            parts.append(f"""    option http-buffer-request
+    retry-on conn-failure empty-response 503
+    acl replayable method GET HEAD
+    acl replayable req.body -m reg {KEYED_BODY}
+    http-request disable-l7-retry unless replayable
 """)
         for replica, port in enumerate(b.replica_ports):
             parts.append(f"    server {b.name}-{replica} {host}:{port} check\n")

@@ -28,6 +28,7 @@ import psycopg
 from nats.js.errors import NotFoundError
 
 from services.chain import wire
+from services.ops.metrics import RELAY_PUBLISHED
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Relay:
                     await conn.execute(_MARK, (time.time(), [r[0] for r in chunk[:len(acked)]], acked))
                     total += len(acked)
                     self.published += len(acked)
+                    RELAY_PUBLISHED.labels(self.context).inc(len(acked))
                 if len(acked) < len(chunk):
                     raise ConnectionError(f"{len(chunk) - len(acked)} events were not acknowledged by JetStream")
 

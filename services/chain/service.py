@@ -28,6 +28,7 @@ from services.chain.relay import DUE
 from services.chain.settings import ChainSettings, context_name
 from services.chain.store import Store, open_pool
 from services.chain.tasks import cancel_all
+from services.ops import metrics
 from services.ops.logs import configure_logging
 from services.ops.settings import log_dir
 
@@ -135,15 +136,29 @@ class ChainService:
                                " (SELECT count(*) FROM parked)", (time.time(),)).fetchone()
         return row[0], row[1]
 
-    def metrics_text(self) -> str:
-        """A few counters in Prometheus' text format (ops may mount its own registry instead)."""
-        lines = [f'sikdang_relay_published_total{{context="{self.spec.name}"}} {self.leader.relay.published}',
-                 f'sikdang_leader{{context="{self.spec.name}"}} {int(self.leader.is_leader)}']
+    # -- metrics (services.ops.metrics: the series every replica reports, labelled context and replica) ---
+    async def refresh_metrics(self) -> None:
+        """Set the gauges whose truth is elsewhere, before each scrape of ``/metrics``: the outbox's unsent
+        rows and the parked events (PostgreSQL), the consumer's lag, the lead and the gift breaker."""
+        name = self.spec.name
+        try:
+            relay_lag, parked = await asyncio.wait_for(asyncio.to_thread(self._counts), 3.0)
+        except Exception:  # noqa: BLE001 - the database is down (readiness says so): unknown, not stale
+            relay_lag = parked = float("nan")
+        metrics.RELAY_LAG.labels(name).set(relay_lag)
+        metrics.PARKED.labels(name).set(parked)
+        metrics.LEADER.labels(name).set(int(self.leader.is_leader))
         if self.consumer:
-            lines += [f'sikdang_consumer_handled_total{{context="{self.spec.name}"}} {self.consumer.handled}',
-                      f'sikdang_consumer_parked_total{{context="{self.spec.name}"}} {self.consumer.parked}',
-                      f'sikdang_consumer_lag{{context="{self.spec.name}"}} {self.consumer.lag or 0}']
-        return "\n".join(lines) + "\n"
+            metrics.CONSUMER_LAG.labels(name, name).set(self.consumer.lag or 0)
+        if isinstance(self.gift, GiftClient):
+            metrics.set_breaker_state("gift", _breaker_state(self.gift))
+
+
+def _breaker_state(gift: GiftClient) -> str:
+    """Open while failing fast; half-open once the cooldown is over (the next call probes the gift service)."""
+    if not gift.breaker.is_open:
+        return "closed"
+    return "open" if time.monotonic() - gift.breaker.opened_at < gift.cooldown_s else "half-open"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,13 +12,17 @@ multiprocess mode); ``prepare_multiprocess_dir`` empties it when the server star
 how to combine processes (``multiprocess_mode``): a gauge reports the value a process set last.
 
 The chain's services set the named gauges and counters: ``RELAY_LAG``, ``CONSUMER_LAG``,
-``REDELIVERIES``, ``PARKED``, ``BREAKER_STATE`` (``set_breaker_state``).
+``REDELIVERIES``, ``PARKED``, ``BREAKER_STATE`` (``set_breaker_state``), ``LEADER``, ``RELAY_PUBLISHED``,
+``CONSUMER_HANDLED``. A chain service is one process per replica: ``instrument(app, labels=...)`` puts
+its ``context`` and ``replica`` on every series it reports, and ``refresh`` (awaited before each scrape)
+sets the gauges whose truth is elsewhere (the outbox's unsent rows in PostgreSQL) at scrape time.
 """
 from __future__ import annotations
 
 import re
 import shutil
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app, multiprocess
@@ -44,6 +48,11 @@ REDELIVERIES = Counter("sikdang_redeliveries", "Events delivered again (a consum
                        ["context", "consumer"])
 PARKED = Gauge("sikdang_parked_events", "Poison events parked after their last delivery, not yet handled",
                ["context"], multiprocess_mode="mostrecent")
+LEADER = Gauge("sikdang_leader", "1 while this replica leads its context (relay, timed work)", ["context"],
+               multiprocess_mode="mostrecent")
+RELAY_PUBLISHED = Counter("sikdang_relay_published", "Outbox events published to NATS and acked", ["context"])
+CONSUMER_HANDLED = Counter("sikdang_consumer_handled", "Events handled (their transaction committed)",
+                           ["context", "consumer"])
 
 BREAKER_STATES = {"closed": 0, "half-open": 1, "half_open": 1, "open": 2}
 _NUMBER = re.compile(r"/\d+(?=/|$)")
@@ -62,18 +71,36 @@ def prepare_multiprocess_dir(folder: Path) -> Path:
     return folder
 
 
-def registry() -> CollectorRegistry:
-    """What ``/metrics`` reports: every process's values in multiprocess mode, else this process's."""
+def registry(labels: dict[str, str] | None = None) -> CollectorRegistry:
+    """What ``/metrics`` reports: every process's values in multiprocess mode, else this process's;
+    with ``labels``, each of them added to every series that does not carry it already."""
     if folder := metrics_dir():
-        combined = CollectorRegistry()
-        multiprocess.MultiProcessCollector(combined, path=str(folder))
-        return combined
-    return REGISTRY
+        source = CollectorRegistry()
+        multiprocess.MultiProcessCollector(source, path=str(folder))
+    else:
+        source = REGISTRY
+    if not labels:
+        return source
+    labelled = CollectorRegistry(auto_describe=False)
+    labelled.register(_Labelled(source, labels))
+    return labelled
 
 
-def metrics_app():
+class _Labelled:
+    """A collector: ``source``'s metrics with constant labels added (the series' own labels win)."""
+
+    def __init__(self, source: CollectorRegistry, labels: dict[str, str]) -> None:
+        self.source, self.labels = source, labels
+
+    def collect(self):
+        for family in self.source.collect():
+            family.samples = [sample._replace(labels={**self.labels, **sample.labels}) for sample in family.samples]
+            yield family
+
+
+def metrics_app(labels: dict[str, str] | None = None):
     """The ASGI app that answers ``GET /metrics`` in Prometheus' text format."""
-    return make_asgi_app(registry())
+    return make_asgi_app(registry(labels))
 
 
 def route_of(scope, status: int) -> str:
@@ -87,17 +114,23 @@ def route_of(scope, status: int) -> str:
     return _NUMBER.sub("/{id}", scope.get("path", ""))[:100]
 
 
-class RequestMetrics:
-    """ASGI: answers /metrics, counts and times everything else (see the module docstring)."""
+Refresh = Callable[[], Awaitable[None]]
 
-    def __init__(self, app, path: str = "/metrics") -> None:
-        self.app, self.path = app, path
-        self.metrics = metrics_app()
+
+class RequestMetrics:
+    """ASGI: answers /metrics (after ``refresh``), counts and times everything else (module docstring)."""
+
+    def __init__(self, app, path: str = "/metrics", labels: dict[str, str] | None = None,
+                 refresh: Refresh | None = None) -> None:
+        self.app, self.path, self.refresh = app, path, refresh
+        self.metrics = metrics_app(labels)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if scope["path"] == self.path and scope["method"] == "GET":
+            if self.refresh is not None:
+                await self.refresh()
             return await self.metrics(scope, receive, send)
         started, answer = time.perf_counter(), {"status": 500, "retry_after": False}
 
@@ -117,10 +150,11 @@ class RequestMetrics:
                 SHED.labels(route).inc()
 
 
-def instrument(app, path: str = "/metrics"):
+def instrument(app, path: str = "/metrics", *, labels: dict[str, str] | None = None, refresh: Refresh | None = None):
     """``app`` behind /metrics, request metrics and the X-Order-Id log context; the wrapper keeps
-    ``app``'s other attributes reachable (``.fastapi``, ``.state``)."""
-    return _Instrumented(RequestMetrics(OrderIdMiddleware(app), path), app)
+    ``app``'s other attributes reachable (``.fastapi``, ``.state``). ``labels``: added to every series
+    (a chain service's context and replica); ``refresh``: awaited before each scrape."""
+    return _Instrumented(RequestMetrics(OrderIdMiddleware(app), path, labels, refresh), app)
 
 
 class _Instrumented:

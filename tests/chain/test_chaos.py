@@ -8,7 +8,11 @@ availability (2xx + 503 with Retry-After, out of every request sent) is reported
 A chain of its own (the ``private_chain`` fixture: ``main.py chain``'s launch code on a PostgreSQL
 cluster and a nats-server of its own, shared with the crash test), so restarting the database disturbs no other test and
 no other work on the machine. The availability target (99.9 %) is the benchmark's
-(``python -m benchmarks ops``); here it must only be clearly above chance.
+(``python -m benchmarks ops``). Measured with two HAProxy processes and its replay of keyed requests
+(2026-12-08, three runs on a busy machine): 100 % (713 requests), 99.38 % (2 failed of 323) and 99.83 %
+(1 of 593): every failure a request in flight inside a killed HAProxy process (the till's connection dies
+with it; the till sends it again). One such kill weighs 0.2-0.5 % in a run this short, so 99.9 % is not
+met reliably; here it must be above 95 %, which a run with a few such kills on a slow machine still is.
 """
 from __future__ import annotations
 
@@ -33,4 +37,4 @@ def test_every_acknowledged_order_completes_its_saga_once_through_chaos(private_
     assert report.lost == [], f"acknowledged orders without their whole saga: {report.lost}"
     assert report.duplicated == [], report.duplicated
     assert len(load.acknowledged()) >= 20
-    assert load.availability() > 0.5
+    assert load.availability() > 0.95, (dict(drill.counts), load.failures())

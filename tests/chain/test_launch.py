@@ -39,5 +39,8 @@ def test_the_processes_run_the_services_the_gateway_and_haproxy(tmp_path):
     programs = {p.name: p for p in chain.programs()}
     assert set(programs) == {*CONTEXTS, "gateway", "haproxy"}
     assert programs["kitchen"].numprocs == 2 and programs["kitchen"].command[2:5] == ["service", "kitchen", "--port"]
+    haproxy = programs["haproxy"]       # two on the same ports, each with a config (a stats socket) of its own
+    assert haproxy.numprocs == 2 and haproxy.expand(haproxy.command[-1], 1) == str(chain.haproxy_config(1))
+    assert len(set(chain.haproxy_sockets())) == 2
     env = programs["gateway"].environment
     assert '"gift": "http://127.0.0.1:18084"' in env["SIKDANG_SERVICE_URLS"]
