@@ -172,11 +172,11 @@ def chaos(supervisor, restart_broker, restart_database, *, seconds: float = 60.0
 
 # -- the check --------------------------------------------------------------------------------------------
 def gift_decided(card) -> bool:
-    """The order's gift is sent or out of stock. Known chain-services issue (reported, not ours to fix):
-    when the gift service commits GiftSent but its answer to ordering is lost (a replica killed, a
-    timeout), ordering records GiftDeferred events *after* the GiftSent already on the stream, and its
-    successful retry emits nothing new, so mypage ends on "deferred" although the gift was given once.
-    A GiftSent in the timeline counts as decided here, and the caller reports how often it happened."""
+    """The order's gift is sent or out of stock. One case is left where mypage shows "deferred" for a gift
+    given once: ordering's call timed out after the gift was issued and its retry came after the gift's
+    hold (SIKDANG_CALL_HOLD_S), so the gift's relay published GiftSent before ordering's GiftDeferred and
+    the retry's copy was dropped as a duplicate. A GiftSent in the timeline counts as decided here, and
+    the caller reports how often it happened."""
     return card.gift_status in ("sent", "out_of_stock") or any(e.event == "GiftSent" for e in card.timeline)
 
 
