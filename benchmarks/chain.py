@@ -168,7 +168,7 @@ def main(argv: list[str]) -> int:
     nats_server = NatsServer(folder / "nats").start()
     name = f"bench{uuid.uuid4().hex[:8]}"
     chain = Chain(ChainSettings(dsn=PG + f"sikdang_{name}", nats_url=nats_server.url, stream=name.upper()),
-                  folder / "data", ChainLayout.free(replicas=args.replicas))
+                  folder / "data", ChainLayout.free(replicas=args.replicas), demo=True)
     supervisor = None
     try:
         chain.prepare()

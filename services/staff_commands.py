@@ -39,8 +39,9 @@ def _reason(value) -> str:
 @dataclass(frozen=True)
 class SaveStaff:
     """Add a staff member or change one. ``pin``: a new PIN, or "" to keep theirs (a new person needs
-    one). ``staff``: the manager doing it; ``reason``: why (audited). Saving a deactivated person makes
-    them active again. A new PIN or role ends the sessions they had signed in with."""
+    one). ``staff``: the manager doing it; ``reason``: why (audited). A new PIN makes a deactivated
+    person active again (a new name or role alone does not). A new PIN or role ends the sessions they
+    had signed in with."""
     staff_id: str
     name: str
     role: str

@@ -21,6 +21,7 @@ writes when it starts (layout, settings, interpreter; ``scale`` records the new 
 from __future__ import annotations
 
 import json
+import os
 import logging
 import sys
 import time
@@ -43,12 +44,15 @@ def record(chain: Chain) -> Path:
     path = chain.data_dir / RECORD
     previous = json.loads(path.read_text()) if path.exists() else {}
     settings = chain.settings
-    path.write_text(json.dumps({
+    record_text = json.dumps({
         "port": chain.layout.public_port, "replicas": chain.layout.replicas, "gateways": chain.layout.gateways,
-        "host": chain.layout.host, "python": chain.python,
+        "host": chain.layout.host, "python": chain.python, "demo": chain.demo,
         "settings": {"dsn": settings.dsn, "nats_url": settings.nats_url, "stream": settings.stream},
         "numprocs": previous.get("numprocs", {}) if previous.get("port") == chain.layout.public_port else {},
-    }, indent=1))
+    }, indent=1)
+    # 0600: the record holds the database's DSN (with its password, if it has one)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(record_text)
     return path
 
 
@@ -71,7 +75,8 @@ class ChainControl:
             raise FileNotFoundError(f"no chain was started with --data {data_dir} ({path} is missing)")
         saved = json.loads(path.read_text())
         layout = ChainLayout(saved["port"], saved["replicas"], saved["gateways"], saved["host"])
-        chain = Chain(ChainSettings(**saved["settings"]), Path(data_dir), layout, python=saved["python"])
+        chain = Chain(ChainSettings(**saved["settings"]), Path(data_dir), layout, python=saved["python"],
+                      demo=saved.get("demo", False))
         return cls(chain, saved["numprocs"])
 
     # -- HAProxy's rotation (on every HAProxy process: each balances on its own) ---------------------------
@@ -162,7 +167,7 @@ def main(argv: list[str]) -> int:
     from services.chain.gateway import default_data_dir
     parser = argparse.ArgumentParser(prog="main.py chain", description="Operate a running chain (docs/operations.md)")
     parser.add_argument("action", choices=["restart", "scale", "status"])
-    parser.add_argument("program", nargs="?", help="scale: ordering, kitchen, delivery, gift, mypage or gateway; "
+    parser.add_argument("program", nargs="?", help="scale: ordering, kitchen, delivery, gift, mypage, payments or gateway; "
                                                    "restart: only this one (default: every service, then the gateway)")
     parser.add_argument("replicas", nargs="?", type=int, help="scale: how many replicas")
     parser.add_argument("--data", type=Path, default=None, help="the running chain's data folder")

@@ -44,12 +44,12 @@ class _DrainingServer(uvicorn.Server):
 
 
 def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = None,
-                settings: ChainSettings | None = None, max_in_flight: int = 256) -> int:
+                settings: ChainSettings | None = None, max_in_flight: int = 256, demo: bool = False) -> int:
     data_dir = Path(data_dir or default_data_dir())
     data_dir.mkdir(parents=True, exist_ok=True)
     replica = os.environ.get("SIKDANG_REPLICA", "0")      # set by the supervisor (services.ops)
     configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
-    staff = StaffStore(data_dir / "staff.sqlite")
+    staff = StaffStore(data_dir / "staff.sqlite", seed_demo=demo)   # a real chain's staff: `main.py staff add`
     shop = ChainShop(settings or ChainSettings.from_env(), manager_pins=StaffFile(data_dir / "staff.sqlite").manager_with_pin)
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
@@ -71,5 +71,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--data", type=Path, default=None, help="chain data folder (staff.sqlite)")
     parser.add_argument("--max-in-flight", type=int, default=256)
+    parser.add_argument("--demo", action="store_true", help="a new staff file gets the demo staff")
     args = parser.parse_args(argv)
-    return run_gateway(args.port, host=args.host, data_dir=args.data, max_in_flight=args.max_in_flight)
+    return run_gateway(args.port, host=args.host, data_dir=args.data, max_in_flight=args.max_in_flight,
+                       demo=args.demo)

@@ -103,8 +103,9 @@ class Chain:
     """One chain: its settings (the service URLs are its HAProxy frontends), data folder and ports."""
 
     def __init__(self, settings: ChainSettings, data_dir: Path, layout: ChainLayout, *,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable, demo: bool = False) -> None:
         self.layout = layout
+        self.demo = demo          # the gateway's staff file starts with the demo staff (published PINs)
         self.settings = replace(settings, service_urls=layout.service_urls())
         self.data_dir = Path(data_dir).resolve()
         self.python = python
@@ -151,7 +152,8 @@ class Chain:
                             port=self.layout.service_base(context), stopwaitsecs=15, startsecs=1, startretries=100,
                             ready_url=f"http://{self.layout.host}:{{port}}/readyz", surge=True)
                     for context in CONTEXTS]
-        programs.append(Program("gateway", [self.python, main, "gateway", "--port", "{port}", "--data", str(self.data_dir)],
+        programs.append(Program("gateway", [self.python, main, "gateway", "--port", "{port}", "--data", str(self.data_dir),
+                                                  *(["--demo"] if self.demo else [])],
                                 numprocs=self.layout.gateways, environment=env, directory=ROOT,
                                 port=self.layout.gateway_base(), stopwaitsecs=15, startretries=100,
                                 ready_url=f"http://{self.layout.host}:{{port}}/ready", surge=True))
@@ -209,12 +211,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gateways", type=int, default=1, help="gateway replicas (default 1)")
     parser.add_argument("--port", type=int, default=8080, help="public port (default 8080); the chain uses the next 70")
     parser.add_argument("--data", type=Path, default=None, help="data folder: staff, logs, configs")
+    parser.add_argument("--demo", action="store_true",
+                        help="a new staff file gets the demo staff (published PINs: for trying it out only)")
     args = parser.parse_args(argv)
     try:
         layout = ChainLayout.at(args.port, args.replicas, args.gateways)
     except ValueError as exc:
         parser.error(str(exc))
-    chain = Chain(ChainSettings.from_env(), args.data or default_data_dir(), layout)
+    chain = Chain(ChainSettings.from_env(), args.data or default_data_dir(), layout, demo=args.demo)
     try:
         chain.prepare()
     except Exception as exc:  # noqa: BLE001 - one clear line: which part of the machine is missing

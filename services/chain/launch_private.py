@@ -136,7 +136,8 @@ class PrivateChain:
         self.postgres = PrivatePostgres(max_connections=300)
         self.nats = NatsServer(self.folder / "nats")
         settings = ChainSettings(dsn="", nats_url="", stream="SIKDANG")
-        self.chain = Chain(settings, self.folder / "data", ChainLayout.free(replicas=replicas, gateways=gateways))
+        self.chain = Chain(settings, self.folder / "data", ChainLayout.free(replicas=replicas, gateways=gateways),
+                           demo=True)      # the drills' tills sign in with the demo PINs
         self.supervisor = None
         self.stock, self.start_deadline_s = stock, start_deadline_s
 

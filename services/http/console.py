@@ -46,15 +46,17 @@ def _os_user() -> str:
         return "unknown"
 
 
-def add_staff_from_console(db_path: Path, staff_id: str, role: str, name: str, pin: str) -> int:
-    """Add (or replace: a new PIN or role) ``staff_id`` in the staff file beside ``db_path``, audited as
-    the console's user; print what happened; 0 if done, 2 if the input is refused."""
+def add_staff_from_console(db_path: Path, staff_id: str, role: str, name: str, pin: str, *,
+                           staff_file: Path | None = None) -> int:
+    """Add (or replace: a new PIN or role) ``staff_id`` in the staff file beside ``db_path`` (or in
+    ``staff_file``: a chain's), audited as the console's user; print what happened; 0 if done, 2 if the
+    input is refused."""
     try:
         SaveStaff(staff_id, name, role, checked_pin(pin))     # the checks the manager's screen makes
     except ShopError as problem:
         print(f"Staff not added: {problem}")
         return 2
-    path = staff_db_path(Path(db_path).resolve())
+    path = Path(staff_file).resolve() if staff_file else staff_db_path(Path(db_path).resolve())
     path.parent.mkdir(parents=True, exist_ok=True)
     store = StaffStore(path, seed_demo=False)
     try:
@@ -76,6 +78,8 @@ def staff_main(argv: list[str], default_db: Path) -> int:
     parser.add_argument("--role", required=True, choices=ROLES)
     parser.add_argument("--name", required=True)
     parser.add_argument("--db", type=Path, default=default_db, help="the shop server's database")
+    parser.add_argument("--chain-data", type=Path, default=None,
+                        help="a chain's data folder instead (the staff file its gateways share)")
     args = parser.parse_args(argv)
     if sys.stdin.isatty():
         pin = getpass.getpass(f"PIN for {args.staff_id} (4-12 digits): ")
@@ -84,4 +88,5 @@ def staff_main(argv: list[str], default_db: Path) -> int:
             return 2
     else:
         pin = sys.stdin.readline().strip()
-    return add_staff_from_console(args.db, args.staff_id, args.role, args.name, pin)
+    return add_staff_from_console(args.db, args.staff_id, args.role, args.name, pin,
+                                  staff_file=args.chain_data / "staff.sqlite" if args.chain_data else None)

@@ -25,8 +25,8 @@ class StaffAdmin:
 
     # -- the manager's staff list (audited; a PIN is never logged) -----------------------------------
     def save_staff(self, command: SaveStaff, by) -> None:
-        """Add ``command``'s person or change them (active again if they were not; a new PIN also lifts a
-        lockout). A new PIN or role ends their sessions. Refused, and audited as refused: a manager taking away their own manager
+        """Add ``command``'s person or change them (a deactivated person is active again with a new PIN,
+        which also lifts a lockout). A new PIN or role ends their sessions. Refused, and audited as refused: a manager taking away their own manager
         role (InvalidTransition), a new person without a PIN (PinNeeded)."""
         with self._lock, self._audited(by, "save_staff", command.audit_target, command.reason), self._immediate():
             if command.staff_id == by.staff_id and command.role != "manager":
@@ -40,7 +40,8 @@ class StaffAdmin:
                                  " salt=excluded.salt, pin_hash=excluded.pin_hash, active=1, failed_attempts=0, locked=0",
                                  (command.staff_id, command.name, command.role, *self._salted(command.pin)))
             else:
-                self._db.execute("UPDATE staff SET name=?, role=?, active=1 WHERE staff_id=?",
+                # A new name or role alone keeps a deactivated person out: coming back takes a new PIN.
+                self._db.execute("UPDATE staff SET name=?, role=? WHERE staff_id=?",
                                  (command.name, command.role, command.staff_id))
             if command.pin or (row is not None and row[0] != command.role):
                 self._end_sessions(command.staff_id)

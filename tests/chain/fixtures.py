@@ -64,7 +64,7 @@ def running_chain(tmp_path_factory):
     name = f"t{uuid.uuid4().hex[:10]}"
     nats = NatsServer(folder / "nats").start()
     settings = ChainSettings(dsn=PG + f"sikdang_{name}", nats_url=nats.url, stream=name.upper())
-    chain = Chain(settings, folder / "data", ChainLayout.free(replicas=2, gateways=1))
+    chain = Chain(settings, folder / "data", ChainLayout.free(replicas=2, gateways=1), demo=True)
     supervisor = None
     try:
         chain.prepare()

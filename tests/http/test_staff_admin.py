@@ -100,7 +100,9 @@ def test_a_manager_adds_changes_and_deactivates_staff_audited_and_no_pin_is_ever
         ("manager", "deactivate_staff", "nobody", "typo", "refused: unknown_staff")]
     assert not any(pin in repr(_audit(staff_path)) for pin in ("4821", "7390"))
 
-    # Active again with a new PIN.
+    # A new name alone does not let a former employee back in; a new PIN does.
+    shop.save_staff(SaveStaff("counter3", "한지우 Han Jiwoo (former)", "kitchen", staff=manager, reason="note"))
+    assert _signs_in(url, staff_path, "counter3", "7390") == "deactivated"
     shop.save_staff(SaveStaff("counter3", "한지우 Han Jiwoo", "counter", "5512", staff=manager, reason="came back"))
     assert _signs_in(url, staff_path, "counter3", "5512") == "ok"
 

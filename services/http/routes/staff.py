@@ -54,7 +54,7 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
 
     @r.put("/staff/{staffId}", response_model=OkOut, openapi_extra=roles_extra("manager"),
            summary="Add a staff member or change their name, role or PIN (audited; the PIN is never logged); "
-                   "a new PIN or role ends their sessions, and a deactivated person is active again")
+                   "a new PIN or role ends their sessions, and a new PIN makes a deactivated person active again")
     def save_staff(body: StaffIn, staff_id: str = Path(pattern=STAFF_ID_PATTERN, alias="staffId"),
                    who: Principal = Depends(manager)):
         staff.save_staff(SaveStaff(staff_id, body.name, body.role, body.pin or "", who.staff_id, body.reason), who)
