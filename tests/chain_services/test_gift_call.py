@@ -20,7 +20,8 @@ from services.remote import codec
 from tests.chain_services.support import (ServiceProcess, order_events, publish_raw, query, run_async, scalar,
                                           stream_messages, wait_for)
 
-HOLD_S = "3"     # the gift's hold, shortened so the tests see its own (late) publish
+HOLD_S = "10"    # the gift's hold, shortened so the tests see its own (late) publish; long enough for a busy
+#                   machine's ordering relay to publish Ordered first
 
 
 def place(ordering: ServiceProcess) -> dict:
