@@ -41,6 +41,7 @@ def kill_in_turn(chain, kills: int) -> list[str]:
     return killed
 
 
+@pytest.mark.timeout(900)     # 20 kills, two restarts and every saga checked: minutes on a busy machine
 def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_restarts(private_chain):
     shop = private_chain.shop(consistent_reads=True, settle_s=120)
     shop.set_gift_stock(100_000, "Candy")
