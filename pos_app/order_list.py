@@ -22,7 +22,7 @@ def order_label(order: OrderSummary) -> str:
     return f"{label} · {tr('type.short_table', table=order.table)}" if order.table else label
 
 
-SHORT_REASON = 11     # width units of a reason shown in the list: a Latin letter 1, a Hangul syllable 2
+SHORT_REASON = 11     # width units of a typed reason shown in the list: a Latin letter 1, a Hangul syllable 2
 
 
 def _shortened(text: str) -> str:
@@ -44,8 +44,11 @@ def order_note(order: OrderSummary, short: bool = True) -> str:
     """What to know besides the status: when a later order is due, or why it was cancelled."""
     if order.scheduled_for is not None and order.status in ("placed", "scheduled"):
         return f"→ {local_time(order.scheduled_for, with_date=True)}"
-    reason = reason_text(order.reason) if order.reason else ""
-    return _shortened(reason) if short else reason
+    if not order.reason:
+        return ""
+    if order.reason.startswith("@"):             # a default reason: its own short word in a list
+        return reason_text(order.reason, short)
+    return _shortened(order.reason) if short else order.reason
 
 
 def _status_cell(order: OrderSummary) -> str:

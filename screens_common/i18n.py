@@ -115,6 +115,13 @@ TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "reason.wrong_order": ("Entered by mistake", "잘못 입력한 주문"),
     "reason.too_slow": ("Took too long", "너무 오래 걸림"),
     "reason.out_of_stock": ("Out of stock: {items}", "재료 소진: {items}"),   # "@out_of_stock:CODE,CODE"
+    # In a list (about 11 letters wide at 1280x800): the whole reason is in the note under it.
+    "reason.customer_request.short": ("By customer", "고객 요청"),
+    "reason.customer_left.short": ("Walked out", "고객 떠남"),
+    "reason.duplicate.short": ("Duplicate", "중복 주문"),
+    "reason.wrong_order.short": ("Mistake", "잘못 입력"),
+    "reason.too_slow.short": ("Too slow", "지연"),
+    "reason.out_of_stock.short": ("Out of stock", "재료 소진"),
     "reason.in_stock": ("in stock", "재고 있음"),                               # a stock check's detail
     # errors by code: a Korean screen never shows the core's English sentence
     "error.invalid_input": ("{message}", "입력한 내용을 확인하세요."),
@@ -271,14 +278,16 @@ def _item_word(code: str) -> str:
     return name_ko if translator.language == "ko" else (name_en or name_ko)
 
 
-def reason_text(reason: str) -> str:
+def reason_text(reason: str, short: bool = False) -> str:
     """A reason as the reader should see it: a code ("@duplicate", "@out_of_stock:CODE,CODE") in their
-    language, with item codes as menu names; typed text as typed."""
+    language, with item codes as menu names (``short``: without them); typed text as typed."""
     if not reason.startswith("@"):
         return reason
     key, _, codes = reason[1:].partition(":")
     if f"reason.{key}" not in TEXT:
         return reason
+    if short and f"reason.{key}.short" in TEXT:
+        return tr(f"reason.{key}.short")
     if key == "out_of_stock":
         return tr("reason.out_of_stock", items=", ".join(_item_word(c) for c in codes.split(",") if c))
     return tr(f"reason.{key}")

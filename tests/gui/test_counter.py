@@ -166,6 +166,8 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
                     timeout=5000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     assert "Duplicate order" in counter.order_note.text()              # whole, under the list
+    listed = counter.orders.index(counter.orders.row_of_key(order_id), 3).data()
+    assert "Duplicate" in listed and "…" not in listed                 # a default reason's short word, not cut
     set_language("ko")
     assert "중복 주문" in counter.order_note.text()
     assert "중복 주문" in counter.orders.index(counter.orders.row_of_key(order_id), 3).data()
