@@ -82,7 +82,10 @@ backend {b.name}_replicas
     default-server inter 1s fastinter 250ms downinter 500ms fall 2 rise 2 observe layer7 error-limit 5 on-error mark-down
 """)
         if b.name == "gateway":   # the public side: replay what is harmless to replay (module docstring)
-            parts.append(f"""    option http-buffer-request
+            # The till's address for the gateway (uvicorn trusts X-Forwarded-For from 127.0.0.1): the
+            # sign-in's slowdown counts wrong PINs per till, not for every till behind this proxy at once.
+            parts.append(f"""    option forwardfor
+    option http-buffer-request
     retry-on conn-failure empty-response 503
     acl replayable method GET HEAD
     acl replayable req.body -m reg {KEYED_BODY}

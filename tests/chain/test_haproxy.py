@@ -28,6 +28,7 @@ class FakeGateway(ThreadingHTTPServer):
     def __init__(self, name: str, drops: bool = False) -> None:
         self.name, self.drops = name, drops
         self.seen: collections.Counter[str] = collections.Counter()
+        self.forwarded_for: set[str | None] = set()
         super().__init__(("127.0.0.1", free_port()), _Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -43,6 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.read(length)
         if self.path != "/ready":
             self.server.seen[self.command] += 1
+            self.server.forwarded_for.add(self.headers.get("X-Forwarded-For"))
             if self.server.drops:
                 self.close_connection = True
                 self.connection.close()
@@ -98,6 +100,13 @@ def test_one_haproxy_killed_the_other_keeps_the_public_port_open(balancer):
     # new connections, one per request, straight after the kill: none refused
     answers = [httpx.get(f"{url}/orders", timeout=10).status_code for _ in range(50)]
     assert answers == [200] * 50
+
+
+def test_the_gateway_hears_the_tills_address(balancer):
+    gateway = FakeGateway("gateway-0")
+    url, _, _ = balancer([gateway])
+    assert httpx.post(f"{url}/auth/sign-in", json={}, timeout=10).status_code == 200
+    assert gateway.forwarded_for == {"127.0.0.1"}      # the client's address, which the sign-in limiter counts
 
 
 def test_haproxys_own_503_says_retry_after(balancer):
