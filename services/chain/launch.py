@@ -54,7 +54,8 @@ class ChainLayout:
     def free(cls, replicas: int = 2, gateways: int = 1) -> ChainLayout:
         """A layout whose every port is free now (tests, benchmarks: never a fixed port)."""
         for _ in range(200):
-            layout = cls.at(random.randrange(20_000, 60_000), replicas, gateways)
+            # below the kernel's ephemeral ports (from 32768): no outgoing connection takes one meanwhile
+            layout = cls.at(random.randrange(20_000, 32_000 - 100), replicas, gateways)
             if all(_port_free(port) for port in layout.all_ports()):
                 return layout
         raise RuntimeError("no free range of ports found for a chain")

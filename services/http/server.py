@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
 import time
@@ -100,6 +101,27 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+# Below Linux's ephemeral range (32768 and up): the kernel never hands these to an outgoing connection,
+# so a port found free stays free until someone binds it on purpose.
+UNEPHEMERAL_PORTS = range(20_000, 32_000)
+
+
+def free_port_block(count: int, host: str = "127.0.0.1") -> int:
+    """The first of ``count`` consecutive ports free now (replicas listen on ``port + replica``)."""
+    def free(port: int) -> bool:
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                return False
+        return True
+    for _ in range(200):
+        base = random.randrange(UNEPHEMERAL_PORTS.start, UNEPHEMERAL_PORTS.stop - count)
+        if all(free(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 class ServerThread:

@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from services.http.server import free_port
+from services.http.server import free_port_block
 from services.ops.supervisor import Program, Supervisor, SupervisorError
 from tests.contract.helpers import wait_until
 from tests.http.serve_process import running
@@ -48,7 +48,7 @@ def supervise(tmp_path):
 
 
 def test_a_sigkilled_process_is_back_and_serving(supervise):
-    port = free_port()
+    port = free_port_block(10)       # a replica listens on port + replica
     sv = supervise(http_program("web", port))
     sv.wait_ready(sv.programs["web"], 0, DEADLINE)
     victim = sv.pid("web-0")
@@ -82,7 +82,7 @@ def test_environment_reaches_each_replica_exactly_even_json(supervise, tmp_path)
 
 
 def test_rolling_restart_replaces_each_replica_keeping_the_others_ready(supervise):
-    port = free_port()
+    port = free_port_block(10)       # a replica listens on port + replica
     sv = supervise(http_program("web", port, numprocs=2, surge=True, stopwaitsecs=5))
     for n in (0, 1):
         sv.wait_ready(sv.programs["web"], n, DEADLINE)
@@ -109,7 +109,7 @@ def test_rolling_restart_replaces_each_replica_keeping_the_others_ready(supervis
 
 
 def test_scaling_adds_and_removes_replicas_without_touching_the_others(supervise):
-    port = free_port()
+    port = free_port_block(10)       # a replica listens on port + replica
     sv = supervise(http_program("web", port, numprocs=1))
     sv.wait_ready(sv.programs["web"], 0, DEADLINE)
     first = sv.pid("web-0")
