@@ -15,8 +15,9 @@ code, two replicas per context, two gateways, on a PostgreSQL cluster and a nats
 drills the tests run (``services.chain.drill``, the same code):
 - ``rolling_restart_failed_requests``: two tills place orders while every service and the gateway are
   restarted one replica at a time (``main.py chain restart``'s engine); requests answered anything but 2xx;
-- ``chaos_*``: for ``--chaos-seconds`` a till places orders while a random supervised process is
-  SIGKILLed every 3 s and nats-server and PostgreSQL are restarted once each; ``chaos_acked_lost``:
+- ``chaos_*``: for ``--chaos-seconds`` a till places orders while a random service replica or gateway
+  is SIGKILLed every 3 s, nats-server and PostgreSQL are restarted once each and one HAProxy process
+  is SIGKILLed once (``drill.chaos``); ``chaos_acked_lost``:
   orders answered 2xx whose saga is not all there; ``chaos_duplicated``: orders or saga steps taken twice;
   ``chaos_availability``: (2xx + 503 with Retry-After) / requests sent.
 ``--no-chain`` leaves them null. Ends with one JSON line (issue "Operations"). Targets: self-heal at

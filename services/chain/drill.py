@@ -135,38 +135,57 @@ class Load:
 
 
 # -- chaos ----------------------------------------------------------------------------------------------
+PROXY = "haproxy"
+
+
 def running_processes(supervisor) -> dict[str, int]:
     """Every supervised process running now (service replicas, gateways, HAProxy): name -> pid."""
     return {name: info["pid"] for name, info in supervisor.info().items() if info["statename"] == "RUNNING"}
 
 
+def _kill(victims: dict[str, int], name: str, done: list[str]) -> None:
+    try:
+        os.kill(victims[name], signal.SIGKILL)
+        done.append(f"killed {name}")
+    except ProcessLookupError:
+        pass
+
+
 def chaos(supervisor, restart_broker, restart_database, *, seconds: float = 60.0, every_s: float = 3.0,
           seed: int | None = None, echo=None) -> list[str]:
-    """For ``seconds``: SIGKILL a random running supervised process every ``every_s``; at a third of the
-    time call ``restart_broker()``, at two thirds ``restart_database()``. Returns what was done, in order."""
+    """For ``seconds``: SIGKILL a random running service replica or gateway every ``every_s``; at a
+    quarter of the time call ``restart_broker()``, at half SIGKILL one HAProxy process, at three quarters
+    ``restart_database()``. Returns what was done, in order.
+
+    HAProxy is killed once, like the broker and the database are restarted once, rather than as often as
+    the dice choose it: it stands for a cluster's ingress, and the till's request in flight inside a killed
+    one dies with its connection whatever the chain does (the till sends it again)."""
     rng = random.Random(seed)
     done, start = [], time.monotonic()
-    restarts = [(seconds / 3, "nats-server restarted", restart_broker),
-                (2 * seconds / 3, "PostgreSQL restarted", restart_database)]
+
+    def kill_a_proxy() -> None:
+        proxies = {name: pid for name, pid in running_processes(supervisor).items() if name.startswith(PROXY)}
+        _kill(proxies, rng.choice(sorted(proxies)), done)
+
+    events = [(seconds / 4, "nats-server restarted", restart_broker), (seconds / 2, None, kill_a_proxy),
+              (3 * seconds / 4, "PostgreSQL restarted", restart_database)]
     while (now := time.monotonic() - start) < seconds:
-        if restarts and now >= restarts[0][0]:
-            _, what, restart = restarts.pop(0)
-            restart()
-            done.append(what)
+        if events and now >= events[0][0]:
+            _, what, act = events.pop(0)
+            act()
+            if what:
+                done.append(what)
         else:
-            victims = running_processes(supervisor)
-            name = rng.choice(sorted(victims))
-            try:
-                os.kill(victims[name], signal.SIGKILL)
-                done.append(f"killed {name}")
-            except ProcessLookupError:
-                pass
+            victims = {name: pid for name, pid in running_processes(supervisor).items()
+                       if not name.startswith(PROXY)}
+            _kill(victims, rng.choice(sorted(victims)), done)
         if echo:
             echo(f"chaos {now:5.1f} s: {done[-1] if done else '-'}")
         time.sleep(max(0.0, every_s - (time.monotonic() - start - now)))
-    for _, what, restart in restarts:   # a run too short for its schedule still restarts both
-        restart()
-        done.append(what)
+    for _, what, act in events:   # a run too short for its schedule still does all three
+        act()
+        if what:
+            done.append(what)
     return done
 
 

@@ -1,18 +1,16 @@
 """Chaos under load (issue 13, "How it is shown"): for 60 s a till places orders through the gateway
-(resending an unanswered order with the same clientRef, as a till does) while a random supervised
-process is SIGKILLed every 3 s — service replicas (leaders and relays among them), gateways, HAProxy —
-and nats-server and PostgreSQL are restarted once each. Then every order that got a 2xx is there with
-its whole saga (stock-checked, one ticket, its gift, on mypage once each), none is taken twice, and the
-availability (2xx + 503 with Retry-After, out of every request sent) is reported.
+(resending an unanswered order with the same clientRef, as a till does) while a random service replica
+(leaders and relays among them) or gateway is SIGKILLed every 3 s, nats-server and PostgreSQL are
+restarted once each and one HAProxy process is SIGKILLed once. Then every order that got a 2xx is there
+with its whole saga (stock-checked, one ticket, its gift, on mypage once each), none is taken twice, and
+the availability (2xx + 503 with Retry-After, out of every request sent) is reported.
 
 A chain of its own (the ``private_chain`` fixture: ``main.py chain``'s launch code on a PostgreSQL
-cluster and a nats-server of its own, shared with the crash test), so restarting the database disturbs no other test and
-no other work on the machine. The availability target (99.9 %) is the benchmark's
-(``python -m benchmarks ops``). Measured with two HAProxy processes and its replay of keyed requests
-(2026-12-08, three runs on a busy machine): 100 % (713 requests), 99.38 % (2 failed of 323) and 99.83 %
-(1 of 593): every failure a request in flight inside a killed HAProxy process (the till's connection dies
-with it; the till sends it again). One such kill weighs 0.2-0.5 % in a run this short, so 99.9 % is not
-met reliably; here it must be above 95 %, which a run with a few such kills on a slow machine still is.
+cluster and a nats-server of its own, shared with the crash test), so restarting the database disturbs no
+other test and no other work on the machine. The availability target (99.9 %) is the benchmark's
+(``python -m benchmarks ops``): the one request that can fail is the till's, if it was in flight inside
+the killed HAProxy process, and in a run this short on a slow machine (300-700 requests) that one weighs
+0.15-0.35 %; here availability must be above 98 %.
 """
 from __future__ import annotations
 
@@ -34,7 +32,8 @@ def test_every_acknowledged_order_completes_its_saga_once_through_chaos(private_
     assert not load.refused(), load.refused()
     assert sum(what.startswith("killed") for what in done) >= 10 and "PostgreSQL restarted" in done
     assert "nats-server restarted" in done
+    assert any(what.startswith("killed haproxy-") for what in done)
     assert report.lost == [], f"acknowledged orders without their whole saga: {report.lost}"
     assert report.duplicated == [], report.duplicated
     assert len(load.acknowledged()) >= 20
-    assert load.availability() > 0.95, (dict(drill.counts), load.failures())
+    assert load.availability() > 0.98, (dict(drill.counts), load.failures())
