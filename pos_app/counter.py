@@ -29,7 +29,11 @@ from services.commands import PlaceOrder, normalize_phone
 from services.errors import InvalidInput, ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
-MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled"}
+
+MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled", "MenuItemSaved",
+               "MenuCategorySaved"}
+
+
 class CounterScreen(QWidget):
     def __init__(self, shop: Shop, events: ShopEvents, parent: QWidget | None = None, receipt_printer=None,
                  settings=None) -> None:
@@ -47,10 +51,13 @@ class CounterScreen(QWidget):
         self._build()
         self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._apply_menu, self.message.error, self)
         self.orders_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.todays_orders), self._apply_orders, self.message.error, self)
+        # Category names only name the headings: without them (a remote till offline) the label serves.
+        self.categories_fetch = Refetcher(self.runner, shop.categories, self.menu_panel.set_categories, None, self)
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.menu_fetch.request)
         events.subscribed.connect(self.orders_fetch.request)
         events.reconnected.connect(self.menu_fetch.request)        # stock is known again
+        events.reconnected.connect(self.categories_fetch.request)
         events.connection_changed.connect(self._on_connection)
         self.cart.total_changed.connect(self._show_total)
         self.cart.over_stock.connect(self._over_stock)
@@ -58,6 +65,7 @@ class CounterScreen(QWidget):
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
         self.menu_fetch.request()
+        self.categories_fetch.request()
         self.orders_fetch.request()
 
     # -- layout ------------------------------------------------------------------------------------
@@ -185,6 +193,8 @@ class CounterScreen(QWidget):
         self.orders_fetch.request()
         if any(r.name in MENU_EVENTS for r in records):
             self.menu_fetch.request()
+        if any(r.name == "MenuCategorySaved" for r in records):
+            self.categories_fetch.request()
 
     def _on_connection(self, connection) -> None:
         self.orders_fetch.request()          # a queued order sent: its row gets the server's number

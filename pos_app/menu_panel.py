@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from screens_common.fmt import won
-from screens_common.i18n import tr, translator
+from screens_common.i18n import item_name, tr, translator
 from screens_common.widgets import ui_font
-from services.port import MenuItem
+from services.port import Category, MenuItem
 
 COLUMNS = 3          # on a wide screen; a 1280-pixel till gets 2 (see ``resizeEvent``)
 BUTTON_MIN_WIDTH = 170
@@ -57,6 +57,8 @@ class MenuPanel(QScrollArea):
         self.buttons: dict[str, MenuButton] = {}
         self._categories: list[str] = []
         self._grids: list[tuple[QGridLayout, list[MenuButton]]] = []
+        self.headings: list[tuple[QLabel, MenuItem]] = []   # each category's heading, with an item of it
+        self._category_names: dict[str, Category] = {}
         self.columns = 2
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
@@ -72,9 +74,21 @@ class MenuPanel(QScrollArea):
             return
         self._rebuild(menu, categories)
 
+    def set_categories(self, categories: list[Category]) -> None:
+        """The categories' own names, so a heading speaks the screen's language (the menu's items carry
+        only a label holding both)."""
+        self._category_names = {category.code: category for category in categories}
+        self._name_headings()
+
     def retranslate(self) -> None:
         for button in self.buttons.values():
             button.set_item(button.item)
+        self._name_headings()
+
+    def _name_headings(self) -> None:
+        for heading, item in self.headings:
+            category = self._category_names.get(item.category_code)
+            heading.setText(item_name(category.name_ko, category.name_en) if category else item.category)
 
     def _rebuild(self, menu: list[MenuItem], categories: list[str]) -> None:
         while self._layout.count():
@@ -82,10 +96,11 @@ class MenuPanel(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
-        self._grids = []
+        self._grids, self.headings = [], []
         self._categories = categories
         for category in categories:
-            heading = QLabel(category, font=ui_font(15, bold=True))
+            heading = QLabel(font=ui_font(15, bold=True))
+            self.headings.append((heading, next(item for item in menu if item.category == category)))
             self._layout.addWidget(heading)
             grid_holder = QWidget()
             grid = QGridLayout(grid_holder)
@@ -98,6 +113,7 @@ class MenuPanel(QScrollArea):
                 buttons.append(button)
             self._grids.append((grid, buttons))
             self._layout.addWidget(grid_holder)
+        self._name_headings()
         self._place_buttons()
 
     def _place_buttons(self) -> None:

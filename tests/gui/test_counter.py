@@ -171,3 +171,22 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
     set_language("ko")
     assert "중복 주문" in counter.order_note.text()
     assert "중복 주문" in counter.orders.index(counter.orders.row_of_key(order_id), 3).data()
+
+
+def test_category_headings_speak_the_screens_language_and_follow_a_rename(qtbot, shop, shop_app):
+    """A heading is the category's name in the screen's language (both on an English screen, as the
+    buttons are); renamed by the manager on any till, it follows."""
+    from screens_common.i18n import set_language
+    from services.port import SaveCategory
+    panel = shop_app.main.counter.menu_panel
+    stews = next(c for c in shop.categories() if c.code == "stews")
+
+    def heading() -> str:
+        return next(label.text() for label, item in panel.headings if item.category_code == "stews")
+    qtbot.waitUntil(lambda: heading() == f"{stews.name_en} {stews.name_ko}", timeout=5000)
+    set_language("ko")
+    assert heading() == stews.name_ko
+    shop.save_category(SaveCategory("stews", "국물 요리", "Soups", reason="winter menu"))
+    qtbot.waitUntil(lambda: heading() == "국물 요리", timeout=5000)
+    set_language("en")
+    assert heading() == "Soups 국물 요리"
