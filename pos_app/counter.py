@@ -6,18 +6,16 @@ shop event through ``ShopEvents``. Slots only read widgets, build a command and 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
 
 from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
+from pos_app.customer_form import CustomerForm
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
-from pos_app.order_type import OrderTypePicker
 from pos_app.payment_dialog import PaymentDialog
 from pos_app.todays_orders import TodaysOrders
 from screens_common.bridge import ShopEvents
@@ -25,8 +23,8 @@ from screens_common.fmt import won
 from screens_common.i18n import item_name, reason_text, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
-from services.commands import PlaceOrder, normalize_phone
-from services.errors import InvalidInput, ShopError
+from services.commands import PlaceOrder
+from services.errors import ShopError
 from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 
@@ -95,26 +93,10 @@ class CounterScreen(QWidget):
             button.setMinimumHeight(44)
             line_buttons.addWidget(button)
 
-        self.name, self.phone, self.address = QLineEdit(), QLineEdit(), QLineEdit()
-        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        self.later = QCheckBox()
-        self.later_at = QDateTimeEdit(_whole_minute(QDateTime.currentDateTime().addSecs(3600)))
-        self.later_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.later_at.setCalendarPopup(True)
-        self.later.toggled.connect(self._later_toggled)
-        self.order_type = OrderTypePicker(self.settings)
-        self.customer_box = QGroupBox()
-        form = QFormLayout(self.customer_box)
-        form.setVerticalSpacing(4)                 # the order type's row fits without shrinking the cart
-        form.addRow(self.order_type)
-        self.name_label, self.phone_label, self.address_label = QLabel(), QLabel(), QLabel()
-        form.addRow(self.name_label, self.name)
-        form.addRow(self.phone_label, self.phone)
-        form.addRow(self.address_label, self.address)
-        later_row = QHBoxLayout()
-        later_row.addWidget(self.later)
-        later_row.addWidget(self.later_at, 1)
-        form.addRow(later_row)
+        self.customer_box = CustomerForm(self.settings)
+        customer = self.customer_box       # its fields by their names, for the screen's tests and scripts
+        self.name, self.phone, self.address = customer.name, customer.phone, customer.address
+        self.later, self.later_at, self.order_type = customer.later, customer.later_at, customer.order_type
 
         self.total_label = QLabel(font=ui_font(20, bold=True))
         self.place = QPushButton(font=ui_font(15, bold=True))
@@ -168,21 +150,15 @@ class CounterScreen(QWidget):
 
     def retranslate(self) -> None:
         self.cart_box.setTitle(tr("counter.cart"))
-        self.customer_box.setTitle(tr("counter.customer"))
-        self.name_label.setText(tr("counter.name"))
-        self.phone_label.setText(tr("counter.phone"))
-        self.address_label.setText(tr("counter.address"))
-        self.phone.setPlaceholderText("010-1234-5678")
+        self.customer_box.retranslate()
         self.note_label.setText(tr("counter.note_short"))
         self.note.setPlaceholderText(tr("counter.note"))
-        self.later.setText(tr("counter.later"))
         self.plus.setText(tr("counter.plus"))
         self.minus.setText(tr("counter.minus"))
         self.remove.setText(tr("counter.remove"))
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
         self.menu_panel.retranslate()
-        self.order_type.retranslate()
         self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._fit_cart()
         self.orders_box.retranslate()
@@ -237,39 +213,17 @@ class CounterScreen(QWidget):
         if row >= 0:
             self.cart.setData(self.cart.index(row, NOTE), self.note.text())
 
-    def _later_toggled(self, on: bool) -> None:
-        # the suggested time was set when the screen opened; after a long shift it would be past
-        if on and self.later_at.dateTime() <= QDateTime.currentDateTime():
-            self.later_at.setDateTime(_whole_minute(QDateTime.currentDateTime().addSecs(30 * 60)))
-
     def input_problem(self) -> str:
         """The i18n key of what the cashier must fix before the order can go, or "" (checked here, so
         the words are the cashier's language, not the core's English)."""
         if self.cart.rowCount() == 0:
             return "counter.empty"
-        if self.phone.text().strip():
-            try:
-                normalize_phone(self.phone.text())
-            except InvalidInput:
-                return "counter.bad_phone"
-        if self.later.isChecked() and self._scheduled_for() <= datetime.now().astimezone() + timedelta(seconds=1):
-            return "counter.later_past"
-        return self.order_type.problem(self.address.text())
-
-    def _scheduled_for(self) -> datetime:
-        # what the picker shows, to the minute: no seconds hidden behind "HH:mm"
-        return self.later_at.dateTime().toPython().replace(second=0, microsecond=0).astimezone()
+        return self.customer_box.problem()
 
     def build_command(self) -> PlaceOrder:
         """Raises InvalidInput with a message for the cashier (empty cart, bad phone, past time...)."""
-        scheduled = None
-        if self.later.isChecked():
-            scheduled = self._scheduled_for()
-            if scheduled <= datetime.now().astimezone() + timedelta(seconds=1):
-                raise InvalidInput("The time for a later order must be in the future")
-        return PlaceOrder(lines=self.cart.order_lines(), customer_name=self.name.text().strip(),
-                          phone=self.phone.text().strip(), address=self.address.text().strip(),
-                          scheduled_for=scheduled, client_ref=self._client_ref, **self.order_type.command_fields())
+        return PlaceOrder(lines=self.cart.order_lines(), client_ref=self._client_ref,
+                          **self.customer_box.command_fields())
 
     def place_order(self) -> None:
         if not self.place.isEnabled():
@@ -332,9 +286,8 @@ class CounterScreen(QWidget):
 
     def clear_order(self, keep_message: bool = False) -> None:
         self.cart.clear()
-        for field in (self.name, self.phone, self.address, self.note):
-            field.clear()
-        self.later.setChecked(False)
+        self.note.clear()
+        self.customer_box.clear()
         if not keep_message:
             self.message.clear_message()
 
@@ -351,8 +304,3 @@ class CounterScreen(QWidget):
 
     def print_selected_receipt(self) -> None:
         self.orders_box.print_selected_receipt()
-
-
-def _whole_minute(at: QDateTime) -> QDateTime:
-    time = at.time()
-    return QDateTime(at.date(), time.addSecs(-time.second()).addMSecs(-time.msec()))
