@@ -183,11 +183,24 @@ class StaffStore(StaffAdmin):
             if not active:   # told only to whoever knows the PIN
                 raise _Refused(AuthError(403, "deactivated", f"Account {staff_id} is deactivated: "
                                                              "a manager can make it active again"))
-            token = secrets.token_urlsafe(32)
-            principal = Principal(staff_id, name, role, time.time() + TOKEN_TTL_S)
-            self._db.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
-            self._db.execute("INSERT INTO sessions VALUES (?,?,?,?,?)",
-                             (_token_hash(token), staff_id, name, role, principal.expires_at))
+            return self._new_session(staff_id, name, role)
+
+    def manager_sign_in(self, pin: str, address: str | None = None) -> tuple[str, Principal] | None:
+        """A session for the active manager whose PIN is ``pin``, or None: a till's manager unlock asks
+        for a PIN only. Guessing is slowed per address as ``manager_with_pin`` slows it."""
+        if (staff_id := self.manager_with_pin(pin, address)) is None:
+            return None
+        with self._lock, self._immediate():
+            (name,) = self._db.execute("SELECT name FROM staff WHERE staff_id=?", (staff_id,)).fetchone()
+            return self._new_session(staff_id, name, "manager")
+
+    def _new_session(self, staff_id: str, name: str, role: str) -> tuple[str, Principal]:
+        """A new token for ``staff_id`` (the caller holds the lock, in a transaction)."""
+        token = secrets.token_urlsafe(32)
+        principal = Principal(staff_id, name, role, time.time() + TOKEN_TTL_S)
+        self._db.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
+        self._db.execute("INSERT INTO sessions VALUES (?,?,?,?,?)",
+                         (_token_hash(token), staff_id, name, role, principal.expires_at))
         self._cache[token] = (principal, time.monotonic())
         return token, principal
 

@@ -118,6 +118,10 @@ class SignInIn(Body):
     pin: str = Field(min_length=1, max_length=12)
 
 
+class ManagerPinIn(Body):
+    pin: str = Field(min_length=1, max_length=12)
+
+
 # -- responses --------------------------------------------------------------------------------------
 class OkOut(Wire):
     ok: bool = True

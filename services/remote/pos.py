@@ -17,9 +17,6 @@ from services.remote import codec
 from services.remote.errors import ServerUnreachable
 
 
-MANAGER_ID = "manager"    # the manager account a till signs in as when a manager's PIN is given (the demo's)
-
-
 class PointOfSaleCalls:
     _manager_token = ""      # after verify_manager_pin: the manager's own session, for the manager's calls
 
@@ -28,12 +25,12 @@ class PointOfSaleCalls:
         raise NotImplementedError
 
     def verify_manager_pin(self, pin: str) -> str:
-        """Sign in as the manager with ``pin``: the till's manager-only calls (closing the day, the menu)
-        then go as the manager, whatever role the till itself signed in with."""
+        """Sign in as the active manager whose PIN is ``pin``: the till's manager-only calls (closing the
+        day, the menu, the staff) then go as that manager, whatever role the till itself signed in with."""
         if not isinstance(pin, str) or not pin:
             raise PinRefused("Enter the manager's PIN")
         try:
-            session = self._call("POST", "/auth/sign-in", json={"staffId": MANAGER_ID, "pin": pin}, token="-")
+            session = self._call("POST", "/auth/sign-in/manager", json={"pin": pin}, token="-")
         except (InvalidInput, ShopError) as error:
             if isinstance(error, (ServerUnreachable, PinsThrottled)):
                 raise

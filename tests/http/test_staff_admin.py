@@ -130,3 +130,20 @@ def test_the_embedded_shop_refuses_staff_changes_without_a_managers_pin(tmp_path
         assert "counter3" not in {m.staff_id for m in shop.staff_members()}
     finally:
         shop.close()
+
+
+def test_any_active_manager_opens_manager_work_with_their_own_pin(staffed):
+    """A shop's second manager (the owner) opens manager work with their own PIN, on the embedded shop and
+    on a remote till alike, and what they change is audited under their own id; a deactivated manager's
+    PIN opens nothing, and a counter's PIN never did."""
+    shop, staff_path, _ = staffed
+    manager = shop.verify_manager_pin("9999")
+    shop.save_staff(SaveStaff("owner", "사장님 Owner", "manager", "480213", staff=manager, reason="the owner"))
+    assert shop.verify_manager_pin("480213") == "owner"
+    shop.save_staff(SaveStaff("counter3", "한지우", "counter", "4821", staff="owner", reason="new hire"))
+    assert _audit(staff_path)[-1] == ("owner", "save_staff", "counter3 (counter, new PIN)", "new hire", "ok")
+    with pytest.raises(PinRefused):
+        shop.verify_manager_pin("4821")
+    shop.deactivate_staff(DeactivateStaff("manager", staff="owner", reason="left the shop"))
+    with pytest.raises(PinRefused):
+        shop.verify_manager_pin("9999")

@@ -11,7 +11,7 @@ from services.http.gate import COMMON_RESPONSES, ApiError, Gate, _bearer, roles_
 from services.http.routes.cook import ALL_ROLES
 from services.http.pos_schemas import StaffIn
 from services.staff_commands import STAFF_ID_PATTERN, DeactivateStaff, SaveStaff
-from services.http.schemas import AuditOut, ErrorOut, OkOut, ReasonIn, SessionOut, SignInIn, StaffOut
+from services.http.schemas import AuditOut, ErrorOut, ManagerPinIn, OkOut, ReasonIn, SessionOut, SignInIn, StaffOut
 
 
 def router(staff: StaffStore, gate: Gate) -> APIRouter:
@@ -26,9 +26,16 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
                              "model": ErrorOut}},
             summary="Sign in with staff id and PIN; five wrong PINs lock the account for 15 minutes")
     def sign_in(body: SignInIn, request: Request):
-        token, who = staff.sign_in(body.staff_id, body.pin, request.client.host if request.client else None)
-        return SessionOut(token=token, staff_id=who.staff_id, name=who.name, role=who.role,
-                          expires_at=datetime.fromtimestamp(who.expires_at, timezone.utc))
+        return _session(*staff.sign_in(body.staff_id, body.pin, request.client.host if request.client else None))
+
+    @r.post("/sign-in/manager", response_model=SessionOut,
+            responses={429: {"description": "Too many wrong PINs from this address: wait Retry-After seconds",
+                             "model": ErrorOut}},
+            summary="Sign in as whichever active manager has this PIN (a till's manager unlock names no one)")
+    def manager_sign_in(body: ManagerPinIn, request: Request):
+        if session := staff.manager_sign_in(body.pin, request.client.host if request.client else None):
+            return _session(*session)
+        raise ApiError(401, "bad_credentials", "That is not an active manager's PIN")
 
     @r.post("/sign-out", response_model=OkOut, openapi_extra=roles_extra(*ALL_ROLES))
     def sign_out(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
@@ -73,3 +80,8 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
         return staff.audit_log(limit)
 
     return r
+
+
+def _session(token: str, who: Principal) -> SessionOut:
+    return SessionOut(token=token, staff_id=who.staff_id, name=who.name, role=who.role,
+                      expires_at=datetime.fromtimestamp(who.expires_at, timezone.utc))
