@@ -8,9 +8,10 @@ the availability (2xx + 503 with Retry-After, out of every request sent) is repo
 A chain of its own (the ``private_chain`` fixture: ``main.py chain``'s launch code on a PostgreSQL
 cluster and a nats-server of its own, shared with the crash test), so restarting the database disturbs no
 other test and no other work on the machine. The availability target (99.9 %) is the benchmark's
-(``python -m benchmarks ops``): the one request that can fail is the till's, if it was in flight inside
-the killed HAProxy process, and in a run this short on a slow machine (300-700 requests) that one weighs
-0.15-0.35 %; here availability must be above 98 %.
+(``python -m benchmarks ops``). What fails is a till's connection closed without an answer (the till
+sends the order again): its request was in flight inside the killed HAProxy process, or (not yet
+pinned down) a killed gateway had begun to answer it. In a run this short on a slow machine (300-700
+requests) one such request weighs 0.15-0.35 %; here availability must be above 98 %.
 """
 from __future__ import annotations
 
