@@ -77,7 +77,8 @@ def test_place_order_async_answers_as_place_order(shop):
 def test_as_of_is_the_last_event_the_answer_includes(shop):
     receipt = shop.place_order(order())
     answer = shop.as_of(shop.kitchen_tickets)
-    assert answer.position == shop.latest_position()
+    # never ahead of the record; equal on a quiet shop, behind while a chain's kitchen catches up
+    assert answer.position <= shop.latest_position()
     assert receipt.order_id in [t.order_id for t in answer.value]
     shop.finish_cooking(receipt.order_id)
     later = shop.as_of(shop.kitchen_tickets)
