@@ -27,6 +27,13 @@ from services.chain.launch_private import wait_for
 CUSTOMER = "Drill"
 
 
+def clock() -> str:
+    """The wall-clock time to the millisecond, as the processes' JSON logs and HAProxy's log stamp theirs:
+    a failed request and the chaos step that caused it are found side by side in the logs."""
+    now = time.time()
+    return time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
+
+
 class Till(threading.Thread):
     """Places orders until ``stopping`` is set; resends an unanswered order with its clientRef until taken."""
 
@@ -37,7 +44,7 @@ class Till(threading.Thread):
         self.token = self._sign_in()
         self.acknowledged: dict[str, int] = {}     # clientRef -> order id
         self.counts: collections.Counter[str] = collections.Counter()   # ok, shed, failed
-        self.failures: list[str] = []              # what the failed requests got (the first 50)
+        self.failures: list[str] = []              # when, and what the failed requests got (the first 50)
         self.refused: list[str] = []               # a 4xx other than 401: the order itself was refused
         self.retries = 0
         self.stopping = threading.Event()
@@ -54,7 +61,7 @@ class Till(threading.Thread):
     def _failed(self, what: str) -> None:
         self.counts["failed"] += 1
         if len(self.failures) < 50:
-            self.failures.append(what)
+            self.failures.append(f"{clock()} {what}")
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -180,7 +187,7 @@ def chaos(supervisor, restart_broker, restart_database, *, seconds: float = 60.0
                        if not name.startswith(PROXY)}
             _kill(victims, rng.choice(sorted(victims)), done)
         if echo:
-            echo(f"chaos {now:5.1f} s: {done[-1] if done else '-'}")
+            echo(f"chaos {now:5.1f} s ({clock()}): {done[-1] if done else '-'}")
         time.sleep(max(0.0, every_s - (time.monotonic() - start - now)))
     for _, what, act in events:   # a run too short for its schedule still does all three
         act()

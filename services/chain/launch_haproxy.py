@@ -21,6 +21,11 @@ What HAProxy answers by itself (issue 13, availability under chaos):
   protection mechanism ... such as unique transaction IDs"). Any other request that got no answer is the
   caller's to judge: no L7 retry at all (``disable-l7-retry``; connection failures are still retried).
 
+What it logs (to its output, ``supervisor/haproxy-N.out``): the warnings (a replica down or up) and,
+with ``log-separate-errors`` raising them to the err level, every request that did not simply succeed —
+retried, redispatched, answered 5xx, or cut short — one ``httplog`` line each with its time to the
+millisecond and its termination state (``SD``: the replica closed mid-answer; ``CD``: the client did).
+
 Several HAProxy processes run the same config at once (``launch.HAPROXIES``), each with its own stats
 socket: they bind the same ports with SO_REUSEPORT (HAProxy's default on Linux), so the kernel spreads
 new connections over them and, when one is killed, gives them all to the others; only the connections
@@ -58,6 +63,8 @@ defaults
     mode http
     log global
     option dontlognull
+    option httplog
+    option log-separate-errors
     timeout connect 2s
     timeout client 65s
     timeout server 65s

@@ -1,7 +1,8 @@
 """The chain's HAProxy config, run for real by two HAProxy processes in front of two small HTTP servers
 standing in for gateway replicas: one HAProxy killed, the other still answers on the same port; with no
 gateway up, HAProxy's own 503 says Retry-After; a request a gateway dropped unanswered is sent to the
-other gateway only when replaying it is harmless (a read, or a body with a clientRef)."""
+other gateway only when replaying it is harmless (a read, or a body with a clientRef); what went wrong
+is in HAProxy's log, and only that."""
 from __future__ import annotations
 
 import collections
@@ -70,8 +71,9 @@ def balancer(tmp_path):
         for n, stats in enumerate(sockets):
             config = tmp_path / f"haproxy-{n}.cfg"
             config.write_text(render([backend], stats_socket=stats))
-            processes.append(subprocess.Popen(["haproxy", "-db", "-f", str(config)], stdout=subprocess.DEVNULL,
-                                              stderr=open(tmp_path / f"haproxy-{n}.err", "ab")))
+            with open(tmp_path / f"haproxy-{n}.out", "ab") as out:   # its log, as supervisord keeps it
+                processes.append(subprocess.Popen(["haproxy", "-db", "-f", str(config)], stdout=out,
+                                                  stderr=subprocess.STDOUT))
         wanted = "UP" if gateways else "DOWN"
         for stats in sockets:   # each balances on its own: both must see the gateways as they are
             wait_for(lambda s=stats: _states(s) and all(v.startswith(wanted) for v in _states(s).values()),
@@ -102,11 +104,18 @@ def test_one_haproxy_killed_the_other_keeps_the_public_port_open(balancer):
     assert answers == [200] * 50
 
 
-def test_the_gateway_hears_the_tills_address(balancer):
+def _request_lines(folder) -> list[str]:
+    """HAProxy's httplog lines (one per request it logged) from both processes' output."""
+    return [line for path in folder.glob("haproxy-*.out") for line in path.read_text().splitlines()
+            if '"POST ' in line or '"GET ' in line]
+
+
+def test_the_gateway_hears_the_tills_address(balancer, tmp_path):
     gateway = FakeGateway("gateway-0")
     url, _, _ = balancer([gateway])
     assert httpx.post(f"{url}/auth/sign-in", json={}, timeout=10).status_code == 200
     assert gateway.forwarded_for == {"127.0.0.1"}      # the client's address, which the sign-in limiter counts
+    assert _request_lines(tmp_path) == [], "a request that simply succeeded is not logged"
 
 
 def test_haproxys_own_503_says_retry_after(balancer):
@@ -116,7 +125,7 @@ def test_haproxys_own_503_says_retry_after(balancer):
     assert r.json()["code"] == "busy"
 
 
-def test_a_dropped_request_is_replayed_only_when_replaying_is_harmless(balancer):
+def test_a_dropped_request_is_replayed_only_when_replaying_is_harmless(balancer, tmp_path):
     dropping, answering = FakeGateway("gateway-0", drops=True), FakeGateway("gateway-1")
     url, _, sockets = balancer([dropping, answering])
     with httpx.Client(base_url=url, timeout=10) as http:
@@ -135,3 +144,8 @@ def test_a_dropped_request_is_replayed_only_when_replaying_is_harmless(balancer)
     codes = collections.Counter(r.status_code for r in unkeyed)
     assert codes[502] == dropping.seen["POST"] - dropped_before > 0
     assert codes[502] + codes[200] == 6
+    # every request that went wrong is in HAProxy's log with why: the 502s as closed by the gateway before
+    # it answered (SH), the replays with their retry count (+1 and more: redispatched)
+    cut_short = lambda: [line for line in _request_lines(tmp_path) if " 502 " in line and " SH-- " in line]  # noqa: E731
+    wait_for(lambda: len(cut_short()) == codes[502], 30, 0.05, "every 502 logged as cut short")
+    assert any("/+" in line and '"POST /orders ' in line for line in _request_lines(tmp_path))
