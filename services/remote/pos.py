@@ -15,9 +15,11 @@ from services.port import BillView, BusinessDay, Category, PaymentReceipt, Staff
 from services.staff_commands import DeactivateStaff, SaveStaff
 from services.remote import codec
 from services.remote.errors import ServerUnreachable
+from services.remote.queue import OfflineQueue
 
 
 class PointOfSaleCalls:
+    queue: OfflineQueue
     _manager_token = ""      # after verify_manager_pin: the manager's own session, for the manager's calls
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
@@ -119,4 +121,13 @@ class PointOfSaleCalls:
         return codec.day_report(self._call("GET", f"/days/{day_id}/z-report"))
 
     def categories(self) -> list[Category]:
-        return [codec.category(j) for j in self._call("GET", "/menu/categories")]
+        """The server's categories; while it is away, those last seen (an error if never seen)."""
+        try:
+            categories = [codec.category(j) for j in self._call("GET", "/menu/categories")]
+        except ServerUnreachable:
+            if cached := self.queue.cached_categories():
+                return cached
+            raise
+        if categories != self.queue.cached_categories():
+            self.queue.save_categories(categories)
+        return categories

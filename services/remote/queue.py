@@ -6,8 +6,8 @@ so a power cut loses nothing. Rows leave the queue only after the server has ans
 the server treats the same ``client_ref`` as the same order, so a resend after a lost answer
 (crash, timeout) never makes a second order.
 
-Beside the queue, in the same file: the last menu this till saw (so a till started while the server is
-away can still take orders) and, for each order sent, its till number and the time the customer ordered.
+Beside the queue, in the same file: the last menu and categories this till saw (so a till started while
+the server is away can still take orders, under headings in its language) and, for each order sent, its till number and the time the customer ordered.
 A row's ``seq`` is its till number ("T-3"): AUTOINCREMENT never reuses one on this till.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.commands import PlaceOrder
-from services.port import MenuItem
+from services.port import Category, MenuItem
 from services.remote.codec import place_order_from_json, place_order_json
 
 
@@ -60,6 +60,7 @@ class OfflineQueue:
                 client_ref TEXT PRIMARY KEY, body TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
                 at REAL NOT NULL);
             CREATE TABLE IF NOT EXISTS menu_cache (code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS category_cache (code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
         """)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(sent)")}
         for column in ("seq INTEGER", "queued_at REAL"):     # a queue file from before till numbers
@@ -98,17 +99,30 @@ class OfflineQueue:
 
     def save_menu(self, items: list[MenuItem]) -> None:
         """Keep the menu as last seen, replacing the previous one in one transaction."""
-        with self._lock, self._db:
-            self._db.execute("BEGIN")
-            self._db.execute("DELETE FROM menu_cache")
-            self._db.executemany("INSERT INTO menu_cache VALUES (?,?,?)", [
-                (item.code, json.dumps(dataclasses.asdict(item), ensure_ascii=False), n) for n, item in enumerate(items)])
+        self._keep("menu_cache", [(item.code, dataclasses.asdict(item)) for item in items])
 
     def cached_menu(self) -> list[MenuItem]:
         """The menu last seen, in its order, with stock unknown (it may have changed since)."""
+        return [MenuItem(**{**body, "stock_known": False}) for body in self._kept("menu_cache")]
+
+    def save_categories(self, categories: list[Category]) -> None:
+        """Keep the menu's categories as last seen: a till started offline still heads them in its language."""
+        self._keep("category_cache", [(category.code, dataclasses.asdict(category)) for category in categories])
+
+    def cached_categories(self) -> list[Category]:
+        return [Category(**body) for body in self._kept("category_cache")]
+
+    def _keep(self, table: str, rows: list[tuple[str, dict]]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(f"DELETE FROM {table}")
+            self._db.executemany(f"INSERT INTO {table} VALUES (?,?,?)", [
+                (code, json.dumps(body, ensure_ascii=False), n) for n, (code, body) in enumerate(rows)])
+
+    def _kept(self, table: str) -> list[dict]:
         with self._lock:
-            rows = self._db.execute("SELECT body FROM menu_cache ORDER BY position").fetchall()
-        return [MenuItem(**{**json.loads(body), "stock_known": False}) for (body,) in rows]
+            rows = self._db.execute(f"SELECT body FROM {table} ORDER BY position").fetchall()
+        return [json.loads(body) for (body,) in rows]
 
     def attempted(self, seq: int) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ pytest.importorskip("pos_app.app")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
+from screens_common.i18n import item_name  # noqa: E402
 from services.remote import open_remote_shop  # noqa: E402
 from tests.terminals import counter_and_kitchen  # noqa: E402
 
@@ -179,6 +180,7 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
     queue = tmp_path / "counter.sqlite"
     first = open_remote_shop(served.url, "counter:1111", queue_path=queue)
     item = next(i for i in first.menu() if i.stock > 2)           # seen once while online
+    categories = {c.code: c for c in first.categories()}
     first.close()
     served.stop()
 
@@ -193,6 +195,12 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
         button = counter.menu_panel.buttons[item.code]
         assert button.isEnabled() and "offline · stock ?" in button.text()
         assert built.main.connection_sign.text() == "Offline — 0 waiting"
+        # its headings in the screen's language, from the categories seen online (not the stored two-language label)
+        named = lambda: [h.text() for h, _ in counter.menu_panel.headings]  # noqa: E731
+        wanted = [item_name(categories[i.category_code].name_ko, categories[i.category_code].name_en)
+                  for _, i in counter.menu_panel.headings]
+        qtbot.waitUntil(lambda: named() == wanted, timeout=60000)
+        assert all(heading != i.category for heading, (_, i) in zip(named(), counter.menu_panel.headings))
 
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.keyClicks(counter.name, "Offline Kim")
