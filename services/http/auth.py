@@ -188,11 +188,10 @@ class StaffStore(StaffAdmin):
     def manager_sign_in(self, pin: str, address: str | None = None) -> tuple[str, Principal] | None:
         """A session for the active manager whose PIN is ``pin``, or None: a till's manager unlock asks
         for a PIN only. Guessing is slowed per address as ``manager_with_pin`` slows it."""
-        if (staff_id := self.manager_with_pin(pin, address)) is None:
-            return None
         with self._lock, self._immediate():
-            (name,) = self._db.execute("SELECT name FROM staff WHERE staff_id=?", (staff_id,)).fetchone()
-            return self._new_session(staff_id, name, "manager")
+            if (manager := self._manager_locked(pin, address)) is None:
+                return None
+            return self._new_session(*manager, "manager")
 
     def _new_session(self, staff_id: str, name: str, role: str) -> tuple[str, Principal]:
         """A new token for ``staff_id`` (the caller holds the lock, in a transaction)."""
@@ -271,17 +270,22 @@ class StaffStore(StaffAdmin):
         """The staff id of the active manager (not locked out) whose PIN is ``pin``, or None. With
         ``address`` (the terminal asking) guessing is slowed down exactly as sign-in slows an address:
         AuthError 429 with ``retry_after_s`` once it has had its free wrong PINs."""
-        now = self._clock()
         with self._lock, self._immediate():
-            if address is not None:
-                self._check_address(self._db, address, now)
-            rows = self._db.execute("SELECT staff_id, salt, pin_hash, locked, locked_at FROM staff"
-                                    " WHERE role = 'manager' AND active = 1 ORDER BY staff_id").fetchall()
-            for staff_id, salt, pin_hash, locked, locked_at in rows:
-                if (not locked or now - locked_at >= LOCKOUT_S) and hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
-                    pin_limiter.clear(self._db, address)
-                    return staff_id
-            pin_limiter.count_failure(self._db, address, now)
+            manager = self._manager_locked(pin, address)
+        return manager[0] if manager else None
+
+    def _manager_locked(self, pin: str, address: str | None) -> tuple[str, str] | None:
+        """``manager_with_pin``'s check, giving (staff id, name) (the caller holds the lock, in a transaction)."""
+        now = self._clock()
+        if address is not None:
+            self._check_address(self._db, address, now)
+        rows = self._db.execute("SELECT staff_id, name, salt, pin_hash, locked, locked_at FROM staff"
+                                " WHERE role = 'manager' AND active = 1 ORDER BY staff_id").fetchall()
+        for staff_id, name, salt, pin_hash, locked, locked_at in rows:
+            if (not locked or now - locked_at >= LOCKOUT_S) and hmac.compare_digest(_hash_pin(pin, salt), pin_hash):
+                pin_limiter.clear(self._db, address)
+                return staff_id, name
+        pin_limiter.count_failure(self._db, address, now)
         return None
 
     # -- audit --------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ def _no_bool(value: Any) -> Any:
 
 # JSON true is not the quantity 1 (pydantic's lax mode would say it is); 3.0 is 3, as JSON Schema says.
 Int = Annotated[int, BeforeValidator(_no_bool)]
+Pin = Annotated[str, Field(min_length=1, max_length=12)]   # a staff PIN as typed at a till
 
 
 class Wire(BaseModel):
@@ -115,11 +116,11 @@ class GiftIn(Body):
 
 class SignInIn(Body):
     staff_id: str = Field(min_length=1, max_length=40)
-    pin: str = Field(min_length=1, max_length=12)
+    pin: Pin
 
 
 class ManagerPinIn(Body):
-    pin: str = Field(min_length=1, max_length=12)
+    pin: Pin
 
 
 # -- responses --------------------------------------------------------------------------------------
