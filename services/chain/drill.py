@@ -198,12 +198,8 @@ def chaos(supervisor, restart_broker, restart_database, *, seconds: float = 60.0
 
 # -- the check --------------------------------------------------------------------------------------------
 def gift_decided(card) -> bool:
-    """The order's gift is sent or out of stock. One case is left where mypage shows "deferred" for a gift
-    given once: ordering's call timed out after the gift was issued and its retry came after the gift's
-    hold (SIKDANG_CALL_HOLD_S), so the gift's relay published GiftSent before ordering's GiftDeferred and
-    the retry's copy was dropped as a duplicate. A GiftSent in the timeline counts as decided here, and
-    the caller reports how often it happened."""
-    return card.gift_status in ("sent", "out_of_stock") or any(e.event == "GiftSent" for e in card.timeline)
+    """The order's gift is sent or out of stock (a deferred one is still on its way)."""
+    return card.gift_status in ("sent", "out_of_stock")
 
 
 @dataclass
@@ -211,7 +207,6 @@ class SagaReport:
     acknowledged: int
     lost: list[int] = field(default_factory=list)          # acknowledged, but its saga is not all there
     duplicated: list[str] = field(default_factory=list)    # taken twice, or a saga step twice
-    mislabelled: list[int] = field(default_factory=list)   # gift shown deferred though sent (gift_decided)
     cards: dict = field(default_factory=dict)              # order id -> MypageCard
 
     @property
@@ -241,7 +236,6 @@ def check_sagas(shop, acknowledged: dict[str, int], customer: str = CUSTOMER, se
     except TimeoutError:
         report.cards = cards()
     report.lost = sorted(oid for oid, card in report.cards.items() if not complete(card))
-    report.mislabelled = sorted(oid for oid, card in report.cards.items() if card.gift_status == "deferred")
     tickets = collections.Counter(t.order_id for t in shop.kitchen_tickets() if t.order_id in order_ids)
     report.lost += sorted(oid for oid in order_ids - set(tickets) if report.cards[oid].cook_status == "queued")
     report.duplicated += [f"order {oid}: {n} tickets" for oid, n in tickets.items() if n > 1]

@@ -82,7 +82,6 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
                      for oid in order_ids if (c := shop.mypage(oid)).cook_status != "queued" or not gift_decided(c)}
             raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {private_chain.chain.data_dir}") from None
         assert all(c.gift_kind == "Candy" for c in cards.values() if c.gift_status == "sent")
-        mislabelled = sorted(oid for oid, c in cards.items() if c.gift_status == "deferred")
         # ... one ticket each ...
         tickets = collections.Counter(t.order_id for t in shop.kitchen_tickets() if t.order_id in order_ids)
         assert set(tickets) == order_ids and max(tickets.values()) == 1
@@ -106,4 +105,4 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
     finally:
         shop.close()
     print(f"\ncrash: {len(killed)} kills, {len(acknowledged)} orders acknowledged, "
-          f"{sum(t.retries for t in tills)} resends, gift shown deferred though sent: {mislabelled}; logs in {Path(private_chain.chain.data_dir)}")
+          f"{sum(t.retries for t in tills)} resends; logs in {Path(private_chain.chain.data_dir)}")
