@@ -14,13 +14,14 @@ from services.menu_commands import SaveCategory, SaveMenuItem
 from services.port import BillView, BusinessDay, Category, PaymentReceipt, StaffMember
 from services.staff_commands import DeactivateStaff, SaveStaff
 from services.remote import codec
-from services.remote.errors import ServerUnreachable
+from services.remote.errors import ServerBusy, ServerUnreachable
 from services.remote.queue import OfflineQueue
 
 
 class PointOfSaleCalls:
     queue: OfflineQueue
-    _manager_token = ""      # after verify_manager_pin: the manager's own session, for the manager's calls
+    _manager_token = ""
+    _categories_seen: list[Category] | None = None   # the last categories seen, once read      # after verify_manager_pin: the manager's own session, for the manager's calls
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
               token: str | None = None):
@@ -121,13 +122,17 @@ class PointOfSaleCalls:
         return codec.day_report(self._call("GET", f"/days/{day_id}/z-report"))
 
     def categories(self) -> list[Category]:
-        """The server's categories; while it is away, those last seen (an error if never seen)."""
+        """The server's categories; while it is away or shedding load, those last seen (kept beside the
+        queue, so a till started offline has them too); the error if none were ever seen."""
+        if self._categories_seen is None:
+            self._categories_seen = self.queue.cached_categories()
         try:
             categories = [codec.category(j) for j in self._call("GET", "/menu/categories")]
-        except ServerUnreachable:
-            if cached := self.queue.cached_categories():
-                return cached
+        except (ServerUnreachable, ServerBusy):
+            if self._categories_seen:
+                return self._categories_seen
             raise
-        if categories != self.queue.cached_categories():
+        if categories != self._categories_seen:
             self.queue.save_categories(categories)
+            self._categories_seen = categories
         return categories

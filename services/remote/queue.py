@@ -6,8 +6,9 @@ so a power cut loses nothing. Rows leave the queue only after the server has ans
 the server treats the same ``client_ref`` as the same order, so a resend after a lost answer
 (crash, timeout) never makes a second order.
 
-Beside the queue, in the same file: the last menu and categories this till saw (so a till started while
-the server is away can still take orders, under headings in its language) and, for each order sent, its till number and the time the customer ordered.
+Beside the queue, in the same file: the last menu and categories this till saw (so a till started
+while the server is away can still take orders, under headings in its language) and, for each order
+sent, its till number and the time the customer ordered.
 A row's ``seq`` is its till number ("T-3"): AUTOINCREMENT never reuses one on this till.
 """
 from __future__ import annotations

@@ -65,6 +65,8 @@ class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
             self._sign_in()
         except ServerUnreachable:
             log.warning("shop server %s unreachable at start: taking orders offline until it answers", self.url)
+        except ServerBusy:   # shedding load, or a chain's balancer with no gateway up: sign in on the next call
+            log.warning("shop server %s busy at start: signing in when it takes requests again", self.url)
         self.feed = EventFeed(self.url, self._auth_headers, on_auth_failure=self._sign_in, on_drop=self._wake.set)
         self._sender = threading.Thread(target=self._send_queued, name="sikdang-offline-queue", daemon=True)
         self._sender.start()

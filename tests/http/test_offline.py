@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from services.commands import OrderLine, PlaceOrder
+from services.http.server import ServerThread
 from services.remote import open_remote_shop
 from services.remote.errors import ServerUnreachable
 from tests.http.conftest import sign_in
@@ -110,6 +111,48 @@ def test_a_counter_started_while_the_server_is_down_queues_and_sends_later(serve
         reopened.close()
 
 
+def test_a_till_started_while_the_server_is_down_has_the_categories_it_saw_last(served, tmp_path):
+    queue = tmp_path / "queue.sqlite"
+    served.stop()
+    never_online = open_remote_shop(served.url, "counter:1111", queue_path=queue)
+    try:
+        with pytest.raises(ServerUnreachable):     # nothing seen yet: said, not made up
+            never_online.categories()
+    finally:
+        never_online.close()
+    served.start()
+    online = open_remote_shop(served.url, "counter:1111", queue_path=queue)
+    try:
+        seen = online.categories()
+        assert seen == served.shop.categories() and len(seen) > 1
+    finally:
+        online.close()
+    served.stop()
+    offline = open_remote_shop(served.url, "counter:1111", queue_path=queue)   # the next morning, server down
+    try:
+        assert offline.categories() == seen
+    finally:
+        offline.close()
+
+    shedding = ServerThread(_busy).start()     # a chain's balancer with no gateway up: 503 with Retry-After
+    try:
+        busy = open_remote_shop(shedding.url, "counter:1111", queue_path=queue)   # starts all the same
+        try:
+            assert busy.categories() == seen
+            assert busy.connection_status().startswith("busy")
+        finally:
+            busy.close()
+    finally:
+        shedding.stop()
+
+
+async def _busy(scope, receive, send):
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 503,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", b"5")]})
+        await send({"type": "http.response.body", "body": b'{"code": "busy", "message": "No replica is up"}'})
+
+
 def test_a_display_started_while_the_server_is_down_catches_up_when_it_returns(served, tmp_path):
     from services.port import Shop
     served.stop()
@@ -137,8 +180,6 @@ def test_a_display_started_while_the_server_is_down_catches_up_when_it_returns(s
 
 def test_a_gateway_answering_502_for_a_dead_server_counts_as_offline(tmp_path):
     """Behind a proxy, a dead shop server shows up as 502/504 from the proxy, not as a refused connection."""
-    from services.http.server import ServerThread
-
     async def dead_upstream(scope, receive, send):   # what a reverse proxy says when its upstream is gone
         if scope["type"] != "http":
             return
