@@ -28,10 +28,10 @@ CUSTOMER = "Drill"
 
 
 def clock() -> str:
-    """The wall-clock time to the millisecond, as the processes' JSON logs and HAProxy's log stamp theirs:
-    a failed request and the chaos step that caused it are found side by side in the logs."""
+    """The time of day in UTC to the millisecond, as the processes' JSON logs and HAProxy's log (run with
+    TZ=UTC) stamp theirs: a failed request and the chaos step that caused it are found side by side."""
     now = time.time()
-    return time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
+    return time.strftime("%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}"
 
 
 class Till(threading.Thread):

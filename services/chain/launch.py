@@ -158,8 +158,9 @@ class Chain:
                                 numprocs=self.layout.gateways, environment=env, directory=ROOT,
                                 port=self.layout.gateway_base(), stopwaitsecs=15, startretries=100,
                                 ready_url=f"http://{self.layout.host}:{{port}}/ready", surge=True))
+        # TZ=UTC: its log lines' times then read as the services' JSON logs and the drills' stamps do
         programs.append(Program("haproxy", ["haproxy", "-db", "-f", str(self.haproxy_config("{replica}"))],
-                                numprocs=HAPROXIES, startretries=100))
+                                numprocs=HAPROXIES, startretries=100, environment={"TZ": "UTC"}))
         return programs
 
     def supervisor(self):

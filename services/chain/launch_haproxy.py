@@ -24,7 +24,10 @@ What HAProxy answers by itself (issue 13, availability under chaos):
 What it logs (to its output, ``supervisor/haproxy-N.out``): the warnings (a replica down or up) and,
 with ``log-separate-errors`` raising them to the err level, every request that did not simply succeed —
 retried, redispatched, answered 5xx, or cut short — one ``httplog`` line each with its time to the
-millisecond and its termination state (``SD``: the replica closed mid-answer; ``CD``: the client did).
+millisecond (UTC: its program runs with ``TZ=UTC``, like every log of the chain) and its termination
+state: ``SH`` the replica closed before answering, ``SD`` mid-answer, ``SC`` no replica could be
+connected to (refused, or none up: HAProxy's own 503), ``sC`` the connect timed out, ``CD`` the client
+went away. "Only": successes are logged at the info level, below the ``warning`` threshold of ``log``.
 
 Several HAProxy processes run the same config at once (``launch.HAPROXIES``), each with its own stats
 socket: they bind the same ports with SO_REUSEPORT (HAProxy's default on Linux), so the kernel spreads

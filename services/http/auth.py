@@ -189,7 +189,7 @@ class StaffStore(StaffAdmin):
         """A session for the active manager whose PIN is ``pin``, or None: a till's manager unlock asks
         for a PIN only. Guessing is slowed per address as ``manager_with_pin`` slows it."""
         with self._lock, self._immediate():
-            if (manager := self._manager_locked(pin, address)) is None:
+            if (manager := self._manager_by_pin_locked(pin, address)) is None:
                 return None
             return self._new_session(*manager, "manager")
 
@@ -271,10 +271,10 @@ class StaffStore(StaffAdmin):
         ``address`` (the terminal asking) guessing is slowed down exactly as sign-in slows an address:
         AuthError 429 with ``retry_after_s`` once it has had its free wrong PINs."""
         with self._lock, self._immediate():
-            manager = self._manager_locked(pin, address)
+            manager = self._manager_by_pin_locked(pin, address)
         return manager[0] if manager else None
 
-    def _manager_locked(self, pin: str, address: str | None) -> tuple[str, str] | None:
+    def _manager_by_pin_locked(self, pin: str, address: str | None) -> tuple[str, str] | None:
         """``manager_with_pin``'s check, giving (staff id, name) (the caller holds the lock, in a transaction)."""
         now = self._clock()
         if address is not None:

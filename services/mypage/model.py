@@ -15,10 +15,10 @@ _DELIVERY_STATUS = {ev.DeliveryStarted: DeliveryStatus.WAITING, ev.PickedUp: Del
                     ev.Delivered: DeliveryStatus.DELIVERED, ev.DeliveryCancelled: ""}
 _GIFT_STATUS = {ev.GiftSent: GiftStatus.SENT, ev.GiftOutOfStock: GiftStatus.OUT_OF_STOCK,
                 ev.GiftDeferred: GiftStatus.DEFERRED, ev.GiftSendCancelled: GiftStatus.CANCELLED}
-# What the gift service itself decided. Ordering's GiftDeferred says only that its call got no answer; on
-# the chain it can reach mypage after the gift service's own GiftSent (the call timed out after the gift
-# was issued, and the gift's relay published it when its hold ran out), and must not undo it.
-_GIFT_DECIDED = (GiftStatus.SENT, GiftStatus.OUT_OF_STOCK)
+# A gift's final states. Ordering's GiftDeferred says only that its call got no answer; on the chain it
+# can reach mypage after the gift service's own GiftSent (the call timed out after the gift was issued,
+# and the gift's relay published it when its hold ran out), and must not undo what was decided.
+_GIFT_FINAL = (GiftStatus.SENT, GiftStatus.OUT_OF_STOCK, GiftStatus.CANCELLED)
 
 
 def summary_of(lines) -> str:
@@ -49,7 +49,7 @@ def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict |
         row.update(cook_status=_COOK_STATUS[kind], cook_at=at)
     elif kind in _DELIVERY_STATUS:
         row.update(delivery_status=_DELIVERY_STATUS[kind], delivery_at=at)
-    elif kind is ev.GiftDeferred and row["gift_status"] in _GIFT_DECIDED:
+    elif kind is ev.GiftDeferred and row["gift_status"] in _GIFT_FINAL:
         pass   # ordering's call timed out after the gift service had decided: its answer stands
     elif kind in _GIFT_STATUS:
         row.update(gift_status=_GIFT_STATUS[kind], gift_at=at)

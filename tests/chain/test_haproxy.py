@@ -9,6 +9,7 @@ import collections
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -107,7 +108,7 @@ def test_one_haproxy_killed_the_other_keeps_the_public_port_open(balancer):
 def _request_lines(folder) -> list[str]:
     """HAProxy's httplog lines (one per request it logged) from both processes' output."""
     return [line for path in folder.glob("haproxy-*.out") for line in path.read_text().splitlines()
-            if '"POST ' in line or '"GET ' in line]
+            if '"POST ' in line or '"GET ' in line or "<BADREQ>" in line]
 
 
 def test_the_gateway_hears_the_tills_address(balancer, tmp_path):
@@ -115,7 +116,12 @@ def test_the_gateway_hears_the_tills_address(balancer, tmp_path):
     url, _, _ = balancer([gateway])
     assert httpx.post(f"{url}/auth/sign-in", json={}, timeout=10).status_code == 200
     assert gateway.forwarded_for == {"127.0.0.1"}      # the client's address, which the sign-in limiter counts
-    assert _request_lines(tmp_path) == [], "a request that simply succeeded is not logged"
+    # then one that goes wrong, logged after it: once its line is there, the success's would be too
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=10) as raw:
+        raw.sendall(b"NOT HTTP\r\n\r\n")
+        assert raw.recv(1024).startswith(b"HTTP/1.1 400")
+    wait_for(lambda: _request_lines(tmp_path), 30, 0.05, "the bad request logged")
+    assert ["<BADREQ>" in line for line in _request_lines(tmp_path)] == [True], "a success is not logged"
 
 
 def test_haproxys_own_503_says_retry_after(balancer):

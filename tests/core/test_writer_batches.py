@@ -30,8 +30,9 @@ def test_a_cancel_batched_after_a_bump_is_refused_and_no_consumer_gets_stuck(db_
     shop = LocalShop(db_path)
     try:
         receipt = shop.place_order(order())
-        _, bump, cancel = batched(shop, db_path, c.FinishCooking(receipt.order_id),
-                                c.CancelOrder(receipt.order_id, "too late"))
+        restock, bump, cancel = batched(shop, db_path, c.FinishCooking(receipt.order_id),
+                                        c.CancelOrder(receipt.order_id, "too late"))
+        restock.result(30)
         assert bump.result(30) is None
         with pytest.raises(CancelRefused):
             cancel.result(30)
@@ -50,8 +51,9 @@ def test_a_recall_batched_after_a_pickup_is_refused(db_path):
     try:
         receipt = shop.place_order(order())
         shop.finish_cooking(receipt.order_id)
-        _, pick_up, recall = batched(shop, db_path, c.PickUp(receipt.order_id, "Park"),
-                                     c.RecallTicket(receipt.order_id))
+        restock, pick_up, recall = batched(shop, db_path, c.PickUp(receipt.order_id, "Park"),
+                                           c.RecallTicket(receipt.order_id))
+        restock.result(30)
         pick_up.result(30)
         with pytest.raises(Exception, match="already picked up"):
             recall.result(30)
@@ -87,8 +89,9 @@ def test_a_failing_command_in_a_batch_is_refused_alone_and_the_others_are_done_o
     with one per command: the others must then be done exactly once, with their whole sagas."""
     shop = LocalShop(db_path)
     try:
-        _, first, unknown, second = batched(shop, db_path, order(client_ref="batch-a"), c.CancelOrder(999_999, "typo"),
-                                          order(client_ref="batch-b"))
+        restock, first, unknown, second = batched(shop, db_path, order(client_ref="batch-a"),
+                                                  c.CancelOrder(999_999, "typo"), order(client_ref="batch-b"))
+        restock.result(30)
         with pytest.raises(Exception, match="999999"):
             unknown.result(30)
         placed = [first.result(30), second.result(30)]

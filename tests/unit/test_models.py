@@ -194,7 +194,7 @@ def test_gift_stock_is_set_with_its_kind():
 
 
 # -- Mypage projection ----------------------------------------------------------------------------
-def test_a_gift_deferred_after_the_gift_service_decided_leaves_the_gift_as_decided():
+def test_a_gift_deferred_after_the_gift_was_decided_leaves_it_as_decided():
     """The chain's race: ordering's call timed out after the gift was issued, and the gift's relay
     published GiftSent before ordering's GiftDeferred reached the stream."""
     timed_out = GiftDeferred(order_id=7, error="timed out", attempts=1)
@@ -204,6 +204,8 @@ def test_a_gift_deferred_after_the_gift_service_decided_leaves_the_gift_as_decid
     late = mypage.apply(after(GiftSent(order_id=7, gift_kind="Candy")), 3, NOW, timed_out)
     assert (late["gift_status"], late["gift_kind"], late["last_position"]) == ("sent", "Candy", 3)
     assert mypage.apply(after(GiftOutOfStock(order_id=7)), 3, NOW, timed_out)["gift_status"] == "out_of_stock"
+    cancelled = after(GiftSendCancelled(order_id=7, gift_kind="Candy"))
+    assert mypage.apply(cancelled, 3, NOW, timed_out)["gift_status"] == "cancelled"
     deferred = after(timed_out)
     assert deferred["gift_status"] == "deferred"          # before any answer, deferred is the truth
     assert mypage.apply(deferred, 3, NOW, GiftSent(order_id=7, gift_kind="Candy"))["gift_status"] == "sent"
