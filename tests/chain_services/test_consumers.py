@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from services.chain import wire
+from services.chain.consumer import MAX_ATTEMPTS
 from services.chain.settings import CONTEXTS
 from tests.chain_services.support import (ServiceProcess, consumers_idle, order_events, publish_raw, query,
                                           run_async, scalar, stream_messages, wait_for)
@@ -112,7 +113,9 @@ def test_a_poison_event_is_parked_and_the_consumer_carries_on(services, nats_ser
     wait_for(lambda: scalar(pg_dsn, "SELECT count(*) FROM kitchen.tickets WHERE order_id = 72"), what="the good one")
     wait_for(lambda: kitchen.readiness()["parked"] == 2, what="two parked")
     parked = {p["event_id"]: p for p in kitchen.http.get("/views/parked").json()}
-    assert parked["ordering:2"]["deliveries"] == 5 and "KeyError" in parked["ordering:2"]["error"]
+    # Parked on its MAX_ATTEMPTS-th delivery or later: on a busy machine a delivery can reach the consumer
+    # just as its fetch gave up, and the server sends it again only after ack_wait (a busy run saw 6).
+    assert parked["ordering:2"]["deliveries"] >= MAX_ATTEMPTS and "KeyError" in parked["ordering:2"]["error"]
     assert "undecodable" in next(p for k, p in parked.items() if k != "ordering:2")["error"]
     wait_for(lambda: run_async(consumers_idle, nats_server.url, stream, ["kitchen"]), what="all acked")
 
