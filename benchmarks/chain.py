@@ -33,7 +33,7 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 from services.chain.settings import CONTEXTS, ChainSettings
 
@@ -118,9 +118,13 @@ class SagaWatch:
 
 
 async def load(url: str, connections: int, seconds: float, watch: SagaWatch) -> dict:
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=connections)) as client:
-        token = (await client.post("/auth/sign-in", json={"staffId": "counter", "pin": "1111"})).json()["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+    # aiohttp, not httpx: the load shares the machine's cores with the chain, and httpx's async client
+    # spends about twenty times the CPU per request at 32 at once (docs/chain.md, "Benchmark").
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(url, connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as client:
+        async with client.post("/auth/sign-in", json={"staffId": "counter", "pin": "1111"}) as r:
+            token = (await r.json())["token"]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         placed: dict[int, float] = {}
         errors = 0
         end = time.monotonic() + seconds
@@ -132,12 +136,13 @@ async def load(url: str, connections: int, seconds: float, watch: SagaWatch) -> 
                         "phone": "010-1234-5678", "address": "1 Bench-ro", "clientRef": uuid.uuid4().hex}
                 start = time.monotonic()
                 try:
-                    r = await client.post("/orders", json=body, headers=headers)
-                except httpx.HTTPError:
+                    async with client.post("/orders", data=json.dumps(body), headers=headers) as r:
+                        status, answer = r.status, await r.json()
+                except (aiohttp.ClientError, TimeoutError):
                     errors += 1
                     continue
-                if r.status_code == 201 and r.json()["status"] in ("placed", "checking"):
-                    placed[r.json()["orderId"]] = start
+                if status == 201 and answer["status"] in ("placed", "checking"):
+                    placed[answer["orderId"]] = start
                 else:
                     errors += 1
         stop = asyncio.Event()

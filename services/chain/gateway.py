@@ -32,15 +32,20 @@ def default_data_dir() -> Path:
 
 
 class _DrainingServer(uvicorn.Server):
-    """Marks the app as draining as soon as the signal comes, so /ready answers 503 at once."""
+    """Marks the app as draining as soon as the signal comes, so /ready answers 503 at once; once the
+    requests in flight are answered, closes the shop's async connections on the loop that owns them."""
 
-    def __init__(self, config: uvicorn.Config, state: ServerState) -> None:
+    def __init__(self, config: uvicorn.Config, state: ServerState, shop: ChainShop) -> None:
         super().__init__(config)
-        self._state = state
+        self._state, self._shop = state, shop
 
     def handle_exit(self, sig, frame) -> None:
         self._state.draining = True
         super().handle_exit(sig, frame)
+
+    async def shutdown(self, sockets=None) -> None:
+        await super().shutdown(sockets)
+        await self._shop.calls.close_async()
 
 
 def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = None,
@@ -54,7 +59,7 @@ def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = N
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)
-    server = _DrainingServer(make_config(app, host, port, log_config=logging_config("gateway", replica)), state)
+    server = _DrainingServer(make_config(app, host, port, log_config=logging_config("gateway", replica)), state, shop)
     freeze_startup_heap()
     print(f"Sikdang chain gateway on http://{host}:{port} (OpenAPI at /docs), {shop.describe()}", flush=True)
     try:
