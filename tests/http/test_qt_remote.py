@@ -157,10 +157,16 @@ def test_server_killed_the_counter_and_the_kitchen_say_offline_within_2_s_and_on
         qtbot.waitUntil(lambda: {"counter:online", "kitchen:online"} <= seen.keys(), timeout=60000)
         for name in ("counter", "kitchen"):
             assert seen[f"{name}:online"] - back < SIGN_BOUND_S, f"the {name} said online after {seen[f'{name}:online'] - back:.2f} s"
-        assert badge.text() == kitchen_sign.text() == "Server: online"
-        qtbot.waitUntil(lambda: sum("event stream back" in r.getMessage() for r in caplog.records) == 2, timeout=60000)
-        feed_lines = [r.getMessage() for r in caplog.records if r.name == "services.remote.feed"]
-        assert sum("lost" in line for line in feed_lines) == 2 and len(feed_lines) == 4, feed_lines
+        # Both say online in the end. On a busy machine the restarted server has dropped the event stream
+        # once more (a busy run saw it): the screens then said offline again, truthfully, and came back.
+        qtbot.waitUntil(lambda: badge.text() == kitchen_sign.text() == "Server: online", timeout=60000)
+
+        def feed_lines() -> list[str]:
+            return [r.getMessage() for r in caplog.records if r.name == "services.remote.feed"]
+        qtbot.waitUntil(lambda: sum("lost" in line for line in feed_lines()) ==
+                        sum("back" in line for line in feed_lines()) >= 2, timeout=60000)
+        # one line per terminal when its stream drops and one when it is back: none per request
+        assert all(("lost" in line) != ("back" in line) for line in feed_lines()), feed_lines()
         assert not [r for r in caplog.records if r.name.startswith(("httpx", "httpcore")) and id(r) not in polls]
     finally:
         for built in apps:
