@@ -10,6 +10,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
+from pos_app.till_staff import till_staff
 from screens_common.bridge import ShopEvents
 from screens_common.fmt import local_time, won
 from screens_common.i18n import tr, translator
@@ -139,8 +140,8 @@ class DayDialog(QDialog):
 
     # -- actions --------------------------------------------------------------------------------------
     def open_day(self) -> None:
-        float_cash = self.float_cash.value()
-        self.runner.run(lambda: self.shop.open_day(float_cash), self._day_found, self.message.error)
+        float_cash, staff = self.float_cash.value(), till_staff()
+        self.runner.run(lambda: self.shop.open_day(float_cash, staff), self._day_found, self.message.error)
 
     def show_x_report(self) -> None:
         self.runner.run(self.shop.x_report, self._show_report, self.message.error)

@@ -51,10 +51,17 @@ def order_note(order: OrderSummary, short: bool = True) -> str:
     return _shortened(order.reason) if short else order.reason
 
 
+def ready_to_call(order: OrderSummary) -> bool:
+    """A takeout order is called when ready: once cooked, the counter calls the customer to the pass."""
+    return order.order_type == "takeout" and order.status == "cooked"
+
+
 def _status_cell(order: OrderSummary) -> str:
     note = order_note(order)
     if order.bill_status == "open" and order.balance and order.status != "cancelled":
         note = tr("pay.unpaid", due=won(order.balance))      # an unpaid order says so
+    if ready_to_call(order):
+        note = " · ".join(n for n in (tr("type.call_ready"), note) if n)
     return f"{order_status(order)}\n{note}" if note else order_status(order)
 
 
@@ -70,7 +77,10 @@ def orders_model(parent=None) -> RowsModel:
 def _colour(order: OrderSummary) -> str | None:
     if order.bill_status == "open" and order.balance and order.status != "cancelled":
         return UNPAID_COLOUR
+    if ready_to_call(order):
+        return READY_COLOUR
     return STATUS_COLOURS.get(order.status)
 
 
 UNPAID_COLOUR = "#ef6c00"
+READY_COLOUR = "#00838f"      # a takeout order to call: not the delivered green

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QVBoxLayout)
 
+from pos_app.till_staff import till_staff
 from screens_common.fmt import won
 from screens_common.i18n import tr, translator
 from screens_common.runner import PortRunner
@@ -208,10 +209,11 @@ class PaymentDialog(QDialog):
             return
         order_id, receipt_number = self.bill.order_id, self.cash_receipt.text().strip()
         client_ref = self.client_ref_for((order_id, tuple(tenders), receipt_number))
+        staff = till_staff()
         self.pay.setEnabled(False)
 
         def pay():
-            receipt = self.shop.take_payment(order_id, tenders, receipt_number, client_ref=client_ref)
+            receipt = self.shop.take_payment(order_id, tenders, receipt_number, staff, client_ref=client_ref)
             try:
                 return receipt, self.shop.bill(order_id), None
             except ShopError as error:    # taken all the same: the till must not take it again

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel
                                QVBoxLayout)
 
 from pos_app.cancel_dialog import CancelDialog
+from pos_app.till_staff import till_staff
 from pos_app.order_list import order_label, order_note, order_status
 from screens_common.i18n import tr
 from screens_common.rows_model import RowsModel
@@ -94,7 +95,8 @@ class TodaysOrders(QGroupBox):
         dialog.open()                        # window-modal, and the event loop keeps running
 
     def _cancel(self, order: OrderSummary, reason: str) -> None:
-        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason),
+        staff = till_staff()     # kept with the refund of a paid order, beside the reason
+        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason, staff),
                         lambda _: self.message.info_key("counter.cancelled", id=order.order_id), self.message.error)
 
     # -- receipt ----------------------------------------------------------------------------------------

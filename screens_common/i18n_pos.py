@@ -14,6 +14,7 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "type.need_table": ("Choose the table for a dine-in order.", "매장 주문은 테이블을 선택하세요."),
     "type.need_address": ("A delivery needs the address.", "배달 주문은 주소가 필요합니다."),
     "type.short_table": ("T{table}", "{table}번"),
+    "type.call_ready": ("ready — call the customer", "준비 완료 — 호출"),
     # payment
     "pay.title": ("Payment · order #{id}", "결제 · 주문 #{id}"),
     "pay.due": ("Order #{id}\n{due} due (total {total})", "주문 #{id}\n받을 금액 {due} (합계 {total})"),

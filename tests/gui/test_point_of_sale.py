@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 
 from tests.gui.conftest import wait_settled
 
+PAID_BY = "kim"     # the till's staff (SIKDANG_STAFF): who a payment, a refund and an opened day are recorded as
+
 
 @pytest.fixture
 def shop(tmp_path: Path):
@@ -40,7 +42,8 @@ def _place(qtbot, counter, code: str, times: int = 1, kind: str = "takeout", tab
     return order_id, counter.payment_dialog
 
 
-def test_cash_with_the_change_shown_large(qtbot, shop, shop_app):
+def test_cash_with_the_change_shown_large(qtbot, shop, shop_app, monkeypatch):
+    monkeypatch.delenv("SIKDANG_STAFF", raising=False)                      # the embedded till: "counter"
     counter = shop_app.main.counter
     order_id, dialog = _place(qtbot, counter, "bibimbap", times=2)           # 2 x 9,500
     assert dialog.isVisible() and "₩19,000" in dialog.due_label.text() and not dialog.later.isVisible()
@@ -52,7 +55,8 @@ def test_cash_with_the_change_shown_large(qtbot, shop, shop_app):
     assert (dialog.last_receipt.change, dialog.last_receipt.balance) == (31_000, 0)
     assert "₩31,000" in dialog.change_label.text() and not dialog.pay.isEnabled()
     bill = shop.bill(order_id)
-    assert [(t.kind, t.amount, t.tendered, t.change) for t in bill.tenders] == [("cash", 19_000, 50_000, 31_000)]
+    assert [(t.kind, t.amount, t.tendered, t.change, t.staff) for t in bill.tenders] == [
+        ("cash", 19_000, 50_000, 31_000, "counter")]                         # who took it: the till's staff
 
 
 def test_a_split_between_two_guests(qtbot, shop, shop_app):
@@ -170,3 +174,58 @@ def test_the_kitchen_card_says_how_the_order_is_eaten(qtbot, shop, shop_app):
     tickets = {t.order_id: t for t in kitchen.model.tickets()}
     assert type_text(tickets[table]) == "Dine-in · Table 9" and type_text(tickets[takeout]) == "Takeout"
     kitchen.grab()                                   # the card paints with its type line
+
+
+def test_a_payment_taken_on_the_screen_records_who(qtbot, shop, shop_app, monkeypatch):
+    monkeypatch.setenv("SIKDANG_STAFF", PAID_BY)
+    order_id, dialog = _place(qtbot, shop_app.main.counter, "gimbap")
+    qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.bill.balance == 0, timeout=10000)
+    assert [(t.kind, t.staff) for t in shop.bill(order_id).tenders] == [("cash", PAID_BY)]
+
+
+def test_cancelling_a_paid_order_from_todays_orders_records_the_refund_with_who_and_why(qtbot, shop, shop_app,
+                                                                                       monkeypatch):
+    monkeypatch.setenv("SIKDANG_STAFF", PAID_BY)
+    counter = shop_app.main.counter
+    order_id, dialog = _place(qtbot, counter, "bibimbap")
+    qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.bill.balance == 0, timeout=10000)
+    dialog.accept()
+    wait_settled(qtbot, shop_app)
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.orders_box.cancel, Qt.MouseButton.LeftButton)
+    cancel = counter.orders_box.cancel_dialog
+    cancel.typed.setText("손님이 메뉴를 바꿈")
+    qtbot.mouseClick(cancel.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shop.bill(order_id).status == "cancelled", timeout=10000)
+    assert [(r.kind, r.amount, r.staff, r.reason) for r in shop.bill(order_id).refunds] == [
+        ("cash", 9_500, PAID_BY, "손님이 메뉴를 바꿈")]                         # not "customer"
+
+
+def test_the_day_opened_on_the_screen_records_who(qtbot, shop, shop_app, monkeypatch):
+    monkeypatch.setenv("SIKDANG_STAFF", PAID_BY)
+    shop.close_day(100_000, "manager")
+    dialog = shop_app.main.open_day_dialog()
+    qtbot.waitUntil(lambda: dialog.open_box.isEnabled(), timeout=10000)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.day is not None, timeout=10000)
+    assert shop.current_day().opened_by == PAID_BY
+
+
+def test_a_cooked_takeout_order_says_call_the_customer(qtbot, shop, shop_app):
+    from screens_common.i18n import set_language
+    from services.port import OrderLine, PlaceOrder
+    counter = shop_app.main.counter
+    takeout = shop.place_order(PlaceOrder((OrderLine("gimbap", 1),), order_type="takeout")).order_id
+    table = shop.place_order(PlaceOrder((OrderLine("gimbap", 1),), order_type="dine_in", table=2)).order_id
+    shop.finish_cooking(takeout)
+    shop.finish_cooking(table)
+    wait_settled(qtbot, shop_app)
+
+    def status(order_id: int) -> str:
+        return counter.orders.data(counter.orders.index(counter.orders.row_of_key(order_id), 3))
+    qtbot.waitUntil(lambda: status(takeout).startswith("cooked"), timeout=10000)
+    assert "ready — call the customer" in status(takeout) and "call" not in status(table)
+    set_language("ko")
+    assert "준비 완료 — 호출" in status(takeout)
