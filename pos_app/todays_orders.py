@@ -11,9 +11,11 @@ from pos_app.till_staff import till_staff
 from pos_app.order_list import order_label, order_note, order_status
 from screens_common.i18n import tr
 from screens_common.rows_model import RowsModel
+from screens_common.print_actions import print_receipt
+from screens_common.printing import receipt_order, receipt_slip
 from screens_common.runner import PortRunner
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table
-from services.port import MypageCard, OrderSummary, Shop
+from services.port import OrderSummary, Shop
 
 FITTED = (0, 1, 2)      # number/time, customer/phone, total: sized to every row; the status takes the rest
 
@@ -99,34 +101,27 @@ class TodaysOrders(QGroupBox):
         self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason, staff),
                         lambda _: self.message.info_key("counter.cancelled", id=order.order_id), self.message.error)
 
-    # -- receipt ----------------------------------------------------------------------------------------
+    # -- receipt ---------------------------------------------------------------------------------------
     def print_selected_receipt(self) -> None:
+        """On the receipt printer when one is set up; else the same 80 mm receipt on the system's printer
+        or as a PDF. An order still on this till (offline) prints with its items and its till number."""
         order = self.selected_order()
         if order is None:
             self.message.error(tr("counter.pick_order"))
             return
-        printer = self.receipt_printer
-        if order.order_id > 0 and printer is not None and printer.config.receipt_printer is not None:
-            self.runner.run(lambda: printer.print_receipt(order.order_id),
-                            lambda job: self.message.info(tr("counter.receipt_sent", id=job.order_id,
-                                                             printer=job.printer)),
+        desk = self.receipt_printer
+        if desk is not None and desk.config.receipt_printer is not None:
+            def send():
+                if order.order_id < 0:
+                    return desk.print_order_receipt(receipt_order(self.shop, order))
+                return desk.print_receipt(order.order_id, order.till_number)
+            self.runner.run(send, lambda job: self.message.info(tr("counter.receipt_sent", id=order.till_number
+                                                                   if order.order_id < 0 else order.order_id,
+                                                                   printer=job.printer)),
                             self.message.error)
             return
-        from screens_common.print_actions import print_receipt
-        from screens_common.printing import receipt_lines
-        number = order_label(order)
-        if order.order_id < 0:           # still on this till: the server has no card for it yet
-            print_receipt(_card_of_queued(order), self, self.message, number=number)
-            return
-
-        def fetch():
-            card = self.shop.mypage(order.order_id)
-            return card, receipt_lines(self.shop, card)
-        self.runner.run(fetch, lambda found: print_receipt(found[0], self, self.message, found[1], number),
-                        self.message.error)
-
-
-def _card_of_queued(order: OrderSummary) -> MypageCard:
-    return MypageCard(order_id=order.order_id, customer_name=order.customer_name, phone=order.phone, summary="",
-                      total=order.total, order_status="queued", ordered_at=order.placed_at, cook_status="",
-                      cook_at=None, delivery_status="", delivery_at=None, gift_status="", gift_kind="", gift_at=None)
+        details = desk.config.shop if desk is not None else None    # the printers file's [shop], if any
+        number = "-".join(part for part in (str(order.order_id) if order.order_id > 0 else "", order.till_number)
+                          if part)
+        self.runner.run(lambda: receipt_slip(self.shop, order, details),
+                        lambda slip: print_receipt(slip, number, self, self.message), self.message.error)

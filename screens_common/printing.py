@@ -1,22 +1,35 @@
-"""Receipts and kitchen tickets as HTML rendered by QTextDocument, to a printer or a PDF file.
+"""Receipts and kitchen tickets for a till with no receipt printer set up: to the system's printer or
+a PDF file.
 
-Korean renders as long as a CJK font is installed (see README); the document names the font
-families explicitly so Qt does not pick a Latin-only default.
+The receipt is the very slip the shop's ESC/POS receipt printer gets (``services.printing.layouts``:
+business number, address, VAT, order type, tenders), drawn on an 80 mm page on the printer's grid in
+a monospaced font with Hangul (``receipt_slip`` on a worker thread, ``save_slip_pdf`` on the GUI
+thread). The kitchen ticket of the kitchen display's print key is HTML rendered by QTextDocument.
+Korean renders as long as a CJK font is installed (see README); fonts are named explicitly so Qt does
+not pick a Latin-only default.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from screens_common.fmt import local_time, won
+from screens_common.fmt import local_time
 from screens_common.widgets import KOREAN_FONT_FAMILIES, ui_font
-from services.events import Ordered
-from services.port import MypageCard, Shop, Ticket
+from services.errors import UnknownOrder
+from services.port import OrderSummary, Shop, Ticket
+from services.printing.config import ShopDetails
+from services.printing.escpos import columns, printable
+from services.printing.layouts import PrintLine, PrintOrder, receipt
+from services.printing.orders import OrderReader
+from services.printing.preview import DOT_COLUMN, FONT_FAMILIES, GLYPH, LINE
+from services.printing.slip import Slip
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll
+DOTS_PER_INCH = 203     # a thermal printer's 8 dots a millimetre: the slip's grid is in these dots
 
 
 def _page(title: str, body: str) -> str:
@@ -25,39 +38,124 @@ def _page(title: str, body: str) -> str:
             f"<h2 style='text-align:center'>{html.escape(title)}</h2>{body}</body></html>")
 
 
-def receipt_lines(shop: Shop, card: MypageCard) -> list[dict]:
-    """The order's lines with unit prices, read from its ``Ordered`` event (the port has no order-lines
-    query); empty if that event is not found, and the receipt falls back to the summary. Worker thread."""
-    ordered = next((entry for entry in card.timeline if entry.event == "Ordered"), None)
-    if ordered is None:
-        return []
-    records = shop.events_since(ordered.position - 1, limit=1)
-    if not records or not isinstance(records[0].event, Ordered) or records[0].order_id != card.order_id:
-        return []
-    return [dict(line) for line in records[0].event.lines]
+# -- the receipt: the ESC/POS printer's slip ---------------------------------------------------------
+def receipt_slip(shop: Shop, order: OrderSummary, details: ShopDetails | None = None, width: int = 48) -> Slip:
+    """The receipt of a row of Today's orders, as the receipt printer would print it. Worker thread."""
+    return receipt(receipt_order(shop, order), details or ShopDetails(), width)
 
 
-def receipt_html(card: MypageCard, lines: list[dict] | None = None, shop_name: str = "식당 Sikdang",
-                 number: str = "") -> str:
-    """``number``: what the customer was told, when it is not just "#id" (an order taken offline:
-    "T-3" while it waits on the till, "#12 (T-3)" once the server has it)."""
-    if lines:
-        rows = "".join(
-            f"<tr><td>{html.escape(line['name_ko'])} × {line['quantity']}"
-            + (f"<br><small>※ {html.escape(line['note'])}</small>" if line.get("note") else "")
-            + f"</td><td align='right'>{won(line['unit_price'] * line['quantity'])}</td></tr>"
-            for line in lines)
-    else:
-        rows = "".join(f"<tr><td>{html.escape(part.strip())}</td></tr>" for part in card.summary.split(","))
-    gift = f"<p>사은품 Gift: {html.escape(card.gift_kind)}</p>" if card.gift_kind else ""
-    return _page(shop_name, (
-        f"<p>주문 Order {html.escape(number or f'#{card.order_id}')}<br>{local_time(card.ordered_at, with_date=True)}</p>"
-        f"<p>{html.escape(card.customer_name)} {html.escape(card.phone)}</p>"
-        f"<table width='100%'>{rows}</table><hr>"
-        f"<p style='font-size:13pt'><b>합계 Total {won(card.total)}</b></p>{gift}"
-        f"<p style='text-align:center'>감사합니다 · Thank you</p>"))
+def receipt_order(shop: Shop, order: OrderSummary) -> PrintOrder:
+    """What the receipt needs, read through the port; an order taken offline keeps its till number."""
+    if order.order_id < 0:
+        return queued_order(shop, order)
+    return dataclasses.replace(OrderReader(shop).order(order.order_id, with_card=True), till_number=order.till_number)
 
 
+def queued_order(shop: Shop, order: OrderSummary) -> PrintOrder:
+    """An order still in this till's offline queue: its lines from the queue (a remote shop keeps the
+    order there until the server has it), names and prices from the menu as last seen. Not paid yet."""
+    queue = getattr(shop, "queue", None)       # only a remote shop has an offline queue
+    pending = next((p for p in queue.waiting() if p.seq == -order.order_id), None) if queue is not None else None
+    if pending is None:
+        raise UnknownOrder(f"{order.till_number or order.order_id} is no longer waiting on this till: "
+                           "it has been sent, look for it again in Today's orders")
+    command = pending.command
+    menu = {item.code: item for item in shop.menu()}
+    lines = []
+    for line in command.lines:
+        item = menu.get(line.item_code)
+        lines.append(PrintLine(line.item_code, item.name_ko if item else line.item_code, item.name_en if item else "",
+                               line.quantity, item.price if item else 0, line.note, item.category if item else ""))
+    total = sum(line.unit_price * line.quantity for line in lines)
+    kind = getattr(command.order_type, "value", command.order_type) or "delivery"
+    return PrintOrder(order_id=order.order_id, placed_at=order.placed_at.timestamp(), lines=tuple(lines), total=total,
+                      customer_name=command.customer_name, phone=command.phone, address=command.address,
+                      scheduled_for=command.scheduled_for.timestamp() if command.scheduled_for else None,
+                      order_type=str(kind), table=command.table, guests=command.guests, balance=total,
+                      till_number=order.till_number or pending.till_number)
+
+
+SLIP_MARGIN = 32        # dots either side of the 48 columns (576 dots) on the 80 mm (639-dot) page
+
+
+def save_slip_pdf(slip: Slip, path: Path | str) -> Path:
+    """The slip on an 80 mm page as long as the slip, drawn on the printer's grid. GUI thread."""
+    path = Path(path)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DOTS_PER_INCH)
+    height_mm = (_slip_height(slip) + 2 * SLIP_MARGIN) * 25.4 / DOTS_PER_INCH
+    writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setTitle(path.stem)
+    painter = QPainter(writer)
+    try:
+        paint_slip(painter, slip)
+    finally:
+        painter.end()
+    return path
+
+
+def print_slip_with_dialog(slip: Slip, parent=None) -> bool:
+    """The slip on the system's printer, 80 mm wide at the page's top left, after its print dialog."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if QPrintDialog(printer, parent).exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    painter = QPainter(printer)
+    try:
+        painter.scale(printer.resolution() / DOTS_PER_INCH, printer.resolution() / DOTS_PER_INCH)
+        paint_slip(painter, slip)
+    finally:
+        painter.end()
+    return True
+
+
+def _slip_height(slip: Slip) -> int:
+    return sum(LINE * line.size for line in slip.lines)
+
+
+def paint_slip(painter: QPainter, slip: Slip) -> None:
+    """Each line in its columns (12 dots; a two-byte character two), 24-dot glyphs on 30-dot lines,
+    double size doubling both: as the printer lays it out. A run of ASCII and Hangul is drawn as one
+    string (the monospaced CJK font puts it on the grid, and the PDF's text reads as words); any other
+    character (·, ※) in its own cells, since fonts disagree on its width."""
+    y = SLIP_MARGIN
+    for line in slip.lines:
+        scale = line.size
+        font = QFont()
+        font.setFamilies(FONT_FAMILIES)
+        font.setPixelSize(GLYPH * scale)
+        font.setBold(line.bold)
+        painter.setFont(font)
+        text = printable(line.text)
+        free = max(0, slip.width - scale * columns(text))
+        column = {"left": 0, "center": free // 2, "right": free}[line.align]
+        if line.banner:
+            painter.fillRect(QRectF(SLIP_MARGIN, y, slip.width * DOT_COLUMN, LINE * scale), QColor("black"))
+        painter.setPen(QColor("white" if line.banner else "black"))
+        for run in _runs(text):
+            cells = columns(run) * scale
+            painter.drawText(QRectF(SLIP_MARGIN + column * DOT_COLUMN, y, cells * DOT_COLUMN, LINE * scale),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), run)
+            column += cells
+        y += LINE * scale
+
+
+def _runs(text: str) -> list[str]:
+    runs: list[str] = []
+    for char in text:
+        if _on_grid(char) and runs and _on_grid(runs[-1][-1]):
+            runs[-1] += char
+        else:
+            runs.append(char)
+    return runs
+
+
+def _on_grid(char: str) -> bool:
+    return ord(char) < 0x80 or "\uac00" <= char <= "\ud7a3"
+
+
+# -- the kitchen ticket (the kitchen display's print key) ----------------------------------------------
 def ticket_html(ticket: Ticket) -> str:
     rows = "".join(
         f"<tr><td style='font-size:14pt'><b>{line.quantity} ×</b></td>"

@@ -284,9 +284,11 @@ def main(argv: list[str] | None = None) -> int:
                 point_of_sale(shop, main_window, app, args.out, ids["table"], language)
                 back_office(main_window, app, args.out, language)
             z_report(shop, main_window, app, args.out)
-            from screens_common.printing import receipt_html, receipt_lines, save_preview_png, ticket_html
-            card = shop.mypage(ids["delivered"])
-            save_preview_png(receipt_html(card, receipt_lines(shop, card)), args.out / "receipt.png")
+            from screens_common.printing import receipt_slip, save_preview_png, ticket_html
+            from services.printing.preview import render_png
+            from services.printing.samples import SAMPLE_SHOP
+            delivered = next(o for o in shop.todays_orders() if o.order_id == ids["delivered"])
+            render_png(receipt_slip(shop, delivered, SAMPLE_SHOP), args.out / "receipt.png")   # the PDF's slip
             save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")
             built.close()
             offline_till(Path(folder), args.out, app)

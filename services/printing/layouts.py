@@ -50,6 +50,7 @@ class PrintOrder:
     tenders: tuple[dict, ...] = ()   # {"kind", "amount", "tendered", "change", "last4", "approval"}
     balance: int = 0                 # still due (a dine-in order not paid yet, a split part-paid)
     cash_receipt: str = ""
+    till_number: str = ""            # taken offline on a till ("T-3"): what the customer was told
 
 
 ORDER_TYPES = {"dine_in": "매장 Dine-in", "takeout": "포장 Takeout", "delivery": "배달 Delivery"}
@@ -87,8 +88,7 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
         lines += _para(f"사업자번호 Business No. {shop.business_number}", width, align="center")
     lines += _para(shop.address, width, align="center") if shop.address else []
     lines += _para(f"전화 Tel. {shop.phone}", width, align="center") if shop.phone else []
-    lines += [rule(width, "="),
-              Line(spread("주문번호 Order No.", f"#{order.order_id}", width // 2), size=2, bold=True),
+    lines += [rule(width, "="), *_order_number(order, width),
               Line(spread("일시 Date", clock(order.placed_at), width)),
               *_para(order_type_text(order), width)]
     if order.scheduled_for:
@@ -116,6 +116,18 @@ def receipt(order: PrintOrder, shop: ShopDetails, width: int = 48, copy: int = 1
     if shop.footer:
         lines += [Line(), *_para(shop.footer, width, align="center")]
     return Slip(lines=tuple(lines), width=width)
+
+
+def _order_number(order: PrintOrder, width: int) -> list[Line]:
+    """The number the customer was told, large: "#12"; an order taken offline, still on its till, has
+    only its till number ("T-3"), and once the shop has it both ("#12", then "단말 Till T-3")."""
+    if order.order_id < 0:
+        return [Line(spread("주문번호 Order No.", order.till_number, width // 2), size=2, bold=True),
+                *_para("단말 대기: 아직 전송 전 Waiting on this till, not sent yet", width)]
+    number = [Line(spread("주문번호 Order No.", f"#{order.order_id}", width // 2), size=2, bold=True)]
+    if order.till_number:
+        number.append(Line(spread("단말번호 Till No.", order.till_number, width)))
+    return number
 
 
 def _tenders(order: PrintOrder, width: int) -> list[Line]:

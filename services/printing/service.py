@@ -6,6 +6,7 @@ queries. One service per state file: a second one is refused (it would print eve
 """
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import logging
 import uuid
@@ -14,10 +15,10 @@ from collections.abc import Callable
 
 from services.errors import InvalidInput
 from services.port import Shop
-from services.printing.config import PrintingConfig
+from services.printing.config import PrinterConfig, PrintingConfig
 from services.printing.follower import FeedFollower, kitchen_split
 from services.printing.jobs import RECEIPT, REPRINT, Job, JobStore
-from services.printing.layouts import kitchen_ticket, receipt
+from services.printing.layouts import PrintOrder, kitchen_ticket, receipt
 from services.printing.orders import OrderReader
 from services.printing.slip import Slip
 from services.printing.worker import PrinterWorker
@@ -36,17 +37,28 @@ class PrintDesk:
         self._orders = orders or OrderReader(shop)
         self._wake = wake
 
-    def print_receipt(self, order_id: int) -> Job:
-        """Queue the order's receipt on the receipt printer (a second one is marked as a copy)."""
-        printer = self.config.receipt_printer
-        if printer is None:
-            raise InvalidInput("no receipt printer is set up (a printer with role = \"receipt\" in the printers file)")
-        order = self._orders.order(order_id, with_card=True)
+    def print_receipt(self, order_id: int, till_number: str = "") -> Job:
+        """Queue the order's receipt on the receipt printer (a second one is marked as a copy).
+        ``till_number``: the order was taken offline and told to the customer as that ("T-3")."""
+        self._receipt_printer()
+        order = dataclasses.replace(self._orders.order(order_id, with_card=True), till_number=till_number)
+        return self.print_order_receipt(order)
+
+    def print_order_receipt(self, order: PrintOrder) -> Job:
+        """Queue the receipt of ``order`` as given: one still in a till's offline queue (a negative id,
+        its till number), which the shop does not know yet."""
+        printer = self._receipt_printer()
         with self.store.batch() as batch:
-            job_id = batch.add(order_id, printer.name, RECEIPT, f"request:{uuid.uuid4()}",
+            job_id = batch.add(order.order_id, printer.name, RECEIPT, f"request:{uuid.uuid4()}",
                                lambda version: receipt(order, self.config.shop, printer.width, copy=version))
         self._wake()
         return self._job(job_id)
+
+    def _receipt_printer(self) -> PrinterConfig:
+        printer = self.config.receipt_printer
+        if printer is None:
+            raise InvalidInput("no receipt printer is set up (a printer with role = \"receipt\" in the printers file)")
+        return printer
 
     def reprint(self, order_id: int) -> list[Job]:
         """Print the order's kitchen tickets again, marked REPRINT, on each kitchen printer concerned."""

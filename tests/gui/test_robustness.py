@@ -6,7 +6,7 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from screens_common.bridge import ShopEvents
-from screens_common.printing import receipt_html, receipt_lines, save_pdf, ticket_html
+from screens_common.printing import receipt_slip, save_pdf, save_slip_pdf, ticket_html
 from services.commands import OrderLine, PlaceOrder
 from tests.gui.conftest import menu_items
 
@@ -44,13 +44,11 @@ def test_the_bridge_delivers_events_from_another_thread_on_the_gui_thread(qtbot,
 def test_receipt_and_ticket_save_as_pdf_with_korean_text(qtbot, shop, tmp_path):
     (item,) = menu_items(shop, 1)
     receipt = shop.place_order(PlaceOrder((OrderLine(item.code, 2, "덜 맵게"),), customer_name="김민수"))
-    card = shop.mypage(receipt.order_id)
+    summary = next(o for o in shop.todays_orders() if o.order_id == receipt.order_id)
     ticket = next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
-    lines = receipt_lines(shop, card)
-    assert [(line["item_code"], line["quantity"], line["unit_price"]) for line in lines] == [(item.code, 2, item.price)]
-    assert f"₩{item.price * 2:,}" in receipt_html(card, lines)
-    for name, html_text in (("receipt.pdf", receipt_html(card, lines)), ("ticket.pdf", ticket_html(ticket))):
-        path = save_pdf(html_text, tmp_path / name)
+    slip = receipt_slip(shop, summary)
+    assert f"{item.price * 2:,}" in slip.to_text()
+    for path in (save_slip_pdf(slip, tmp_path / "receipt.pdf"), save_pdf(ticket_html(ticket), tmp_path / "ticket.pdf")):
         data = path.read_bytes()
         assert data.startswith(b"%PDF") and len(data) > 5_000
         assert b"Noto" in data or b"Nanum" in data          # a CJK font was embedded for the Hangul
