@@ -25,7 +25,7 @@ from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
 from services.commands import PlaceOrder
 from services.errors import ShopError
-from services.port import EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
+from services.port import ConnectionState, EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
 
 
 MENU_EVENTS = {"StockChecked", "ItemSoldOut", "Restocked", "CookCancelled", "OrderCancelled", "MenuItemSaved",
@@ -174,9 +174,9 @@ class CounterScreen(QWidget):
 
     def _on_connection(self, connection) -> None:
         self.orders_fetch.request()          # a queued order sent: its row gets the server's number
-        if connection.state == "offline":
+        if connection.state is ConnectionState.OFFLINE:
             self.menu_fetch.request()        # the kept menu: stock unknown while the server is away
-        if self._told_queued and connection.state == "online" and connection.waiting == 0:
+        if self._told_queued and connection.state is ConnectionState.ONLINE and connection.waiting == 0:
             self._told_queued = False        # "saved on this till" is no longer true: say so
             self.message.info_key("counter.queue_sent", hide_after_ms=15000)
 

@@ -10,7 +10,7 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from services.port import Connection, EventRecord, Shop
+from services.port import Connection, ConnectionState, EventRecord, Shop
 
 
 class ShopEvents(QObject):
@@ -69,10 +69,10 @@ class ShopEvents(QObject):
 
     @Slot(object)
     def _on_connection(self, connection: Connection) -> None:
-        was_away = self.connection.state == "offline"
+        was_away = self.connection.state is ConnectionState.OFFLINE
         self.connection = connection
         self.connection_changed.emit(connection)
-        if was_away and connection.state != "offline":
+        if was_away and connection.state is not ConnectionState.OFFLINE:
             self.reconnected.emit()
 
     @Slot(object)

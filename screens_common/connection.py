@@ -11,15 +11,16 @@ from PySide6.QtWidgets import QLabel
 from screens_common.bridge import ShopEvents
 from screens_common.i18n import tr, translator
 from screens_common.widgets import ui_font
-from services.port import Connection
+from services.port import Connection, ConnectionState
 
-_STYLE = {"online": "#2e7d32", "sending": "#1565c0", "offline": "#c62828", "busy": "#ef6c00"}
+_STYLE = {ConnectionState.ONLINE: "#2e7d32", ConnectionState.SENDING: "#1565c0",
+          ConnectionState.OFFLINE: "#c62828", ConnectionState.BUSY: "#ef6c00"}
+_TEXT = {ConnectionState.ONLINE: "conn.online", ConnectionState.SENDING: "conn.sending",
+         ConnectionState.OFFLINE: "conn.offline", ConnectionState.BUSY: "conn.busy"}
 
 
 def connection_text(connection: Connection) -> str:
-    if connection.state in ("offline", "sending"):
-        return tr(f"conn.{connection.state}", n=connection.waiting)
-    return tr("conn.busy") if connection.state == "busy" else tr("conn.online")
+    return tr(_TEXT[connection.state], n=connection.waiting)
 
 
 class ConnectionSign(QLabel):
@@ -31,7 +32,7 @@ class ConnectionSign(QLabel):
         self._show(self.connection)
 
     @property
-    def state(self) -> str:
+    def state(self) -> ConnectionState:
         return self.connection.state
 
     def retranslate(self, *_) -> None:
@@ -41,5 +42,5 @@ class ConnectionSign(QLabel):
         self.connection = connection
         self.setVisible(connection.remote)
         self.setText(connection_text(connection))
-        colour = _STYLE.get(connection.state, _STYLE["offline"])
+        colour = _STYLE[connection.state]
         self.setStyleSheet(f"QLabel {{ background:{colour}; color:white; padding:3px 10px; border-radius:3px; }}")

@@ -22,6 +22,7 @@ from services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, AsOf, As
 from services.payment_commands import Tender
 from services.pos_views import BillView, BusinessDay, PaymentReceipt, RefundLine, TenderLine
 from services.staff_commands import DeactivateStaff, SaveStaff
+from services.statuses import ConnectionState
 from services.views import (Category, DeliveryBoard, DeliveryCard, GiftRecord, GiftStock, MenuItem, MypageCard,
                             OrderReceipt, OrderSummary, StaffMember, Ticket, TicketLine, TimelineEntry)
 
@@ -31,20 +32,24 @@ __all__ = [
     "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt",
     "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "paging",
+    "Connection", "ConnectionState", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "paging",
 ]
 
 @dataclass(frozen=True)
 class Connection:
-    """The link between this terminal and its shop. ``state``: "online" | "offline" (server away;
-    orders are kept on this till) | "sending" (back; ``waiting`` orders still going out) | "busy"
-    (the server asked us to slow down). ``remote`` is False for a shop with no server to lose.
+    """The link between this terminal and its shop. ``state``: online, offline (server away; orders
+    are kept on this till), sending (back; ``waiting`` orders still going out) or busy (the server
+    asked us to slow down). ``remote`` is False for a shop with no server to lose.
     ``staff_role``: the role signed in on this link ("counter", "kitchen", "rider", "manager"); "" when
     nobody signs in (the local shop) or not yet known (a till started offline): every screen may open."""
-    state: str = "online"
+    state: ConnectionState = ConnectionState.ONLINE
     waiting: int = 0
     remote: bool = False
     staff_role: str = ""
+
+    def __post_init__(self) -> None:
+        # a state given as its text ("offline") is the member: screens compare with ``is``
+        object.__setattr__(self, "state", ConnectionState(self.state))
 
 
 class AlwaysConnected:

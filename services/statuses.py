@@ -98,3 +98,11 @@ class BillStatus(StrEnum):
 class DayStatus(StrEnum):
     OPEN = "open"             # 개점: payments are taken into this day
     CLOSED = "closed"         # 마감: its Z report is kept and nothing in it changes
+
+
+class ConnectionState(StrEnum):
+    """A terminal's link to its shop (``services.port.Connection.state``)."""
+    ONLINE = "online"
+    OFFLINE = "offline"       # the server is away: orders are kept on this till
+    SENDING = "sending"       # back: orders kept while away are still going out
+    BUSY = "busy"             # the server asked us to slow down

@@ -37,6 +37,7 @@ from services.remote.offline import OfflineOrders
 from services.remote.pages import RemotePages
 from services.remote.pos import PointOfSaleCalls
 from services.remote.queue import OfflineQueue
+from services.statuses import ConnectionState
 
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (httpx.TransportError,)   # connect/read/write errors and timeouts: the server is not there
@@ -142,20 +143,20 @@ class RemoteShop(PointOfSaleCalls, RemotePages, OfflineOrders):
     def connection(self) -> Connection:
         waiting = len(self.queue)
         if time.monotonic() < self._busy_until:
-            state = "busy"
+            state = ConnectionState.BUSY
         elif self.breaker.is_open:
-            state = "offline"
+            state = ConnectionState.OFFLINE
         else:
-            state = "sending" if waiting else "online"
+            state = ConnectionState.SENDING if waiting else ConnectionState.ONLINE
         return Connection(state, waiting, remote=True, staff_role=self._role)
 
     def connection_status(self) -> str:
         """The connection for logs and tests: "online", "offline — N waiting", "busy — try again shortly"
         or "sending — N waiting"."""
         now = self.connection()
-        if now.state == "busy":
+        if now.state is ConnectionState.BUSY:
             return BUSY
-        return "online" if now.state == "online" else f"{now.state} — {now.waiting} waiting"
+        return now.state if now.state is ConnectionState.ONLINE else f"{now.state} — {now.waiting} waiting"
 
     def watch_connection(self, callback: Callable[[Connection], None]) -> Callable[[], None]:
         self._status_listeners.append(callback)

@@ -1,12 +1,13 @@
 """The typed port, in every implementation: typed events on the feed and in the log, the newest
-position, the filtered subscription and the async place-order."""
+position, the filtered subscription, the async place-order and the connection's state."""
 from __future__ import annotations
 
 import asyncio
 import threading
 
 from services.events import Event, GiftSent, Ordered, StockChecked
-from services.port import EventRecord
+from services.port import Connection, ConnectionState, EventRecord
+from services.remote import RemoteShop
 from tests.contract.helpers import order, wait_until
 
 
@@ -83,3 +84,23 @@ def test_as_of_is_the_last_event_the_answer_includes(shop):
     shop.finish_cooking(receipt.order_id)
     later = shop.as_of(shop.kitchen_tickets)
     assert later.position > answer.position and receipt.order_id not in [t.order_id for t in later.value]
+
+
+def test_the_connection_state_is_typed(shop):
+    connection = shop.connection()
+    assert type(connection.state) is ConnectionState and connection.state is ConnectionState.ONLINE
+    assert connection.waiting == 0
+    assert connection.remote is isinstance(shop, RemoteShop), "only a shop over HTTP has a server to lose"
+
+
+def test_the_local_shop_is_always_connected_and_not_remote(local_shop):
+    heard = []
+    stop_watching = local_shop.watch_connection(heard.append)
+    local_shop.place_order(order())
+    stop_watching()
+    assert local_shop.connection() == Connection(ConnectionState.ONLINE, waiting=0, remote=False, staff_role="")
+    assert heard == [], "nothing to lose, so nothing to tell"
+
+
+def test_a_connection_given_its_state_as_text_holds_the_member():
+    assert Connection("offline", 3, remote=True).state is ConnectionState.OFFLINE  # type: ignore[arg-type]
