@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 
 from services.errors import UnknownOrder
+from services.events import CookCancelled, Ordered, StockChecked, TicketReleased
 from services.port import EventRecord, Shop
 from services.printing.config import PrintingConfig
 from services.printing.jobs import TICKET, Batch, JobStore
@@ -128,13 +129,14 @@ class FeedFollower:
             self._on_jobs()
 
     def _what_to_print(self, record: EventRecord) -> str:
-        if record.name == "TicketReleased":
+        event = record.event
+        if isinstance(event, TicketReleased):
             return "ticket"
-        if record.name == "StockChecked" and record.data.get("in_stock"):
+        if isinstance(event, StockChecked) and event.in_stock:
             ordered = self._ordered_or_none(record.order_id)
-            due = ordered is not None and not (ordered.get("scheduled_for") or 0) > record.at.timestamp()
+            due = ordered is not None and not (ordered.scheduled_for or 0) > record.at.timestamp()
             return "ticket" if due else ""   # an order for later prints when its ticket is released
-        if record.name == "CookCancelled":
+        if isinstance(event, CookCancelled):
             return "void"
         return ""
 
@@ -149,7 +151,7 @@ class FeedFollower:
                 batch.void(order.order_id, printer, cause,
                            lambda _v, p=printer, ls=lines, w=width: kitchen_ticket(order, ls, p, w, banner="VOID"))
 
-    def _ordered_or_none(self, order_id: int) -> dict | None:
+    def _ordered_or_none(self, order_id: int) -> Ordered | None:
         try:
             return self._orders.ordered(order_id)
         except UnknownOrder as error:   # unknown to the shop: nothing to print, and nothing to wait for
