@@ -1,6 +1,8 @@
 """Mypage table."""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from services.infra.sql import Sql, placeholders
 from services.mypage.model import FIELDS
 
@@ -12,7 +14,7 @@ class MypageRepository:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
-    def rows(self, order_ids) -> dict[int, dict]:
+    def rows(self, order_ids: Collection[int]) -> dict[int, dict]:
         ids = sorted(order_ids)
         rows = self.sql.all(f"SELECT {_COLUMNS} FROM mypage WHERE order_id IN {placeholders(ids)}", ids)
         return {row["order_id"]: dict(row) for row in rows}
