@@ -1,5 +1,7 @@
-"""Sample slips for docs/printing.md, made the real way: a demo order on a throwaway local shop,
-read back through the port, laid out and drawn. ``python -m services.printing.samples docs/printing``"""
+"""Sample slips for docs/printing.md, made the real way: a dine-in order (table 4, two guests) paid in
+cash with change and a 현금영수증, on a throwaway local shop at a fixed time, read back through the
+port, laid out and drawn. ``python -m services.printing.samples docs/printing``; a test checks the
+committed text samples are what this makes now."""
 from __future__ import annotations
 
 import sys
@@ -15,7 +17,7 @@ SAMPLE_SHOP = ShopDetails(name="식당 Sikdang", business_number="123-45-67890",
 
 def write_samples(folder: Path) -> list[Path]:
     from services.local import open_local_shop
-    from services.port import OrderLine, PlaceOrder
+    from services.port import OrderLine, PlaceOrder, Tender
     from services.printing.layouts import kitchen_ticket, receipt
     from services.printing.orders import OrderReader
     from services.printing.preview import render_png
@@ -25,10 +27,14 @@ def write_samples(folder: Path) -> list[Path]:
         at_lunch = datetime(2026, 11, 29, 12, 30).timestamp()   # a fixed time: the samples do not change per run
         shop = open_local_shop(Path(tmp) / "shop.sqlite", scheduler=False, clock=lambda: at_lunch)
         try:
+            shop.open_day(100_000, "kim")
             order_id = shop.place_order(PlaceOrder(
                 lines=(OrderLine("kimchi-jjigae", 2, "덜 맵게 less spicy"), OrderLine("dolsot-bibimbap", 1),
                        OrderLine("haemul-pajeon", 1), OrderLine("cola", 2)),
-                customer_name="김민수", phone="010-1234-5678", address="서울특별시 종로구 삼일대로 10")).order_id
+                customer_name="김민수", phone="010-1234-5678", order_type="dine_in", table=4, guests=2)).order_id
+            total = shop.bill(order_id).total
+            shop.take_payment(order_id, [Tender("cash", total, tendered=(total // 10_000 + 1) * 10_000)],
+                              cash_receipt="010-1234-5678", staff="kim")     # cash with change, 현금영수증
             order = OrderReader(shop).order(order_id, with_card=True)
         finally:
             shop.close()
