@@ -15,8 +15,8 @@ from screens_common.i18n import tr
 
 Row = TypeVar("Row")
 RowRole = Qt.ItemDataRole.UserRole + 1
-# Views ask for a dozen roles per cell on every repaint; answering the unused ones first, from a set,
-# took a day's order list from ~1 ms to a fraction of that per repaint on the GUI thread.
+# Views ask for a dozen roles per cell on every repaint, on the GUI thread: the unused ones are
+# answered first, from a set (docs/decisions/0021-rows-model-roles.md).
 _ANSWERED_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, RowRole, Qt.ItemDataRole.TextAlignmentRole,
                                               Qt.ItemDataRole.ForegroundRole))
 

@@ -10,9 +10,10 @@ What a failure means for the caller:
   ``client_ref``), are retried here until ``retry_s`` runs out instead.
 
 Two clients: httpx for the sync calls (FastAPI's threadpool routes), aiohttp for the async ones (the
-``POST /orders`` fast path on the event loop), where httpx's async pool cost 8-20 times aiohttp's CPU
-per call (docs/chain.md, "Benchmark"). An aiohttp session belongs to its event loop and must be closed
-on it: the gateway does that when uvicorn shuts down (``close_async``).
+``POST /orders`` fast path on the event loop), where httpx's async pool cost many times aiohttp's CPU
+per call (docs/decisions/0023-aiohttp-for-the-gateways-async-calls.md). An aiohttp session belongs
+to its event loop and must be closed on it: the gateway does that when uvicorn shuts down
+(``close_async``).
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The hot path: ``POST /orders`` served by a lean ASGI handler in front of FastAPI.
 
-Measured on this machine, FastAPI's per-request machinery (dependency solving, its middleware
-stack, the anyio thread hop, response re-validation) cost about 1 ms per order, more than the
-shop's own work, so the counter's busiest route skips it. The handler uses the very same pieces as
+FastAPI's per-request machinery (dependency solving, its middleware stack, the anyio thread hop,
+response re-validation) cost more than the shop's own work for an order, so the counter's busiest
+route skips it (docs/decisions/0019-orders-fast-path.md). The handler uses the very same pieces as
 the FastAPI route (``PlaceOrderIn`` validation, ``authorize``, ``to_command``, ``OrderReceiptOut``,
 the same error bodies), and the FastAPI route stays as the documented contract: a parity test sends
 the same requests to both. Every other route goes through FastAPI.

@@ -82,12 +82,12 @@ class LoadShedder:
 
     A concurrency limit, not a rate limit: it follows the server's real capacity whatever a request
     costs, and recovers by itself as soon as work completes. The wait is what keeps shedding cheap:
-    a client that ignores Retry-After and is answered at once asks again at once, and measured here,
-    answering 8x the saturating load that way left a fifth of the peak goodput, the rest spent on
-    503s. Waiting costs a parked future, and it also serves the user better: a read that waits a few
-    hundred milliseconds beats a 503. Beyond ``max_waiting`` waiters per pool the answer is
-    immediate, so memory stays bounded. Probes and the event stream are exempt: a shed readiness
-    probe would take a busy-but-healthy server out of rotation, and streams are long-lived and idle.
+    a client that ignores Retry-After and is answered at once asks again at once, and the server's
+    time goes to 503s (docs/decisions/0020-shed-load-by-waiting.md). Waiting costs a parked future,
+    and it also serves the user better: a read that waits a few hundred milliseconds beats a 503.
+    Beyond ``max_waiting`` waiters per pool the answer is immediate, so memory stays bounded. Probes
+    and the event stream are exempt: a shed readiness probe would take a busy-but-healthy server out
+    of rotation, and streams are long-lived and idle.
     """
 
     def __init__(self, app, max_in_flight: int = 32, retry_after_s: int = 1, *, read_wait_s: float = 3.0,

@@ -1,9 +1,9 @@
 """Partial indexes for the housekeeping sweep, which runs every 15 s inside the write transaction.
 
 Without them, finding late tickets read every open ticket and finding deferred gifts read every
-order ever placed: with 18,000 orders that held the writer for ~380 ms each time, and it grows with
-the shop's history. Each index holds only the rows the sweep looks for (or may soon), so keeping
-them costs next to nothing.
+order ever placed, holding the writer longer as the shop's history grows
+(docs/decisions/0022-housekeeping-indexes.md). Each index holds only the rows the sweep looks for (or
+may soon), so keeping them costs next to nothing.
 
 Revision ID: 0004
 Revises: 0003
