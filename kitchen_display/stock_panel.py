@@ -1,6 +1,8 @@
 """The kitchen's stock list: every item with what is left, and per-item sold out / restock.
 
-It has its own worker so a menu refetch never delays the next ticket fetch on the board.
+Sold out and restock are a manager's actions, as at the counter: each asks for a manager's PIN and why
+(``ManagerPinDialog``), and goes to the port as that manager with that reason, which the port audits.
+The panel has its own worker so a menu refetch never delays the next ticket fetch on the board.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from screens_common.bridge import ShopEvents
 from screens_common.i18n import item_name, remember_items, tr, translator
+from screens_common.manager_pin import ManagerPinDialog
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.port import EventRecord, MenuItem, Shop
@@ -22,6 +25,7 @@ class StockPanel(QWidget):
         self.shop, self.message = shop, message
         self.runner = PortRunner(self)
         self._menu: list[MenuItem] = []
+        self._manager_pin: ManagerPinDialog | None = None
         self.title = QLabel(font=ui_font(16, True))
         self.stock_list = QListWidget(font=ui_font(13))
         self.restock_amount = QSpinBox(minimum=1, maximum=10_000, value=10)
@@ -83,12 +87,28 @@ class StockPanel(QWidget):
         entry = self.stock_list.currentItem()
         return entry.data(Qt.ItemDataRole.UserRole) if entry else None
 
-    def mark_selected_sold_out(self) -> None:
+    def selected_item(self) -> MenuItem | None:
         code = self.selected_item_code()
-        if code:
-            self.runner.run(lambda: self.shop.mark_sold_out(code), failure=self.message.error)
+        return next((item for item in self._menu if item.code == code), None)
+
+    def manager_pin(self) -> ManagerPinDialog:
+        """Made on first use: the kitchen takes every widget it has at start off the keyboard (keys go
+        to the board), and the PIN must be typed."""
+        if self._manager_pin is None:
+            self._manager_pin = ManagerPinDialog(self.shop, self)
+            self._manager_pin.done_by.connect(lambda who: self.message.info_key("mgr.saved_by", 6000, who=who))
+        return self._manager_pin
+
+    def mark_selected_sold_out(self) -> None:
+        if (item := self.selected_item()) is None:
+            return
+        code, shop = item.code, self.shop
+        self.manager_pin().ask(lambda who, why: shop.mark_sold_out(code, staff=who, reason=why),
+                               "kds.ask_sold_out", item=item_name(item.name_ko, item.name_en))
 
     def restock_selected(self) -> None:
-        code, amount = self.selected_item_code(), self.restock_amount.value()
-        if code:
-            self.runner.run(lambda: self.shop.restock(code, amount), failure=self.message.error)
+        if (item := self.selected_item()) is None:
+            return
+        code, amount, shop = item.code, self.restock_amount.value(), self.shop
+        self.manager_pin().ask(lambda who, why: shop.restock(code, amount, staff=who, reason=why),
+                               "kds.ask_restock", item=item_name(item.name_ko, item.name_en), n=amount)

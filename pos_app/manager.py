@@ -5,16 +5,14 @@ takes a short reason; the port records who and why (the shop server's audit, or 
 staff-file audit). The PIN is cleared after each action, so the next one asks again."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from screens_common.bridge import ShopEvents
 from screens_common.i18n import item_name, remember_items, tr, translator
+from screens_common.manager_pin import ManagerAction, ManagerPinBox
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
-from services.commands import MAX_REASON_LENGTH
 from services.port import EventRecord, GiftStock, MenuItem, Shop
 
 
@@ -27,14 +25,8 @@ class ManagerDialog(QDialog):
         self.setMinimumWidth(480)
         self.message = MessageBar()
 
-        self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password, maxLength=12)
-        self.pin.setMinimumWidth(160)   # the Korean placeholder fits
-        self.reason = QLineEdit(maxLength=MAX_REASON_LENGTH)
-        self.pin_label, self.reason_label = QLabel(), QLabel()
-        self.who_box = who_box = QGroupBox()
-        who_form = QFormLayout(who_box)
-        who_form.addRow(self.pin_label, self.pin)
-        who_form.addRow(self.reason_label, self.reason)
+        self.who_box = who_box = ManagerPinBox(shop, self.runner, self.message)   # the kitchen asks with it too
+        self.pin, self.reason = who_box.pin, who_box.reason
 
         self.gift_now = QLabel()
         self.gift_quantity = QSpinBox(minimum=0, maximum=100_000, value=100)
@@ -74,10 +66,7 @@ class ManagerDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("mgr.title"))
-        self.who_box.setTitle(tr("pin.ask"))
-        self.pin_label.setText(tr("mgr.pin"))
-        self.reason_label.setText(tr("mgr.reason"))
-        self.reason.setPlaceholderText(tr("mgr.reason_hint"))
+        self.who_box.retranslate()
         self.gift_kind.setPlaceholderText(tr("mgr.gift_kind"))
         self.set_gift.setText(tr("mgr.set"))
         self.gift_box.setTitle(tr("mgr.gift"))
@@ -107,28 +96,10 @@ class ManagerDialog(QDialog):
             self.item.setCurrentIndex(index)
 
     def _saved(self, manager: str) -> None:
-        self.pin.clear()
-        self.reason.clear()
         self.message.info(tr("mgr.saved_by", who=manager), hide_after_ms=4000)
 
-    def _as_manager(self, action: Callable[[str, str], None]) -> None:
-        """Check the PIN, then ``action(manager, reason)``, off the GUI thread; nothing is done without
-        a manager's PIN and a reason."""
-        pin, reason = self.pin.text(), self.reason.text().strip()
-        if not pin:
-            self.message.error(tr("pin.ask"))
-            self.pin.setFocus()
-            return
-        if not reason:
-            self.message.error(tr("mgr.need_reason"))
-            self.reason.setFocus()
-            return
-
-        def act() -> str:
-            manager = self.shop.verify_manager_pin(pin)
-            action(manager, reason)
-            return manager
-        self.runner.run(act, self._saved, self.message.error)
+    def _as_manager(self, action: ManagerAction) -> None:
+        self.who_box.as_manager(action, self._saved)
 
     def save_gift_stock(self) -> None:
         quantity, kind = self.gift_quantity.value(), self.gift_kind.text().strip() or None

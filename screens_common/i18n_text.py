@@ -187,6 +187,11 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "mgr.reason_hint": ("e.g. delivery arrived", "예: 재료 입고"),
     "mgr.need_reason": ("Say why in a few words: it is recorded with your name.", "사유를 짧게 적어 주세요. 이름과 함께 기록됩니다."),
     "mgr.current_gift": ("Now: {kind} × {n}", "현재: {kind} × {n}"),
+    "mgr.confirm": ("Confirm", "확인"),
+    "mgr.cancel": ("Cancel", "취소"),
+    "mgr.ok": ("OK", "확인"),
+    "kds.ask_sold_out": ("Mark {item} sold out", "{item} 품절 처리"),
+    "kds.ask_restock": ("Restock {item}: +{n}", "{item} 입고: +{n}"),
     # event names on the mypage timeline (Korean from the original system's event storming)
     "event.Ordered": ("Ordered", "주문됨"),
     "event.OrderCancelled": ("Order cancelled", "주문취소됨"),
