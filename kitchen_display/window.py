@@ -163,7 +163,7 @@ class KitchenDisplay(QWidget):
         self.setFocusProxy(self.board)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(f"{tr('kds.title')} — {self.shop_label}")
+        self.setWindowTitle(f"{tr('kds.title')} — {shop_text(self.shop_label)}")
         self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)) if self.shop_label else "")
         self.shop_sign.setToolTip(self.shop_sign.text())
         self.title.setText(tr("kds.title"))

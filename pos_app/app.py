@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(f"{tr('app.title')} — {self.shop_label}")
+        self.setWindowTitle(f"{tr('app.title')} — {shop_text(self.shop_label)}")
         for index, (screen, key) in enumerate((s, k) for s, k in ((self.counter, "tab.counter"), (self.delivery, "tab.delivery"),
                                                (self.mypage, "tab.mypage")) if s is not None):
             self.tabs.setTabText(index, tr(key))

@@ -24,7 +24,7 @@ class ManagerUnlock(QGroupBox):
         self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password, maxLength=12)
         self.pin.setMinimumWidth(160)
         self.pin.returnPressed.connect(self.check_pin)
-        self.ok = QPushButton("OK")
+        self.ok = QPushButton()
         self.ok.clicked.connect(self.check_pin)
         self.reason = QLineEdit(maxLength=MAX_REASON_LENGTH)
         self.pin_label, self.reason_label, self.by = QLabel(), QLabel(), QLabel()
@@ -38,6 +38,7 @@ class ManagerUnlock(QGroupBox):
 
     def retranslate(self) -> None:
         self.setTitle(tr("pin.ask"))
+        self.ok.setText(tr("mgr.ok"))
         self.pin_label.setText(tr("mgr.pin"))
         self.reason_label.setText(tr("unlock.reason"))
         self.reason.setPlaceholderText(tr("unlock.reason_hint"))

@@ -79,3 +79,19 @@ def test_every_manager_action_asks_for_a_pin_and_a_reason_and_is_audited(qtbot, 
         ("manager", "restock", f"{code} +3", "delivery came", "ok"),
         ("manager", "sold_out", code, "burnt the last batch", "ok"),
         ("manager", "gift_stock", "7", "new candy box", "ok")])
+
+
+def test_the_korean_manager_windows_have_no_english_button(qtbot, shop, shop_app):
+    """Point 6: the PIN's OK button (menu editor, staff) was "OK" on a Korean screen."""
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    from screens_common.i18n import set_language
+    set_language("ko")
+    main = shop_app.main
+    boxes = [main.open_menu_editor().unlock_box, main.open_staff().unlock_box, main.open_manager()]
+    for box in boxes:
+        texts = [button.text() for button in box.findChildren(QPushButton)]
+        assert texts and all(texts), type(box).__name__
+        assert not [t for t in texts if re.search("[A-Za-z]", t)], (type(box).__name__, texts)
