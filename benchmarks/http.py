@@ -50,8 +50,8 @@ LUA = Path(__file__).with_name("http_post.lua")
 
 def same_stack_as_the_shop_server() -> list[str]:
     """The baseline must run on the loop and parser the shop server uses, or the ratio means nothing."""
-    from services.http.server import _fast_stack
-    return [arg for key, value in _fast_stack().items() for arg in (f"--{key}", value)]
+    from services.http.uvicorn_config import fast_stack
+    return [arg for key, value in fast_stack().items() for arg in (f"--{key}", value)]
 
 
 def free_port() -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 from pathlib import Path
 
 import uvicorn
@@ -20,8 +19,10 @@ from services.chain.gateway_shop import ChainShop
 from services.http.app import ServerState, create_app
 from services.http.auth import StaffStore
 from services.http.staff_file import StaffFile
-from services.http.server import freeze_startup_heap, make_config
+from services.http.uvicorn_config import make_config
+from services.http.workers import freeze_startup_heap
 from services.ops.logs import configure_logging, logging_config
+from services.settings import default_replica
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,11 @@ def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = N
                 settings: ChainSettings | None = None, max_in_flight: int = 256, demo: bool = False) -> int:
     data_dir = Path(data_dir or default_data_dir())
     data_dir.mkdir(parents=True, exist_ok=True)
-    replica = os.environ.get("SIKDANG_REPLICA", "0")      # set by the supervisor (services.ops)
+    replica = default_replica()                          # set by the supervisor (services.ops)
     configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
     staff = StaffStore(data_dir / "staff.sqlite", seed_demo=demo)   # a real chain's staff: `main.py staff add`
-    shop = ChainShop(settings or ChainSettings.from_env(), manager_pins=StaffFile(data_dir / "staff.sqlite").manager_with_pin)
+    shop = ChainShop(settings or ChainSettings.from_env(),
+                     manager_pins=StaffFile(data_dir / "staff.sqlite").manager_with_pin)
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)

@@ -23,6 +23,7 @@ import time
 
 import httpx
 
+from services import settings
 from services.gift.model import GiftOutcome
 from services.ops.logs import order_headers
 from services.remote.breaker import Breaker
@@ -87,7 +88,7 @@ class BoundGiftClient:
 
     def send(self, order_id: int) -> GiftOutcome:
         outcome, events = self._client.call(order_id)
-        if os.environ.get("SIKDANG_FAILPOINT") == FAILPOINT:
+        if settings.failpoint() == FAILPOINT:
             os.kill(os.getpid(), signal.SIGKILL)
         for event in events:
             self._ctx.forward(event["id"], event["name"], order_id, event["at"], event["data"])

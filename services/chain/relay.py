@@ -27,6 +27,7 @@ import time
 import psycopg
 from nats.js.errors import NotFoundError
 
+from services import settings
 from services.chain import wire
 from services.ops.metrics import RELAY_PUBLISHED
 
@@ -66,7 +67,7 @@ class Relay:
             for start in range(0, len(rows), PIPELINE):
                 chunk = rows[start:start + PIPELINE]
                 acked = await self._publish(js, chunk)
-                if acked and os.environ.get("SIKDANG_FAILPOINT") == FAILPOINT:
+                if acked and settings.failpoint() == FAILPOINT:
                     os.kill(os.getpid(), signal.SIGKILL)
                 if acked:
                     await conn.execute(_MARK, (time.time(), [r[0] for r in chunk[:len(acked)]], acked))

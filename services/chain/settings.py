@@ -1,9 +1,13 @@
-"""The chain's settings, read from the environment in this one place (defaults as CHAIN.md fixes them)."""
+"""The chain's settings, read through ``services.settings`` (its variables are named there; defaults as
+CHAIN.md fixes them)."""
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from services import settings
+from services.settings import CALL_HOLD_S, NATS_URL, PG_DSN, PG_POOL_MAX, SERVICE_URLS, STREAM
 
 CONTEXTS = ("ordering", "kitchen", "delivery", "gift", "mypage", "payments")
 ALIASES = {"order": "ordering"}
@@ -35,24 +39,26 @@ class ChainSettings:
     call_hold_s: float = 30.0
 
     @classmethod
-    def from_env(cls, env=os.environ) -> ChainSettings:
-        urls = env.get("SIKDANG_SERVICE_URLS", "").strip()
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ChainSettings:
+        """From the process's environment, or from ``env`` (a test's own)."""
+        env = settings.environment() if env is None else env
+        urls = env.get(SERVICE_URLS, "").strip()
         try:
             service_urls = json.loads(urls) if urls else {}
         except json.JSONDecodeError as exc:
-            raise ValueError(f"SIKDANG_SERVICE_URLS is not a JSON object of context -> URL: {exc}") from None
+            raise ValueError(f"{SERVICE_URLS} is not a JSON object of context -> URL: {exc}") from None
         if not isinstance(service_urls, dict):
-            raise ValueError("SIKDANG_SERVICE_URLS must be a JSON object of context -> URL")
-        pool = env.get("SIKDANG_PG_POOL_MAX", "6")
+            raise ValueError(f"{SERVICE_URLS} must be a JSON object of context -> URL")
+        pool = env.get(PG_POOL_MAX, "6")
         if not pool.isdigit() or int(pool) < 2:
-            raise ValueError(f"SIKDANG_PG_POOL_MAX must be a whole number of at least 2, not {pool!r}")
-        hold = env.get("SIKDANG_CALL_HOLD_S", "30")
+            raise ValueError(f"{PG_POOL_MAX} must be a whole number of at least 2, not {pool!r}")
+        hold = env.get(CALL_HOLD_S, "30")
         try:
             call_hold_s = float(hold)
         except ValueError:
             call_hold_s = float("nan")      # refused below with the others
         if not 0 < call_hold_s < 120:
-            raise ValueError(f"SIKDANG_CALL_HOLD_S must be a number of seconds above 0 and below 120, not {hold!r}")
-        return cls(dsn=env.get("SIKDANG_PG_DSN", DEFAULT_DSN), nats_url=env.get("SIKDANG_NATS_URL", DEFAULT_NATS),
-                   stream=env.get("SIKDANG_STREAM", DEFAULT_STREAM), service_urls=service_urls,
+            raise ValueError(f"{CALL_HOLD_S} must be a number of seconds above 0 and below 120, not {hold!r}")
+        return cls(dsn=env.get(PG_DSN, DEFAULT_DSN), nats_url=env.get(NATS_URL, DEFAULT_NATS),
+                   stream=env.get(STREAM, DEFAULT_STREAM), service_urls=service_urls,
                    pg_pool_max=int(pool), call_hold_s=call_hold_s)

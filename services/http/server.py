@@ -1,16 +1,16 @@
 """``python main.py serve``: every context on one SQLite shop, one port, loopback unless told otherwise.
 
 Under ``main.py serve`` supervisord runs the shop process and each gateway worker as programs of their
-own (``services.ops.serve``); a worker builds its server with ``make_config``. ``run_server`` is the
-older layout, kept for a supervisor of one's own (``SUPERVISOR_ENABLED``): the shop process with
-uvicorn's workers as its children, blocking until SIGINT/SIGTERM; on shutdown each worker's
-readiness turns 503 first (draining), open requests finish, then the shop closes. ``ServerThread`` runs the gateway and a LocalShop in one process, in a
-thread, for tests and the remote contract suite.
+own (``services.ops.serve``); a worker builds its server with ``make_config``
+(``services.http.uvicorn_config``). ``run_server`` is the older layout, kept for a supervisor of one's
+own (``SUPERVISOR_ENABLED``): the shop process with uvicorn's workers as its children, blocking until
+SIGINT/SIGTERM; on shutdown each worker's readiness turns 503 first (draining), open requests finish,
+then the shop closes. ``ServerThread`` runs the gateway and a LocalShop in one process, in a thread,
+for tests and the remote contract suite.
 """
 from __future__ import annotations
 
 import logging
-import os
 import random
 import socket
 import threading
@@ -22,46 +22,10 @@ import uvicorn
 from services import settings
 from services.http.app import ServerState
 from services.http.auth import StaffStore
-from services.http.workers import freeze_startup_heap, staff_db_path, worker_environment
+from services.http.uvicorn_config import make_config
+from services.http.workers import freeze_startup_heap, staff_db_path
 
 log = logging.getLogger(__name__)
-
-
-def _fast_stack() -> dict:
-    """Use uvloop/httptools when installed (about twice the requests/s); plain asyncio/h11 otherwise."""
-    opts = {}
-    try:
-        import uvloop  # noqa: F401
-        opts["loop"] = "uvloop"
-    except ImportError:
-        pass
-    try:
-        import httptools  # noqa: F401
-        opts["http"] = "httptools"
-    except ImportError:
-        pass
-    return opts
-
-
-def _guarded_stack() -> dict:
-    """The fast stack, with httptools' protocol replaced by ours (a header deadline, JSON 400s)."""
-    opts = _fast_stack()
-    if opts.get("http") == "httptools":
-        opts["http"] = "services.http.protocol:GuardedHttpTools"
-    return opts
-
-
-# How long uvicorn's supervisor waits for a new or a pinged worker. Its default (5 s) is shorter than
-# a worker's start-up on a busy two-core machine (imports, the app, the heap freeze: measured up to
-# ~10 s with other work running): SIGHUP then kept the old worker and silently gave up the restart,
-# and a busy worker could be killed as hung.
-WORKER_HEALTHCHECK_S = 60
-
-
-def make_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
-    options = dict(log_level="warning", access_log=False, backlog=4096, timeout_graceful_shutdown=3,
-                   timeout_keep_alive=30, timeout_worker_healthcheck=WORKER_HEALTHCHECK_S, **_guarded_stack())
-    return uvicorn.Config(app, host=host, port=port, **{**options, **overrides})
 
 
 def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
@@ -84,8 +48,8 @@ def run_server(db_path: Path, *, host: str = "127.0.0.1", port: int = 8080, work
     shop = open_local_shop(db_path)
     StaffStore(staff_db_path(db_path), seed_demo=demo).close()   # created before any worker reads it
     service = shop.share_writer()
-    os.environ.update(worker_environment(db_path, service.address, service.authkey,
-                                         max(1, -(-max_in_flight // workers))))
+    settings.hand_to_children(settings.worker_environment(db_path, service.address, service.authkey,
+                                                          max(1, -(-max_in_flight // workers))))
     freeze_startup_heap()
     print(f"Sikdang shop server on http://{host}:{port} (OpenAPI at /docs), {workers} gateway worker(s), "
           f"shop: {shop.describe()}", flush=True)
@@ -131,14 +95,13 @@ class ServerThread:
         self.host, self.port = host, port or free_port(host)
         self.state = getattr(app, "state", None) or ServerState()
         self.server = uvicorn.Server(make_config(app, self.host, self.port, timeout_graceful_shutdown=1))
-        self.server.install_signal_handlers = lambda: None   # signals belong to the main thread
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn:{self.port}", daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout_s: float = 10.0) -> "ServerThread":
+    def start(self, timeout_s: float = 10.0) -> ServerThread:
         self.state.draining = False      # the same app may be served again after a stop (restart tests)
         self.thread.start()
         deadline = time.monotonic() + timeout_s

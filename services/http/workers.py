@@ -6,13 +6,13 @@ hands it to every worker as fd 0, so the port stays open while any worker runs, 
 the shop process. A worker is the whole gateway over a ``ReplicaShop``: it reads the database itself
 and sends its commands through a ``WriterLink`` to the shop process at a fixed address; when the shop
 process is restarted the link reconnects, reads go on being served meanwhile, and commands wait a
-bounded time (``SIKDANG_WRITER_WAIT_S``, 10 s) before being answered 503 busy. SIGHUP to ``serve``
+bounded time (``settings.WRITER_WAIT``, 10 s) before being answered 503 busy. SIGHUP to ``serve``
 replaces the workers one by one (``Supervisor.rolling_restart``), a surge worker serving first.
 
 Under a supervisor of one's own (``SUPERVISOR_ENABLED``) ``run_server`` runs the shop and uvicorn's
 ``Multiprocess`` workers in one process tree instead, as before. Either way what a worker needs is in
-its environment. Measured here, HTTP and the writer in one process were held to one core by the GIL;
-apart, each has its own.
+its environment. HTTP and the writer are in processes apart so each has a core of its own, not one
+GIL between them (docs/decisions/0015-gateway-workers-in-their-own-processes.md).
 """
 from __future__ import annotations
 
@@ -27,17 +27,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from services import settings
+
 if TYPE_CHECKING:   # the app (FastAPI) is imported by the worker only: the shop process imports this module
     from services.http.app import ServerState
 
-ENV_DB, ENV_ADDRESS, ENV_KEY, ENV_IN_FLIGHT = ("SIKDANG_DB", "SIKDANG_WRITER_ADDRESS", "SIKDANG_WRITER_KEY",
-                                               "SIKDANG_WORKER_MAX_IN_FLIGHT")
-ENV_KEY_FILE, ENV_WAIT, ENV_READY_FILE = "SIKDANG_WRITER_KEY_FILE", "SIKDANG_WRITER_WAIT_S", "SIKDANG_READY_FILE"
-ENV_SUPERVISOR_SOCKET = "SIKDANG_SUPERVISOR_SOCKET"
 WAKE_AFTER_S = (0.0, 0.1, 0.3)   # a few nudges: one of them comes after supervisord has reaped the shop
-WRITER_WAIT_S = 10.0   # how long a command waits for a restarting shop process before "busy"
-def worker_environment(db_path: Path, address: str, authkey: bytes, max_in_flight: int) -> dict[str, str]:
-    return {ENV_DB: str(db_path), ENV_ADDRESS: address, ENV_KEY: authkey.hex(), ENV_IN_FLIGHT: str(max_in_flight)}
 
 
 def staff_db_path(db_path: Path) -> Path:
@@ -46,9 +41,9 @@ def staff_db_path(db_path: Path) -> Path:
 
 def freeze_startup_heap() -> None:
     """Keep what startup built (modules, the app, the shop: a few hundred thousand objects) out of
-    the collector's full passes. Measured here under load, each full pass over them took 60-80 ms,
-    several times in 10 s, in the shop process and in each worker: that pause was the server's p99.
-    ``gc.freeze()`` moves them to a permanent generation, so a full pass sees only newer objects."""
+    the collector's full passes, whose pauses over them were the server's p99
+    (docs/decisions/0016-freeze-the-startup-heap.md). ``gc.freeze()`` moves them to a permanent
+    generation, so a full pass sees only newer objects."""
     gc.collect()
     gc.freeze()
 
@@ -61,10 +56,10 @@ def _stop_this_worker() -> None:
 def _wake_supervisor() -> None:
     """The shop process is gone: nudge supervisord so it restarts it now. supervisord notices a dead
     child at once but starts its replacement on its main loop's next turn, which waits for activity
-    on its sockets for up to 1 s (measured here: 1-2 s from the kill to the new process; with this
-    nudge, 30-50 ms). A connection to its control socket is such activity; the restart itself is
-    supervisord's. In a thread: the link goes on reconnecting meanwhile."""
-    path = os.environ.get(ENV_SUPERVISOR_SOCKET)
+    on its sockets for up to 1 s (docs/decisions/0017-wake-supervisord.md). A connection to its
+    control socket is such activity; the restart itself is supervisord's. In a thread: the link goes
+    on reconnecting meanwhile."""
+    path = settings.supervisor_socket()
     if not path:
         return
 
@@ -86,19 +81,20 @@ def replica_app():
     from services.infra.writer_key import read_writer_key
     from services.infra.writer_link import WriterLink
     from services.local.shop import ReplicaShop
-    db_path = Path(os.environ[ENV_DB])
-    if key_file := os.environ.get(ENV_KEY_FILE):   # main.py serve: the shop process may be restarted
-        link = WriterLink(os.environ[ENV_ADDRESS], lambda: read_writer_key(Path(key_file)),
-                          on_lost=_wake_supervisor, reconnect_wait_s=float(os.environ.get(ENV_WAIT, WRITER_WAIT_S)))
+    wiring = settings.worker_wiring()
+    if isinstance(key := wiring.writer_key, Path):   # main.py serve: the shop process may be restarted
+        link = WriterLink(wiring.writer_address, lambda: read_writer_key(key),
+                          on_lost=_wake_supervisor, reconnect_wait_s=wiring.writer_wait_s)
     else:   # run_server: the shop process is this worker's parent; without it there is nothing to do
-        link = WriterLink(os.environ[ENV_ADDRESS], bytes.fromhex(os.environ[ENV_KEY]), on_lost=_stop_this_worker)
+        link = WriterLink(wiring.writer_address, key, on_lost=_stop_this_worker)
+    db_path = wiring.db_path
     shop = ReplicaShop(db_path, link)
     # Nothing to close at exit: the worker never writes the shop, and uvicorn ends it with SIGTERM's
     # default action (so atexit would not run anyway); its read connections go with the process.
     staff = StaffStore(staff_db_path(db_path), seed_demo=False)
     state = ServerState()
     _drain_on_exit_signal(state)
-    app = create_app(shop, staff, max_in_flight=int(os.environ[ENV_IN_FLIGHT]), state=state)
+    app = create_app(shop, staff, max_in_flight=wiring.max_in_flight, state=state)
     freeze_startup_heap()
     return app
 
@@ -124,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import uvicorn
 
-    from services.http.server import make_config
+    from services.http.uvicorn_config import make_config
     from services.ops.logs import excepthook_to_log, logging_config
     from services.ops.settings import default_replica, log_dir
     listening = socket.socket(fileno=os.dup(args.fd))   # its family (TCP) read from the descriptor
@@ -137,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     class Worker(uvicorn.Server):
         async def startup(self, sockets=None):
             await super().startup(sockets)
-            if (path := os.environ.get(ENV_READY_FILE)) and not self.should_exit:
+            if (path := settings.ready_file()) and not self.should_exit:
                 Path(f"{path}.tmp").write_text(str(os.getpid()))
                 Path(f"{path}.tmp").replace(path)   # Supervisor.wait_ready: this pid serves
 

@@ -34,11 +34,12 @@ import tempfile
 import threading
 from pathlib import Path
 
-from services.http.workers import (ENV_ADDRESS, ENV_DB, ENV_IN_FLIGHT, ENV_KEY_FILE, ENV_READY_FILE,
-                                   ENV_SUPERVISOR_SOCKET, staff_db_path)
+from services import settings
+from services.http.workers import staff_db_path
 from services.infra.writer_key import ensure_writer_key
 from services.ops.settings import LOG_DIR, METRICS_DIR, in_supervisor, log_dir, metrics_dir, shop_log_dir
-from services import settings
+from services.settings import (READY_FILE, SUPERVISOR_SOCKET, WORKER_DB, WORKER_MAX_IN_FLIGHT, WRITER_ADDRESS,
+                               WRITER_KEY_FILE)
 
 log = logging.getLogger(__name__)
 SHOP_PROGRAM, GATEWAY_PROGRAM = "shop", "gateway"
@@ -87,19 +88,19 @@ def programs(db_path: Path, *, host: str, port: int, workers: int, log_level: st
     db_path = Path(db_path).resolve()
     folder = run_folder(db_path)
     environment = {LOG_DIR: str(shop_log_dir(db_path).resolve()), METRICS_DIR: str(metrics_dir() or folder / "metrics"),
-                   "PYTHONUNBUFFERED": "1", ENV_DB: str(db_path), ENV_ADDRESS: writer_address(folder),
-                   ENV_KEY_FILE: str(folder / WRITER_KEY)}
+                   "PYTHONUNBUFFERED": "1", WORKER_DB: str(db_path), WRITER_ADDRESS: writer_address(folder),
+                   WRITER_KEY_FILE: str(folder / WRITER_KEY)}
     max_in_flight = settings.max_in_flight()   # the whole server's
     shop = Program(SHOP_PROGRAM, [sys.executable, "-m", "services.ops.serve", "--db", str(db_path),
                                   "--log-level", log_level, *(["--demo"] if demo else [])],
-                   environment={**environment, ENV_READY_FILE: str(folder / "shop-{replica}.ready")},
+                   environment={**environment, READY_FILE: str(folder / "shop-{replica}.ready")},
                    directory=Path.cwd(), console=True, stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
                    ready_file=str(folder / "shop-{replica}.ready"), priority=100)
     gateway = Program(GATEWAY_PROGRAM, [sys.executable, "-m", "services.http.workers", "--log-level", log_level],
                       numprocs=workers, surge=True, socket=f"tcp://{host}:{port}",
-                      environment={**environment, ENV_IN_FLIGHT: str(max(1, -(-max_in_flight // workers))),
-                                   ENV_READY_FILE: str(folder / "gateway-{replica}.ready"),
-                                   ENV_SUPERVISOR_SOCKET: str(Supervisor([], folder).socket_path)},
+                      environment={**environment, WORKER_MAX_IN_FLIGHT: str(max(1, -(-max_in_flight // workers))),
+                                   READY_FILE: str(folder / "gateway-{replica}.ready"),
+                                   SUPERVISOR_SOCKET: str(Supervisor([], folder).socket_path)},
                       directory=Path.cwd(), console=True, stopwaitsecs=DRAIN_S, startsecs=1, startretries=5,
                       ready_file=str(folder / "gateway-{replica}.ready"), priority=200)
     return [shop, gateway]
@@ -177,7 +178,7 @@ def run_shop_process(db_path: Path, *, log_level: str = "INFO", demo: bool = Fal
         if not prepare_staff(db_path, demo):   # before any worker reads it
             log.warning(NO_STAFF.format(db=db_path))
         key = ensure_writer_key(folder / WRITER_KEY)
-        shop.share_writer(address=os.environ.get(ENV_ADDRESS) or writer_address(folder), authkey=key)
+        shop.share_writer(address=settings.writer_address_setting() or writer_address(folder), authkey=key)
         _mark_ready()
         print(f"Sikdang shop process {os.getpid()}: {shop.describe()}", flush=True)
         while not stop.wait(3600):
@@ -189,7 +190,7 @@ def run_shop_process(db_path: Path, *, log_level: str = "INFO", demo: bool = Fal
 
 def _mark_ready() -> None:
     """Tell whoever waits for this process (Supervisor.wait_ready) that it serves: its pid in a file."""
-    if path := os.environ.get(ENV_READY_FILE):
+    if path := settings.ready_file():
         tmp = Path(f"{path}.{os.getpid()}")
         tmp.write_text(str(os.getpid()))
         tmp.replace(path)

@@ -5,29 +5,30 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from services import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["services", "pos_app", "kitchen_display", "screens_common", "main.py"]
-# a parent process handing its own children their wiring (not configuration), and the chain's own settings
-HANDOFF = {"services/settings.py", "services/http/workers.py", "services/http/server.py", "services/ops/serve.py"}
+SETTINGS = "services/settings.py"
+# os.environ, os.getenv, "from os import environ, getenv", os.putenv/unsetenv
+ENVIRONMENT = re.compile(r"\benviron\b|\b(get|put|unset)env\b")
 
 
 def _product_files():
     for top in PRODUCT:
         path = ROOT / top
         for file in ([path] if path.is_file() else sorted(path.rglob("*.py"))):
-            relative = file.relative_to(ROOT).as_posix()
-            if not relative.startswith("services/chain/"):
-                yield relative, file.read_text(encoding="utf-8")
+            yield file.relative_to(ROOT).as_posix(), file.read_text(encoding="utf-8")
 
 
 def test_only_the_settings_module_reads_the_environment():
-    readers = [name for name, text in _product_files()
-               if name not in HANDOFF and re.search(r"os\.environ|os\.getenv|getenv\(", text)]
+    readers = [f"{name}:{number}" for name, text in _product_files() if name != SETTINGS
+               for number, line in enumerate(text.splitlines(), 1) if ENVIRONMENT.search(line)]
     assert readers == []
     qt_platform = [name for name, text in _product_files()
-                   if "QT_QPA_PLATFORM" in text and name != "services/settings.py"]
+                   if "QT_QPA_PLATFORM" in text and name != SETTINGS]
     assert qt_platform == []
 
 
@@ -58,3 +59,29 @@ def test_no_display_only_when_qt_would_look_for_one(monkeypatch):
     assert settings.no_display()
     monkeypatch.setenv("DISPLAY", ":0")
     assert not settings.no_display()
+
+
+def test_a_worker_reads_the_wiring_its_parent_hands_it(monkeypatch, tmp_path):
+    handed = settings.worker_environment(tmp_path / "shop.sqlite", "/run/writer.sock", b"\x01\xff", 4)
+    for name, value in handed.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(settings.WRITER_KEY_FILE, raising=False)
+    monkeypatch.delenv(settings.WRITER_WAIT, raising=False)
+    assert settings.worker_wiring() == settings.WorkerWiring(
+        tmp_path / "shop.sqlite", "/run/writer.sock", b"\x01\xff", settings.DEFAULT_WRITER_WAIT_S, 4)
+    monkeypatch.setenv(settings.WRITER_KEY_FILE, str(tmp_path / "writer.key"))
+    monkeypatch.setenv(settings.WRITER_WAIT, "2.5")
+    wiring = settings.worker_wiring()
+    assert (wiring.writer_key, wiring.writer_wait_s) == (tmp_path / "writer.key", 2.5)
+    monkeypatch.delenv(settings.WORKER_DB)
+    with pytest.raises(RuntimeError, match=settings.WORKER_DB):
+        settings.worker_wiring()
+
+
+def test_the_chain_settings_read_through_the_settings_module(monkeypatch):
+    from services.chain.settings import ChainSettings
+    monkeypatch.setenv(settings.STREAM, "S2")
+    monkeypatch.setenv(settings.FAILPOINT, " relay-after-publish ")
+    assert ChainSettings.from_env().stream == "S2"
+    assert ChainSettings.from_env({settings.STREAM: "S3"}).stream == "S3"
+    assert settings.failpoint() == "relay-after-publish"
