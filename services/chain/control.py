@@ -167,8 +167,9 @@ def main(argv: list[str]) -> int:
     from services.chain.gateway import default_data_dir
     parser = argparse.ArgumentParser(prog="main.py chain", description="Operate a running chain (docs/operations.md)")
     parser.add_argument("action", choices=["restart", "scale", "status"])
-    parser.add_argument("program", nargs="?", help="scale: ordering, kitchen, delivery, gift, mypage, payments or gateway; "
-                                                   "restart: only this one (default: every service, then the gateway)")
+    parser.add_argument("program", nargs="?",
+                        help="scale: ordering, kitchen, delivery, gift, mypage, payments or gateway; "
+                             "restart: only this one (default: every service, then the gateway)")
     parser.add_argument("replicas", nargs="?", type=int, help="scale: how many replicas")
     parser.add_argument("--data", type=Path, default=None, help="the running chain's data folder")
     args = parser.parse_args(argv)

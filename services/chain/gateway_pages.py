@@ -26,8 +26,8 @@ T = TypeVar("T")
 
 class ChainPages(AsOfLatest, AlwaysConnected):
     """Needs ``_view(context, path, params)``, ``_clock``, ``feed``, ``_consistent``, ``settle`` and
-    ``_with_bills`` (payments' notes on mypage's orders) from ``ChainShop``. Connection: always online (the gateway is the chain's edge; a till's link to
-    the gateway is the remote shop's business)."""
+    ``_with_bills`` (payments' notes on mypage's orders) from ``ChainShop``. Connection: always online
+    (the gateway is the chain's edge; a till's link to the gateway is the remote shop's business)."""
 
     _view: Callable[..., Any]
     _clock: Callable[[], float]

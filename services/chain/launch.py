@@ -148,13 +148,15 @@ class Chain:
     def programs(self) -> list:
         from services.ops.supervisor import Program
         main, env = str(ROOT / "main.py"), self.environment()
-        programs = [Program(context, [self.python, main, "service", context, "--port", "{port}", "--replica", "{replica}"],
+        programs = [Program(context,
+                            [self.python, main, "service", context, "--port", "{port}", "--replica", "{replica}"],
                             numprocs=self.layout.replicas, environment=env, directory=ROOT,
                             port=self.layout.service_base(context), stopwaitsecs=15, startsecs=1, startretries=100,
                             ready_url=f"http://{self.layout.host}:{{port}}/readyz", surge=True)
                     for context in CONTEXTS]
-        programs.append(Program("gateway", [self.python, main, "gateway", "--port", "{port}", "--data", str(self.data_dir),
-                                                  *(["--demo"] if self.demo else [])],
+        programs.append(Program("gateway",
+                                [self.python, main, "gateway", "--port", "{port}", "--data", str(self.data_dir),
+                                 *(["--demo"] if self.demo else [])],
                                 numprocs=self.layout.gateways, environment=env, directory=ROOT,
                                 port=self.layout.gateway_base(), stopwaitsecs=15, startretries=100,
                                 ready_url=f"http://{self.layout.host}:{{port}}/ready", surge=True))

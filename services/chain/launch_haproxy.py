@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEALTH = {"gateway": "/ready"}   # everything else: /readyz
+# every replica's health checks: out after two failed checks or five errors, back after two good ones
+SERVER_CHECKS = "inter 1s fastinter 250ms downinter 500ms fall 2 rise 2 observe layer7 error-limit 5 on-error mark-down"
 BUSY_BODY = '{"code": "busy", "message": "No replica can take the request now; nothing was done. Retry shortly."}'
 # An unescaped "clientRef" key with a string value: in JSON a key cannot be spelt so inside a string value
 # (its quotes would be escaped), so a note or a name holding these characters does not match.
@@ -89,7 +91,7 @@ backend {b.name}_replicas
     balance leastconn
     option httpchk GET {HEALTH.get(b.name, '/readyz')}
     http-check expect status 200
-    default-server inter 1s fastinter 250ms downinter 500ms fall 2 rise 2 observe layer7 error-limit 5 on-error mark-down
+    default-server {SERVER_CHECKS}
 """)
         if b.name == "gateway":   # the public side: replay what is harmless to replay (module docstring)
             # The till's address for the gateway (uvicorn trusts X-Forwarded-For from 127.0.0.1): the

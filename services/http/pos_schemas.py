@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from services import commands as C
 from services.http.schemas import NOT_BLANK, PHONE_PATTERN, Body, Int, Wire
@@ -18,7 +19,7 @@ CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 # A card is recorded with its approval number and last four digits, and pays its amount exactly;
 # cash has neither. (That cash tendered covers its amount the schema cannot say: 409 payment_refused.)
-_TENDER_RULES = {"if": {"properties": {"kind": {"const": "card"}}, "required": ["kind"]},
+_TENDER_RULES: JsonDict = {"if": {"properties": {"kind": {"const": "card"}}, "required": ["kind"]},
                  "then": {"required": ["approval", "last4"], "properties": {
                      "approval": {"type": "string", "pattern": "^[0-9A-Za-z]{4,20}$"},
                      "last4": {"type": "string", "pattern": "^[0-9]{4}$"}, "tendered": {"const": 0}}},
@@ -188,7 +189,8 @@ class MenuItemIn(Body):
     category: str = Field(pattern=CODE_PATTERN, description="The category's code")
     printer: str = Field(default="", max_length=MAX_PRINTER_LENGTH)
     available: bool = True
-    initial_stock: Int = Field(default=0, ge=0, le=10_000, description="A new item's stock (ignored for an existing one)")
+    initial_stock: Int = Field(default=0, ge=0, le=10_000,
+                               description="A new item's stock (ignored for an existing one)")
     reason: str = Field(default="", max_length=C.MAX_REASON_LENGTH)
 
 

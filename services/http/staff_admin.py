@@ -26,8 +26,9 @@ class StaffAdmin:
     # -- the manager's staff list (audited; a PIN is never logged) -----------------------------------
     def save_staff(self, command: SaveStaff, by) -> None:
         """Add ``command``'s person or change them (a deactivated person is active again with a new PIN,
-        which also lifts a lockout). A new PIN or role ends their sessions. Refused, and audited as refused: a manager taking away their own manager
-        role (InvalidTransition), a new person without a PIN (PinNeeded)."""
+        which also lifts a lockout). A new PIN or role ends their sessions. Refused, and audited as
+        refused: a manager taking away their own manager role (InvalidTransition), a new person without
+        a PIN (PinNeeded)."""
         with self._lock, self._audited(by, "save_staff", command.audit_target, command.reason), self._immediate():
             if command.staff_id == by.staff_id and command.role != "manager":
                 raise InvalidTransition("A manager cannot take away their own manager role")
@@ -37,7 +38,8 @@ class StaffAdmin:
             if command.pin:
                 self._db.execute("INSERT INTO staff (staff_id, name, role, salt, pin_hash) VALUES (?,?,?,?,?)"
                                  " ON CONFLICT (staff_id) DO UPDATE SET name=excluded.name, role=excluded.role,"
-                                 " salt=excluded.salt, pin_hash=excluded.pin_hash, active=1, failed_attempts=0, locked=0",
+                                 " salt=excluded.salt, pin_hash=excluded.pin_hash, active=1, failed_attempts=0,"
+                                 " locked=0",
                                  (command.staff_id, command.name, command.role, *self._salted(command.pin)))
             else:
                 # A new name or role alone keeps a deactivated person out: coming back takes a new PIN.

@@ -71,7 +71,10 @@ async def _frames(request: Request, shop: Shop, state, last: int | None):
     """Everything lives inside the generator, so the subscription exists exactly while it runs."""
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
-    unsubscribe = shop.subscribe(lambda _record: loop.call_soon_threadsafe(wake.set))
+
+    def woken(_record: EventRecord) -> None:
+        loop.call_soon_threadsafe(wake.set)
+    unsubscribe = shop.subscribe(woken)
     try:
         # Subscribed before reading the head: an event committed in between is both in the log (read
         # below) and a wake-up, and the position check keeps it from being sent twice.
@@ -95,7 +98,7 @@ async def _frames(request: Request, shop: Shop, state, last: int | None):
             try:
                 await asyncio.wait_for(wake.wait(), POLL_S)
                 idle = 0.0
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 idle += POLL_S
                 if idle >= KEEPALIVE_S:
                     if await request.is_disconnected():

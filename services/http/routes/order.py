@@ -13,7 +13,7 @@ from services.port import Shop
 def to_command(body: PlaceOrderIn) -> PlaceOrder:
     """Wire body -> domain command; the command re-validates (phone format, time zone) and raises InvalidInput."""
     return PlaceOrder(
-        lines=tuple(OrderLine(l.item_code, l.quantity, l.note) for l in body.lines),
+        lines=tuple(OrderLine(line.item_code, line.quantity, line.note) for line in body.lines),
         customer_name=body.customer_name, phone=body.phone, address=body.address,
         scheduled_for=body.scheduled_for, client_ref=body.client_ref, order_type=body.order_type,
         table=body.table, guests=body.guests)

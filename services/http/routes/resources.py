@@ -41,11 +41,12 @@ def paged_responses(name: str) -> dict:
     """The OpenAPI of a paged route: the items as JSON, or (``Accept: application/hal+json``) Spring
     Data REST's page."""
     link = {"type": "object", "properties": {"href": {"type": "string"}}, "required": ["href"]}
+    page_fields = ("size", "totalElements", "totalPages", "number")
     hal = {"type": "object", "required": ["_embedded", "_links", "page"], "properties": {
         "_embedded": {"type": "object", "properties": {name: {"type": "array", "items": {"type": "object"}}}},
         "_links": {"type": "object", "additionalProperties": link},
-        "page": {"type": "object", "required": ["size", "totalElements", "totalPages", "number"],
-                 "properties": {key: {"type": "integer"} for key in ("size", "totalElements", "totalPages", "number")}}}}
+        "page": {"type": "object", "required": list(page_fields),
+                 "properties": {key: {"type": "integer"} for key in page_fields}}}}
     return {200: {"description": "One page; paging in the headers", "headers": PAGE_HEADERS,
                   "content": {HAL: {"schema": hal}}}}
 
@@ -55,7 +56,8 @@ class Paging:
 
     def __init__(self, page: int = Query(0, ge=0, le=MAX_PAGE, description="Page number, from 0"),
                  size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
-                                   description=f"Items per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})")):
+                                   description=f"Items per page (default {DEFAULT_PAGE_SIZE}, "
+                                               f"at most {MAX_PAGE_SIZE})")):
         self.page, self.size = page, size
 
 
@@ -155,7 +157,8 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
             return []
 
     @r.get("/mypages", response_model=list[MypageOut], tags=["mypage"], openapi_extra=roles_extra("counter"),
-           responses=paged_responses("mypages"), summary="Mypage cards, newest first, one page at a time; ?phone= for one customer's")
+           responses=paged_responses("mypages"),
+           summary="Mypage cards, newest first, one page at a time; ?phone= for one customer's")
     def mypages(request: Request, response: Response, paging: Paging = Depends(),
                 phone: str | None = Query(None, min_length=1, max_length=20, pattern=PHONE_PATTERN),
                 _: Principal = Depends(counter)):

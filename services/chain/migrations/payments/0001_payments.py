@@ -1,7 +1,7 @@
 """Payments' tables in the chain (as services/local/migrations 0006 and 0007 made them for the shop:
-bills, tenders, refunds, business days, payment refs), its plumbing, and ``early_gifts``: a gift whose ``GiftSent`` reached
-the stream before its order's ``Ordered`` (the gift is issued inside ordering's transaction, so gift's
-relay often publishes first), kept until the bill comes.
+bills, tenders, refunds, business days, payment refs), its plumbing, and ``early_gifts``: a gift whose
+``GiftSent`` reached the stream before its order's ``Ordered`` (the gift is issued inside ordering's
+transaction, so gift's relay often publishes first), kept until the bill comes.
 
 Revision ID: payments_0001
 """
