@@ -161,10 +161,17 @@ class ShopApp:
     windows: list[QWidget] = field(default_factory=list)
     not_opened: str = ""          # why a screen asked for was not opened (the signed-in role), said once
 
-    def show(self, kitchen_full_screen: bool) -> None:
+    def show(self, kitchen_full_screen: bool | None = None) -> None:
+        """Open the windows as ``run_gui`` does. The kitchen on its own (``--screen kitchen``, or a till
+        signed in as the kitchen) is the wall display: full screen, as the README says. Beside the counter
+        it is maximized: sized to the screen's available area, never past its edge. Tests that drive every
+        screen at once keep it a window (``kitchen_full_screen=False``)."""
+        kitchen_alone = self.main is None
         for window in self.windows:
-            if window is self.kitchen and kitchen_full_screen:
+            if window is self.kitchen and (kitchen_alone if kitchen_full_screen is None else kitchen_full_screen):
                 window.showFullScreen()
+            elif window is self.kitchen and kitchen_full_screen is None:
+                window.showMaximized()
             else:
                 fit_to_screen(window)
                 window.show()
@@ -281,7 +288,7 @@ def run_gui(shop: Shop, screen: str = "all", language: str | None = None, receip
         print(f"Sikdang POS: {shop_app.not_opened}", file=sys.stderr)
         shop_app.close()
         return 2
-    shop_app.show(kitchen_full_screen=(screen == "kitchen"))    # the wall display (README)
+    shop_app.show()    # the kitchen alone is the wall display, full screen (README)
     if shop_app.main is not None and shop_app.kitchen is not None:
         # closing the counter ends the session; the kitchen window alone does not keep it open
         shop_app.kitchen.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)

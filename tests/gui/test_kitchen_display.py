@@ -405,6 +405,29 @@ def test_every_window_opens_inside_the_screen_and_fits_a_1280_by_800_one(qtbot, 
             assert available.top() <= frame.top() and frame.bottom() <= available.bottom(), window.windowTitle()
 
 
+@pytest.mark.parametrize("screen", ["kitchen", "all"])
+def test_the_kitchen_opens_full_screen_alone_and_maximized_beside_the_counter(qtbot, shop, screen):
+    """Point 13: ``--screen kitchen`` is the wall display, full screen (README); the kitchen window of a
+    plain run is sized to the screen's available area, never past its edge. Shown as run_gui shows it."""
+    from pos_app.app import build_shop_app
+    built = build_shop_app(shop, screen, "en")
+    try:
+        for window in built.windows:
+            qtbot.addWidget(window)
+        built.show()
+        kitchen = built.kitchen
+        qtbot.waitUntil(kitchen.isVisible, timeout=5000)
+        if screen == "kitchen":
+            assert kitchen.isFullScreen()
+            qtbot.waitUntil(lambda: kitchen.frameGeometry() == kitchen.screen().geometry(), timeout=5000)
+        else:
+            assert kitchen.isMaximized() and not kitchen.isFullScreen()
+            available = kitchen.screen().availableGeometry()
+            qtbot.waitUntil(lambda: kitchen.frameGeometry() == available, timeout=5000)
+    finally:
+        built.close()
+
+
 def test_the_kitchen_says_why_a_ticket_was_cancelled(qtbot, shop, shop_app):
     """Point 5: the cancel reason is shown, in the reader's language for a code."""
     kitchen = shop_app.kitchen
