@@ -1,14 +1,15 @@
 """Opening and closing the day: open (개점) with the cash float, an X report at any time, close (마감)
-with the cash counted and a manager's PIN, the Z report shown, kept and exported to CSV or PDF. The
-last closed day's Z report can be shown again. Port calls go through the runner."""
+with the cash counted and a manager's PIN, the Z report shown, kept and exported to CSV or PDF. Any
+closed day's Z report can be picked and shown again (a reprint), and exported. The report takes the
+dialog's height, which is the screen's (less a margin) up to 900 px. Port calls go through the runner."""
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from pos_app.till_staff import till_staff
 from screens_common.bridge import ShopEvents
@@ -18,6 +19,7 @@ from screens_common.runner import PortRunner
 from screens_common.widgets import MessageBar, ui_font
 from services.day_report import DayReport
 from services.port import BusinessDay, Shop
+from services.printing.preview import FONT_FAMILIES
 from services.reports.export import report_rows, write_csv, write_pdf
 
 
@@ -67,11 +69,16 @@ class DayDialog(QDialog):
         self.open_button.clicked.connect(self.open_day)
         self.x_button.clicked.connect(self.show_x_report)
         self.close_button.clicked.connect(self.close_day)
-        self.reprint.clicked.connect(self.show_last_z_report)
+        self.reprint.clicked.connect(self.show_z_report)
+        self.closed_days = QComboBox()                # every closed day, newest first: its Z report again
+        self.closed_days.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.closed_days.activated.connect(lambda _: self.show_z_report())
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.pdf_button.clicked.connect(lambda: self._export("pdf"))
         self.view = QPlainTextEdit(readOnly=True)
-        self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed.setFamilies([*FONT_FAMILIES, fixed.family()])   # Hangul exactly two columns: the amounts line up
+        self.view.setFont(fixed)
         self.message = MessageBar()
         self.open_box, self.close_box = QGroupBox(), QGroupBox()
         open_form = QFormLayout(self.open_box)
@@ -86,14 +93,16 @@ class DayDialog(QDialog):
         row.addWidget(self.open_box)
         row.addWidget(self.close_box)
         exports = QHBoxLayout()
-        for button in (self.x_button, self.reprint, self.csv_button, self.pdf_button):
-            exports.addWidget(button)
+        for widget in (self.x_button, self.closed_days, self.reprint, self.csv_button, self.pdf_button):
+            exports.addWidget(widget)
+        top = QHBoxLayout()                           # the message beside the status: no empty row under the report
+        top.addWidget(self.status, 3)
+        top.addWidget(self.message, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
+        layout.addLayout(top)
         layout.addLayout(row)
         layout.addLayout(exports)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.message)
         if events is not None:
             events.batch.connect(lambda records: self.refresh() if any(
                 r.name in ("DayOpened", "DayClosed") for r in records) else None)
@@ -116,8 +125,28 @@ class DayDialog(QDialog):
         self.pdf_button.setText(tr("day.export_pdf"))
         self._show_status()
 
+    def showEvent(self, event) -> None:
+        """As tall as the screen allows (up to 900 px): the report is the point of the dialog."""
+        screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
+        if screen is not None:
+            height = min(900, screen.availableGeometry().height() - 40)
+            self.resize(self.width(), max(self.minimumHeight(), height))
+        super().showEvent(event)
+
     def refresh(self) -> None:
-        self.runner.run(self.shop.current_day, self._day_found, self.message.error)
+        self.runner.run(lambda: (self.shop.current_day(), self.shop.days()), self._days_found, self.message.error)
+
+    def _days_found(self, found: tuple[BusinessDay | None, list[BusinessDay]]) -> None:
+        current, days = found
+        chosen = self.closed_days.currentData()
+        self.closed_days.clear()
+        for day in days:
+            if day.status == "closed":
+                self.closed_days.addItem(tr("day.closed_day", day=day.day_id,
+                                            at=local_time(day.closed_at, with_date=True)), day.day_id)
+        if chosen is not None and (index := self.closed_days.findData(chosen)) >= 0:
+            self.closed_days.setCurrentIndex(index)
+        self._day_found(current)
 
     def _day_found(self, day: BusinessDay | None) -> None:
         self.day = day
@@ -130,6 +159,7 @@ class DayDialog(QDialog):
         self.open_box.setEnabled(day is None)
         self.close_box.setEnabled(day is not None)
         self.x_button.setEnabled(day is not None)
+        self.reprint.setEnabled(self.closed_days.count() > 0)
         for button in (self.csv_button, self.pdf_button):
             button.setEnabled(self.report is not None)
 
@@ -158,12 +188,16 @@ class DayDialog(QDialog):
         self.pin.clear()
         self.day = None
         self._show_report(report)
+        self.closed_days.setCurrentIndex(-1)     # the list is read again: the day just closed comes first
+        self.refresh()
 
-    def show_last_z_report(self) -> None:
-        def last():
-            closed = [d for d in self.shop.days() if d.status == "closed"]
-            return self.shop.z_report(closed[0].day_id) if closed else None
-        self.runner.run(last, lambda report: self._show_report(report) if report else None, self.message.error)
+    def show_z_report(self) -> None:
+        """The Z report of the closed day chosen in the list (the newest unless another is chosen)."""
+        day_id = self.closed_days.currentData()
+        if day_id is None:
+            self.message.error(tr("day.none_closed"))
+            return
+        self.runner.run(lambda: self.shop.z_report(day_id), self._show_report, self.message.error)
 
     def _export(self, kind: str) -> None:
         if self.report is None:

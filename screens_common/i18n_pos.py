@@ -64,7 +64,9 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "day.export_csv": ("Export CSV…", "CSV 내보내기…"),
     "day.export_pdf": ("Export PDF…", "PDF 내보내기…"),
     "day.exported": ("Saved {path}.", "{path} 저장됨."),
-    "day.reprint": ("Last Z report", "지난 마감 보고서 (Z)"),
+    "day.reprint": ("Show Z report", "마감 보고서 (Z) 보기"),
+    "day.closed_day": ("Day {day} · {at}", "{day}번 영업일 · {at}"),
+    "day.none_closed": ("No day has been closed yet.", "마감된 영업일이 아직 없습니다."),
     # the manager PIN and the menu editor
     "pin.title": ("Manager PIN", "관리자 PIN"),
     "pin.ask": ("A manager's PIN is needed for this.", "관리자 PIN이 필요합니다."),

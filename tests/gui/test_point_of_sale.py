@@ -229,3 +229,26 @@ def test_a_cooked_takeout_order_says_call_the_customer(qtbot, shop, shop_app):
     assert "ready — call the customer" in status(takeout) and "call" not in status(table)
     set_language("ko")
     assert "준비 완료 — 호출" in status(takeout)
+
+
+def test_an_older_closed_days_z_report_is_chosen_shown_and_exported(qtbot, shop, shop_app, tmp_path):
+    from PySide6.QtWidgets import QApplication
+    older = shop.current_day().day_id
+    shop.close_day(100_000, "manager")
+    shop.open_day(50_000, "manager")
+    newer = shop.close_day(60_000, "manager").day_id
+    dialog = shop_app.main.open_day_dialog()
+    qtbot.waitUntil(lambda: dialog.closed_days.count() == 2, timeout=10000)
+    assert dialog.closed_days.currentData() == newer                        # the newest first
+    dialog.closed_days.setCurrentIndex(dialog.closed_days.findData(older))
+    qtbot.mouseClick(dialog.reprint, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.day_id == older, timeout=10000)
+    assert (dialog.report.kind, dialog.report.counted_cash) == ("Z", 100_000)
+    rows = dialog.export(tmp_path / "older.csv", "csv").read_text(encoding="utf-8-sig").splitlines()
+    assert f"day,day_id,영업일 Day,,{older}" in rows and "cash,counted,실제현금 Cash counted,,100000" in rows
+    # the report takes the dialog's height on a 1280x800 till: nothing empty under it
+    dialog.resize(900, 760)
+    QApplication.processEvents()
+    margin = dialog.layout().contentsMargins().bottom()
+    assert dialog.height() - dialog.view.geometry().bottom() - 1 <= margin
+    assert dialog.view.height() > 760 - 330
