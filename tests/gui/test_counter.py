@@ -78,7 +78,10 @@ def test_an_order_for_later_is_scheduled(qtbot, shop, shop_app):
     (item,) = menu_items(shop, 1)
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
     counter.later.setChecked(True)
-    counter.later_at.setDateTime(QDateTime.currentDateTime().addSecs(3600))
+    in_an_hour = QDateTime.currentDateTime().addSecs(3600)
+    in_an_hour.setTime(in_an_hour.time().addSecs(37 - in_an_hour.time().second()).addMSecs(250))
+    counter.later_at.setDateTime(in_an_hour)          # seconds the picker ("HH:mm") cannot show
+    shown = counter.later_at.dateTime().toString("yyyy-MM-dd HH:mm")
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
     order_id = counter.last_receipt.order_id
@@ -86,6 +89,9 @@ def test_an_order_for_later_is_scheduled(qtbot, shop, shop_app):
     summary = counter.orders.row_at(counter.orders.row_of_key(order_id))
     assert summary.scheduled_for is not None
     assert summary.scheduled_for > datetime.now().astimezone() + timedelta(minutes=50)
+    # point 12: no hidden seconds: the order is for the minute the cashier saw
+    assert summary.scheduled_for.second == 0 and summary.scheduled_for.microsecond == 0
+    assert summary.scheduled_for.astimezone().strftime("%Y-%m-%d %H:%M") == shown
     wait_settled(qtbot, shop_app)
     assert shop_app.kitchen.model.row_of(order_id) < 0
 
