@@ -112,6 +112,30 @@ def test_the_open_shop_is_named_on_screen(qtbot, shop, shop_app):
     assert shop.describe() in shop_app.main.windowTitle()
 
 
+def test_a_korean_local_till_signs_its_shop_and_its_connection_in_korean(qtbot, shop, shop_app):
+    """Point 6: "Local shop" was English on a Korean screen; the connection badge's words are Korean too
+    (a local shop cannot lose a server: its badge stays hidden)."""
+    import re
+
+    from screens_common.connection import ConnectionSign, connection_text
+    from screens_common.i18n import set_language
+    from services.port import Connection
+    main = shop_app.main
+    qtbot.waitUntil(lambda: main.shop_label != "" and shop_app.kitchen.shop_label != "", timeout=5000)
+    set_language("ko")
+    where = shop.describe().partition(" · ")[2]
+    assert main.shop_sign.text() == f"매장: 로컬 매장 · {where}"
+    assert shop_app.kitchen.shop_sign.text() == f"매장: 로컬 매장 · {where}"
+    assert f"로컬 매장 · {where}" in main.windowTitle() and "Local" not in main.windowTitle()
+    badge = main.findChild(ConnectionSign)
+    assert badge is main.connection_sign and not badge.isVisible()
+    assert not re.search("[A-Za-z]", badge.text()), badge.text()
+    for state in ("online", "offline", "sending", "busy"):
+        words = connection_text(Connection(state, 3, remote=True))
+        assert re.search("[가-힣]", words) and not re.search("[A-Za-z]", words), words
+    assert connection_text(Connection("offline", 3, remote=True)) == "오프라인 — 3건 대기"
+
+
 def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
     from PySide6.QtWidgets import QApplication
     main, counter = shop_app.main, shop_app.main.counter
