@@ -203,11 +203,17 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
                 order(("naengmyeon", 1), order_type="takeout", address="")]            # out of stock: cancelled
     placed = {shop.place_order(command).order_id: command for command in commands}
     ids = list(placed)
-    shop.take_payment(ids[0], [Tender("cash", 21_000, tendered=30_000)], staff=STAFF)
-    shop.take_payment(ids[1], [_card(15_000)], staff=STAFF)
-    shop.take_payment(ids[2], [Tender("cash", 6_000, guest="A"), _card(7_500, guest="B")], staff=STAFF)
-    shop.take_payment(ids[4], [Tender("cash", 10_000)], staff=STAFF)
+    payments = {ids[0]: [Tender("cash", 21_000, tendered=30_000)], ids[1]: [_card(15_000)],
+                ids[2]: [Tender("cash", 6_000, guest="A"), _card(7_500, guest="B")], ids[4]: [Tender("cash", 10_000)]}
+    for order_id, tenders in payments.items():
+        shop.take_payment(order_id, tenders, staff=STAFF)
     shop.cancel_order(ids[4], "wrong order", staff=STAFF)
+    # the money taken, summed from the payments made here: all of it, and what the cancel must give back
+    paid = Counter()
+    for tenders in payments.values():
+        for tender in tenders:
+            paid[tender.kind] += tender.amount
+    given_back = Counter({tender.kind: tender.amount for tender in payments[ids[4]]})
     x = shop.x_report()
     assert x.kind == "X" and x.counted_cash is None
     report = shop.close_day(82_000, STAFF)
@@ -218,19 +224,24 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
     assert report.gross_sales == report.net_sales == sum(want["by_type"].values())
     assert report.discounts == 0
     assert report.supply == round(report.gross_sales / 1.1) and report.supply + report.vat == report.gross_sales
-    assert {f.key: f.amount for f in report.by_tender} == dict(want["by_tender"])
-    assert {f.key: f.amount for f in report.refunds_by_tender} == dict(want["refunds"])
+    assert {f.key: f.amount for f in report.by_tender} == dict(paid) == dict(want["by_tender"])
+    assert {f.key: f.amount for f in report.refunds_by_tender} == dict(given_back) == dict(want["refunds"])
     assert {f.key: f.amount for f in report.by_item} == dict(want["by_item"])
     assert {f.key: f.count for f in report.by_item} == dict(want["units"])
     assert {f.key: f.amount for f in report.by_order_type} == dict(want["by_type"])
     assert {f.key: f.amount for f in report.by_hour} == dict(want["by_hour"])
-    assert {f.key: f.count for f in report.gifts} == dict(want["gifts"])
+    assert report.gifts and {f.key: f.count for f in report.gifts} == dict(want["gifts"])
+    assert sum(f.count for f in report.gifts) == sum(want["gifts"].values()) > 0
     assert {f.key: f.amount for f in report.unpaid} == want["unpaid"] == {str(ids[3]): 6_000}
     assert sorted(c.order_id for c in report.cancellations) == sorted(want["cancelled"]) == [ids[4], ids[5]]
+    prices = {item.code: item.price for item in shop.menu()}
+    assert sorted((c.order_id, c.amount, c.staff, c.reason) for c in report.cancellations) == [
+        (ids[4], prices["japchae"], STAFF, "wrong order"),                   # who cancelled it at the counter
+        (ids[5], prices["naengmyeon"], "kitchen", "@out_of_stock:naengmyeon")]   # the kitchen: it ran out
     assert [(r.order_id, r.kind, r.amount, r.staff, r.reason) for r in report.refunds] == [
         (ids[4], "cash", 10_000, STAFF, "wrong order")]
-    cash = want["by_tender"]["cash"] - want["refunds"]["cash"]
-    assert (report.float_cash, report.cash_sales, report.cash_refunds) == (50_000, 37_000, 10_000)
+    cash = paid["cash"] - given_back["cash"]
+    assert (report.float_cash, report.cash_sales, report.cash_refunds) == (50_000, paid["cash"], given_back["cash"])
     assert report.expected_cash == 50_000 + cash == 77_000
     assert (report.counted_cash, report.over_short) == (82_000, 5_000)
     # x before the close saw the same sales
