@@ -29,6 +29,13 @@ class ServerState:
     draining: bool = False
 
 
+class GatewayApp(BodyReader):
+    """The outermost guard, with the app's parts reachable (the server, the tests)."""
+    fastapi: FastAPI
+    state: ServerState
+    shedder: LoadShedder
+
+
 def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_body_bytes: int = 64 * 1024,
                state: ServerState | None = None, fast_path: bool = True, body_timeout_s: float = 10.0,
                read_wait_s: float = 3.0, write_wait_s: float = 1.0):
@@ -52,6 +59,6 @@ def create_app(shop: Shop, staff: StaffStore, *, max_in_flight: int = 32, max_bo
     api.include_router(ops.router(shop, state))
     inner = PlaceOrderFastPath(api, shop, staff) if fast_path else api
     shedder = LoadShedder(inner, max_in_flight=max_in_flight, read_wait_s=read_wait_s, write_wait_s=write_wait_s)
-    outer = BodyReader(shedder, max_body_bytes, timeout_s=body_timeout_s)
+    outer = GatewayApp(shedder, max_body_bytes, timeout_s=body_timeout_s)
     outer.fastapi, outer.state, outer.shedder = api, state, shedder
     return instrument(outer)   # GET /metrics, request metrics, X-Order-Id on log lines (services.ops)

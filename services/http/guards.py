@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from collections.abc import Sequence
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -22,10 +23,15 @@ TOO_LARGE_BODY = error_body("too_large", "Request body too large")
 READS = frozenset({"GET", "HEAD"})
 
 
-async def _send_json(send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(send, status: int, body: bytes, extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _time_out(slot: asyncio.Future) -> None:
+    if not slot.done():
+        slot.set_result(False)
 
 
 class Slots:
@@ -51,7 +57,7 @@ class Slots:
         loop = asyncio.get_running_loop()
         slot = loop.create_future()
         self._waiters.append(slot)
-        timer = loop.call_later(self.wait_s, lambda: slot.done() or slot.set_result(False))
+        timer = loop.call_later(self.wait_s, _time_out, slot)
         try:
             return await slot            # True: a finishing request handed us its slot
         except asyncio.CancelledError:   # the client went away while waiting

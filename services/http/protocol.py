@@ -11,6 +11,7 @@ spawned gateway workers import it themselves).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -35,9 +36,9 @@ UNREADABLE_RESPONSE = json_error(b"HTTP/1.1 400 Bad Request\r\n", "bad_request",
 class GuardedHttpTools(HttpToolsProtocol):
     header_timeout_s = HEADER_TIMEOUT_S
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        self._header_deadline = None
+        self._header_deadline: asyncio.TimerHandle | None = None
         self._mid_request = False
         self._arm_header_deadline()
 
@@ -66,8 +67,8 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._header_deadline = self.loop.call_later(self.header_timeout_s, self._headers_too_slow)
 
     def _disarm_header_deadline(self) -> None:
-        if getattr(self, "_header_deadline", None) is not None:
-            self._header_deadline.cancel()
+        if (deadline := getattr(self, "_header_deadline", None)) is not None:
+            deadline.cancel()
             self._header_deadline = None
 
     def _headers_too_slow(self) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, BeforeValidator
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from services import commands as C
 from services.statuses import OrderType
@@ -60,7 +61,7 @@ class OrderLineIn(Body):
 
 
 # The order type's rules (the command checks them too), stated in the schema so clients can follow them.
-_ORDER_TYPE_RULES = {"allOf": [
+_ORDER_TYPE_RULES: JsonDict = {"allOf": [
     {"if": {"properties": {"orderType": {"const": "dine_in"}}, "required": ["orderType"]},
      "then": {"required": ["table"], "properties": {"table": {"type": "integer", "minimum": 1,
                                                                "maximum": C.MAX_TABLE}}},

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from supervisor.xmlrpc import SupervisorTransport
+from supervisor.xmlrpc import SupervisorTransport  # type: ignore[import-untyped]  # supervisor has no type hints
 
 from services.ops.program import Program, _escape
 
@@ -105,13 +105,13 @@ class Supervisor:
     def start(self, timeout_s: float = 60.0) -> Supervisor:
         """Start supervisord in the background; return once it answers (its programs are starting)."""
         self.write_config()
-        self.process = subprocess.Popen(
+        self.process = process = subprocess.Popen(
             [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.conf_path)],
             preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
         while True:
-            if self.process.poll() is not None:
-                raise SupervisorError(f"supervisord exited with {self.process.returncode}; "
+            if process.poll() is not None:
+                raise SupervisorError(f"supervisord exited with {process.returncode}; "
                                       f"see {self.folder / 'supervisord.log'}")
             try:
                 if self._rpc().supervisor.getState()["statename"] == "RUNNING":
@@ -156,6 +156,7 @@ class Supervisor:
                     ((signal.SIGTERM, stop), (signal.SIGINT, stop), (signal.SIGHUP, hang_up))}
         try:
             self.start()
+            assert self.process is not None   # start() has set it, or raised
             return self.process.wait()
         finally:
             for s, h in previous.items():

@@ -40,7 +40,8 @@ def router(staff: StaffStore, gate: Gate) -> APIRouter:
     @r.post("/sign-out", response_model=OkOut, openapi_extra=roles_extra(*ALL_ROLES))
     def sign_out(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
                  _: Principal = Depends(anyone)):
-        staff.sign_out(credentials.credentials)
+        if credentials:   # always, once ``anyone`` has let the request in
+            staff.sign_out(credentials.credentials)
         return OkOut()
 
     @r.get("/me", response_model=StaffOut, openapi_extra=roles_extra(*ALL_ROLES))
