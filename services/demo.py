@@ -1,12 +1,17 @@
 """``python main.py demo``: a short scripted day on a fresh shop, printed as mypage sees it.
 
-Its words follow the system language (``LANG=ko_KR.UTF-8 ./dev demo`` prints Korean); the field names
-of the mypage lines (order=, cook=...) stay as they are, for scripts that read them."""
+Its words follow the system language (``LANG=ko_KR.UTF-8 ./dev demo`` prints Korean throughout: the
+script's lines, statuses, event names, reasons and errors, and its customers); the field names of the
+mypage lines (order=, cook=...) stay as they are, for scripts that read them. Statuses, events, reasons
+and errors are worded from the screens' own table (``screens_common.i18n_text``, plain data), so the
+demo and the screens say the same thing."""
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from pathlib import Path
 
+from screens_common.i18n_text import SCREEN_TEXT
 from services import settings
 from services.errors import ShopError
 from services.local import open_local_shop
@@ -20,7 +25,7 @@ KOREAN = {
     "Kitchen: cooks Kim's order; Lee cancels; Choi's order goes on the stove":
         "주방: 김민지 주문 조리 완료, 이서준 주문 취소, 최유나 주문 조리 시작",
     "Delivery: rider Jung picks up Kim's order and delivers it": "배달: 라이더 정이 김민지 주문을 픽업해 배달",
-    "Counter: cancelling Kim's order is refused: {error}": "카운터: 김민지 주문 취소 거부: 이미 조리가 끝난 주문입니다",
+    "Counter: cancelling Kim's order is refused: {error}": "카운터: 김민지 주문 취소 거부: {error}",
     "  {label}: order #{id} {status}, ₩{total:,}, gift: {gift}{reason}":
         "  {label}: 주문 #{id} {status}, ₩{total:,}, 사은품: {gift}{reason}",
     "Sikdang POS demo on {path}\n": "식당 POS 데모: {path}\n",
@@ -30,12 +35,49 @@ KOREAN = {
 }
 
 
-STATUS_KO = {"placed": "접수", "cancelled": "취소", "queued": "대기", "sent": "지급", "out_of_stock": "재고없음",
-             "deferred": "지연"}
+# The script's customers, notes and riders: Korean ones on a Korean demo.
+DATA_KO = {
+    "Kim Minji": "김민지", "12 Sejong-daero, Jongno-gu": "종로구 세종대로 12", "one without egg": "하나는 계란 빼고",
+    "Park Jisoo": "박지수", "7 Teheran-ro, Gangnam-gu": "강남구 테헤란로 7",
+    "Lee Seojun": "이서준", "3 Itaewon-ro, Yongsan-gu": "용산구 이태원로 3",
+    "Choi Yuna": "최유나", "21 Hongik-ro, Mapo-gu": "마포구 홍익로 21",
+    "customer called to cancel": "고객이 전화로 취소", "Jung": "정", "too late?": "너무 늦었나요?", "Candy": "사탕",
+}
+
+
+def _data(text: str) -> str:
+    return DATA_KO.get(text, text) if _korean() else text
+
+
+def _table(key: str, fallback: str, **fields) -> str:
+    """The screens' words for ``key``, in the system language; ``fallback`` where they have none."""
+    english, korean = SCREEN_TEXT.get(key, (fallback, fallback))
+    text = korean if _korean() else english
+    return text.format(**fields) if fields else text
 
 
 def _status(word: str) -> str:
-    return STATUS_KO.get(word, word) if _korean() else word
+    """A status as the screens word it on a Korean demo; the English demo prints the status itself."""
+    return _table(f"status.{word}", word) if _korean() and word else word
+
+
+def _event(name: str) -> str:
+    return _table(f"event.{name}", name) if _korean() else name
+
+
+def _error(error: ShopError) -> str:
+    """The refusal in the system language: the English message, or the Korean words for its code."""
+    if not _korean():
+        return str(error)
+    code = next((c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in SCREEN_TEXT),
+                "shop_error")
+    return _table(f"error.{code}", str(error), message=str(error))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns: a Hangul letter takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
 
 
 def _korean() -> bool:
@@ -54,22 +96,18 @@ _menu_names: dict[str, tuple[str, str]] = {}    # code: (Korean, English), read 
 
 def _reason(reason: str) -> str:
     """A coded reason or stock check (see screens_common.i18n.reason_text) in the system language."""
-    if reason == "@customer_request":
-        return "고객 요청" if _korean() else "Customer's request"
-    if reason == "@in_stock":
-        return "재고 있음" if _korean() else "in stock"
-    if reason.startswith("@out_of_stock:"):
-        codes = [c for c in reason.removeprefix("@out_of_stock:").split(",") if c]
-        names = [_menu_names.get(c, (c, c))[0 if _korean() else 1] for c in codes]
-        return ("재료 소진: " if _korean() else "Out of stock: ") + ", ".join(names)
-    return reason
+    if not reason.startswith("@") or f"reason.{reason[1:].partition(':')[0]}" not in SCREEN_TEXT:
+        return reason
+    key, _, codes = reason[1:].partition(":")
+    names = [_menu_names.get(c, (c, c))[0 if _korean() else 1] for c in codes.split(",") if c]
+    return _table(f"reason.{key}", reason, items=", ".join(names))
 
 
 def _line(card: MypageCard) -> str:
-    gift = f"{card.gift_status} {card.gift_kind}".strip() or "-"
-    return (f"#{card.order_id:<3} {card.customer_name:<10} {card.summary:<22} ₩{card.total:>7,}  "
-            f"order={card.order_status:<9} cook={card.cook_status or '-':<12} "
-            f"delivery={card.delivery_status or '-':<10} gift={gift}")
+    gift = f"{_status(card.gift_status)} {card.gift_kind}".strip() or "-"
+    return (f"#{card.order_id:<3} {_pad(card.customer_name, 10)} {_pad(card.summary, 22)} ₩{card.total:>7,}  "
+            f"order={_pad(_status(card.order_status), 9)} cook={_pad(_status(card.cook_status) or '-', 12)} "
+            f"delivery={_pad(_status(card.delivery_status) or '-', 10)} gift={gift}")
 
 
 def _print_card(card: MypageCard) -> None:
@@ -78,7 +116,7 @@ def _print_card(card: MypageCard) -> None:
         print(say("      reason: {reason}", reason=_reason(card.reason)))
     for entry in card.timeline:
         detail = f"  ({_reason(entry.detail)})" if entry.detail else ""
-        print(f"      {entry.at.astimezone():%H:%M:%S.%f}"[:-3] + f"  {entry.event}{detail}")
+        print(f"      {entry.at.astimezone():%H:%M:%S.%f}"[:-3] + f"  {_event(entry.event)}{detail}")
 
 
 def _place(shop, label: str, *lines, **customer):
@@ -91,27 +129,29 @@ def _place(shop, label: str, *lines, **customer):
 
 
 def script(shop) -> list[int]:
+    def customer(name: str, phone: str, address: str) -> dict:
+        return {"customer_name": _data(name), "phone": phone, "address": _data(address)}
     print(say("Counter:"))
-    delivered = _place(shop, "Kim orders", ("bibimbap", 2, "one without egg"), ("cola", 1),
-                       customer_name="Kim Minji", phone="010-1234-5678", address="12 Sejong-daero, Jongno-gu")
+    delivered = _place(shop, "Kim orders", ("bibimbap", 2, _data("one without egg")), ("cola", 1),
+                       **customer("Kim Minji", "010-1234-5678", "12 Sejong-daero, Jongno-gu"))
     too_many = _place(shop, "Park orders 6 dakgalbi (5 left)", ("dakgalbi", 6),
-                      customer_name="Park Jisoo", phone="010-2222-3333", address="7 Teheran-ro, Gangnam-gu")
+                      **customer("Park Jisoo", "010-2222-3333", "7 Teheran-ro, Gangnam-gu"))
     cancelled = _place(shop, "Lee orders", ("bulgogi", 1), ("gongibap", 2),
-                       customer_name="Lee Seojun", phone="010-4444-5555", address="3 Itaewon-ro, Yongsan-gu")
+                       **customer("Lee Seojun", "010-4444-5555", "3 Itaewon-ro, Yongsan-gu"))
     cooking = _place(shop, "Choi orders", ("kimchi-jjigae", 1), ("gimbap", 1),
-                     customer_name="Choi Yuna", phone="010-6666-7777", address="21 Hongik-ro, Mapo-gu")
+                     **customer("Choi Yuna", "010-6666-7777", "21 Hongik-ro, Mapo-gu"))
     print(say("Kitchen: cooks Kim's order; Lee cancels; Choi's order goes on the stove"))
     shop.start_cooking(delivered.order_id)
     shop.finish_cooking(delivered.order_id)
-    shop.cancel_order(cancelled.order_id, "customer called to cancel")
+    shop.cancel_order(cancelled.order_id, _data("customer called to cancel"))
     shop.start_cooking(cooking.order_id)
     print(say("Delivery: rider Jung picks up Kim's order and delivers it"))
-    shop.pick_up(delivered.order_id, "Jung")
+    shop.pick_up(delivered.order_id, _data("Jung"))
     shop.deliver(delivered.order_id)
     try:
-        shop.cancel_order(delivered.order_id, "too late?")
+        shop.cancel_order(delivered.order_id, _data("too late?"))
     except ShopError as refused:
-        print(say("Counter: cancelling Kim's order is refused: {error}", error=refused))
+        print(say("Counter: cancelling Kim's order is refused: {error}", error=_error(refused)))
     return [delivered.order_id, too_many.order_id, cancelled.order_id, cooking.order_id]
 
 
@@ -122,6 +162,8 @@ def run_demo(db_path: Path | None = None) -> int:
         try:
             print(say("Sikdang POS demo on {path}\n", path=path))
             _menu_names.update({item.code: (item.name_ko, item.name_en) for item in shop.menu()})
+            if _korean():                     # the new shop's gift, named for a Korean demo
+                shop.set_gift_stock(shop.gift_stock().quantity, _data("Candy"))
             order_ids = script(shop)
             print(say("\nMypage - every order's status at a glance, with its saga:"))
             for order_id in order_ids:

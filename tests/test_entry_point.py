@@ -20,6 +20,27 @@ def test_the_demo_day_prints_every_workflow_on_mypage(tmp_path):
     assert "Traceback" not in result.stderr and "INFO alembic" not in result.stderr
 
 
+def test_the_korean_demo_day_is_korean_throughout_and_keeps_the_refusals_words(tmp_path):
+    """Issue 11 point 6: event names, statuses and customers in Korean, and the refusal says what the
+    shop said (it printed a fixed sentence instead of the error)."""
+    import os
+    import re
+    env = {**os.environ, "LC_ALL": "ko_KR.UTF-8", "LANG": "ko_KR.UTF-8"}
+    result = subprocess.run([sys.executable, "main.py", "demo", "--db", str(tmp_path / "demo.sqlite")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.replace(str(tmp_path / "demo.sqlite"), "")
+    assert "카운터: 김민지 주문 취소 거부: 이미 조리가 끝난 주문은 취소할 수 없습니다." in out
+    assert "order=접수" in out and "cook=조리완료" in out and "delivery=배달완료" in out
+    for event in ("주문됨", "요리재고체크됨", "조리 시작", "요리완료", "픽업됨", "주문취소됨", "조리 취소됨",
+                  "사은품지급취소됨"):
+        assert f"  {event}" in out, event
+    # the mypage lines' field names stay English for scripts that read them; nothing else does
+    english = [line for line in out.splitlines()
+               if re.search("[A-Za-z]", re.sub(r"\b(order|cook|delivery|gift)=|식당 POS| x\d", "", line))]
+    assert not english, english
+
+
 def test_a_file_that_is_not_a_shop_database_gets_one_clear_line(tmp_path):
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("shopping list: rice, kimchi\n")
