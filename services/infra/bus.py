@@ -29,7 +29,7 @@ class ConsumerFailed(Exception):
 
 
 class MessageBus:
-    def __init__(self, contexts: list[BoundedContext]) -> None:
+    def __init__(self, contexts: list[BoundedContext[Any]]) -> None:
         self.contexts = {context.name: context for context in contexts}
         self._command_routes = {command: (context.name, handler) for context in contexts
                                 for command, handler in context.command_handlers.items()}
@@ -101,10 +101,9 @@ class MessageBus:
     @staticmethod
     def _advance(uow: AbstractUnitOfWork, consumer: str, position: int) -> None:
         uow.positions[consumer] = position
-        if uow.failures:   # rare: some consumer failed before; what it is now past no longer counts
-            uow.forget_failures(consumer, position)
+        uow.forget_failures(consumer, position)   # what it is now past no longer counts
 
-    def _run(self, uow: AbstractUnitOfWork, context: BoundedContext, records: list[Record]) -> int | None:
+    def _run(self, uow: AbstractUnitOfWork, context: BoundedContext[Any], records: list[Record]) -> int | None:
         """Handle ``records``; on failure return the position before the first event that failed.
 
         Each failure is counted in the transaction (``uow.count_failure``); an event a consumer has
@@ -137,7 +136,7 @@ class MessageBus:
         return None
 
     @staticmethod
-    def _call(uow: AbstractUnitOfWork, context: BoundedContext, records: list[Record]) -> None:
+    def _call(uow: AbstractUnitOfWork, context: BoundedContext[Any], records: list[Record]) -> None:
         ctx = uow.context(context.name)
         if context.batch_handler is not None:
             context.batch_handler(records, ctx)

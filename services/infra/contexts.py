@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 from services.events import Event
 from services.infra.outbox import Record
@@ -23,19 +23,22 @@ class Dependencies(TypedDict, total=False):
     gift_service: Any    # services.ordering.context.GiftService
 
 
-Handler = Callable[[Any, Any], Any]
-BatchHandler = Callable[[list[Record], Any], None]
+R = TypeVar("R")   # a context's repository, as its handlers' Protocol names it (``OrderingRepo``, ...)
+
+# ``Any`` for the message: one handler per message type, and the dict of them cannot say which.
+Handler = Callable[[Any, "HandlerContext[R]"], Any]
+BatchHandler = Callable[[list[Record], "HandlerContext[R]"], None]
 
 
 @dataclass(frozen=True)
-class BoundedContext:
-    """How the bus reaches one context: its repository (built on the unit of work's ``sql``), its
-    handlers and what else its handlers need."""
+class BoundedContext(Generic[R]):
+    """How the bus reaches one context: its repository (built on the unit of work's ``sql``: a
+    ``services.infra.sql.Sql``, or the unit tests' tables), its handlers and what else they need."""
     name: str
-    repository: Callable[[Any], Any]
-    command_handlers: dict[type, Handler] = field(default_factory=dict)
-    event_handlers: dict[type, Handler] = field(default_factory=dict)
-    batch_handler: BatchHandler | None = None      # receives [(position, at, event)] for every order event
+    repository: Callable[[Any], R]
+    command_handlers: dict[type, Handler[R]] = field(default_factory=dict)
+    event_handlers: dict[type, Handler[R]] = field(default_factory=dict)
+    batch_handler: BatchHandler[R] | None = None   # receives [(position, at, event)] for every order event
     dependencies: Callable[[AbstractUnitOfWork], Dependencies] | None = None
 
     @cached_property
@@ -53,13 +56,13 @@ class BoundedContext:
         return type(record.event) in self.event_handlers
 
 
-class HandlerContext:
+class HandlerContext(Generic[R]):
     """What a handler sees: its own repository, the transaction's clock, ``emit`` / ``emit_all`` (to
     the transaction's outbox), and ``gift_service`` where the context has one (else None)."""
     __slots__ = ("repo", "now", "emit", "gift_service")
 
-    def __init__(self, uow: AbstractUnitOfWork, context: BoundedContext) -> None:
-        self.repo: Any = context.repository(uow.sql)
+    def __init__(self, uow: AbstractUnitOfWork, context: BoundedContext[R]) -> None:
+        self.repo: R = context.repository(uow.sql)
         self.now: float = uow.now
         self.emit: Callable[[Event], int] = uow.outbox.append
         dependencies = context.dependencies(uow) if context.dependencies else Dependencies()

@@ -21,7 +21,6 @@ T = TypeVar("T")
 
 _PARK = ("INSERT OR REPLACE INTO dead_letters (consumer, position, event, order_id, error, at)"
          " VALUES (?, ?, ?, ?, ?, ?)")
-_FAILURES = "SELECT consumer, position, attempts FROM consumer_failures"
 _COUNT_FAILURE = ("INSERT INTO consumer_failures (consumer, position, attempts) VALUES (?, ?, 1)"
                   " ON CONFLICT (consumer, position) DO UPDATE SET attempts = attempts + 1 RETURNING attempts")
 _FORGET_FAILURES = "DELETE FROM consumer_failures WHERE consumer = ? AND position <= ?"
@@ -46,19 +45,20 @@ class EventLog(Protocol):
 
 class AbstractUnitOfWork(ABC):
     """One transaction. ``sql`` is what the repositories are built on; ``positions`` the last event
-    each consumer has handled; ``failures`` the failed attempts per (consumer, position), stored in
-    the transaction so that they go (or stay) with it."""
+    each consumer has handled. The failed attempts per (consumer, position) are only in their table,
+    written in the transaction: a rollback takes them with it as it takes every other write."""
     now: float
     sql: Any
     outbox: EventLog
     positions: dict[str, int]
-    failures: dict[tuple[str, int], int]
 
-    def __init__(self, contexts: dict[str, BoundedContext]) -> None:
+    def __init__(self, contexts: dict[str, BoundedContext[Any]]) -> None:
         self._contexts = contexts
-        self._handler_contexts: dict[str, HandlerContext] = {}
+        self._handler_contexts: dict[str, HandlerContext[Any]] = {}
 
-    def context(self, name: str) -> HandlerContext:
+    def context(self, name: str) -> HandlerContext[Any]:
+        """The handlers' context of the context called ``name``. Its repository is typed where the
+        context is built (``BoundedContext[OrderingRepo]`` ...); looked up by name it can only be Any."""
         if name not in self._handler_contexts:
             self._handler_contexts[name] = HandlerContext(self, self._contexts[name])
         return self._handler_contexts[name]
@@ -77,7 +77,8 @@ class AbstractUnitOfWork(ABC):
 
     @abstractmethod
     def forget_failures(self, consumer: str, up_to: int) -> None:
-        """``consumer`` is past ``up_to``: its failures there no longer count."""
+        """``consumer`` is past ``up_to``: its failures there no longer count (called on every advance:
+        cheap when there are none)."""
 
     @abstractmethod
     def park(self, consumer: str, record: Record, error: str) -> None:
@@ -87,17 +88,18 @@ class AbstractUnitOfWork(ABC):
 class UnitOfWork(AbstractUnitOfWork):
     """One SQLite write transaction, on the writer's connection (already begun)."""
 
-    def __init__(self, conn: Connection, now: float, contexts: dict[str, BoundedContext]) -> None:
+    def __init__(self, conn: Connection, now: float, contexts: dict[str, BoundedContext[Any]]) -> None:
         super().__init__(contexts)
         self.conn, self.now = conn, now
         self.sql = Sql(conn)
         self.outbox = Outbox(self.sql, now)
         self.positions = load_positions(self.sql)
         self._saved_positions = dict(self.positions)
-        self.failures = {(row[0], row[1]): row[2] for row in self.sql.all(_FAILURES)}
 
     def isolated(self, work: Callable[[], T]) -> T:
-        mark, positions, failures = self.outbox.mark(), dict(self.positions), dict(self.failures)
+        # The positions are kept in memory until save_positions (one write per transaction, not one per
+        # consumer per pass), so they are put back by hand; the outbox keeps the events it appended.
+        mark, positions = self.outbox.mark(), dict(self.positions)
         # Straight to SQLite and always the same name (docs/decisions/0003): SQLite matches the innermost
         # savepoint of that name, so nesting works.
         self.sql.run("SAVEPOINT isolated")
@@ -105,7 +107,7 @@ class UnitOfWork(AbstractUnitOfWork):
             result = work()
         except BaseException as exc:
             self.outbox.rollback_to(mark)
-            self.positions, self.failures = positions, failures
+            self.positions = positions
             if not self.sql.in_transaction:
                 if isinstance(exc, TransactionLost):
                     raise
@@ -122,16 +124,11 @@ class UnitOfWork(AbstractUnitOfWork):
         self._saved_positions = dict(self.positions)
 
     def count_failure(self, consumer: str, position: int) -> int:
-        attempts = self.sql.scalar(_COUNT_FAILURE, (consumer, position))
-        self.failures[consumer, position] = attempts
-        return attempts
+        return int(self.sql.scalar(_COUNT_FAILURE, (consumer, position)))
 
     def forget_failures(self, consumer: str, up_to: int) -> None:
-        stale = [key for key in self.failures if key[0] == consumer and key[1] <= up_to]
-        if stale:
-            self.sql.run(_FORGET_FAILURES, (consumer, up_to))
-            for key in stale:
-                del self.failures[key]
+        # A lookup on the primary key that finds nothing (the usual case) takes a few microseconds.
+        self.sql.run(_FORGET_FAILURES, (consumer, up_to))
 
     def park(self, consumer: str, record: Record, error: str) -> None:
         self.sql.run(_PARK, (consumer, record.position, record.event.name, record.event.order_id, error, self.now))

@@ -5,28 +5,47 @@ their own ``repositories`` (one factory per context, built on the unit of work's
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 from services.commands import SendGift
 from services.delivery import handlers as delivery
+from services.delivery.context import DeliveryRepo
 from services.delivery.repository import DeliveryRepository
 from services.gift import handlers as gift
+from services.gift.context import GiftRepo
 from services.gift.model import GiftOutcome
 from services.gift.repository import GiftRepository
 from services.infra.bus import BoundedContext, MessageBus
 from services.infra.contexts import Dependencies
 from services.infra.unit_of_work import AbstractUnitOfWork
 from services.kitchen import handlers as kitchen
+from services.kitchen.context import KitchenRepo
 from services.kitchen.repository import KitchenRepository
 from services.mypage import handlers as mypage
+from services.mypage.context import MypageRepo
 from services.mypage.repository import MypageRepository
 from services.ordering import handlers as ordering
+from services.ordering.context import OrderingRepo
 from services.ordering.repository import OrderingRepository
 from services.payments import handlers as payments
+from services.payments.context import PaymentsRepo
 from services.payments.repository import PaymentsRepository
 
-SQLITE_REPOSITORIES: Mapping[str, Callable[[Any], Any]] = {
+
+
+class Repositories(TypedDict):
+    """Each context's repository factory (given the unit of work's ``sql``), held to the Protocol its
+    handlers are written against: a repository missing a method its handlers call does not type-check."""
+    ordering: Callable[[Any], OrderingRepo]
+    kitchen: Callable[[Any], KitchenRepo]
+    delivery: Callable[[Any], DeliveryRepo]
+    gift: Callable[[Any], GiftRepo]
+    payments: Callable[[Any], PaymentsRepo]
+    mypage: Callable[[Any], MypageRepo]
+
+
+SQLITE_REPOSITORIES: Repositories = {
     "ordering": OrderingRepository, "kitchen": KitchenRepository, "delivery": DeliveryRepository,
     "gift": GiftRepository, "payments": PaymentsRepository, "mypage": MypageRepository,
 }
@@ -46,7 +65,7 @@ GiftServiceFactory = Callable[[AbstractUnitOfWork], object]
 
 
 def build_bus(gift_service: GiftServiceFactory = InProcessGiftService,
-              repositories: Mapping[str, Callable[[Any], Any]] = SQLITE_REPOSITORIES) -> MessageBus:
+              repositories: Repositories = SQLITE_REPOSITORIES) -> MessageBus:
     def ordering_dependencies(uow: AbstractUnitOfWork) -> Dependencies:
         return {"gift_service": gift_service(uow)}
 

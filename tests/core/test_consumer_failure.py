@@ -6,9 +6,14 @@ The failure is real: a SQLite trigger makes the delivery table refuse inserts.
 from __future__ import annotations
 
 import sqlite3
+import time
+
+import pytest
 
 from services.infra.bus import MAX_ATTEMPTS
+from services.infra.db import writer_engine
 from services.local import LocalShop
+from services.local.bootstrap import build_bus
 from tests.contract.helpers import order
 
 
@@ -59,7 +64,7 @@ def test_an_event_that_keeps_failing_is_parked_as_a_dead_letter(db_path):
 
 
 def test_failure_counts_are_stored_so_a_restart_does_not_start_them_over(db_path):
-    """Counted in the transaction that failed (a batch rolled back takes its counts with it)."""
+    """Counted in the transaction that failed (a batch rolled back takes its counts with it: below)."""
     shop = LocalShop(db_path)
     try:
         _sql(db_path, FAIL_DELIVERIES)
@@ -71,3 +76,57 @@ def test_failure_counts_are_stored_so_a_restart_does_not_start_them_over(db_path
     LocalShop(db_path).close()   # its catch-up drain tries again
     [(_, after)] = _sql(db_path, "SELECT consumer, attempts FROM consumer_failures")
     assert before < after < MAX_ATTEMPTS, "the count went on where it was"
+
+
+class _BatchUndone(Exception):
+    pass
+
+
+def _batch_rolled_back(db_path, then=lambda uow: None):
+    """Drain the bus in a savepoint of one write transaction, roll the savepoint back, call
+    ``then(uow)`` and commit. Returns the failure counts the batch saw, and what ``then`` returned."""
+    bus, engine = build_bus(), writer_engine(db_path)
+    seen: list = []
+
+    def batch(uow):
+        bus.drain(uow)
+        seen.extend(tuple(row) for row in uow.sql.all("SELECT consumer, position, attempts FROM consumer_failures"))
+        raise _BatchUndone
+
+    try:
+        with engine.connect() as conn, conn.begin():
+            uow = bus.unit_of_work(conn, time.time())
+            with pytest.raises(_BatchUndone):
+                uow.isolated(lambda: batch(uow))
+            return seen, then(uow)
+    finally:
+        engine.dispose()
+
+
+def _a_delivery_failed(db_path) -> tuple[int, int]:
+    shop = LocalShop(db_path)
+    try:
+        _sql(db_path, FAIL_DELIVERIES)
+        shop.place_order(order())
+    finally:
+        shop.close()
+    [(consumer, position, attempts)] = _sql(db_path, "SELECT consumer, position, attempts FROM consumer_failures")
+    assert consumer == "delivery"
+    return position, attempts
+
+
+def test_a_batch_rolled_back_takes_the_failures_it_counted_with_it(db_path):
+    position, before = _a_delivery_failed(db_path)
+    seen, counted_after = _batch_rolled_back(db_path, then=lambda uow: uow.count_failure("delivery", position))
+    assert seen == [("delivery", position, before + 1)], "the batch counted the delivery's next failure"
+    assert counted_after == before + 1, "the transaction counts on from the stored count, not the batch's"
+    assert _sql(db_path, "SELECT attempts FROM consumer_failures") == [(before + 1,)]
+
+
+def test_a_batch_rolled_back_takes_the_failures_it_forgot_with_it(db_path):
+    position, before = _a_delivery_failed(db_path)
+    _sql(db_path, "DROP TRIGGER refuse_deliveries")
+    seen, _ = _batch_rolled_back(db_path)
+    assert seen == [], "the delivery got past its event in the batch: its count was forgotten"
+    assert _sql(db_path, "SELECT position, attempts FROM consumer_failures") == [(position, before)]
+    assert _sql(db_path, "SELECT count(*) FROM deliveries") == [(0,)], "the delivery went with the batch"

@@ -16,7 +16,7 @@ from services.infra.outbox import Record
 from services.infra.unit_of_work import AbstractUnitOfWork
 from services.kitchen.model import Ticket
 from services.delivery.model import Delivery
-from services.local.bootstrap import InProcessGiftService, build_bus
+from services.local.bootstrap import InProcessGiftService, Repositories, build_bus
 from services.ordering.model import MenuEntry, Order
 from services.payments.model import Bill, Day, Payment
 from services.statuses import TicketStatus
@@ -195,7 +195,7 @@ class FakeMypageRepository:
             self.t.mypage[row["order_id"]] = dict(row)
 
 
-FAKE_REPOSITORIES: Mapping[str, Callable[[Any], Any]] = {
+FAKE_REPOSITORIES: Repositories = {
     "ordering": FakeOrderingRepository, "kitchen": FakeKitchenRepository, "delivery": FakeDeliveryRepository,
     "gift": FakeGiftRepository, "payments": FakePaymentsRepository, "mypage": FakeMypageRepository,
 }
@@ -236,30 +236,31 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.now = now
         self.outbox = FakeOutbox(tables, now)
         self.positions = dict(tables.positions)
-        self.failures = dict(tables.failures)
 
     def isolated(self, work: Callable[[], T]) -> T:
         saved = {name: copy.deepcopy(getattr(self.tables, name)) for name in _DATA}
-        mark, positions, failures = self.outbox.mark(), dict(self.positions), dict(self.failures)
+        mark, positions = self.outbox.mark(), dict(self.positions)
         try:
             return work()
         except BaseException:
             for name, value in saved.items():
                 setattr(self.tables, name, value)
             self.outbox.rollback_to(mark)
-            self.positions, self.failures = positions, failures
+            self.positions = positions
             raise
 
     def save_positions(self) -> None:
         self.tables.positions = dict(self.positions)
 
     def count_failure(self, consumer: str, position: int) -> int:
-        self.failures[consumer, position] = self.failures.get((consumer, position), 0) + 1
-        return self.failures[consumer, position]
+        failures = self.tables.failures
+        failures[consumer, position] = failures.get((consumer, position), 0) + 1
+        return failures[consumer, position]
 
     def forget_failures(self, consumer: str, up_to: int) -> None:
-        for key in [k for k in self.failures if k[0] == consumer and k[1] <= up_to]:
-            del self.failures[key]
+        failures = self.tables.failures
+        for key in [k for k in failures if k[0] == consumer and k[1] <= up_to]:
+            del failures[key]
 
     def park(self, consumer: str, record: Record, error: str) -> None:
         self.tables.dead_letters.append((consumer, record.position, error))
@@ -267,11 +268,10 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         self.save_positions()
-        self.tables.failures = dict(self.failures)
 
 
 _DATA = ("categories", "menu", "stock", "orders", "tickets", "deliveries", "gifts", "gift_stock", "mypage",
-         "dead_letters", "bills", "tenders", "refunds", "days")
+         "dead_letters", "failures", "bills", "tenders", "refunds", "days")
 
 
 class FakeShop:
