@@ -44,7 +44,9 @@ def _page(sql: PgSql, table: str, where: str, order: str, page: int, size: int,
     page, size = paging(page, size)
     where_sql = f" WHERE {where}" if where else ""
     _snapshot(sql)
-    total = sql.conn.execute(f"SELECT count(*) AS n FROM {table}{where_sql}", params).fetchone().n
+    counted = sql.conn.execute(f"SELECT count(*) AS n FROM {table}{where_sql}", params).fetchone()
+    assert counted is not None, "a count answers one row"
+    total = counted.n
     rows = sql.conn.execute(f"SELECT * FROM {table}{where_sql} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s",
                             {**params, "limit": size, "offset": page * size}).fetchall()
     return {"items": make(sql, rows), "number": page, "size": size, "total": total}

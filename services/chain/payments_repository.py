@@ -22,5 +22,5 @@ class ChainPaymentsRepository(PaymentsRepository):
     def add_bill_if_new(self, bill: Bill) -> None:
         early = self.sql.one("DELETE FROM early_gifts WHERE order_id = ? RETURNING gift_kind", (bill.order_id,))
         if early is not None:
-            bill.gift_kind = early.gift_kind
+            bill.gift_kind = early["gift_kind"]
         super().add_bill_if_new(bill)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 from psycopg.adapt import Dumper
@@ -98,9 +99,9 @@ def _row_class(names: tuple[str, ...]) -> type[Row]:
     return type("Row", (Row,), {"__slots__": (), "_index": {n: i for i, n in enumerate(names)}})
 
 
-def row_factory(cursor: psycopg.Cursor) -> RowMaker[Row]:
+def row_factory(cursor: psycopg.Cursor[Any]) -> RowMaker[Row]:
     if cursor.description is None:
-        return tuple
+        return Row     # a statement without a result: no row is ever made
     cls = _row_class(tuple(d.name for d in cursor.description))
     return lambda values: cls(values)
 
@@ -114,7 +115,7 @@ class BoolAsInt(Dumper):
         return b"1" if obj else b"0"
 
 
-def configure(conn: psycopg.Connection) -> None:
+def configure(conn: psycopg.Connection[Any]) -> None:
     """Per-connection setup for the pool: rows as ``Row``, booleans as integers."""
     conn.row_factory = row_factory
     conn.adapters.register_dumper(bool, BoolAsInt)
@@ -123,14 +124,14 @@ def configure(conn: psycopg.Connection) -> None:
 class PgSql:
     """``Sql`` on one psycopg connection, inside the caller's transaction."""
 
-    def __init__(self, conn: psycopg.Connection) -> None:
+    def __init__(self, conn: psycopg.Connection[Row]) -> None:
         self.conn = conn
 
     @property
     def in_transaction(self) -> bool:
         return self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
 
-    def run(self, sql: str, params: dict | Sequence = ()) -> psycopg.Cursor:
+    def run(self, sql: str, params: dict | Sequence = ()) -> psycopg.Cursor[Row]:
         return self.conn.execute(translate(sql), params)
 
     def run_many(self, sql: str, rows: Iterable[dict | Sequence]) -> None:
@@ -150,4 +151,6 @@ class PgSql:
         return None if row is None else row[0]
 
     def insert(self, sql: str, params: dict | Sequence) -> int:
-        return self.conn.execute(translate(sql) + " RETURNING id", params).fetchone()[0]
+        row = self.conn.execute(translate(sql) + " RETURNING id", params).fetchone()
+        assert row is not None, "an INSERT ... RETURNING id returns the row it inserted"
+        return row[0]

@@ -37,7 +37,7 @@ from psycopg_pool import ConnectionPool
 from services import commands as c
 from services.chain.batching import BatchWriter
 from services.chain.contexts import ContextSpec
-from services.chain.pg import PgSql, configure
+from services.chain.pg import PgSql, Row, configure
 from services.chain.schema import lock_key
 from services.chain.wire import event_id
 from services.errors import InvalidInput
@@ -64,7 +64,10 @@ def notify_channel(context: str) -> str:
     return f"sikdang_outbox_{context}"
 
 
-def open_pool(dsn: str, context: str, *, min_size: int = 1, max_size: int = 8, name: str = "") -> ConnectionPool:
+Pool = ConnectionPool[psycopg.Connection[Row]]   # ``configure`` makes every connection's rows ``Row``
+
+
+def open_pool(dsn: str, context: str, *, min_size: int = 1, max_size: int = 8, name: str = "") -> Pool:
     """A pool whose connections see ``context``'s schema first (the repositories name bare tables).
     A connection idle for a while is checked before use, so the pool survives a PostgreSQL restart by
     itself; a request waits at most ``POOL_WAIT_S`` for one."""
@@ -128,7 +131,7 @@ class HandlerContext:
 
 
 class Store:
-    def __init__(self, spec: ContextSpec, pool: ConnectionPool, *, clock: Callable[[], float] = time.time,
+    def __init__(self, spec: ContextSpec, pool: Pool, *, clock: Callable[[], float] = time.time,
                  dependencies: dict | None = None, batch_commands: bool = True,
                  hold_s: float = DEFAULT_HOLD_S) -> None:
         self.spec, self.pool, self.clock, self.hold_s = spec, pool, clock, hold_s
@@ -153,7 +156,9 @@ class Store:
                               ref=getattr(command, "client_ref", None)) as ctx:
             result = self._handle(command, ctx)
             if isinstance(command, c.PlaceOrder):
-                result = _receipt(ctx, result)
+                # _receipt reads only ``.sql`` (a PgSql standing in for SQLite's Sql); it is typed for the
+                # local unit of work until the repositories take an Sql protocol.
+                result = _receipt(ctx, result)  # type: ignore[arg-type]
         return self._answer(command, result)
 
     def _answer(self, command, result) -> Any:
@@ -208,7 +213,8 @@ class Store:
         if self.spec.serial or exclusive:
             sql.conn.execute("SELECT pg_advisory_xact_lock(%s::bigint)", (self._context_key,))
             return
-        parts, params = ["pg_advisory_xact_lock_shared(%s::bigint)"], [self._context_key]
+        parts = ["pg_advisory_xact_lock_shared(%s::bigint)"]
+        params: list[int | list[int]] = [self._context_key]
         if ref:
             parts.append("pg_advisory_xact_lock(%s, %s)")
             params += [self._order_space ^ 1, zlib.crc32(ref.encode()) - 2**31]

@@ -41,7 +41,8 @@ def _dump(model: type[s.Wire], value) -> Any:
 
 
 def menu(sql: PgSql) -> list[dict]:
-    return [_dump(s.MenuItemOut, MenuItem(*row[:5], 0, available=bool(row.available), printer=row.printer,
+    return [_dump(s.MenuItemOut, MenuItem(row.code, row.name_ko, row.name_en, row.category, row.price, 0,
+                                          available=bool(row.available), printer=row.printer,
                                           category_code=row.category_code)) for row in sql.conn.execute(_MENU)]
 
 
