@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 import nats.errors
 import psycopg
+from nats.js import JetStreamContext
 
 from services.chain import nats as chain_nats
 from services.chain import wire
@@ -89,7 +90,7 @@ class Outcome(NamedTuple):
 
 
 class Consumer:
-    def __init__(self, store: Store, stream: str, jetstream: Callable[[], object],
+    def __init__(self, store: Store, stream: str, jetstream: Callable[[], JetStreamContext | None],
                  active: Callable[[], bool] = lambda: True) -> None:
         self.store, self.spec, self.stream = store, store.spec, stream
         self._jetstream = jetstream
@@ -211,7 +212,7 @@ class Consumer:
                 if conn.execute(_INBOX, (received.id, ctx.now)).rowcount == 0:
                     return Outcome(ACK)   # handled before: a redelivery
                 if self.spec.projection is not None:
-                    self._project(ctx, item, received)
+                    self._project(self.spec.projection, ctx, item, received)
                 else:
                     self.spec.event_handlers[type(received.event)](received.event, ctx)
         except psycopg.OperationalError:
@@ -236,7 +237,7 @@ class Consumer:
         self.parked += 1
         return Outcome(ACK)
 
-    def _project(self, ctx: HandlerContext, item: Item, received: wire.ReceivedEvent) -> None:
+    def _project(self, project: Callable, ctx: HandlerContext, item: Item, received: wire.ReceivedEvent) -> None:
         event, conn = received.event, ctx.sql.conn
         conn.execute(_TIMELINE, (received.id, item.seq, event.order_id, event.name, received.at,
                                  to_json(event.__dict__)))
@@ -244,7 +245,7 @@ class Consumer:
                    for position, at, name, data in conn.execute(_ORDER_TIMELINE, (event.order_id,)).fetchall()]
         records.sort(key=lambda r: not isinstance(r[2], Ordered))        # Ordered first; stable: by position
         records = [(0, at, e) if isinstance(e, Ordered) else (p, at, e) for p, at, e in records]
-        self.spec.projection(records, SimpleNamespace(repo=_Replay(ctx.repo)))
+        project(records, SimpleNamespace(repo=_Replay(ctx.repo)))
 
 
 class _Replay:

@@ -29,7 +29,8 @@ from datetime import datetime, timezone
 from collections.abc import Callable, Collection
 
 import nats
-from nats.js import api
+from nats.aio.client import Client
+from nats.js import JetStreamContext, api
 
 from services.chain.tasks import cancel_all
 from services.port import EventRecord
@@ -61,6 +62,8 @@ class _Subscriber:
 
 
 class ChainFeed:
+    _js: JetStreamContext     # set by ``_start``, which the constructor waits for
+
     def __init__(self, nats_url: str, stream: str, *, watch_interval: float = 1.0) -> None:
         self.nats_url, self.stream = nats_url, stream
         self.subject = f"{stream.lower()}.>"
@@ -77,8 +80,9 @@ class ChainFeed:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="chain-feed", daemon=True)
         self._thread.start()
-        self._nc = self._js = self._sub = None
-        self._watchdog = None
+        self._nc: Client | None = None
+        self._sub: JetStreamContext.PushSubscription | None = None
+        self._watchdog: asyncio.Future[None] | None = None
         self._call(self._start(), timeout=30)
 
     # -- the port -----------------------------------------------------------------------------------
@@ -147,9 +151,9 @@ class ChainFeed:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     async def _start(self) -> None:
-        self._nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                                      name="sikdang-gateway-feed", error_cb=self._on_error)
-        self._js = self._nc.jetstream()
+        self._nc = nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                                           name="sikdang-gateway-feed", error_cb=self._on_error)
+        self._js = nc.jetstream()
         self.position = await self._last_seq()
         await self._follow()
         self._watchdog = asyncio.ensure_future(self._watch())

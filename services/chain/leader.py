@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
+from nats.js import JetStreamContext
 
 from services.chain.contexts import ContextSpec
 from services.chain.relay import Relay
@@ -27,7 +28,8 @@ RETRY_S = 1.0    # a follower asks for the lock this often
 
 
 class Leader:
-    def __init__(self, spec: ContextSpec, dsn: str, stream: str, store: Store, jetstream: Callable[[], object]) -> None:
+    def __init__(self, spec: ContextSpec, dsn: str, stream: str, store: Store,
+                 jetstream: Callable[[], JetStreamContext | None]) -> None:
         self.spec, self.dsn, self.store = spec, dsn, store
         self.relay = Relay(spec.name, stream)
         self._jetstream = jetstream        # the current JetStream context, or None while NATS is down
@@ -45,7 +47,8 @@ class Leader:
                     application_name=f"sikdang-{self.spec.name}-leader", connect_timeout=5)
                 try:
                     cursor = await conn.execute("SELECT pg_try_advisory_lock(%s::bigint)", (self._key,))
-                    if (await cursor.fetchone())[0]:
+                    locked = await cursor.fetchone()
+                    if locked is not None and locked[0]:
                         await self._lead(conn)
                 finally:
                     self.is_leader = False

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import nats
+from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
@@ -60,7 +61,7 @@ async def ensure_consumer(js, stream: str, context: str) -> None:
 
 
 async def connect(url: str, name: str, *, on_reconnect: Callable[[], Awaitable[None]] | None = None,
-                  on_disconnect: Callable[[], Awaitable[None]] | None = None):
+                  on_disconnect: Callable[[], Awaitable[None]] | None = None) -> Client:
     """A connection that keeps reconnecting (every 0.5 s, forever) once it has connected."""
 
     async def disconnected():

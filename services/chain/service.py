@@ -17,6 +17,8 @@ import sys
 import time
 
 import uvicorn
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from services.chain import nats as chain_nats
 from services.chain import schema
@@ -60,7 +62,7 @@ class ChainService:
             self.gift = GiftClient(url) if url else _NoGiftService()
             dependencies["gift_service"] = self.gift
         self.store = Store(self.spec, self.pool, dependencies=dependencies, hold_s=settings.call_hold_s)
-        self.nc = None
+        self.nc: Client | None = None
         self.leader = Leader(self.spec, settings.dsn, settings.stream, self.store, self.jetstream)
         consumes = bool(self.spec.event_handlers) or self.spec.projection is not None
         # A serial context is fetched by its leader only (services/chain/consumer.py, "One fetcher").
@@ -68,7 +70,7 @@ class ChainService:
         self.consumer = Consumer(self.store, settings.stream, self.jetstream, active) if consumes else None
         self._tasks: list[asyncio.Task] = []
 
-    def jetstream(self):
+    def jetstream(self) -> JetStreamContext | None:
         return self.nc.jetstream() if self.nc is not None and self.nc.is_connected else None
 
     async def start(self) -> None:
@@ -115,6 +117,8 @@ class ChainService:
 
     # -- health ----------------------------------------------------------------------------------------
     async def readiness(self) -> dict:
+        relay_lag: int | None
+        parked: int | None
         try:
             relay_lag, parked = await asyncio.wait_for(asyncio.to_thread(self._counts), 3.0)
             database = "ok"
@@ -134,6 +138,7 @@ class ChainService:
             # Held rows are not lag: the caller publishes them (services/chain/relay.py DUE).
             row = conn.execute(f"SELECT (SELECT count(*) FROM outbox WHERE {DUE}),"
                                " (SELECT count(*) FROM parked)", (time.time(),)).fetchone()
+        assert row is not None, "a count answers one row"
         return row[0], row[1]
 
     # -- metrics (services.ops.metrics: the series every replica reports, labelled context and replica) ---
@@ -141,6 +146,8 @@ class ChainService:
         """Set the gauges whose truth is elsewhere, before each scrape of ``/metrics``: the outbox's unsent
         rows and the parked events (PostgreSQL), the consumer's lag, the lead and the gift breaker."""
         name = self.spec.name
+        relay_lag: float
+        parked: float
         try:
             relay_lag, parked = await asyncio.wait_for(asyncio.to_thread(self._counts), 3.0)
         except Exception:  # noqa: BLE001 - the database is down (readiness says so): unknown, not stale
