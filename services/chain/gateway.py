@@ -57,7 +57,7 @@ def run_gateway(port: int, *, host: str = "127.0.0.1", data_dir: Path | None = N
     configure_logging("gateway", replica)                  # JSON lines into SIKDANG_LOG_DIR, if set
     staff = StaffStore(data_dir / "staff.sqlite", seed_demo=demo)   # a real chain's staff: `main.py staff add`
     shop = ChainShop(settings or ChainSettings.from_env(),
-                     manager_pins=StaffFile(data_dir / "staff.sqlite").manager_with_pin)
+                     staff=StaffFile(data_dir / "staff.sqlite"))
     state = ServerState()
     # More in flight than the shop server: a request here mostly waits on a service, not on this CPU.
     app = create_app(shop, staff, max_in_flight=max_in_flight, state=state)

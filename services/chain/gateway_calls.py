@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import aiohttp
 import httpx
@@ -28,7 +29,8 @@ from services.errors import OutcomeUnknown, ShopBusy, ShopError
 from services.ops.logs import order_event_hooks
 from services.remote.errors import error_for
 
-POOL = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+MAX_CONNECTIONS = 64   # per service, for the sync client and each event loop's session alike
+POOL = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=32)
 JSON = {"content-type": "application/json"}
 
 
@@ -40,7 +42,8 @@ def _unavailable(context: str, detail: str) -> Unavailable:
     return Unavailable(f"The {context} service is not available right now ({detail}); nothing was done, try again")
 
 
-def _check(context: str, status: int, content: bytes):
+def _check(context: str, status: int, content: bytes) -> Any:
+    """The answer's JSON body (its shape is the route's), or the ShopError the service answered."""
     if status < 400:
         return orjson.loads(content)
     if status in (502, 504):
@@ -79,7 +82,7 @@ class ServiceCalls:
     def _url(self, context: str, path: str) -> str:
         return self.urls[context] + path
 
-    def call(self, context: str, method: str, path: str, *, json=None, params=None, repeatable: bool) -> object:
+    def call(self, context: str, method: str, path: str, *, json=None, params=None, repeatable: bool) -> Any:
         deadline = time.monotonic() + self.retry_s
         while True:
             try:
@@ -93,7 +96,7 @@ class ServiceCalls:
                 raise error
             time.sleep(0.1)
 
-    async def call_async(self, context: str, method: str, path: str, *, json=None, repeatable: bool) -> object:
+    async def call_async(self, context: str, method: str, path: str, *, json=None, repeatable: bool) -> Any:
         session = self._session()
         data = None if json is None else orjson.dumps(json)
         deadline = time.monotonic() + self.retry_s
@@ -116,7 +119,7 @@ class ServiceCalls:
         if session is None or session.closed:
             timeout = aiohttp.ClientTimeout(connect=self._timeout.connect, sock_read=self._timeout.read)
             session = self._sessions[loop] = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=POOL.max_connections), timeout=timeout)
+                connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS), timeout=timeout)
         return session
 
     async def close_async(self) -> None:

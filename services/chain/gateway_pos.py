@@ -4,6 +4,9 @@ which owns the catalogue. Each command is built as the domain command first (the
 messages as the local shop, before any network); the answers are the services' wire JSON decoded by
 ``services/remote/codec.py``, or the same dataclasses the local shop returns.
 
+The staff list is the gateway's own staff file (``StaffDirectory``), as the shop server's is its own: no
+service is involved, and the manager's PIN is checked against the same file.
+
 The counter's order list shows each order's type, table and what is still due: the local shop joins
 its bills to mypage's rows in SQL; here ``_with_bills`` asks payments for the bills of the orders on
 the page (one call) and joins them at the gateway.
@@ -19,28 +22,33 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from services import commands as C
 from services import payment_commands as P
+from services.chain.gateway_calls import ServiceCalls
 from services.day_report import DayReport
 from services.errors import InvalidInput, PinRefused, ShopError, UnknownOrder
+from services.local.manager import StaffDirectory
 from services.menu_commands import SaveCategory, SaveMenuItem
-from services.port import BillView, BusinessDay, Category, OrderSummary, PaymentReceipt
+from services.port import BillView, BusinessDay, Category, OrderSummary, PaymentReceipt, StaffMember
 from services.remote import codec
+from services.staff_commands import DeactivateStaff, SaveStaff
 
 log = logging.getLogger(__name__)
 
 BILL_WAIT_S = 3.0
+StaffCommand = TypeVar("StaffCommand", SaveStaff, DeactivateStaff)
+NO_STAFF_FILE = "This gateway has no staff file: manager PINs and staff cannot be checked here"
 
 
 class ChainPointOfSale:
-    """Needs ``_command(command)``, ``_view(context, path)``, ``calls`` and ``_manager_pins`` from
-    ``ChainShop``."""
+    """Needs ``_command(command)``, ``_view(context, path)``, ``calls`` and ``_staff`` from ``ChainShop``."""
 
     _command: Callable[..., Any]
     _view: Callable[..., Any]
-    _manager_pins: Callable[[str], str | None] | None
+    calls: ServiceCalls
+    _staff: StaffDirectory | None
 
     # -- commands -----------------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
@@ -53,18 +61,37 @@ class ChainPointOfSale:
 
     def open_day(self, float_cash: int, staff: str = "") -> BusinessDay:
         day_id = self._command(P.OpenDay(float_cash, staff))
-        return codec.business_day(self._view("payments", f"/views/days/{day_id}"))
+        day = codec.business_day(self._view("payments", f"/views/days/{day_id}"))
+        assert day is not None, "the day just opened is there"
+        return day
 
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
         return DayReport.from_dict(self._command(P.CloseDay(counted_cash, staff)))
 
     def verify_manager_pin(self, pin: str) -> str:
         """The manager's staff id if ``pin`` is a manager's PIN (the gateway's staff file); else PinRefused."""
-        manager = self._manager_pins(pin) if self._manager_pins is not None and isinstance(pin, str) else None
+        manager = self._staff.manager_with_pin(pin) if self._staff is not None and isinstance(pin, str) else None
         if manager is None:
-            raise PinRefused("That is not a manager's PIN" if self._manager_pins is not None
-                             else "This gateway has no staff file: manager PINs cannot be checked here")
+            raise PinRefused("That is not a manager's PIN" if self._staff is not None else NO_STAFF_FILE)
         return manager
+
+    def _directory(self) -> StaffDirectory:
+        if self._staff is None:
+            raise ShopError(NO_STAFF_FILE)
+        return self._staff
+
+    def staff_members(self) -> list[StaffMember]:
+        return self._directory().members()
+
+    def save_staff(self, command: SaveStaff) -> None:
+        if not isinstance(command, SaveStaff):
+            raise InvalidInput(f"save_staff takes a SaveStaff, got {type(command).__name__}")
+        self._directory().save(_by_a_manager(command))
+
+    def deactivate_staff(self, command: DeactivateStaff) -> None:
+        if not isinstance(command, DeactivateStaff):
+            raise InvalidInput(f"deactivate_staff takes a DeactivateStaff, got {type(command).__name__}")
+        self._directory().deactivate(_by_a_manager(command))
 
     def save_category(self, category: SaveCategory) -> None:
         if not isinstance(category, SaveCategory):
@@ -123,3 +150,9 @@ class ChainPointOfSale:
         return [dataclasses.replace(s, order_type=n["orderType"], table=n["table"], bill_status=n["billStatus"],
                                     balance=n["balance"]) if (n := by_order.get(s.order_id)) else s
                 for s in summaries]
+
+
+def _by_a_manager(command: StaffCommand) -> StaffCommand:
+    if not command.staff:
+        raise PinRefused("Only a manager may change the staff: give the manager's PIN first")
+    return command

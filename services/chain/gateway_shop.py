@@ -39,6 +39,7 @@ from services.chain.gateway_pages import ChainPages
 from services.chain.gateway_pos import ChainPointOfSale
 from services.chain.settings import CONTEXTS, ChainSettings
 from services.errors import InvalidInput, UnknownOrder
+from services.local.manager import StaffDirectory
 from services.local.views import start_of_today
 from services.menu_commands import SaveCategory, SaveMenuItem
 from services.ops.logs import order_context
@@ -73,7 +74,7 @@ def receipt_from(result: dict, outcome: StockOutcome | None) -> OrderReceipt:
 class ChainShop(ChainPages, ChainPointOfSale):
     def __init__(self, settings: ChainSettings, *, stock_wait_s: float = 2.0, consistent_reads: bool = False,
                  settle_s: float = 30.0, clock: Callable[[], float] = time.time,
-                 manager_pins: Callable[[str], str | None] | None = None) -> None:
+                 staff: StaffDirectory | None = None) -> None:
         missing = [c for c in CONTEXTS if c not in settings.service_urls]
         if missing:
             raise ValueError(f"SIKDANG_SERVICE_URLS lacks {', '.join(missing)}")
@@ -81,7 +82,7 @@ class ChainShop(ChainPages, ChainPointOfSale):
         self.stock_wait_s, self.settle_s = stock_wait_s, settle_s
         self._consistent, self._dirty = consistent_reads, False
         self._clock = clock
-        self._manager_pins = manager_pins   # e.g. StaffFile(the gateway's staff file).manager_with_pin
+        self._staff = staff   # the gateway's staff file (services.http.staff_file.StaffFile); None: no PINs
         self.calls = ServiceCalls(settings.service_urls)
         self.feed = ChainFeed(settings.nats_url, settings.stream)
 
