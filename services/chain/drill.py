@@ -168,7 +168,8 @@ def chaos(supervisor, restart_broker, restart_database, *, seconds: float = 60.0
     the dice choose it: it stands for a cluster's ingress, and the till's request in flight inside a killed
     one dies with its connection whatever the chain does (the till sends it again)."""
     rng = random.Random(seed)
-    done, start = [], time.monotonic()
+    done: list[str] = []
+    start = time.monotonic()
 
     def kill_a_proxy() -> None:
         proxies = {name: pid for name, pid in running_processes(supervisor).items() if name.startswith(PROXY)}

@@ -176,7 +176,7 @@ def create_database(dsn: str) -> bool:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
     params = conninfo_to_dict(dsn)
-    name = params.get("dbname") or "sikdang"
+    name = str(params.get("dbname") or "sikdang")
     with psycopg.connect(make_conninfo(dsn, dbname="postgres"), autocommit=True, connect_timeout=10) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             return False
@@ -189,8 +189,10 @@ def drop_database(dsn: str) -> None:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
     name = conninfo_to_dict(dsn).get("dbname")
+    if not name:
+        raise ValueError("The DSN names no database to drop")
     with psycopg.connect(make_conninfo(dsn, dbname="postgres"), autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(name))))
 
 
 async def create_stream(nats_url: str, stream: str) -> None:

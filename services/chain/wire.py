@@ -79,7 +79,10 @@ def _order_line(line: Any) -> c.OrderLine:
     extra = sorted(set(line) - {"item_code", "quantity", "note"})
     if extra:
         raise InvalidInput(f"An order line has no field {', '.join(extra)}")
-    return c.OrderLine(line.get("item_code"), line.get("quantity"), line.get("note", ""))
+    # Unchecked JSON, as the body came: OrderLine's own checks name a missing or mistyped field.
+    item_code: Any = line.get("item_code")
+    quantity: Any = line.get("quantity")
+    return c.OrderLine(item_code, quantity, line.get("note", ""))
 
 
 def _tender(tender: Any) -> p.Tender:

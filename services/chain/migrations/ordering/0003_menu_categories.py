@@ -21,7 +21,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     labels = [row[0] for row in conn.execute(sa.text("SELECT category, min(sort) FROM menu_items"
                                                      " WHERE category_code = '' GROUP BY category ORDER BY min(sort)"))]
-    start = conn.execute(sa.text("SELECT coalesce(max(sort) + 1, 0) FROM menu_categories")).scalar()
+    start = conn.execute(sa.text("SELECT coalesce(max(sort) + 1, 0) FROM menu_categories")).scalar_one()
     for sort, label in enumerate(labels, start):
         name_ko, _, name_en = label.partition(" ")
         code = category_code(name_en or name_ko)
