@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import overload
 
 VAT_RATE = 0.10
 
@@ -100,7 +101,11 @@ class DayReport:
         return cls(**fields)
 
 
-def _when(value) -> datetime | None:
+@overload
+def _when(value: float | str | datetime) -> datetime: ...
+@overload
+def _when(value: None) -> None: ...
+def _when(value: float | str | datetime | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, int | float):
