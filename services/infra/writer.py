@@ -51,6 +51,9 @@ class Submitting:
     def submit(self, command, finish: Finisher | None = None) -> Future:
         raise NotImplementedError
 
+    def close(self) -> None:
+        raise NotImplementedError
+
     def submit_from_loop(self, command, finish: Finisher | None = None) -> Future:
         """``submit`` from a running event loop's thread (the link sends at the end of the loop's turn)."""
         return self.submit(command, finish)

@@ -105,6 +105,7 @@ class LiveFeed:
         # head (and a little from before it subscribed), never nothing.
         head = self._head()  # read up to a fixed head, so moving the position there skips nothing unread
         subscribers, wanted = self._audience
+        names: tuple[str, ...]
         if wanted is None:
             query, names = _AFTER, ()
         elif wanted:

@@ -4,7 +4,7 @@ shop reads them from its SQLite file, the chain's payments service from its Post
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine
 
@@ -43,7 +43,12 @@ def payment_receipt(paid: Payment) -> PaymentReceipt:
                           status=paid.status)
 
 
-def sqlite_reader(engine: Engine) -> Callable[[Callable[[Sql], T]], T]:
+class Reader(Protocol):
+    """Runs ``work(sql)`` on a read connection; returns what ``work`` returned."""
+    def __call__(self, work: Callable[[Sql], T], /) -> T: ...
+
+
+def sqlite_reader(engine: Engine) -> Reader:
     def read(work: Callable[[Sql], T]) -> T:
         with engine.connect() as conn:
             return work(Sql(conn))
@@ -55,10 +60,10 @@ class PaymentViews:
     (``sqlite_reader`` for the local shop; the chain's payments service passes its PostgreSQL reads):
     one implementation of every query, whatever holds the payments tables."""
 
-    def __init__(self, read: Callable[[Callable[[Sql], T]], T], clock: Callable[[], float]) -> None:
+    def __init__(self, read: Reader, clock: Callable[[], float]) -> None:
         self._reader, self._clock = read, clock
 
-    def _read(self, query):
+    def _read(self, query: Callable[[PaymentsRepository], T]) -> T:
         return self._reader(lambda sql: query(PaymentsRepository(sql)))
 
     def bill(self, order_id: int) -> BillView:
@@ -69,7 +74,8 @@ class PaymentViews:
 
     def unpaid_bills(self) -> list[BillView]:
         def query(repo: PaymentsRepository):
-            return [bill_view(repo.bill(order_id)) for order_id in repo.unpaid_order_ids()]
+            bills = (repo.bill(order_id) for order_id in repo.unpaid_order_ids())   # one read: all there
+            return [bill_view(bill) for bill in bills if bill is not None]
         return self._read(query)
 
     def current_day(self) -> BusinessDay | None:

@@ -34,7 +34,8 @@ def load_menu(path: Path = DEMO_MENU) -> dict:
 def menu_rows(menu: dict) -> tuple[list[dict], list[dict]]:
     """The menu file as rows: its categories, and its items in menu order (each with its category's
     label and code, and its place in the menu). The local shop and the chain seed from the same rows."""
-    items, categories = [], []
+    items: list[dict] = []
+    categories: list[dict] = []
     for category in menu["categories"]:
         label = f"{category['name_ko']} {category['name_en']}"
         code = category_code(category["name_en"])

@@ -235,6 +235,7 @@ class _ShopOnFile(ManagerActions, AlwaysConnected):
 
 class LocalShop(_ShopOnFile):
     """Owns the file: upgrades and seeds it, and runs its writer and checkpoints."""
+    _writer: CommandWriter   # its own, in this process (shared with others by share_writer)
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time, seed_menu: bool = True,
                  gift_service: GiftServiceFactory = InProcessGiftService,

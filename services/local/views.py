@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, UTC
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from sqlalchemy import Connection, Engine, text
 
@@ -54,6 +54,10 @@ _TIMELINE = text("SELECT id, name, at, data FROM outbox WHERE order_id = :id ORD
 T = TypeVar("T")
 
 
+@overload
+def when(epoch: float) -> datetime: ...
+@overload
+def when(epoch: None) -> None: ...
 def when(epoch: float | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
 
@@ -99,8 +103,9 @@ class ShopViews:
             return conn.execute(query, params).all()
 
     def menu(self) -> list[MenuItem]:
-        return [MenuItem(*row[:6], available=bool(row.available), printer=row.printer,
-                         category_code=row.category_code) for row in self._rows(_MENU)]
+        return [MenuItem(row.code, row.name_ko, row.name_en, row.category, row.price, row.stock,
+                         available=bool(row.available), printer=row.printer, category_code=row.category_code)
+                for row in self._rows(_MENU)]
 
     def gift_stock(self) -> GiftStock:
         rows = self._rows(_GIFT_STOCK)

@@ -41,9 +41,9 @@ def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict |
         return row
     row = {**row, "last_position": position}
     kind = type(event)
-    if kind is ev.OrderCancelled:
+    if isinstance(event, ev.OrderCancelled):
         row.update(order_status=OrderStatus.CANCELLED, reason=event.reason)
-    elif kind is ev.StockChecked:
+    elif isinstance(event, ev.StockChecked):
         row.update(cook_status=CookStatus.QUEUED if event.in_stock else CookStatus.OUT_OF_STOCK, cook_at=at)
     elif kind in _COOK_STATUS:
         row.update(cook_status=_COOK_STATUS[kind], cook_at=at)
@@ -53,7 +53,7 @@ def apply(row: dict | None, position: int, at: float, event: ev.Event) -> dict |
         pass   # ordering's call timed out after the gift service had decided: its answer stands
     elif kind in _GIFT_STATUS:
         row.update(gift_status=_GIFT_STATUS[kind], gift_at=at)
-        if kind is ev.GiftSent:
+        if isinstance(event, ev.GiftSent):
             row["gift_kind"] = event.gift_kind
     return row
 

@@ -144,12 +144,13 @@ class FeedFollower:
         cause = f"event:{position}"
         for printer, lines in kitchen_split(self._config, order.lines).items():
             width = next(p.width for p in self._config.printers if p.name == printer)
+            # the batch lays a slip out at once (make_slip(version)), within this turn of the loop
             if kind == "ticket" and not batch.has_ticket(order.order_id, printer):
                 batch.add(order.order_id, printer, TICKET, cause,
-                          lambda _v, p=printer, ls=lines, w=width: kitchen_ticket(order, ls, p, w))
+                          lambda _v: kitchen_ticket(order, lines, printer, width))  # noqa: B023
             elif kind == "void":
                 batch.void(order.order_id, printer, cause,
-                           lambda _v, p=printer, ls=lines, w=width: kitchen_ticket(order, ls, p, w, banner="VOID"))
+                           lambda _v: kitchen_ticket(order, lines, printer, width, banner="VOID"))  # noqa: B023
 
     def _ordered_or_none(self, order_id: int) -> Ordered | None:
         try:

@@ -97,6 +97,7 @@ class Batch:
             "INSERT INTO print_jobs (order_id, version, printer, kind, cause, slip, status, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (order_id, version, printer, kind, cause, make_slip(version).to_json(), WAITING, time.time())).lastrowid
+        assert job_id is not None, "an INSERT always has a row id"
         self.added.append(job_id)
         return job_id
 
@@ -182,7 +183,8 @@ class JobStore:
             conn.execute("UPDATE print_jobs SET last_error = ? WHERE id = ?", (error[:200], job_id))
 
     def jobs(self, *, statuses: tuple[str, ...] = (), order_id: int | None = None) -> list[Job]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if statuses:
             where.append(f"status IN ({', '.join('?' * len(statuses))})")
             params += statuses

@@ -69,9 +69,9 @@ class PrintDesk:
         cause = f"request:{uuid.uuid4()}"
         widths = {p.name: p.width for p in self.config.printers}
         with self.store.batch() as batch:
-            for name, lines in shares.items():
+            for name, lines in shares.items():   # batch.add lays the slip out at once, within this turn
                 batch.add(order_id, name, REPRINT, cause,
-                          lambda _v, n=name, ls=lines: kitchen_ticket(order, ls, n, widths[n], banner="REPRINT"))
+                          lambda _v: kitchen_ticket(order, lines, name, widths[name], banner="REPRINT"))  # noqa: B023
             added = list(batch.added)
         self._wake()
         return [self._job(job_id) for job_id in added]

@@ -13,7 +13,7 @@ import functools
 import re
 import typing
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -25,7 +25,10 @@ from services.port import (BillView, BusinessDay, Category, DeliveryBoard, Deliv
                            GiftStock, MenuItem, MypageCard, OrderReceipt, OrderSummary, PaymentReceipt, RefundLine,
                            StaffMember, TenderLine, Ticket)
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")   # the port's views: dataclasses
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -71,8 +74,8 @@ def _port_value(hint: Any, value: Any) -> Any:
 def _port(cls: type[T], model: BaseModel) -> T:
     hints = _hints(cls)
     names = type(model).model_fields
-    return cls(**{f.name: _port_value(hints[f.name], getattr(model, f.name))     # type: ignore[call-arg]
-                  for f in dataclasses.fields(cls) if f.init and f.name in names})  # type: ignore[arg-type]
+    return cls(**{f.name: _port_value(hints[f.name], getattr(model, f.name))
+                  for f in dataclasses.fields(cls) if f.init and f.name in names})
 
 
 def _reader(cls: type[T], model: type[BaseModel]):

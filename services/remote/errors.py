@@ -27,7 +27,7 @@ class SignInFailed(ShopError):
     code = "bad_credentials"
 
 
-def _all_subclasses(cls: type) -> list[type]:
+def _all_subclasses(cls: type[ShopError]) -> list[type[ShopError]]:
     return [cls, *[s for sub in cls.__subclasses__() for s in _all_subclasses(sub)]]
 
 

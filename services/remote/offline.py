@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 
 from services.commands import PlaceOrder
 from services.errors import InvalidInput, InvalidTransition, ShopError, UnknownItem
-from services.port import OrderReceipt, OrderSummary
+from services.port import Connection, MenuItem, OrderReceipt, OrderSummary
 from services.remote import codec
+from services.remote.breaker import Breaker
 from services.remote.errors import NotAllowed, ServerBusy, ServerUnreachable, SignInFailed
-from services.remote.queue import Pending, till_number
+from services.remote.queue import OfflineQueue, Pending, till_number
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,19 @@ PROBE_TIMEOUT_S = 0.6
 
 class OfflineOrders:
     _slow_probes = 0          # /health probes in a row that timed out
+    # What it uses of RemoteShop (set in its __init__, or its methods), declared for the type checker.
+    queue: OfflineQueue
+    breaker: Breaker
+    _client: httpx.Client
+    _menu_cache: dict[str, MenuItem]
+    _wake: threading.Event
+    _closing: threading.Event
+    _probe_interval_s: float
+    _busy_until: float
+    _last_connection: Connection | None
+    _call: Callable[..., Any]
+    _status_changed: Callable[[], None]
+    connection: Callable[[], Connection]
     def _total(self, command: PlaceOrder) -> int:
         total = 0
         for line in command.lines:
