@@ -76,7 +76,11 @@ class CounterScreen(QWidget):
         self.cart_view.setModel(self.cart)
         self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cart_view.setFont(ui_font(12))
         tidy_table(self.cart_view, stretch_column=0, lines=2)
+        # rows of two lines (the item, its note) in the cart's own font, not the largest table font: a
+        # 1280x800 till shows four whole lines of cart
+        self.cart_view.verticalHeader().setDefaultSectionSize(self.cart_view.fontMetrics().lineSpacing() * 2 + 10)
         self.cart_view.setColumnHidden(NOTE, True)      # the note is the item's second line (and edited below)
         for changed in (self.cart.rowsInserted, self.cart.rowsRemoved, self.cart.dataChanged, self.cart.modelReset):
             changed.connect(self._fit_cart)
@@ -88,10 +92,12 @@ class CounterScreen(QWidget):
         self.note.editingFinished.connect(self._note_edited)
         self.cart_view.selectionModel().currentRowChanged.connect(
             lambda current, _: self.note.setText(self.cart.data(self.cart.index(current.row(), NOTE)) or ""))
-        line_buttons = QHBoxLayout()
+        line_buttons = QHBoxLayout()       # the selected line's buttons and its note, on one row
         for button in (self.minus, self.plus, self.remove):
             button.setMinimumHeight(44)
             line_buttons.addWidget(button)
+        for narrow in (self.minus, self.plus):       # "−1" and "+1" need no more: the note gets the rest
+            narrow.setFixedWidth(56)
 
         self.customer_box = CustomerForm(self.settings)
         customer = self.customer_box       # its fields by their names, for the screen's tests and scripts
@@ -110,17 +116,19 @@ class CounterScreen(QWidget):
             QShortcut(QKeySequence(keys), self, activated=self.place_order)
         self.message = MessageBar()
 
+        # The order's column gives its height to the cart (four whole lines at 1280x800): the note beside
+        # the line's buttons, the customer's rows only those the order type needs, and the message bar
+        # in the next column, above Today's orders, where a placed order appears.
         self.cart_box = QGroupBox()
         cart_layout = QVBoxLayout(self.cart_box)
         cart_layout.addWidget(self.cart_view, 1)
-        cart_layout.addLayout(line_buttons)
-        # The note's label is on the field's row, so the order type's row costs the cart no height.
         self.note_label = QLabel()
-        note_row = QHBoxLayout()
-        note_row.addWidget(self.note_label)
-        note_row.addWidget(self.note, 1)
-        cart_layout.addLayout(note_row)
+        line_buttons.addSpacing(4)
+        line_buttons.addWidget(self.note_label)
+        line_buttons.addWidget(self.note, 1)
+        cart_layout.addLayout(line_buttons)
         order_column = QVBoxLayout()
+        order_column.setContentsMargins(0, 0, 0, 0)
         order_column.addWidget(self.cart_box, 1)
         order_column.addWidget(self.customer_box)
         order_column.addWidget(self.total_label)
@@ -128,7 +136,6 @@ class CounterScreen(QWidget):
         place_row.addWidget(self.place, 3)
         place_row.addWidget(self.clear, 1)
         order_column.addLayout(place_row)
-        order_column.addWidget(self.message)
         order_panel = QWidget()
         order_panel.setLayout(order_column)
 
@@ -137,16 +144,24 @@ class CounterScreen(QWidget):
         self.orders_view = self.orders_box.view
         self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
         self.order_note = self.orders_box.order_note
+        orders_column = QVBoxLayout()
+        orders_column.setContentsMargins(0, 0, 0, 0)
+        orders_column.addWidget(self.message)
+        orders_column.addWidget(self.orders_box, 1)
+        orders_panel = QWidget()
+        orders_panel.setLayout(orders_column)
 
         splitter = QSplitter()
         splitter.addWidget(self.menu_panel)
         splitter.addWidget(order_panel)
-        splitter.addWidget(self.orders_box)
+        splitter.addWidget(orders_panel)
         splitter.setChildrenCollapsible(False)
         for index, stretch in enumerate((4, 4, 5)):     # the list gets the most: it has the most columns
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([400, 400, 500])
-        QVBoxLayout(self).addWidget(splitter)
+        splitter.setSizes([400, 380, 520])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
 
     def retranslate(self) -> None:
         self.cart_box.setTitle(tr("counter.cart"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit
 
 from pos_app.order_type import OrderTypePicker
 from screens_common.i18n import tr
+from screens_common.widgets import ui_font
 from services.commands import normalize_phone
 from services.errors import InvalidInput
 
@@ -23,17 +25,27 @@ class CustomerForm(QGroupBox):
         self.later_at.setCalendarPopup(True)
         self.later.toggled.connect(self._later_toggled)
         self.order_type = OrderTypePicker(settings)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setVerticalSpacing(4)                 # the order type's row fits without shrinking the cart
         form.addRow(self.order_type)
         self.name_label, self.phone_label, self.address_label = QLabel(), QLabel(), QLabel()
-        form.addRow(self.name_label, self.name)
-        form.addRow(self.phone_label, self.phone)
+        who = QHBoxLayout()                       # name and phone share a row: the cart keeps its lines
+        who.addWidget(self.name, 1)
+        who.addSpacing(4)
+        who.addWidget(self.phone_label)
+        who.addWidget(self.phone, 1)
+        # the counter's font (the field's own is not resolved yet): a whole number shows
+        self.phone.setMinimumWidth(QFontMetrics(ui_font(12)).horizontalAdvance("010-1234-5678") + 16)
+        form.addRow(self.name_label, who)
         form.addRow(self.address_label, self.address)
         later_row = QHBoxLayout()
         later_row.addWidget(self.later)
         later_row.addWidget(self.later_at, 1)
         form.addRow(later_row)
+        # The address is a delivery's (the table a dine-in's, in the order type's rows): the other types
+        # leave the cart that height.
+        self.order_type.changed.connect(self._show_address)
+        self._show_address(self.order_type.kind())
 
     def retranslate(self) -> None:
         self.setTitle(tr("counter.customer"))
@@ -62,14 +74,18 @@ class CustomerForm(QGroupBox):
             scheduled = self._scheduled_for()
             if scheduled <= _soon():
                 raise InvalidInput("The time for a later order must be in the future")
+        delivery = self.order_type.kind() == "delivery"     # the address is shown (and sent) for a delivery
         return {"customer_name": self.name.text().strip(), "phone": self.phone.text().strip(),
-                "address": self.address.text().strip(), "scheduled_for": scheduled,
+                "address": self.address.text().strip() if delivery else "", "scheduled_for": scheduled,
                 **self.order_type.command_fields()}
 
     def clear(self) -> None:
         for field in (self.name, self.phone, self.address):
             field.clear()
         self.later.setChecked(False)
+
+    def _show_address(self, kind: str) -> None:
+        self.form.setRowVisible(self.address, kind == "delivery")
 
     def _later_toggled(self, on: bool) -> None:
         # the suggested time was set when the screen opened; after a long shift it would be past

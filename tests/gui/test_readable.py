@@ -99,6 +99,35 @@ def test_no_column_is_cut_off_in_either_language(qtbot, shop, shop_app, language
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_cart_shows_four_whole_lines_at_1280_by_800_whatever_the_order_type(qtbot, shop, shop_app, language):
+    """Point 5: the cart showed one line and a sliver. Rows of two lines (the item and its note), measured
+    against the cart's viewport (not looked at), with the customer's rows each order type shows."""
+    from screens_common.i18n import set_language
+    main, counter = shop_app.main, shop_app.main.counter
+    main.resize(1280, 800)
+    set_language(language)
+    wait_settled(qtbot, shop_app)
+    items = [b.item for b in counter.menu_panel.buttons.values() if not b.item.sold_out][:6]
+    for item in items:
+        counter.add_to_cart(item)
+        counter.note.setText("덜 맵게, 김 빼고" if language == "ko" else "less spicy, no seaweed")
+        counter.note.editingFinished.emit()
+    view, cart = counter.cart_view, counter.cart
+    assert cart.rowCount() == 6 and all("\n" in cart.index(r, 0).data() for r in range(6))
+    for kind in ("takeout", "dine_in", "delivery"):
+        counter.order_type.set_kind(kind)
+        QApplication.processEvents()
+        view.scrollToTop()
+        viewport = view.viewport().rect()
+        whole = [r for r in range(cart.rowCount()) if viewport.contains(view.visualRect(cart.index(r, 0)))]
+        assert len(whole) >= 4, f"{kind} in {language}: {len(whole)} whole rows in {viewport.height()}px"
+        for widget in (counter.place, counter.clear, counter.total_label, counter.later_at, counter.note,
+                       counter.name, counter.phone):
+            assert widget.isVisible() and widget.height() >= widget.minimumSizeHint().height(), (kind, widget)
+        assert counter.address.isVisible() == (kind == "delivery")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
 def test_every_dish_name_fits_a_kitchen_card_wrapped_never_cut(qtbot, shop, shop_app, language):
     from PySide6.QtCore import QRect
 
