@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
+from pos_app.cart_box import CartBox
+from pos_app.cart_model import CartModel
 from pos_app.customer_form import CustomerForm
 from pos_app.menu_panel import MenuPanel
 from pos_app.order_list import orders_model
@@ -22,7 +22,7 @@ from screens_common.bridge import ShopEvents
 from screens_common.fmt import won
 from screens_common.i18n import item_name, reason_text, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
-from screens_common.widgets import MessageBar, fit_columns_to_rows, tidy_table, ui_font
+from screens_common.widgets import MessageBar, ui_font
 from services.commands import PlaceOrder
 from services.errors import ShopError
 from services.port import ConnectionState, EventRecord, MenuItem, OrderReceipt, OrderSummary, Shop
@@ -72,32 +72,10 @@ class CounterScreen(QWidget):
         self.menu_panel = MenuPanel()
         self.menu_panel.item_chosen.connect(self.add_to_cart)
 
-        self.cart_view = QTableView()
-        self.cart_view.setModel(self.cart)
-        self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cart_view.setFont(ui_font(12))
-        tidy_table(self.cart_view, stretch_column=0, lines=2)
-        # rows of two lines (the item, its note) in the cart's own font, not the largest table font: a
-        # 1280x800 till shows four whole lines of cart
-        self.cart_view.verticalHeader().setDefaultSectionSize(self.cart_view.fontMetrics().lineSpacing() * 2 + 10)
-        self.cart_view.setColumnHidden(NOTE, True)      # the note is the item's second line (and edited below)
-        for changed in (self.cart.rowsInserted, self.cart.rowsRemoved, self.cart.dataChanged, self.cart.modelReset):
-            changed.connect(self._fit_cart)
-        self.plus, self.minus, self.remove = QPushButton(), QPushButton(), QPushButton()
-        self.plus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), +1))
-        self.minus.clicked.connect(lambda: self.cart.change_quantity(self._cart_row(), -1))
-        self.remove.clicked.connect(lambda: self.cart.remove(self._cart_row()))
-        self.note = QLineEdit()
-        self.note.editingFinished.connect(self._note_edited)
-        self.cart_view.selectionModel().currentRowChanged.connect(
-            lambda current, _: self.note.setText(self.cart.data(self.cart.index(current.row(), NOTE)) or ""))
-        line_buttons = QHBoxLayout()       # the selected line's buttons and its note, on one row
-        for button in (self.minus, self.plus, self.remove):
-            button.setMinimumHeight(44)
-            line_buttons.addWidget(button)
-        for narrow in (self.minus, self.plus):       # "−1" and "+1" need no more: the note gets the rest
-            narrow.setFixedWidth(56)
+        self.cart_box = CartBox(self.cart)
+        box = self.cart_box                # its widgets by their names, for the screen's tests and scripts
+        self.cart_view, self.note, self.note_label = box.view, box.note, box.note_label
+        self.plus, self.minus, self.remove = box.plus, box.minus, box.remove
 
         self.customer_box = CustomerForm(self.settings)
         customer = self.customer_box       # its fields by their names, for the screen's tests and scripts
@@ -119,14 +97,6 @@ class CounterScreen(QWidget):
         # The order's column gives its height to the cart (four whole lines at 1280x800): the note beside
         # the line's buttons, the customer's rows only those the order type needs, and the message bar
         # in the next column, above Today's orders, where a placed order appears.
-        self.cart_box = QGroupBox()
-        cart_layout = QVBoxLayout(self.cart_box)
-        cart_layout.addWidget(self.cart_view, 1)
-        self.note_label = QLabel()
-        line_buttons.addSpacing(4)
-        line_buttons.addWidget(self.note_label)
-        line_buttons.addWidget(self.note, 1)
-        cart_layout.addLayout(line_buttons)
         order_column = QVBoxLayout()
         order_column.setContentsMargins(0, 0, 0, 0)
         order_column.addWidget(self.cart_box, 1)
@@ -164,18 +134,11 @@ class CounterScreen(QWidget):
         outer.addWidget(splitter)
 
     def retranslate(self) -> None:
-        self.cart_box.setTitle(tr("counter.cart"))
+        self.cart_box.retranslate()
         self.customer_box.retranslate()
-        self.note_label.setText(tr("counter.note_short"))
-        self.note.setPlaceholderText(tr("counter.note"))
-        self.plus.setText(tr("counter.plus"))
-        self.minus.setText(tr("counter.minus"))
-        self.remove.setText(tr("counter.remove"))
         self.place.setText(tr("counter.place"))
         self.clear.setText(tr("counter.clear"))
         self.menu_panel.retranslate()
-        self.cart.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
-        self._fit_cart()
         self.orders_box.retranslate()
         self._show_total(self.cart.total)
 
@@ -203,9 +166,6 @@ class CounterScreen(QWidget):
     def _apply_orders(self, orders: list[OrderSummary]) -> None:
         self.orders_box.set_orders(orders)
 
-    def _fit_cart(self, *_) -> None:
-        fit_columns_to_rows(self.cart_view, (QTY, AMOUNT), lines=2)
-
     def _show_total(self, total: int) -> None:
         self.total_label.setText(tr("counter.total", total=won(total)))
 
@@ -219,14 +179,6 @@ class CounterScreen(QWidget):
 
     def _over_stock(self, item: MenuItem) -> None:
         self.message.error_key("counter.only_left", n=item.stock, name=item_name(item.name_ko, item.name_en))
-
-    def _cart_row(self) -> int:
-        return self.cart_view.currentIndex().row()
-
-    def _note_edited(self) -> None:
-        row = self._cart_row()
-        if row >= 0:
-            self.cart.setData(self.cart.index(row, NOTE), self.note.text())
 
     def input_problem(self) -> str:
         """The i18n key of what the cashier must fix before the order can go, or "" (checked here, so
