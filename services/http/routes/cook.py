@@ -30,6 +30,9 @@ def audited(staff: StaffStore, who: Principal, action: str, target: str, reason:
 def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
     r = APIRouter(tags=["cook"], responses=COMMON_RESPONSES)
     kitchen, anyone, counter = gate.allow("kitchen"), gate.allow(*ALL_ROLES), gate.allow("counter")
+    # Sold out and restock change what every till may sell: a manager's work (the kitchen screen asks
+    # for a manager's PIN and signs in as that manager), as the counter's stock changes are.
+    manager = gate.allow("manager")
 
     # /cooks/menu is declared before /cooks/{orderId} so "menu" is never parsed as an order id.
     @r.get("/cooks/menu", response_model=list[MenuItemOut], openapi_extra=roles_extra(*ALL_ROLES),
@@ -37,16 +40,16 @@ def router(shop: Shop, gate: Gate, staff: StaffStore) -> APIRouter:
     def menu(_: Principal = Depends(anyone)):
         return shop.menu()
 
-    @r.post("/cooks/menu/{itemCode}/sold-out", response_model=OkOut, openapi_extra=roles_extra("kitchen"),
+    @r.post("/cooks/menu/{itemCode}/sold-out", response_model=OkOut, openapi_extra=roles_extra("manager"),
             summary="Mark an item sold out (audited)")
-    def sold_out(body: ReasonIn | None = None, item_code: str = ItemCode, who: Principal = Depends(kitchen)):
+    def sold_out(body: ReasonIn | None = None, item_code: str = ItemCode, who: Principal = Depends(manager)):
         audited(staff, who, "sold_out", item_code, body.reason if body else "",
                 lambda: shop.mark_sold_out(item_code))
         return OkOut()
 
-    @r.post("/cooks/menu/{itemCode}/restock", response_model=OkOut, openapi_extra=roles_extra("kitchen"),
+    @r.post("/cooks/menu/{itemCode}/restock", response_model=OkOut, openapi_extra=roles_extra("manager"),
             summary="Add stock to an item (audited)")
-    def restock(body: RestockIn, item_code: str = ItemCode, who: Principal = Depends(kitchen)):
+    def restock(body: RestockIn, item_code: str = ItemCode, who: Principal = Depends(manager)):
         audited(staff, who, "restock", f"{item_code} +{body.quantity}", body.reason,
                 lambda: shop.restock(item_code, body.quantity))
         return OkOut()
