@@ -56,6 +56,7 @@ class DayDialog(QDialog):
         self.shop = shop
         self.runner = PortRunner(self)
         self.day: BusinessDay | None = None
+        self._closed: list[BusinessDay] = []
         self.report: DayReport | None = None
         self.setFont(ui_font(12))
         self.setMinimumSize(720, 640)
@@ -123,6 +124,7 @@ class DayDialog(QDialog):
         self.reprint.setText(tr("day.reprint"))
         self.csv_button.setText(tr("day.export_csv"))
         self.pdf_button.setText(tr("day.export_pdf"))
+        self._list_closed_days()
         self._show_status()
 
     def showEvent(self, event) -> None:
@@ -138,15 +140,19 @@ class DayDialog(QDialog):
 
     def _days_found(self, found: tuple[BusinessDay | None, list[BusinessDay]]) -> None:
         current, days = found
+        self._closed = [day for day in days if day.status == "closed"]
+        self._list_closed_days()
+        self._day_found(current)
+
+    def _list_closed_days(self) -> None:
+        """Filled again on a language change too: its labels are in the reader's language."""
         chosen = self.closed_days.currentData()
         self.closed_days.clear()
-        for day in days:
-            if day.status == "closed":
-                self.closed_days.addItem(tr("day.closed_day", day=day.day_id,
-                                            at=local_time(day.closed_at, with_date=True)), day.day_id)
+        for day in self._closed:
+            self.closed_days.addItem(tr("day.closed_day", day=day.day_id,
+                                        at=local_time(day.closed_at, with_date=True)), day.day_id)
         if chosen is not None and (index := self.closed_days.findData(chosen)) >= 0:
             self.closed_days.setCurrentIndex(index)
-        self._day_found(current)
 
     def _day_found(self, day: BusinessDay | None) -> None:
         self.day = day

@@ -17,7 +17,7 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.name": ("Name", "이름"),
     "counter.phone": ("Phone", "전화번호"),
     "counter.address": ("Address", "주소"),
-    "counter.note": ("Note for the selected line", "선택한 항목 메모"),
+    "counter.note": ("e.g. mild", "예: 덜 맵게"),        # a hint in a narrow field: short
     "counter.later": ("Order for later:", "예약 주문:"),
     "counter.total": ("Total {total}", "합계 {total}"),
     "counter.place": ("Place order (Ctrl+Enter)", "주문하기 (Ctrl+Enter)"),

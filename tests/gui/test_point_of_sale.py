@@ -252,3 +252,14 @@ def test_an_older_closed_days_z_report_is_chosen_shown_and_exported(qtbot, shop,
     margin = dialog.layout().contentsMargins().bottom()
     assert dialog.height() - dialog.view.geometry().bottom() - 1 <= margin
     assert dialog.view.height() > 760 - 330
+
+
+def test_the_closed_days_list_speaks_the_readers_language(qtbot, shop, shop_app):
+    from screens_common.i18n import set_language
+    shop.close_day(100_000, "manager")
+    dialog = shop_app.main.open_day_dialog()
+    qtbot.waitUntil(lambda: dialog.closed_days.count() == 1, timeout=10000)
+    set_language("ko")
+    assert "영업일" in dialog.closed_days.itemText(0) and "Day" not in dialog.closed_days.itemText(0)
+    set_language("en")
+    assert dialog.closed_days.itemText(0).startswith("Day ")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QStyle, QTableView
+from PySide6.QtWidgets import QApplication, QLineEdit, QStyle, QTableView
 
 from services.commands import OrderLine, PlaceOrder
 from tests.gui.conftest import wait_settled
@@ -92,6 +92,11 @@ def test_no_column_is_cut_off_in_either_language(qtbot, shop, shop_app, language
                 wide = [line for line in button.text().split("\n") if metrics.horizontalAdvance(line) > room]
                 assert not wide, f"menu button {wide} in {room}px at {size} in {language}"
                 assert button.height() >= metrics.lineSpacing() * (button.text().count("\n") + 1)
+            for field in counter.findChildren(QLineEdit):             # a hint is read whole or not at all
+                hint, room = field.placeholderText(), field.width() - 12  # frame and text margins
+                if field.isVisible() and hint:
+                    needs = QFontMetrics(field.font()).horizontalAdvance(hint)
+                    assert needs <= room, f"placeholder {hint!r} needs {needs}px in {room}px at {size} in {language}"
         for name, view in views.items():
             if view.isVisible():
                 problems = cut_off(view)
