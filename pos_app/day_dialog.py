@@ -56,7 +56,7 @@ class DayDialog(QDialog):
         self.shop = shop
         self.runner = PortRunner(self)
         self.day: BusinessDay | None = None
-        self._closed: list[BusinessDay] = []
+        self._closed_days: list[BusinessDay] = []
         self.report: DayReport | None = None
         self.setFont(ui_font(12))
         self.setMinimumSize(720, 640)
@@ -140,7 +140,7 @@ class DayDialog(QDialog):
 
     def _days_found(self, found: tuple[BusinessDay | None, list[BusinessDay]]) -> None:
         current, days = found
-        self._closed = [day for day in days if day.status == "closed"]
+        self._closed_days = [day for day in days if day.status == "closed"]
         self._list_closed_days()
         self._day_found(current)
 
@@ -148,7 +148,7 @@ class DayDialog(QDialog):
         """Filled again on a language change too: its labels are in the reader's language."""
         chosen = self.closed_days.currentData()
         self.closed_days.clear()
-        for day in self._closed:
+        for day in self._closed_days:
             self.closed_days.addItem(tr("day.closed_day", day=day.day_id,
                                         at=local_time(day.closed_at, with_date=True)), day.day_id)
         if chosen is not None and (index := self.closed_days.findData(chosen)) >= 0:
