@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+                               QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout)
 
 from pos_app.till_staff import till_staff
 from screens_common.bridge import ShopEvents
@@ -59,7 +59,7 @@ class DayDialog(QDialog):
         self._closed_days: list[BusinessDay] = []
         self.report: DayReport | None = None
         self.setFont(ui_font(12))
-        self.setMinimumSize(720, 640)
+        self.resize(720, 640)
         self.status = QLabel(font=ui_font(14, bold=True), wordWrap=True)
         self.float_cash, self.counted = _won_box(), _won_box()
         self.float_cash.setValue(100_000)
@@ -73,6 +73,7 @@ class DayDialog(QDialog):
         self.reprint.clicked.connect(self.show_z_report)
         self.closed_days = QComboBox()                # every closed day, newest first: its Z report again
         self.closed_days.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.closed_days.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # its label whole
         self.closed_days.activated.connect(lambda _: self.show_z_report())
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.pdf_button.clicked.connect(lambda: self._export("pdf"))
@@ -100,6 +101,7 @@ class DayDialog(QDialog):
         top.addWidget(self.status, 3)
         top.addWidget(self.message, 2)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)   # grows with a longer label (Korean)
         layout.addLayout(top)
         layout.addLayout(row)
         layout.addLayout(exports)

@@ -254,12 +254,21 @@ def test_an_older_closed_days_z_report_is_chosen_shown_and_exported(qtbot, shop,
     assert dialog.view.height() > 760 - 330
 
 
-def test_the_closed_days_list_speaks_the_readers_language(qtbot, shop, shop_app):
+def test_the_closed_days_list_speaks_the_readers_language_and_is_never_cut(qtbot, shop, shop_app):
+    """The dialog is open (no day closed yet) when the day closes: the list's first label, and its Korean
+    one, are read whole (a Korean screen said 'Day 1', then cut its Korean label short)."""
+    from PySide6.QtWidgets import QApplication
+
     from screens_common.i18n import set_language
-    shop.close_day(100_000, "manager")
     dialog = shop_app.main.open_day_dialog()
+    dialog.resize(720, dialog.height())                  # as a 1280x800 till opens it
+    QApplication.processEvents()
+    shop.close_day(100_000, "manager")
     qtbot.waitUntil(lambda: dialog.closed_days.count() == 1, timeout=10000)
-    set_language("ko")
+    for language in ("en", "ko"):
+        set_language(language)
+        QApplication.processEvents()
+        assert dialog.closed_days.width() >= dialog.closed_days.sizeHint().width(), language
     assert "영업일" in dialog.closed_days.itemText(0) and "Day" not in dialog.closed_days.itemText(0)
     set_language("en")
     assert dialog.closed_days.itemText(0).startswith("Day ")
