@@ -71,7 +71,8 @@ def normalize_phone(phone: str) -> str:
         raise InvalidInput(f"Phone number must be text, got {type(phone).__name__}")
     digits = re.sub(r"[\s\-.()]", "", phone)
     if not _PHONE_DIGITS.match(digits):
-        raise InvalidInput(f"Malformed phone number {phone!r}: expected 9-11 digits starting with 0, e.g. 010-1234-5678")
+        raise InvalidInput(f"Malformed phone number {phone!r}: "
+                           "expected 9-11 digits starting with 0, e.g. 010-1234-5678")
     if len(digits) == 11:
         return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
     if digits.startswith("02"):
@@ -144,7 +145,8 @@ class PlaceOrder:
         try:
             kind = OrderType(self.order_type)
         except ValueError:
-            raise InvalidInput(f"Order type must be one of {', '.join(OrderType)}, got {self.order_type!r:.40}") from None
+            raise InvalidInput(f"Order type must be one of {', '.join(OrderType)}, "
+                               f"got {self.order_type!r:.40}") from None
         object.__setattr__(self, "order_type", kind)
         if kind == OrderType.DINE_IN:
             if isinstance(self.table, bool) or not isinstance(self.table, int) or not 1 <= self.table <= MAX_TABLE:
@@ -269,6 +271,6 @@ class RetryDeferredGifts:
     pass
 
 
-Command = (PlaceOrder | CancelOrder | StartCooking | FinishCooking | RecallTicket | ReleaseScheduledTicket | ReleaseDueTickets
-           | FlagLateTickets | PickUp | Deliver | MarkSoldOut | Restock | SetGiftStock | SendGift
-           | RetryDeferredGifts)
+Command = (PlaceOrder | CancelOrder | StartCooking | FinishCooking | RecallTicket | ReleaseScheduledTicket
+           | ReleaseDueTickets | FlagLateTickets | PickUp | Deliver | MarkSoldOut | Restock | SetGiftStock
+           | SendGift | RetryDeferredGifts)

@@ -9,10 +9,10 @@ them off the GUI thread. ``subscribe`` callbacks run on a background thread, in 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from collections.abc import Collection
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from services.commands import OrderLine, PlaceOrder
 from services.day_report import DayReport, Figure
@@ -32,7 +32,8 @@ __all__ = [
     "BillView", "PaymentReceipt", "BusinessDay", "TenderLine", "RefundLine", "MenuItem", "OrderReceipt",
     "OrderSummary", "TicketLine", "Ticket",
     "DeliveryCard", "DeliveryBoard", "TimelineEntry", "MypageCard", "EventRecord", "GiftStock", "Shop",
-    "Connection", "ConnectionState", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord", "DEFAULT_PAGE_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "paging",
+    "Connection", "ConnectionState", "AlwaysConnected", "AsOf", "AsOfLatest", "Page", "GiftRecord",
+    "DEFAULT_PAGE_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "paging",
 ]
 
 @dataclass(frozen=True)
@@ -144,8 +145,8 @@ class Shop(Protocol):
 
     # -- paged queries and single items (the gateway's collections: a page's cost is bounded) -------
     # ``page`` from 0, ``size`` 1..MAX_PAGE_SIZE, else InvalidInput; a page past the end is empty.
-    # Items raise UnknownOrder when the order has none.
-    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]: ...  # today's, newest first
+    # Items raise UnknownOrder when the order has none. Orders are today's, newest first.
+    def orders_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[OrderSummary]: ...
     def order_summary(self, order_id: int) -> OrderSummary: ...   # any day
     def tickets_page(self, page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> Page[Ticket]: ...  # open, arrival order
     def ticket(self, order_id: int) -> Ticket: ...                # whatever its status

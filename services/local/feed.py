@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Callable, Collection, NamedTuple
+from typing import NamedTuple
 
 from services.infra.db import BUSY_TIMEOUT_MS
 from services.infra.outbox import decode

@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 

@@ -37,7 +37,8 @@ def _dt(value: str | None) -> datetime | None:
 
 def place_order_json(command: PlaceOrder) -> dict:
     return {
-        "lines": [{"itemCode": l.item_code, "quantity": l.quantity, "note": l.note} for l in command.lines],
+        "lines": [{"itemCode": line.item_code, "quantity": line.quantity, "note": line.note}
+                  for line in command.lines],
         "customerName": command.customer_name, "phone": command.phone, "address": command.address,
         "scheduledFor": command.scheduled_for.isoformat() if command.scheduled_for else None,
         "clientRef": command.client_ref,
@@ -49,7 +50,8 @@ def place_order_json(command: PlaceOrder) -> dict:
 def place_order_from_json(body: dict) -> PlaceOrder:
     """Inverse of ``place_order_json``: how the offline queue turns a stored row back into a command."""
     from services.commands import OrderLine
-    return PlaceOrder(lines=tuple(OrderLine(l["itemCode"], l["quantity"], l.get("note", "")) for l in body["lines"]),
+    lines = tuple(OrderLine(line["itemCode"], line["quantity"], line.get("note", "")) for line in body["lines"])
+    return PlaceOrder(lines=lines,
                       customer_name=body.get("customerName", ""), phone=body.get("phone", ""),
                       address=body.get("address", ""), scheduled_for=_dt(body.get("scheduledFor")),
                       client_ref=body.get("clientRef"), order_type=body.get("orderType"),

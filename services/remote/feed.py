@@ -17,7 +17,7 @@ import json
 import logging
 import socket
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
 from httpx_sse import EventSource

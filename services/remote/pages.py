@@ -7,11 +7,13 @@ items and their place in the collection (size, total, number) come in one body f
 """
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from services import commands as C
 from services.errors import ShopError
-from services.port import DEFAULT_PAGE_SIZE, AsOf, DeliveryCard, EventRecord, GiftRecord, MypageCard, OrderSummary, Page, Ticket, paging
+from services.port import (DEFAULT_PAGE_SIZE, AsOf, DeliveryCard, EventRecord, GiftRecord, MypageCard, OrderSummary,
+                           Page, Ticket, paging)
 from services.remote import codec
 
 T = TypeVar("T")

@@ -20,8 +20,8 @@ from services.remote.queue import OfflineQueue
 
 class PointOfSaleCalls:
     queue: OfflineQueue
-    _manager_token = ""
-    _categories_seen: list[Category] | None = None   # the last categories seen, once read      # after verify_manager_pin: the manager's own session, for the manager's calls
+    _manager_token = ""   # after verify_manager_pin: the manager's own session, for the manager's calls
+    _categories_seen: list[Category] | None = None   # the last categories seen, once read
 
     def _call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
               token: str | None = None):

@@ -60,8 +60,10 @@ class OfflineQueue:
             CREATE TABLE IF NOT EXISTS rejected (
                 client_ref TEXT PRIMARY KEY, body TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
                 at REAL NOT NULL);
-            CREATE TABLE IF NOT EXISTS menu_cache (code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS category_cache (code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS menu_cache (
+                code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS category_cache (
+                code TEXT PRIMARY KEY, body TEXT NOT NULL, position INTEGER NOT NULL);
         """)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(sent)")}
         for column in ("seq INTEGER", "queued_at REAL"):     # a queue file from before till numbers
@@ -88,8 +90,8 @@ class OfflineQueue:
     def waiting(self, limit: int = -1) -> list[Pending]:
         """Orders not yet answered by the server, oldest first."""
         with self._lock:
-            rows = self._db.execute("SELECT seq, client_ref, body, attempts, queued_at FROM pending ORDER BY seq LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute("SELECT seq, client_ref, body, attempts, queued_at FROM pending"
+                                    " ORDER BY seq LIMIT ?", (limit,)).fetchall()
         return [Pending(r[0], r[1], place_order_from_json(json.loads(r[2])), r[3], r[4]) for r in rows]
 
     def sent_from_till(self) -> dict[int, tuple[str, float]]:

@@ -18,9 +18,8 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable, Collection
 from pathlib import Path
-from collections.abc import Collection
-from typing import Callable
 
 import httpx
 
