@@ -79,7 +79,8 @@ def why_no_screen() -> str:
 def why_not_this_db(args) -> str:
     """An explicit --db in a folder that does not exist is a typo, not a request for a new shop."""
     if args.db and not args.server and not args.db.parent.is_dir():
-        return f"the folder {args.db.parent} does not exist: check the --db path (a new shop file is created in an existing folder)"
+        return (f"the folder {args.db.parent} does not exist: check the --db path"
+                " (a new shop file is created in an existing folder)")
     return ""
 
 

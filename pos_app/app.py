@@ -98,8 +98,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"{tr('app.title')} — {shop_text(self.shop_label)}")
-        for index, (screen, key) in enumerate((s, k) for s, k in ((self.counter, "tab.counter"), (self.delivery, "tab.delivery"),
-                                               (self.mypage, "tab.mypage")) if s is not None):
+        tabs = ((self.counter, "tab.counter"), (self.delivery, "tab.delivery"), (self.mypage, "tab.mypage"))
+        for index, key in enumerate(k for s, k in tabs if s is not None):
             self.tabs.setTabText(index, tr(key))
         self.language_label.setText(tr("menu.language") + " ")
         self.manager_button.setText(tr("menu.manager"))

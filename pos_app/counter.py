@@ -47,8 +47,10 @@ class CounterScreen(QWidget):
         self.last_receipt: OrderReceipt | None = None
         self._client_ref = uuid.uuid4().hex
         self._build()
-        self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._apply_menu, self.message.error, self)
-        self.orders_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.todays_orders), self._apply_orders, self.message.error, self)
+        self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._apply_menu,
+                                    self.message.error, self)
+        self.orders_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.todays_orders), self._apply_orders,
+                                      self.message.error, self)
         # Category names only name the headings: without them (a remote till never yet online) the label serves.
         self.categories_fetch = Refetcher(self.runner, shop.categories, self.menu_panel.set_categories, None, self)
         events.batch.connect(self._on_batch)

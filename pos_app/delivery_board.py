@@ -49,7 +49,8 @@ class DeliveryBoardScreen(QWidget):
         self.runner = PortRunner(self)
         self.waiting, self.on_the_way, self.delivered = (delivery_model(self) for _ in range(3))
         self._build()
-        self.board_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.delivery_board), self._apply_board, self.message.error, self)
+        self.board_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.delivery_board), self._apply_board,
+                                     self.message.error, self)
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.board_fetch.request)
         translator.language_changed.connect(self.retranslate)

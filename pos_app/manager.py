@@ -57,8 +57,10 @@ class ManagerDialog(QDialog):
         for widget in (who_box, gift_box, item_box, self.message):
             layout.addWidget(widget)
 
-        self.gift_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.gift_stock), self._show_gift, self.message.error, self)
-        self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._show_menu, self.message.error, self)
+        self.gift_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.gift_stock), self._show_gift,
+                                    self.message.error, self)
+        self.menu_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.menu), self._show_menu,
+                                    self.message.error, self)
         events.batch.connect(self._on_batch)
         events.subscribed.connect(self.retranslate)
         translator.language_changed.connect(self.retranslate)

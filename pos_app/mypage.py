@@ -114,7 +114,7 @@ class MypageScreen(QWidget):
         self.search.setText(tr("my.search"))
         self.status_box.setTitle(tr("col.status"))
         self.timeline_box.setTitle(tr("my.timeline"))
-        for label, (key, _, _) in zip(self.stage_names, STAGES):
+        for label, (key, _, _) in zip(self.stage_names, STAGES, strict=True):
             label.setText(tr(key))
         self.timeline.retranslate()
         self._show_card(self.card)
@@ -162,7 +162,7 @@ class MypageScreen(QWidget):
         self.card = card
         if card is None:
             self.heading.setText("")
-            for status, when in zip(self.stage_status, self.stage_time):
+            for status, when in zip(self.stage_status, self.stage_time, strict=True):
                 status.setText("")
                 when.setText("")
             self.timeline.set_rows([])
@@ -170,7 +170,8 @@ class MypageScreen(QWidget):
         who = " ".join(p for p in (card.customer_name, card.phone) if p)
         self.heading.setText(f"#{card.order_id} · {who} · {won(card.total)}\n{card.summary}"
                              + (f"\n{reason_text(card.reason)}" if card.reason else ""))
-        for label_status, label_time, (_, status_attr, time_attr) in zip(self.stage_status, self.stage_time, STAGES):
+        stages = zip(self.stage_status, self.stage_time, STAGES, strict=True)
+        for label_status, label_time, (_, status_attr, time_attr) in stages:
             status = order_progress(card) if status_attr == "order_status" else getattr(card, status_attr)
             text = status_text(status) if status else "—"
             if status_attr == "gift_status" and card.gift_kind:
