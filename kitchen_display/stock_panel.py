@@ -7,7 +7,8 @@ The panel has its own worker so a menu refetch never delays the next ticket fetc
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from screens_common.bridge import ShopEvents
 from screens_common.i18n import item_name, remember_items, tr, translator
@@ -63,7 +64,7 @@ class StockPanel(QWidget):
         remember_items(menu)     # coded cancel reasons name items by code
         previous, self._menu = self._menu, menu
         if previous and [i.code for i in previous] == [i.code for i in menu]:
-            for row, (old, new) in enumerate(zip(previous, menu)):   # patch the few rows that changed
+            for row, (old, new) in enumerate(zip(previous, menu, strict=True)):   # patch the few rows that changed
                 if old != new:
                     self._show(self.stock_list.item(row), new)
             return

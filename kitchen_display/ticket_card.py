@@ -136,7 +136,8 @@ class TicketCardDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#9e9e9e" if cancelled else "white"))
             text = line_text(line)
             # a long dish name wraps rather than losing its end ("Spicy chicken st…")
-            box = QRect(card.left() + 10, y + 4, card.width() - 20, MAX_WRAPPED_LINES * painter.fontMetrics().lineSpacing())
+            box = QRect(card.left() + 10, y + 4, card.width() - 20,
+                        MAX_WRAPPED_LINES * painter.fontMetrics().lineSpacing())
             used = painter.fontMetrics().boundingRect(box, WRAP, text)
             painter.drawText(box, WRAP, text)
             y += max(30, used.height() + 8)
@@ -158,8 +159,8 @@ class TicketCardDelegate(QStyledItemDelegate):
 
 
 class TicketBoardView(QListView):
-    """Cards left to right, wrapping. Keys: arrows, or the [1]-[9] shown on a card, select; Space starts (bumps a cooking
-    ticket); Enter bumps; R recalls the last bumped ticket; P prints the selected ticket."""
+    """Cards left to right, wrapping. Keys: arrows, or the [1]-[9] shown on a card, select; Space starts (bumps a
+    cooking ticket); Enter bumps; R recalls the last bumped ticket; P prints the selected ticket."""
 
     start_requested = Signal(int)
     bump_requested = Signal(int)

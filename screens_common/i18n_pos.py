@@ -45,7 +45,8 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "pay.part_paid": ("Paid {amount}: {due} still due.", "{amount} 결제: 남은 금액 {due}."),
     "pay.not_refreshed": ("{paid} The payment is taken; only the bill could not be read again ({error}): "
                           "do not take it again.",
-                          "{paid} 결제는 완료되었습니다. 계산서만 다시 불러오지 못했습니다({error}). 다시 결제하지 마세요."),
+                          "{paid} 결제는 완료되었습니다. 계산서만 다시 불러오지 못했습니다({error}). "
+                          "다시 결제하지 마세요."),
     "pay.button": ("Pay…", "결제…"),
     "pay.unpaid": ("Due {due}", "미결제 {due}"),
     "pay.pick_order": ("Select an order to pay.", "결제할 주문을 선택하세요."),
@@ -53,7 +54,8 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     # the day
     "day.button": ("Open / close the day…", "개점 / 마감…"),
     "day.title": ("The business day", "영업일"),
-    "day.closed_now": ("The day is closed. Open it with the cash in the drawer.", "마감 상태입니다. 시재금을 입력하고 개점하세요."),
+    "day.closed_now": ("The day is closed. Open it with the cash in the drawer.",
+                       "마감 상태입니다. 시재금을 입력하고 개점하세요."),
     "day.open_now": ("Day {day} open since {at} (float {float}).", "{day}번 영업일 {at} 개점 (시재금 {float})."),
     "day.float": ("Cash float", "시재금"),
     "day.open": ("Open the day (개점)", "개점"),

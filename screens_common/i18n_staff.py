@@ -6,14 +6,16 @@ STAFF_TEXT: dict[str, tuple[str, str]] = {
     # the unlock row every manager's window starts with
     "unlock.reason": ("Why (recorded with your name)", "사유 (이름과 함께 기록)"),
     "unlock.reason_hint": ("e.g. new spring menu", "예: 봄 메뉴 변경"),
-    "unlock.by": ("Open as {who}: closing this window locks it again.", "{who} 관리자로 열림: 창을 닫으면 다시 잠깁니다."),
+    "unlock.by": ("Open as {who}: closing this window locks it again.",
+                  "{who} 관리자로 열림: 창을 닫으면 다시 잠깁니다."),
     # the menu editor's tabs and its categories
     "menu_edit.tab_items": ("Items", "메뉴"),
     "menu_edit.tab_categories": ("Categories", "분류"),
     "cat.new": ("New category", "새 분류"),
     "cat.save": ("Save category", "분류 저장"),
     "cat.saved": ("Saved category {name}.", "분류 {name} 저장됨."),
-    "cat.need_names": ("Give the category its Korean and English names.", "분류의 한국어 이름과 영어 이름을 입력하세요."),
+    "cat.need_names": ("Give the category its Korean and English names.",
+                       "분류의 한국어 이름과 영어 이름을 입력하세요."),
     "cat.printer_note": ("A category's kitchen printer is chosen by its name in the printers file.",
                          "분류별 주방 프린터는 프린터 설정 파일에서 분류 이름으로 정합니다."),
     # the staff list
@@ -32,7 +34,8 @@ STAFF_TEXT: dict[str, tuple[str, str]] = {
     "staff.inactive": ("Deactivated", "비활성"),
     "staff.locked": ("Locked (wrong PINs)", "잠김 (PIN 오류)"),
     "staff.saved": ("Saved {id}.", "{id} 저장됨."),
-    "staff.deactivated": ("{id} is deactivated: they can no longer sign in.", "{id} 비활성화됨: 더 이상 로그인할 수 없습니다."),
+    "staff.deactivated": ("{id} is deactivated: they can no longer sign in.",
+                          "{id} 비활성화됨: 더 이상 로그인할 수 없습니다."),
     "staff.bad_id": ("The staff id is 1-40 lower-case letters, digits, dashes or underscores (e.g. counter3).",
                      "직원 아이디는 영문 소문자·숫자·-·_ 1~40자입니다."),
     "staff.need_name": ("Give the person's name.", "이름을 입력하세요."),

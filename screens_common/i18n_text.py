@@ -27,8 +27,10 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.remove": ("Remove", "삭제"),
     "counter.sold_out": ("SOLD OUT", "품절"),
     "counter.left": ("{n} left", "재고 {n}"),
-    "counter.queued": ("Offline — order {till} saved on this till ({total}). Tell the customer {till}; it is sent when the server is back.",
-                       "오프라인 — 주문 {till}을(를) 이 단말에 저장했습니다 ({total}). 고객에게 {till}번을 알려 주세요. 서버가 돌아오면 전송됩니다."),
+    "counter.queued": ("Offline — order {till} saved on this till ({total}). Tell the customer {till}; "
+                       "it is sent when the server is back.",
+                       "오프라인 — 주문 {till}을(를) 이 단말에 저장했습니다 ({total}). "
+                       "고객에게 {till}번을 알려 주세요. 서버가 돌아오면 전송됩니다."),
     "counter.queue_sent": ("Back online — every order kept on this till has been sent.",
                            "다시 연결됨 — 이 단말에 저장한 주문을 모두 전송했습니다."),
     "counter.stock_unknown": ("offline · stock ?", "오프라인 · 재고 ?"),
@@ -185,7 +187,8 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "mgr.pin": ("Manager PIN", "관리자 PIN"),
     "mgr.reason": ("Why", "사유"),
     "mgr.reason_hint": ("e.g. delivery arrived", "예: 재료 입고"),
-    "mgr.need_reason": ("Say why in a few words: it is recorded with your name.", "사유를 짧게 적어 주세요. 이름과 함께 기록됩니다."),
+    "mgr.need_reason": ("Say why in a few words: it is recorded with your name.",
+                        "사유를 짧게 적어 주세요. 이름과 함께 기록됩니다."),
     "mgr.current_gift": ("Now: {kind} × {n}", "현재: {kind} × {n}"),
     "mgr.confirm": ("Confirm", "확인"),
     "mgr.cancel": ("Cancel", "취소"),

@@ -46,7 +46,8 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if int(role) not in _ANSWERED_ROLES:
             return None
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self._columns):
+        if (not index.isValid() or not 0 <= index.row() < len(self._rows)
+                or not 0 <= index.column() < len(self._columns)):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -97,7 +98,9 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
                 self._rows = rows
                 self.endResetModel()
                 return
-        for number, (old, new) in enumerate(zip(self._rows, rows)):
+        # The lengths match when keys are unique (the callers' ids); not strict, so a duplicate key
+        # leaves rows unpatched instead of raising on the GUI thread.
+        for number, (old, new) in enumerate(zip(self._rows, rows, strict=False)):
             if old != new:
                 self._rows[number] = new
                 self.dataChanged.emit(self.index(number, 0), self.index(number, len(self._columns) - 1))
