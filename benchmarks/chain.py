@@ -198,9 +198,11 @@ def main(argv: list[str]) -> int:
         commits_before = _pg_commits(chain.settings.dsn)
         last_seq_before = asyncio.run(_last_seq(nats_server.url, chain.settings.stream))
         if os.environ.get("SIKDANG_BENCH_PROFILE"):   # py-spy over the gateway while the load runs
-            subprocess.Popen(["py-spy", "record", "-d", str(int(args.duration)), "-o", os.environ["SIKDANG_BENCH_PROFILE"],
-                              "-f", "raw", "-p", str(pids["gateway"][0])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        result = asyncio.run(load(chain.layout.url, args.connections, args.duration, SagaWatch(nats_server.url, chain.settings.stream)))
+            subprocess.Popen(["py-spy", "record", "-d", str(int(args.duration)),
+                              "-o", os.environ["SIKDANG_BENCH_PROFILE"], "-f", "raw", "-p", str(pids["gateway"][0])],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        watch = SagaWatch(nats_server.url, chain.settings.stream)
+        result = asyncio.run(load(chain.layout.url, args.connections, args.duration, watch))
         cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in pids.items()}
         commits = _pg_commits(chain.settings.dsn) - commits_before
         acks = asyncio.run(_last_seq(nats_server.url, chain.settings.stream)) - last_seq_before

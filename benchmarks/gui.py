@@ -73,9 +73,9 @@ def _run_until(app, done: threading.Event, timeout_s: float) -> None:
 
 def measure_cold_start() -> float:
     with tempfile.TemporaryDirectory() as folder:
+        probe = [sys.executable, "-m", "benchmarks.gui", "--cold-start-probe", str(Path(folder) / "s.sqlite")]
         started = time.perf_counter()
-        child = subprocess.run([sys.executable, "-m", "benchmarks.gui", "--cold-start-probe", str(Path(folder) / "s.sqlite")],
-                               cwd=ROOT, capture_output=True, text=True, timeout=60,
+        child = subprocess.run(probe, cwd=ROOT, capture_output=True, text=True, timeout=60,
                                env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")})
         elapsed = time.perf_counter() - started
         if "PAINTED" not in child.stdout:
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             on_counter = _PaintWatch()
             orders = built.main.counter.orders
             orders.rowsInserted.connect(lambda _parent, first, last: [
-                on_counter.__setitem__(orders.row_at(row).order_id, time.perf_counter()) for row in range(first, last + 1)])
+                on_counter.__setitem__(orders.row_at(row).order_id, time.perf_counter())
+                for row in range(first, last + 1)])
 
             # 1. latency: one order at a time from another thread; keep the board to a few cards
             latencies: list[float] = []

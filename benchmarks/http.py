@@ -108,7 +108,8 @@ def _combined(runs: list[dict]) -> dict:
 def prepare_shop(url: str) -> tuple[str, str]:
     """Restock every item and the gift stock (as the manager); return a counter token and the item codes."""
     with httpx.Client(base_url=url, timeout=10) as c:
-        manager = {"Authorization": "Bearer " + c.post("/auth/sign-in", json={"staffId": "manager", "pin": "9999"}).json()["token"]}
+        signed_in = c.post("/auth/sign-in", json={"staffId": "manager", "pin": "9999"}).json()
+        manager = {"Authorization": "Bearer " + signed_in["token"]}
         codes = [m["code"] for m in c.get("/cooks/menu", headers=manager).json()]
         for code in codes:
             for _ in range(10):
@@ -137,8 +138,8 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env["SIKDANG_MAX_IN_FLIGHT"] = str(args.max_in_flight or max(counts))
     procs = [
-        subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp / "shop.sqlite"), "--port", str(shop_port),
-                          "--log-level", "WARNING", "--demo"], cwd=ROOT, env=env,
+        subprocess.Popen([sys.executable, "main.py", "serve", "--db", str(tmp / "shop.sqlite"),
+                          "--port", str(shop_port), "--log-level", "WARNING", "--demo"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w")),
         subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(bare_port),
                           "--log-level", "warning", "--no-access-log", *same_stack_as_the_shop_server()],
@@ -160,7 +161,8 @@ def main(argv: list[str]) -> int:
             r = post(c, args.duration, f"peak{c}")
             runs.append((c, r))
             print(f"peak search: {c:3d} connections {r['ok_per_s']:7.0f} orders/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
-                  f"p99 {r['p99_ms']:6.1f} ms  shed {r['shed']}  non-201 {r['other']}  socket errors {r['socket_errors']}")
+                  f"p99 {r['p99_ms']:6.1f} ms  shed {r['shed']}  non-201 {r['other']}  "
+                  f"socket errors {r['socket_errors']}")
         c_sat, peak = max(runs, key=lambda run: run[1]["ok_per_s"])
         _, best = max([run for run in runs if run[1]["p99_ms"] <= 100] or [(c_sat, peak)],
                       key=lambda run: run[1]["ok_per_s"])

@@ -126,7 +126,8 @@ def self_heal(kills: int, workers: int) -> tuple[list[float], int]:
                         killed = time.monotonic()
                         _place_until_taken(client, token, code, f"heal-{n}-after")
                         heal_times.append(time.monotonic() - killed)
-                        assert _place(client, token, code, f"heal-{n}") == order_id, "an order taken before the kill is kept once"
+                        assert _place(client, token, code, f"heal-{n}") == order_id, (
+                            "an order taken before the kill is kept once")
                     print(f"kill {n + 1}/{kills}: writes taken again {heal_times[-1]:.2f} s after it", flush=True)
             finally:
                 stop.set()
@@ -147,7 +148,8 @@ def chain_drills(chaos_seconds: float) -> dict:
     echo = lambda line: print(line, file=sys.stderr, flush=True)   # noqa: E731
     with PrivateChain(Path(tempfile.mkdtemp(prefix="sikdang-ops-chain-")), replicas=2, gateways=2) as chain:
         rolling = rolling_restart_under_load(chain, echo=echo)
-        echo(f"rolling restart: {dict(rolling.counts)}; lost {rolling.report.lost}, duplicated {rolling.report.duplicated}")
+        echo(f"rolling restart: {dict(rolling.counts)}; "
+             f"lost {rolling.report.lost}, duplicated {rolling.report.duplicated}")
         chaos = chaos_under_load(chain, seconds=chaos_seconds, echo=echo)
         echo(f"chaos: {chaos.done}; requests {dict(chaos.counts)}, failed requests got {chaos.load.failures()[:10]}")
     return {"rolling_restart_failed_requests": rolling.counts["failed"] + rolling.counts["shed"],

@@ -40,7 +40,8 @@ def demo_day(shop) -> dict[str, int]:
     from services.commands import OrderLine, PlaceOrder
     menu = [item for item in shop.menu() if not item.sold_out]
     shop.open_day(100_000, "manager")     # 개점: the day's payments go into it
-    customers = [("김민수", "010-1234-5678", "서울시 마포구 월드컵로 12"), ("이영희", "010-2222-3333", "서울시 강남구 테헤란로 5"),
+    customers = [("김민수", "010-1234-5678", "서울시 마포구 월드컵로 12"),
+                 ("이영희", "010-2222-3333", "서울시 강남구 테헤란로 5"),
                  ("박지성", "010-3333-4444", "수원시 팔달구 1"), ("최유리", "010-4444-5555", "서울시 종로구 3"),
                  ("정우성", "010-5555-6666", "서울시 송파구 9"), ("한가인", "010-6666-7777", "서울시 용산구 2"),
                  ("오세훈", "010-7777-8888", "서울시 중구 4")]

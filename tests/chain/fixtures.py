@@ -98,4 +98,5 @@ def _stock_up(running: RunningChain) -> None:
         shop.close()
 
 
-__all__ = ["running_chain", "private_chain", "RunningChain", "NatsServer", "wait_for", "answers", "free_port", "CONTEXTS"]
+__all__ = ["running_chain", "private_chain", "RunningChain", "NatsServer", "wait_for", "answers", "free_port",
+           "CONTEXTS"]

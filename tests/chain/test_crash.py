@@ -1,8 +1,8 @@
 """Crash: while orders flow through the gateway, SIGKILL each service replica in turn (20 kills), restart
 nats-server, restart PostgreSQL (the chain's own: the ``private_chain`` fixture). The services reconnect
-by themselves; every order the gateway acknowledged completes its saga (stock checked, gift decided, cooked, on the delivery board, all of it
-on mypage) and nothing is duplicated (one order per clientRef, one ticket, one delivery, one of each
-saga event per order).
+by themselves; every order the gateway acknowledged completes its saga (stock checked, gift decided, cooked,
+on the delivery board, all of it on mypage) and nothing is duplicated (one order per clientRef, one ticket,
+one delivery, one of each saga event per order).
 
 The clients behave as a till does (services.chain.drill.Till, shared with the chaos test): an order that
 got no answer, or a 5xx, is sent again with the same clientRef until it is acknowledged.
@@ -80,7 +80,8 @@ def test_every_acknowledged_order_completes_its_saga_once_through_kills_and_rest
         except TimeoutError:
             stuck = {oid: (c.order_status, c.cook_status, c.gift_status, [e.event for e in c.timeline])
                      for oid in order_ids if (c := shop.mypage(oid)).cook_status != "queued" or not gift_decided(c)}
-            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; logs in {private_chain.chain.data_dir}") from None
+            raise AssertionError(f"{len(stuck)} sagas not complete: {stuck}; "
+                                 f"logs in {private_chain.chain.data_dir}") from None
         assert all(c.gift_kind == "Candy" for c in cards.values() if c.gift_status == "sent")
         # ... one ticket each ...
         tickets = collections.Counter(t.order_id for t in shop.kitchen_tickets() if t.order_id in order_ids)

@@ -19,10 +19,11 @@ def test_a_till_on_the_chain_adds_and_deactivates_a_person_as_the_manager(runnin
         with pytest.raises(WeakPin):
             till.save_staff(SaveStaff("chainrider", "오하준 Oh Hajun", "rider", "99", staff=manager))
         till.save_staff(SaveStaff("chainrider", "오하준 Oh Hajun", "rider", "6042", staff=manager, reason="new rider"))
-        signed = httpx.post(f"{running_chain.url}/auth/sign-in", json={"staffId": "chainrider", "pin": "6042"}, timeout=30)
+        rider = {"staffId": "chainrider", "pin": "6042"}
+        signed = httpx.post(f"{running_chain.url}/auth/sign-in", json=rider, timeout=30)
         assert signed.status_code == 200 and signed.json()["role"] == "rider"
         till.deactivate_staff(DeactivateStaff("chainrider", staff=manager, reason="season over"))
-        again = httpx.post(f"{running_chain.url}/auth/sign-in", json={"staffId": "chainrider", "pin": "6042"}, timeout=30)
+        again = httpx.post(f"{running_chain.url}/auth/sign-in", json=rider, timeout=30)
         assert again.status_code == 403 and again.json()["code"] == "deactivated"
         me = httpx.get(f"{running_chain.url}/auth/me", timeout=30,
                        headers={"Authorization": f"Bearer {signed.json()['token']}"})

@@ -34,7 +34,8 @@ class Service:
         status, body = ANSWERS.get(scope["path"], (404, b"{}"))
         if scope["path"] == "/flaky":
             status, body = (503, b"{}") if self.seen.count("/flaky") <= self.fail_first else (200, b'{"ok": true}')
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -155,7 +155,8 @@ def kitchen_till(request, tmp_path: Path):
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_the_kitchen_sells_out_and_restocks_only_with_a_managers_pin_and_a_reason_audited(qtbot, kitchen_till, language):
+def test_the_kitchen_sells_out_and_restocks_only_with_a_managers_pin_and_a_reason_audited(
+        qtbot, kitchen_till, language):
     """Point 11: as at the counter, in every mode. A wrong PIN (the kitchen's own) or no reason changes
     nothing; the manager's PIN does, recorded with the manager's name and the reason given."""
     from pos_app.app import build_shop_app

@@ -173,7 +173,8 @@ def test_guessing_the_managers_pin_at_the_till_is_slowed_down_with_a_clear_messa
             dialog.message.clear_message()
             _unlock(qtbot, dialog, f"000{attempt}")
             qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
-            assert dialog.message.text() == ("That is not a manager's PIN" if language == "en" else tr("error.pin_refused"))
+            refused = "That is not a manager's PIN" if language == "en" else tr("error.pin_refused")
+            assert dialog.message.text() == refused
         dialog.message.clear_message()
         _unlock(qtbot, dialog)                                         # the right PIN, but too soon
         qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)

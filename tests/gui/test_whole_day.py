@@ -107,8 +107,10 @@ def test_mypage_order_status_follows_the_order_as_todays_orders_does(qtbot, shop
     main.mypage.show_order(order_id)
     order_stage = main.mypage.stage_status[0]
     qtbot.waitUntil(lambda: order_stage.text() == "placed", timeout=5000)
-    for step, word in ((lambda: shop.start_cooking(order_id), "cooking"), (lambda: shop.finish_cooking(order_id), "cooked"),
-                       (lambda: shop.pick_up(order_id, "Jung"), "delivering"), (lambda: shop.deliver(order_id), "delivered")):
+    for step, word in ((lambda: shop.start_cooking(order_id), "cooking"),
+                       (lambda: shop.finish_cooking(order_id), "cooked"),
+                       (lambda: shop.pick_up(order_id, "Jung"), "delivering"),
+                       (lambda: shop.deliver(order_id), "delivered")):
         step()
         qtbot.waitUntil(lambda: order_stage.text() == word, timeout=5000)
         qtbot.waitUntil(lambda: _order_status(main.counter, order_id) == word, timeout=5000)

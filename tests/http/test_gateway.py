@@ -46,7 +46,8 @@ def _assert_error(r, status: int, code: str | None = None):
 
 
 def test_malformed_json_is_422_with_a_message(client, as_role):
-    r = client.post("/orders", content=b'{"lines": [', headers={**as_role("counter"), "content-type": "application/json"})
+    headers = {**as_role("counter"), "content-type": "application/json"}
+    r = client.post("/orders", content=b'{"lines": [', headers=headers)
     _assert_error(r, 422, "invalid_input")
     assert "JSON" in r.json()["message"]
 

@@ -31,13 +31,15 @@ def test_queue_survives_repeated_disconnects_without_loss_or_doubles(served, tmp
         refs: list[str] = []
         n = 0
         for _ in range(3):
-            receipt = counter.place_order(an_order(item.code, n)); n += 1
+            receipt = counter.place_order(an_order(item.code, n))
+            n += 1
             assert receipt.status == "placed" and receipt.client_ref
             refs.append(receipt.client_ref)
             served.stop()
             for _ in range(3):
                 started = time.monotonic()
-                receipt = counter.place_order(an_order(item.code, n)); n += 1
+                receipt = counter.place_order(an_order(item.code, n))
+                n += 1
                 assert time.monotonic() - started < 1.0
                 assert receipt.status == "queued" and receipt.order_id < 0 and receipt.total == item.price
                 refs.append(receipt.client_ref)

@@ -71,7 +71,8 @@ def test_a_manager_adds_changes_and_deactivates_staff_audited_and_no_pin_is_ever
         shop.save_staff(SaveStaff("counter3", "한지우 Han Jiwoo", "kitchen", staff=manager, reason="moved to kitchen"))
         assert not _session_lives(staff_path, token), "a new role ends the old sessions"
         token, _ = session.sign_in("counter3", "4821")                    # the PIN was kept
-        shop.save_staff(SaveStaff("counter3", "한지우 Han Jiwoo", "kitchen", "7390", staff=manager, reason="forgot PIN"))
+        shop.save_staff(SaveStaff("counter3", "한지우 Han Jiwoo", "kitchen", "7390", staff=manager,
+                                  reason="forgot PIN"))
         assert not _session_lives(staff_path, token), "a new PIN ends the old sessions"
     finally:
         session.close()
