@@ -27,8 +27,8 @@ class StockPanel(QWidget):
         self.runner = PortRunner(self)
         self._menu: list[MenuItem] = []
         self._manager_pin: ManagerPinDialog | None = None
-        self.title = QLabel(font=ui_font(16, True))
-        self.stock_list = QListWidget(font=ui_font(13))
+        self.title = QLabel(font=ui_font(16, True))  # type: ignore[call-overload]  # stubs omit inherited font=
+        self.stock_list = QListWidget(font=ui_font(13))  # type: ignore[call-arg]  # stubs omit inherited font=
         self.restock_amount = QSpinBox(minimum=1, maximum=10_000, value=10)
         self.sold_out_button, self.restock_button = QPushButton(), QPushButton()
         self.sold_out_button.clicked.connect(self.mark_selected_sold_out)

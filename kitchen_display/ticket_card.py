@@ -8,11 +8,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from kitchen_display.ticket_model import SlotRole, TicketRole
+from kitchen_display.ticket_model import SlotRole, TicketModel, TicketRole
 from screens_common.fmt import age_seconds, elapsed
 from screens_common.i18n import status_text, tr, translator
 from screens_common.widgets import ui_font
@@ -74,10 +74,11 @@ class TicketCardDelegate(QStyledItemDelegate):
         self._note_font = ui_font(13)
         self._note_font.setItalic(True)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return CARD_SIZE
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         ticket: Ticket | None = index.data(TicketRole)
         if ticket is None:
             return
@@ -192,7 +193,9 @@ class TicketBoardView(QListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, ticket = event.key(), self.selected_ticket()
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            row = self.model().row_of_slot(key - Qt.Key.Key_0)     # the key shown on the card, not its place
+            model = self.model()
+            # the key shown on the card, not its place
+            row = model.row_of_slot(key - Qt.Key.Key_0) if isinstance(model, TicketModel) else -1
             if row >= 0:
                 self.setCurrentIndex(self.model().index(row, 0))
         elif key == Qt.Key.Key_R:

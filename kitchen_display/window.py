@@ -54,8 +54,8 @@ class KitchenDisplay(QWidget):
         self.model = TicketModel(linger_s=linger_s, parent=self)
         self.settings = QSettings("sikdang-pos", "kitchen-display")
         self.thresholds = thresholds or AgeThresholds(
-            warn_s=float(self.settings.value("warn_s", AgeThresholds.warn_s)),
-            late_s=float(self.settings.value("late_s", AgeThresholds.late_s)))
+            warn_s=float(str(self.settings.value("warn_s", AgeThresholds.warn_s))),   # a float, or text read back
+            late_s=float(str(self.settings.value("late_s", AgeThresholds.late_s))))   # from the settings file
         self.bumped: list[int] = []          # most recent last: what R recalls
         self.alerts = 0                      # new-ticket alerts raised (visible + beep)
         self.shop_label = ""
@@ -84,8 +84,8 @@ class KitchenDisplay(QWidget):
 
     # -- layout ------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel(font=ui_font(20, bold=True))
-        self.clock = QLabel(font=ui_font(20, bold=True))
+        self.title = QLabel(font=ui_font(20, bold=True))  # type: ignore[call-overload]  # stubs omit inherited font=
+        self.clock = QLabel(font=ui_font(20, bold=True))  # type: ignore[call-overload]  # stubs omit inherited font=
         self.warn_label, self.late_label = QLabel(), QLabel()
         self.warn_minutes = QDoubleSpinBox(minimum=0.5, maximum=120, singleStep=0.5, value=self.thresholds.warn_s / 60)
         self.late_minutes = QDoubleSpinBox(minimum=0.5, maximum=240, singleStep=0.5, value=self.thresholds.late_s / 60)
@@ -96,7 +96,8 @@ class KitchenDisplay(QWidget):
         top.addSpacing(24)
         top.addWidget(self.clock)
         top.addSpacing(24)
-        self.shop_sign = QLabel(font=ui_font(11))      # full screen hides the title: say which shop
+        # full screen hides the title: the sign says which shop
+        self.shop_sign = QLabel(font=ui_font(11))  # type: ignore[call-overload]  # stubs omit inherited font=
         self.shop_sign.setStyleSheet("QLabel { color: #9e9e9e; }")
         # a long database path must not widen the window past a 1280-pixel screen: it gets what is left
         self.shop_sign.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -115,27 +116,29 @@ class KitchenDisplay(QWidget):
         self.board.bump_requested.connect(self.bump)
         self.board.recall_requested.connect(self.recall)
         self.board.print_requested.connect(self.print_ticket)
-        self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, font=ui_font(24))
+        self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setFont(ui_font(24))
         self.upcoming = UpcomingStrip(self.shop, self.events, self.runner, self.message.error)
 
-        self.start_button, self.bump_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
-        self.recall_button, self.print_button = QPushButton(font=ui_font(16, True)), QPushButton(font=ui_font(16, True))
+        self.start_button, self.bump_button = QPushButton(), QPushButton()
+        self.recall_button, self.print_button = QPushButton(), QPushButton()
         self.start_button.clicked.connect(lambda: self._with_selected(self.start))
         self.bump_button.clicked.connect(lambda: self._with_selected(self.bump))
         self.recall_button.clicked.connect(self.recall)
         self.print_button.clicked.connect(lambda: self._with_selected(self.print_ticket))
         actions = QHBoxLayout()
         for button in (self.start_button, self.bump_button, self.recall_button, self.print_button):
+            button.setFont(ui_font(16, True))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys keep going to the board
             actions.addWidget(button)
 
-        self.all_day_title = QLabel(font=ui_font(16, True))
-        self.all_day = QListWidget(font=ui_font(15, True))
+        self.all_day_title = QLabel(font=ui_font(16, True))  # type: ignore[call-overload]  # stubs omit inherited font=
+        self.all_day = QListWidget(font=ui_font(15, True))  # type: ignore[call-arg]  # stubs omit inherited font=
         self.all_day.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stock = StockPanel(self.shop, self.events, self.message)
         side = QVBoxLayout()
-        for widget in (self.all_day_title, self.all_day, self.stock):
-            side.addWidget(widget)
+        for part in (self.all_day_title, self.all_day, self.stock):
+            side.addWidget(part)
         side_panel = QWidget()
         side_panel.setLayout(side)
         side_panel.setFixedWidth(360)

@@ -7,6 +7,7 @@ the GUI thread, so every slot connected to ``event`` or ``batch`` may touch widg
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -21,7 +22,8 @@ class ShopEvents(QObject):
     events instead of 300 times.
     """
 
-    event = Signal(object)
+    # Shadows QObject.event() for Python only: PySide's virtual dispatch skips what is not a method.
+    event = Signal(object)  # type: ignore[assignment]
     batch = Signal(list)
     subscribed = Signal()       # the feed is live: refetch once to close the gap before it
     connection_changed = Signal(object)   # services.port.Connection, on the GUI thread
@@ -38,7 +40,7 @@ class ShopEvents(QObject):
         self._flush_timer.timeout.connect(self._flush)
         self._arrived.connect(self._on_arrived)
         self._lock = threading.Lock()
-        self._unsubscribe = None
+        self._unsubscribe: Callable[[], None] | None = None
         self._stopped = False
         self.is_subscribed = False
         self.subscribed.connect(self._mark_subscribed)

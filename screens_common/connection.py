@@ -25,7 +25,8 @@ def connection_text(connection: Connection) -> str:
 
 class ConnectionSign(QLabel):
     def __init__(self, events: ShopEvents, point_size: int = 11) -> None:
-        super().__init__(font=ui_font(point_size, bold=True))
+        super().__init__()
+        self.setFont(ui_font(point_size, bold=True))
         self.connection = events.connection
         events.connection_changed.connect(self._show)
         translator.language_changed.connect(self.retranslate)  # a bound slot: dropped with the widget

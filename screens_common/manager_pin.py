@@ -87,7 +87,8 @@ class ManagerPinDialog(QDialog):
         self.runner = PortRunner(self)
         self.setFont(ui_font(14))
         self.setMinimumWidth(480)
-        self.what = QLabel(font=ui_font(16, bold=True), wordWrap=True)
+        self.what = QLabel(wordWrap=True)
+        self.what.setFont(ui_font(16, bold=True))
         self.message = MessageBar()
         self.box = ManagerPinBox(shop, self.runner, self.message)
         self.pin, self.reason = self.box.pin, self.box.reason

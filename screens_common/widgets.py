@@ -32,7 +32,8 @@ def user_message(error: BaseException) -> str:
         if translator.language == "en":
             return str(error)
         log.info("shown translated: %s: %s", error.code, error)
-        code = next((c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in TEXT), "shop_error")
+        codes = (getattr(c, "code", "") for c in type(error).__mro__)
+        code = next((c for c in codes if f"error.{c}" in TEXT), "shop_error")
         return tr(f"error.{code}", message=str(error), **getattr(error, "fields", {}))  # e.g. seconds to wait
     log.error("unexpected error from the shop", exc_info=error)
     return tr("err.unexpected", error=f"{type(error).__name__}: {error}")
