@@ -11,7 +11,15 @@ import pytest
 
 from services.errors import InvalidInput, InvalidTransition, PaymentRefused, PinRefused
 from services.port import Tender
-from tests.contract.helpers import order
+from tests.contract.helpers import order, wait_until
+
+
+def _gift_decided(card) -> bool:
+    """Its gift's last word: a cancelled order's gift taken back (or never sent), another's sent or not."""
+    if card.order_status == "cancelled":
+        return card.gift_status in ("out_of_stock", "cancelled")
+    return card.gift_status in ("sent", "out_of_stock")
+
 
 STAFF = "manager"     # the remote shop signs in as the manager; the server records who from the token
 
@@ -190,6 +198,7 @@ def _expected(shop, placed: dict[int, object]) -> dict:
 def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
     for code in ("bibimbap", "cola", "bulgogi", "gimbap", "tteokbokki", "japchae"):
         shop.restock(code, 50)             # in stock, whatever earlier tests on a shared shop (the chain) took
+    shop.set_gift_stock(20, "Candy")       # gifts to give, whatever earlier tests on the chain's shop left
     shop.mark_sold_out("naengmyeon")
     day = shop.open_day(50_000, STAFF)
     assert (day.status, day.float_cash) == ("open", 50_000)
@@ -214,6 +223,8 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
         for tender in tenders:
             paid[tender.kind] += tender.amount
     given_back = Counter({tender.kind: tender.amount for tender in payments[ids[4]]})
+    # every gift decided (the chain's gift and mypage follow the order's events): the day closes on them
+    wait_until(lambda: all(_gift_decided(shop.mypage(order_id)) for order_id in placed))
     x = shop.x_report()
     assert x.kind == "X" and x.counted_cash is None
     report = shop.close_day(82_000, STAFF)

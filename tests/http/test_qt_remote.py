@@ -226,7 +226,9 @@ def test_a_till_started_offline_sells_from_its_cached_menu_and_lists_the_order_b
         qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)      # not yet on the server: said plainly
         assert counter.message.text() == "T-1 is still on this till: cancel it once it has been sent."
         qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)     # the receipt carries T-1
-        assert [p.name.startswith("receipt-T-1-") for p in (tmp_path / "prints").iterdir()] == [True]
+        prints = tmp_path / "prints"                                     # written once its slip is built
+        qtbot.waitUntil(lambda: prints.is_dir() and any(prints.iterdir()), timeout=60000)
+        assert [p.name.startswith("receipt-T-1-") for p in prints.iterdir()] == [True]
 
         served.start()
         qtbot.waitUntil(lambda: shop.connection().state == "online", timeout=60000)
