@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -49,7 +50,7 @@ class MainWindow(QMainWindow):
         self.counter = CounterScreen(shop, events, receipt_printer=receipt_printer) if "counter" in screens else None
         self.delivery = DeliveryBoardScreen(shop, events) if "delivery" in screens else None
         self.mypage = MypageScreen(shop, events) if "mypage" in screens else None
-        self.tabs = QTabWidget(font=ui_font(13, bold=True))
+        self.tabs = QTabWidget(font=ui_font(13, bold=True))  # type: ignore[call-arg]  # stub gap: inherited property
         for screen in (self.counter, self.delivery, self.mypage):
             if screen is not None:
                 self.tabs.addTab(screen, "")
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         for widget in (self.language_label, self.language, self.day_button, self.manager_button, self.menu_button,
                        self.staff_button, self.kitchen_button):
             toolbar.addWidget(widget)
-        self.shop_sign = QLabel(font=ui_font(11, bold=True))
+        self.shop_sign = QLabel(font=ui_font(11, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.shop_sign.setStyleSheet("QLabel { background:#263238; color:white; padding:3px 10px; border-radius:3px; }")
         self.statusBar().addPermanentWidget(self.shop_sign)
         self.connection_sign = ConnectionSign(events)
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
             self.kitchen.raise_()
 
     def _open_in_mypage(self, index) -> None:
+        if self.counter is None or self.mypage is None:
+            return                   # connected only when both screens are open
         order = self.counter.orders.row_at(index.row())
         if order is not None:
             self.tabs.setCurrentWidget(self.mypage)
@@ -191,7 +194,8 @@ def ensure_application() -> QApplication:
     # Port calls run on worker threads that hold the GIL while they build views; a shorter switch
     # interval (default 5 ms) lets the GUI thread in sooner, so events reach the screen faster.
     sys.setswitchinterval(0.001)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed QCoreApplication; this process only ever makes a QApplication
+    app = cast(QApplication | None, QApplication.instance()) or QApplication(sys.argv[:1])
     app.setApplicationName("Sikdang POS")
     app.setFont(ui_font(11))
     return app
@@ -214,8 +218,10 @@ def build_shop_app(shop: Shop, screen: str = "all", language: str | None = None,
         shop_app.kitchen = KitchenDisplay(shop, events)
         shop_app.windows.append(shop_app.kitchen)
         # F11 toggles full screen; Ctrl+L switches language on a wall display that has no toolbar
-        QShortcut(QKeySequence("F11"), shop_app.kitchen, activated=lambda: _toggle_full_screen(shop_app.kitchen))
-        QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,
+        kitchen = shop_app.kitchen
+        QShortcut(QKeySequence("F11"), kitchen,  # type: ignore[call-overload]  # stub gap: signal as keyword
+                  activated=lambda: _toggle_full_screen(kitchen))
+        QShortcut(QKeySequence("Ctrl+L"), shop_app.kitchen,  # type: ignore[call-overload]  # stub gap: signal as keyword
                   activated=lambda: set_language("en" if translator.language == "ko" else "ko"))
     if wanted := [name for name in allowed if name != "kitchen"]:
         shop_app.main = MainWindow(shop, events, wanted, shop_app.kitchen, receipt_printer)

@@ -21,7 +21,8 @@ class CancelDialog(QDialog):
         self.setWindowTitle(tr("counter.cancel"))
         self.setFont(ui_font(13))
         layout = QVBoxLayout(self)
-        self.question = QLabel(tr("cancel.title", order=order_label), font=ui_font(15, bold=True))
+        self.question = QLabel(tr("cancel.title", order=order_label),  # type: ignore[call-overload]  # stub gap: inherited property
+                               font=ui_font(15, bold=True))
         layout.addWidget(self.question)
         layout.addWidget(QLabel(tr("cancel.why")))
         self.choices = QButtonGroup(self)

@@ -35,7 +35,7 @@ class CategoryTab(QWidget):
         self.table = PickTable(3)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.code, self.name_ko, self.name_en = QLineEdit(), QLineEdit(), QLineEdit()
-        self.new, self.save = QPushButton(), QPushButton(font=ui_font(13, bold=True))
+        self.new, self.save = QPushButton(), QPushButton(font=ui_font(13, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.new.clicked.connect(self.start_new)
         self.save.clicked.connect(self.save_category)
         self.printer_note = QLabel(wordWrap=True)

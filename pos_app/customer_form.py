@@ -94,7 +94,8 @@ class CustomerForm(QGroupBox):
 
     def _scheduled_for(self) -> datetime:
         # what the picker shows, to the minute: no seconds hidden behind "HH:mm"
-        return self.later_at.dateTime().toPython().replace(second=0, microsecond=0).astimezone()
+        picked: datetime = self.later_at.dateTime().toPython()  # type: ignore[assignment]  # stubs say object
+        return picked.replace(second=0, microsecond=0).astimezone()
 
 
 def _soon() -> datetime:

@@ -60,7 +60,7 @@ class DayDialog(QDialog):
         self.report: DayReport | None = None
         self.setFont(ui_font(12))
         self.resize(720, 640)
-        self.status = QLabel(font=ui_font(14, bold=True), wordWrap=True)
+        self.status = QLabel(font=ui_font(14, bold=True), wordWrap=True)  # type: ignore[call-overload]  # stub gap: inherited property
         self.float_cash, self.counted = _won_box(), _won_box()
         self.float_cash.setValue(100_000)
         self.pin = QLineEdit()
@@ -131,7 +131,8 @@ class DayDialog(QDialog):
 
     def showEvent(self, event) -> None:
         """As tall as the screen allows (up to 900 px): the report is the point of the dialog."""
-        screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
+        parent = self.parentWidget()
+        screen = self.screen() or (parent.screen() if parent is not None else None)
         if screen is not None:
             height = min(900, screen.availableGeometry().height() - 40)
             self.resize(self.width(), max(self.minimumHeight(), height))

@@ -3,6 +3,7 @@ rider actions, picked up and delivered."""
 from __future__ import annotations
 
 import textwrap
+from typing import cast
 
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -68,7 +69,7 @@ class DeliveryBoardScreen(QWidget):
             view.setModel(model)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             tidy_table(view, stretch_column=1, lines=LINES, long_list=True)
-            box = QGroupBox(font=ui_font(15, bold=True))
+            box = QGroupBox(font=ui_font(15, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
             layout = QVBoxLayout(box)
             layout.addWidget(view)
             self.views[name], self.boxes[name] = view, box
@@ -111,18 +112,19 @@ class DeliveryBoardScreen(QWidget):
             self.board_fetch.request()
 
     def _apply_board(self, board: DeliveryBoard) -> None:
-        self.waiting.set_rows(board.waiting)
-        self.on_the_way.set_rows(board.on_the_way)
-        self.delivered.set_rows(board.delivered_today)
+        self.waiting.set_rows(list(board.waiting))
+        self.on_the_way.set_rows(list(board.on_the_way))
+        self.delivered.set_rows(list(board.delivered_today))
         for view in self.views.values():
             fit_columns_to_rows(view, (0, 2), lines=LINES)
         self._show_counts()
 
     def _selected(self, name: str) -> DeliveryCard | None:
         view = self.views[name]
-        card = view.model().row_at(view.currentIndex().row())
-        if card is None and view.model().rowCount() == 1:
-            card = view.model().row_at(0)    # one card waiting: no need to select it first
+        model = cast(RowsModel, view.model())    # each view shows one of the board's RowsModels
+        card = model.row_at(view.currentIndex().row())
+        if card is None and model.rowCount() == 1:
+            card = model.row_at(0)    # one card waiting: no need to select it first
         return card
 
     def pick_up_selected(self) -> None:

@@ -54,8 +54,8 @@ class ManagerDialog(QDialog):
         item_layout.addLayout(row)
 
         layout = QVBoxLayout(self)
-        for widget in (who_box, gift_box, item_box, self.message):
-            layout.addWidget(widget)
+        for part in (who_box, gift_box, item_box, self.message):
+            layout.addWidget(part)
 
         self.gift_fetch = Refetcher(self.runner, lambda: shop.as_of(shop.gift_stock), self._show_gift,
                                     self.message.error, self)

@@ -35,7 +35,7 @@ class MenuEditor(QDialog):
         self.price.setGroupSeparatorShown(True)
         self.category = QComboBox()
         self.available = QCheckBox()
-        self.save = QPushButton(font=ui_font(13, bold=True))
+        self.save = QPushButton(font=ui_font(13, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.save.clicked.connect(self.save_item)
         self.editor = QWidget()           # the item form
         form = QFormLayout(self.editor)

@@ -91,15 +91,15 @@ class MenuPanel(QScrollArea):
             heading.setText(item_name(category.name_ko, category.name_en) if category else item.category)
 
     def _rebuild(self, menu: list[MenuItem], categories: list[str]) -> None:
-        while self._layout.count():
-            widget = self._layout.takeAt(0).widget()
+        while (taken := self._layout.takeAt(0)) is not None:
+            widget = taken.widget()
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
         self._grids, self.headings = [], []
         self._categories = categories
         for category in categories:
-            heading = QLabel(font=ui_font(15, bold=True))
+            heading = QLabel(font=ui_font(15, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
             self.headings.append((heading, next(item for item in menu if item.category == category)))
             self._layout.addWidget(heading)
             grid_holder = QWidget()

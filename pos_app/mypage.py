@@ -66,9 +66,9 @@ class MypageScreen(QWidget):
 
     def _build(self) -> None:
         self.setFont(ui_font(13))
-        self.query = QLineEdit(font=ui_font(16))
+        self.query = QLineEdit(font=ui_font(16))  # type: ignore[call-overload]  # stub gap: inherited property
         self.query.returnPressed.connect(self.look_up)
-        self.search = QPushButton(font=ui_font(15, bold=True))
+        self.search = QPushButton(font=ui_font(15, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.search.clicked.connect(self.look_up)
         search_row = QHBoxLayout()
         search_row.addWidget(self.query, 1)
@@ -78,13 +78,14 @@ class MypageScreen(QWidget):
         self.results.setMaximumWidth(260)
         self.results.currentItemChanged.connect(self._result_chosen)
 
-        self.heading = QLabel(font=ui_font(18, bold=True))
+        self.heading = QLabel(font=ui_font(18, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.heading.setWordWrap(True)
         self.status_box = QGroupBox()
         grid = QGridLayout(self.status_box)
         self.stage_names, self.stage_status, self.stage_time = [], [], []
         for row in range(len(STAGES)):
-            labels = QLabel(font=ui_font(14, bold=True)), QLabel(font=ui_font(16, bold=True)), QLabel(font=ui_font(13))
+            labels = tuple(QLabel(font=font)  # type: ignore[call-overload]  # stub gap: inherited property
+                           for font in (ui_font(14, bold=True), ui_font(16, bold=True), ui_font(13)))
             for column, label in enumerate(labels):
                 grid.addWidget(label, row, column)
             self.stage_names.append(labels[0])
@@ -178,7 +179,7 @@ class MypageScreen(QWidget):
                 text += f" ({card.gift_kind})"
             label_status.setText(text)
             label_time.setText(local_time(getattr(card, time_attr), with_date=True))
-        self.timeline.set_rows(card.timeline)
+        self.timeline.set_rows(list(card.timeline))
         self._fit_timeline()
 
     def _fit_timeline(self) -> None:

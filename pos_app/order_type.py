@@ -24,15 +24,15 @@ class OrderTypePicker(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for kind in TYPES:
-            button = QPushButton(font=ui_font(12, bold=True))
+            button = QPushButton(font=ui_font(12, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
             button.setCheckable(True)
             button.setMinimumHeight(28)
             button.setStyleSheet("QPushButton:checked { background:#1565c0; color:white; }")
             self.group.addButton(button)
             self.buttons[kind] = button
             row.addWidget(button)
-        self.table = QSpinBox(minimum=0, maximum=999, specialValueText="–")
-        self.guests = QSpinBox(minimum=0, maximum=99, specialValueText="–")
+        self.table = QSpinBox(minimum=0, maximum=999, specialValueText="–")  # type: ignore[call-arg]  # stub gap: inherited property
+        self.guests = QSpinBox(minimum=0, maximum=99, specialValueText="–")  # type: ignore[call-arg]  # stub gap: inherited property
         self.table_label, self.guests_label = QLabel(), QLabel()
         self.table_row = QWidget()              # shown for dine-in only: hidden, it takes no height at all
         table_row = QHBoxLayout(self.table_row)

@@ -48,7 +48,7 @@ class PaymentDialog(QDialog):
         self._attempt: tuple | None = None     # (what was asked, its client_ref) until it is answered
         self.setFont(ui_font(12))
         self.setMinimumWidth(520)
-        self.due_label = QLabel(font=ui_font(18, bold=True), wordWrap=True)
+        self.due_label = QLabel(font=ui_font(18, bold=True), wordWrap=True)  # type: ignore[call-overload]  # stub gap: inherited property
         self.guests = QSpinBox(minimum=1, maximum=20, value=max(1, bill.guests or 1))
         self.guests.valueChanged.connect(self._share_changed)
         self.amount = _won_box()
@@ -62,16 +62,17 @@ class PaymentDialog(QDialog):
         self.quick = [QPushButton(f"{won(n)}") for n in (10_000, 50_000)]
         for button, n in zip(self.quick, (10_000, 50_000), strict=True):
             button.clicked.connect(lambda _=False, n=n: self.received.setValue(self.received.value() + n))
-        self.card_part = QLabel(font=ui_font(13, bold=True))
+        self.card_part = QLabel(font=ui_font(13, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.approval, self.last4 = QLineEdit(), QLineEdit()
         self.last4.setMaxLength(4)
         self.last4.setInputMask("9999")
         self.cash_receipt = QLineEdit()
         self.cash_receipt.setPlaceholderText("010-1234-5678 / 123-45-67890")
-        self.change_label = QLabel(font=ui_font(28, bold=True))
+        self.change_label = QLabel(font=ui_font(28, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.change_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.change_label.setStyleSheet("color:#1565c0;")
-        self.pay, self.later, self.close_dialog = QPushButton(font=ui_font(14, bold=True)), QPushButton(), QPushButton()
+        self.pay = QPushButton(font=ui_font(14, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
+        self.later, self.close_dialog = QPushButton(), QPushButton()
         self.pay.setMinimumHeight(52)
         self.pay.setStyleSheet("QPushButton { background:#2e7d32; color:white; border-radius:8px; }"
                                "QPushButton:disabled { background:#9e9e9e; }")

@@ -40,7 +40,7 @@ class StaffDialog(QDialog):
         self.staff_id, self.name = QLineEdit(maxLength=40), QLineEdit()
         self.role = QComboBox()
         self.new_pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password, maxLength=MAX_PIN_DIGITS)
-        self.new, self.save = QPushButton(), QPushButton(font=ui_font(13, bold=True))
+        self.new, self.save = QPushButton(), QPushButton(font=ui_font(13, bold=True))  # type: ignore[call-overload]  # stub gap: inherited property
         self.deactivate = QPushButton()
         self.new.clicked.connect(self.start_new)
         self.save.clicked.connect(self.save_member)

@@ -74,7 +74,8 @@ class TodaysOrders(QGroupBox):
     def _show_selected_note(self) -> None:
         order = self.selected_order()
         note = order_note(order, short=False) if order is not None else ""
-        self.order_note.setText(f"{order_label(order)} {order_status(order)}: {note}" if note else "")
+        shown = f"{order_label(order)} {order_status(order)}: {note}" if order is not None and note else ""
+        self.order_note.setText(shown)
 
     def pay_selected(self) -> None:
         order = self.selected_order()
@@ -123,5 +124,6 @@ class TodaysOrders(QGroupBox):
         details = desk.config.shop if desk is not None else None    # the printers file's [shop], if any
         number = "-".join(part for part in (str(order.order_id) if order.order_id > 0 else "", order.till_number)
                           if part)
-        self.runner.run(lambda: receipt_slip(self.shop, order, details),
-                        lambda slip: print_receipt(slip, number, self, self.message), self.message.error)
+        def show(slip) -> None:          # the PDF's path print_receipt answers is not needed here
+            print_receipt(slip, number, self, self.message)
+        self.runner.run(lambda: receipt_slip(self.shop, order, details), show, self.message.error)

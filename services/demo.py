@@ -69,8 +69,8 @@ def _error(error: ShopError) -> str:
     """The refusal in the system language: the English message, or the Korean words for its code."""
     if not _korean():
         return str(error)
-    code = next((c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in SCREEN_TEXT),
-                "shop_error")
+    codes = (getattr(c, "code", "") for c in type(error).__mro__)
+    code = next((c for c in codes if f"error.{c}" in SCREEN_TEXT), "shop_error")
     return _table(f"error.{code}", str(error), message=str(error))
 
 
