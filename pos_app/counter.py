@@ -113,6 +113,7 @@ class CounterScreen(QWidget):
 
         self.orders_box = TodaysOrders(self.shop, self.runner, self.message, self.orders, self.receipt_printer)
         self.orders_box.pay_requested.connect(self.open_payment)
+        self.orders_box.changed.connect(self.expect_own_change)
         self.orders_view = self.orders_box.view
         self.cancel, self.receipt = self.orders_box.cancel, self.orders_box.receipt
         self.order_note = self.orders_box.order_note
@@ -168,6 +169,14 @@ class CounterScreen(QWidget):
     def _apply_orders(self, orders: list[OrderSummary]) -> None:
         self.orders_box.set_orders(orders)
 
+    def expect_own_change(self) -> None:
+        """After an order is placed, cancelled or paid here: Today's orders shows no answer from before
+        it and fetches one that includes it, without waiting for the feed. The position is read after
+        the change (the runner is serial), so it is at or past the change's event. A remote till that
+        cannot read it (the server away) just fetches: its queued order is in every answer kept here."""
+        self.runner.run(self.shop.latest_position, self.orders_fetch.expect,
+                        lambda _: self.orders_fetch.request())
+
     def _show_total(self, total: int) -> None:
         self.total_label.setText(tr("counter.total", total=won(total)))
 
@@ -212,6 +221,7 @@ class CounterScreen(QWidget):
         self.place.setEnabled(True)
         self.last_receipt = receipt
         self._client_ref = uuid.uuid4().hex          # the next cart is a new order
+        self.expect_own_change()
         if receipt.status == "cancelled":
             self.message.error(tr("counter.refused", id=receipt.order_id, reason=reason_text(receipt.reason)))
             return
@@ -245,7 +255,7 @@ class CounterScreen(QWidget):
             self.message.info_key("pay.settled", id=bill.order_id)
             return
         self.payment_dialog = dialog = PaymentDialog(self.shop, bill, self)
-        dialog.paid.connect(lambda _receipt: self.orders_fetch.request())
+        dialog.paid.connect(lambda _receipt: self.expect_own_change())
         dialog.finished.connect(lambda _: self.orders_fetch.request())
         dialog.show()        # not modal: the counter keeps taking orders while a table pays
 

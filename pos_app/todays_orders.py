@@ -22,6 +22,7 @@ FITTED = (0, 1, 2)      # number/time, customer/phone, total: sized to every row
 
 class TodaysOrders(QGroupBox):
     pay_requested = Signal(int)      # the selected order's number: the counter opens its payment dialog
+    changed = Signal()               # an order was changed here (cancelled): the list waits for it
 
     def __init__(self, shop: Shop, runner: PortRunner, message: MessageBar, orders: RowsModel,
                  receipt_printer=None) -> None:
@@ -99,8 +100,10 @@ class TodaysOrders(QGroupBox):
 
     def _cancel(self, order: OrderSummary, reason: str) -> None:
         staff = till_staff()     # kept with the refund of a paid order, beside the reason
-        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason, staff),
-                        lambda _: self.message.info_key("counter.cancelled", id=order.order_id), self.message.error)
+        def cancelled(_) -> None:
+            self.message.info_key("counter.cancelled", id=order.order_id)
+            self.changed.emit()
+        self.runner.run(lambda: self.shop.cancel_order(order.order_id, reason, staff), cancelled, self.message.error)
 
     # -- receipt ---------------------------------------------------------------------------------------
     def print_selected_receipt(self) -> None:

@@ -46,3 +46,37 @@ def test_answers_not_stamped_are_applied_as_they_come(qtbot):
     refetcher.request()             # during the first fetch: one more fetch afterwards, both applied
     qtbot.waitUntil(lambda: applied == ["a", "b"], timeout=60_000)
 
+
+
+def test_the_counters_own_changes_are_listed_without_waiting_for_the_feed(qtbot, shop, shop_app):
+    """Issue 9 point 2: with the feed quiet (a remote till's stream can lag its commands), an order placed,
+    paid and cancelled on this till is still shown as it is: Today's orders asks for an answer as of at
+    least the change's position, so no answer from before it can stand in for it."""
+    from PySide6.QtCore import Qt
+
+    from tests.gui.conftest import menu_items
+    shop.open_day(100_000, "manager")
+    counter = shop_app.main.counter
+    shop_app.events.stop()                   # no event reaches the screens: only the till's own changes refetch
+    (item,) = menu_items(shop, 1)
+
+    def listed():
+        return counter.orders.row_at(counter.orders.row_of_key(order_id))
+
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=60_000)
+    order_id = counter.last_receipt.order_id
+    qtbot.waitUntil(lambda: listed() is not None and listed().bill_status == "open", timeout=60_000)
+
+    qtbot.waitUntil(lambda: counter.payment_dialog is not None and counter.payment_dialog.isVisible(), timeout=60_000)
+    dialog = counter.payment_dialog
+    qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)     # still open: its closing would refetch by itself
+    qtbot.waitUntil(lambda: listed().bill_status == "paid", timeout=60_000)
+
+    counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
+    qtbot.mouseClick(counter.orders_box.cancel, Qt.MouseButton.LeftButton)
+    cancel = counter.orders_box.cancel_dialog
+    cancel.typed.setText("changed their mind")
+    qtbot.mouseClick(cancel.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: listed().status == "cancelled", timeout=60_000)
