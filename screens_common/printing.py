@@ -14,18 +14,17 @@ import dataclasses
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from screens_common.fmt import local_time
 from screens_common.widgets import KOREAN_FONT_FAMILIES, ui_font
 from services.errors import UnknownOrder
 from services.port import OrderSummary, Shop, Ticket
 from services.printing.config import ShopDetails
-from services.printing.escpos import columns, printable
 from services.printing.layouts import PrintLine, PrintOrder, receipt
 from services.printing.orders import OrderReader
-from services.printing.preview import DOT_COLUMN, FONT_FAMILIES, GLYPH, LINE
+from services.printing.preview import paint_slip, slip_height
 from services.printing.slip import Slip
 
 RECEIPT_WIDTH_MM = 80   # a common thermal receipt roll
@@ -83,13 +82,13 @@ def save_slip_pdf(slip: Slip, path: Path | str) -> Path:
     path = Path(path)
     writer = QPdfWriter(str(path))
     writer.setResolution(DOTS_PER_INCH)
-    height_mm = (_slip_height(slip) + 2 * SLIP_MARGIN) * 25.4 / DOTS_PER_INCH
+    height_mm = (slip_height(slip) + 2 * SLIP_MARGIN) * 25.4 / DOTS_PER_INCH
     writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter))
     writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     writer.setTitle(path.stem)
     painter = QPainter(writer)
     try:
-        paint_slip(painter, slip)
+        paint_slip(painter, slip, SLIP_MARGIN)
     finally:
         painter.end()
     return path
@@ -104,55 +103,10 @@ def print_slip_with_dialog(slip: Slip, parent=None) -> bool:
     painter = QPainter(printer)
     try:
         painter.scale(printer.resolution() / DOTS_PER_INCH, printer.resolution() / DOTS_PER_INCH)
-        paint_slip(painter, slip)
+        paint_slip(painter, slip, SLIP_MARGIN)
     finally:
         painter.end()
     return True
-
-
-def _slip_height(slip: Slip) -> int:
-    return sum(LINE * line.size for line in slip.lines)
-
-
-def paint_slip(painter: QPainter, slip: Slip) -> None:
-    """Each line in its columns (12 dots; a two-byte character two), 24-dot glyphs on 30-dot lines,
-    double size doubling both: as the printer lays it out. A run of ASCII and Hangul is drawn as one
-    string (the monospaced CJK font puts it on the grid, and the PDF's text reads as words); any other
-    character (·, ※) in its own cells, since fonts disagree on its width."""
-    y = SLIP_MARGIN
-    for line in slip.lines:
-        scale = line.size
-        font = QFont()
-        font.setFamilies(FONT_FAMILIES)
-        font.setPixelSize(GLYPH * scale)
-        font.setBold(line.bold)
-        painter.setFont(font)
-        text = printable(line.text)
-        free = max(0, slip.width - scale * columns(text))
-        column = {"left": 0, "center": free // 2, "right": free}[line.align]
-        if line.banner:
-            painter.fillRect(QRectF(SLIP_MARGIN, y, slip.width * DOT_COLUMN, LINE * scale), QColor("black"))
-        painter.setPen(QColor("white" if line.banner else "black"))
-        for run in _runs(text):
-            cells = columns(run) * scale
-            painter.drawText(QRectF(SLIP_MARGIN + column * DOT_COLUMN, y, cells * DOT_COLUMN, LINE * scale),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), run)
-            column += cells
-        y += LINE * scale
-
-
-def _runs(text: str) -> list[str]:
-    runs: list[str] = []
-    for char in text:
-        if _on_grid(char) and runs and _on_grid(runs[-1][-1]):
-            runs[-1] += char
-        else:
-            runs.append(char)
-    return runs
-
-
-def _on_grid(char: str) -> bool:
-    return ord(char) < 0x80 or "\uac00" <= char <= "\ud7a3"
 
 
 # -- the kitchen ticket (the kitchen display's print key) ----------------------------------------------
@@ -188,7 +142,7 @@ def save_pdf(html_text: str, path: Path | str) -> Path:
 
 def save_preview_png(html_text: str, path: Path | str, width_px: int = 360) -> Path:
     """The same document as an image (for the docs: what the printed receipt looks like)."""
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     doc = document(html_text)
     doc.setTextWidth(width_px)
     image = QImage(width_px, int(doc.size().height()) + 8, QImage.Format.Format_RGB32)
