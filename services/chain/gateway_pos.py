@@ -22,33 +22,30 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from services import commands as C
 from services import payment_commands as P
 from services.chain.gateway_calls import ServiceCalls
 from services.day_report import DayReport
-from services.errors import InvalidInput, PinRefused, ShopError, UnknownOrder
-from services.local.manager import StaffDirectory
+from services.errors import InvalidInput, ShopError, UnknownOrder
+from services.local.manager import StaffList
 from services.menu_commands import SaveCategory, SaveMenuItem
-from services.port import BillView, BusinessDay, Category, OrderSummary, PaymentReceipt, StaffMember
+from services.port import BillView, BusinessDay, Category, OrderSummary, PaymentReceipt
 from services.remote import codec
-from services.staff_commands import DeactivateStaff, SaveStaff
 
 log = logging.getLogger(__name__)
 
 BILL_WAIT_S = 3.0
-StaffCommand = TypeVar("StaffCommand", SaveStaff, DeactivateStaff)
-NO_STAFF_FILE = "This gateway has no staff file: manager PINs and staff cannot be checked here"
 
 
-class ChainPointOfSale:
+class ChainPointOfSale(StaffList):
     """Needs ``_command(command)``, ``_view(context, path)``, ``calls`` and ``_staff`` from ``ChainShop``."""
+    _no_staff_file = "This gateway has no staff file: manager PINs and staff cannot be checked here"
 
     _command: Callable[..., Any]
     _view: Callable[..., Any]
     calls: ServiceCalls
-    _staff: StaffDirectory | None
 
     # -- commands -----------------------------------------------------------------------------------
     def take_payment(self, order_id: int, tenders: Sequence[P.Tender], cash_receipt: str = "",
@@ -67,31 +64,6 @@ class ChainPointOfSale:
 
     def close_day(self, counted_cash: int, staff: str = "") -> DayReport:
         return DayReport.from_dict(self._command(P.CloseDay(counted_cash, staff)))
-
-    def verify_manager_pin(self, pin: str) -> str:
-        """The manager's staff id if ``pin`` is a manager's PIN (the gateway's staff file); else PinRefused."""
-        manager = self._staff.manager_with_pin(pin) if self._staff is not None and isinstance(pin, str) else None
-        if manager is None:
-            raise PinRefused("That is not a manager's PIN" if self._staff is not None else NO_STAFF_FILE)
-        return manager
-
-    def _directory(self) -> StaffDirectory:
-        if self._staff is None:
-            raise ShopError(NO_STAFF_FILE)
-        return self._staff
-
-    def staff_members(self) -> list[StaffMember]:
-        return self._directory().members()
-
-    def save_staff(self, command: SaveStaff) -> None:
-        if not isinstance(command, SaveStaff):
-            raise InvalidInput(f"save_staff takes a SaveStaff, got {type(command).__name__}")
-        self._directory().save(_by_a_manager(command))
-
-    def deactivate_staff(self, command: DeactivateStaff) -> None:
-        if not isinstance(command, DeactivateStaff):
-            raise InvalidInput(f"deactivate_staff takes a DeactivateStaff, got {type(command).__name__}")
-        self._directory().deactivate(_by_a_manager(command))
 
     def save_category(self, category: SaveCategory) -> None:
         if not isinstance(category, SaveCategory):
@@ -150,9 +122,3 @@ class ChainPointOfSale:
         return [dataclasses.replace(s, order_type=n["orderType"], table=n["table"], bill_status=n["billStatus"],
                                     balance=n["balance"]) if (n := by_order.get(s.order_id)) else s
                 for s in summaries]
-
-
-def _by_a_manager(command: StaffCommand) -> StaffCommand:
-    if not command.staff:
-        raise PinRefused("Only a manager may change the staff: give the manager's PIN first")
-    return command
