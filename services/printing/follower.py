@@ -23,7 +23,7 @@ from services.events import CookCancelled, Ordered, StockChecked, TicketReleased
 from services.port import EventRecord, Shop
 from services.printing.config import PrintingConfig
 from services.printing.jobs import TICKET, Batch, JobStore
-from services.printing.layouts import PrintLine, PrintOrder, kitchen_ticket
+from services.printing.layouts import PrintLine, PrintOrder, ticket_maker
 from services.printing.orders import OrderReader
 
 log = logging.getLogger(__name__)
@@ -144,13 +144,13 @@ class FeedFollower:
         cause = f"event:{position}"
         for printer, lines in kitchen_split(self._config, order.lines).items():
             width = next(p.width for p in self._config.printers if p.name == printer)
-            # the batch lays a slip out at once (make_slip(version)), within this turn of the loop
+            # each slip bound to its own printer's lines, whenever the batch lays it out
             if kind == "ticket" and not batch.has_ticket(order.order_id, printer):
                 batch.add(order.order_id, printer, TICKET, cause,
-                          lambda _v: kitchen_ticket(order, lines, printer, width))  # noqa: B023
+                          ticket_maker(order, lines, printer, width))
             elif kind == "void":
                 batch.void(order.order_id, printer, cause,
-                           lambda _v: kitchen_ticket(order, lines, printer, width, banner="VOID"))  # noqa: B023
+                           ticket_maker(order, lines, printer, width, banner="VOID"))
 
     def _ordered_or_none(self, order_id: int) -> Ordered | None:
         try:

@@ -7,6 +7,7 @@ number, time, each line's quantity, name and note; a REPRINT or VOID banner when
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -159,6 +160,13 @@ def _item_row(name: str, quantity: str, amount: str, width: int) -> str:
     left = width - QTY_COLUMNS - AMOUNT_COLUMNS
     name = spread(name, "", left) if columns(name) > left else name + " " * (left - columns(name))
     return name + " " * (QTY_COLUMNS - columns(quantity)) + quantity + " " * (AMOUNT_COLUMNS - columns(amount)) + amount
+
+
+def ticket_maker(order: PrintOrder, lines: tuple[PrintLine, ...], printer: str, width: int,
+                 banner: str = "") -> Callable[[int], Slip]:
+    """A print job's ``make_slip(version)`` for one printer's ticket, bound to that printer's lines now
+    (a lambda written in a loop over printers would see the loop's last printer when called later)."""
+    return lambda _version: kitchen_ticket(order, lines, printer, width, banner=banner)
 
 
 def kitchen_ticket(order: PrintOrder, lines: tuple[PrintLine, ...], printer: str, width: int = 48,

@@ -18,7 +18,7 @@ from services.port import Shop
 from services.printing.config import PrinterConfig, PrintingConfig
 from services.printing.follower import FeedFollower, kitchen_split
 from services.printing.jobs import RECEIPT, REPRINT, Job, JobStore
-from services.printing.layouts import PrintOrder, kitchen_ticket, receipt
+from services.printing.layouts import PrintOrder, receipt, ticket_maker
 from services.printing.orders import OrderReader
 from services.printing.slip import Slip
 from services.printing.worker import PrinterWorker
@@ -69,9 +69,9 @@ class PrintDesk:
         cause = f"request:{uuid.uuid4()}"
         widths = {p.name: p.width for p in self.config.printers}
         with self.store.batch() as batch:
-            for name, lines in shares.items():   # batch.add lays the slip out at once, within this turn
+            for name, lines in shares.items():   # each slip bound to its own printer's lines
                 batch.add(order_id, name, REPRINT, cause,
-                          lambda _v: kitchen_ticket(order, lines, name, widths[name], banner="REPRINT"))  # noqa: B023
+                          ticket_maker(order, lines, name, widths[name], banner="REPRINT"))
             added = list(batch.added)
         self._wake()
         return [self._job(job_id) for job_id in added]
