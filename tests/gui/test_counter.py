@@ -20,7 +20,7 @@ def test_an_out_of_stock_order_is_refused_with_its_reason(qtbot, shop, shop_app,
     qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
     shop.mark_sold_out(item.code)
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
     assert counter.last_receipt.status == "cancelled"
     assert counter.last_receipt.reason == f"@out_of_stock:{item.code}"
     shown = words.format(en=item.name_en, ko=item.name_ko)
@@ -39,14 +39,14 @@ def test_the_cart_stops_at_the_stock_left_with_a_clear_word(qtbot, shop, shop_ap
     shop.mark_sold_out(item.code)
     shop.restock(item.code, 5)
     button = counter.menu_panel.buttons[item.code]
-    qtbot.waitUntil(lambda: button.item.stock == 5, timeout=5000)
+    qtbot.waitUntil(lambda: button.item.stock == 5, timeout=30000)
     for _ in range(6):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [line.quantity for line in counter.cart.lines()] == [5]
     assert counter.message.kind == "error" and "Only 5" in counter.message.text()
     assert not counter.cart.setData(counter.cart.index(0, 1), 6), "typing 6 is refused too"
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
     assert counter.last_receipt.status == "placed"
 
 
@@ -55,7 +55,7 @@ def test_a_sold_out_item_cannot_be_ordered(qtbot, shop, shop_app):
     (item,) = menu_items(shop, 1)
     shop.mark_sold_out(item.code)
     button = counter.menu_panel.buttons[item.code]
-    qtbot.waitUntil(lambda: not button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: not button.isEnabled(), timeout=30000)
     assert "SOLD OUT" in button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert counter.cart.rowCount() == 0
@@ -83,9 +83,9 @@ def test_an_order_for_later_is_scheduled(qtbot, shop, shop_app):
     counter.later_at.setDateTime(in_an_hour)          # seconds the picker ("HH:mm") cannot show
     shown = counter.later_at.dateTime().toString("yyyy-MM-dd HH:mm")
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
     order_id = counter.last_receipt.order_id
-    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=30000)
     summary = counter.orders.row_at(counter.orders.row_of_key(order_id))
     assert summary.scheduled_for is not None
     assert summary.scheduled_for > datetime.now().astimezone() + timedelta(minutes=50)
@@ -107,7 +107,7 @@ def test_language_switch_retranslates_every_screen(qtbot, shop, shop_app):
 
 
 def test_the_open_shop_is_named_on_screen(qtbot, shop, shop_app):
-    qtbot.waitUntil(lambda: shop_app.main.shop_label != "", timeout=5000)
+    qtbot.waitUntil(lambda: shop_app.main.shop_label != "", timeout=30000)
     assert shop.describe() in shop_app.main.shop_sign.text()
     assert shop.describe() in shop_app.main.windowTitle()
 
@@ -121,7 +121,7 @@ def test_a_korean_local_till_signs_its_shop_and_its_connection_in_korean(qtbot, 
     from screens_common.i18n import set_language
     from services.port import Connection
     main = shop_app.main
-    qtbot.waitUntil(lambda: main.shop_label != "" and shop_app.kitchen.shop_label != "", timeout=5000)
+    qtbot.waitUntil(lambda: main.shop_label != "" and shop_app.kitchen.shop_label != "", timeout=30000)
     set_language("ko")
     where = shop.describe().partition(" · ")[2]
     assert main.shop_sign.text() == f"매장: 로컬 매장 · {where}"
@@ -149,7 +149,7 @@ def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
     assert [(line.item.code, line.quantity) for line in counter.cart.lines()] == [(item.code, 2)]
     qtbot.keyClicks(counter.phone, "010-5555-1234")
     qtbot.keyClick(counter.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
     assert counter.last_receipt.status == "placed"
 
 
@@ -164,11 +164,11 @@ def test_errors_are_korean_on_a_korean_screen(qtbot, shop, shop_app):
     (item,) = menu_items(shop, 1)
     receipt = shop.place_order(PlaceOrder((OrderLine(item.code, 1),)))
     shop.finish_cooking(receipt.order_id)
-    qtbot.waitUntil(lambda: counter.orders.row_of_key(receipt.order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(receipt.order_id) >= 0, timeout=30000)
     counter.orders_view.selectRow(counter.orders.row_of_key(receipt.order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
     counter.cancel_dialog.confirm.click()
-    qtbot.waitUntil(lambda: counter.message.text() == "이미 조리가 끝난 주문은 취소할 수 없습니다.", timeout=5000)
+    qtbot.waitUntil(lambda: counter.message.text() == "이미 조리가 끝난 주문은 취소할 수 없습니다.", timeout=30000)
 
 
 def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_readers_language(qtbot, shop, shop_app):
@@ -179,7 +179,7 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
     counter = shop_app.main.counter
     (item,) = menu_items(shop, 1)
     order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1),))).order_id
-    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=30000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
     assert counter.cancel_dialog.isVisible() and f"#{order_id}" in counter.cancel_dialog.question.text()
@@ -190,10 +190,10 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
     counter.cancel_dialog.choices.button(2).setChecked(True)            # "Duplicate order"
     qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: shop.mypage(order_id).order_status == "cancelled", timeout=5000)
+    qtbot.waitUntil(lambda: shop.mypage(order_id).order_status == "cancelled", timeout=30000)
     assert shop.mypage(order_id).reason == "@duplicate"
     qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
-                    timeout=5000)
+                    timeout=30000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     assert "Duplicate order" in counter.order_note.text()              # whole, under the list
     listed = counter.orders.index(counter.orders.row_of_key(order_id), 3).data()
@@ -213,10 +213,10 @@ def test_category_headings_speak_the_screens_language_and_follow_a_rename(qtbot,
 
     def heading() -> str:
         return next(label.text() for label, item in panel.headings if item.category_code == "stews")
-    qtbot.waitUntil(lambda: heading() == f"{stews.name_en} {stews.name_ko}", timeout=5000)
+    qtbot.waitUntil(lambda: heading() == f"{stews.name_en} {stews.name_ko}", timeout=30000)
     set_language("ko")
     assert heading() == stews.name_ko
     shop.save_category(SaveCategory("stews", "국물 요리", "Soups", reason="winter menu"))
-    qtbot.waitUntil(lambda: heading() == "국물 요리", timeout=5000)
+    qtbot.waitUntil(lambda: heading() == "국물 요리", timeout=30000)
     set_language("en")
     assert heading() == "Soups 국물 요리"

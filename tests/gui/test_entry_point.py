@@ -37,7 +37,7 @@ def test_each_screen_runs_alone(qtbot, shop, screen):
         for window in built.windows:
             qtbot.addWidget(window)
         built.show(kitchen_full_screen=False)
-        qtbot.waitUntil(lambda: built.events.is_subscribed, timeout=5000)
+        qtbot.waitUntil(lambda: built.events.is_subscribed, timeout=30000)
         if screen == "kitchen":
             assert built.main is None and built.kitchen is not None
         else:

@@ -37,24 +37,24 @@ def test_keyboard_selects_starts_bumps_and_recalls(qtbot, shop, shop_app):
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     orders = [_place(shop, item).order_id for _ in range(3)]
-    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=30000)
     kitchen.board.setFocus()
 
     qtbot.keyClick(kitchen.board, Qt.Key.Key_2)                  # number keys pick a card
     assert kitchen.board.selected_ticket().order_id == orders[1]
     qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # Space starts a queued ticket
-    qtbot.waitUntil(lambda: _status(kitchen, orders[1]) == "cooking", timeout=5000)
+    qtbot.waitUntil(lambda: _status(kitchen, orders[1]) == "cooking", timeout=30000)
     qtbot.keyClick(kitchen.board, Qt.Key.Key_Space)              # ... and bumps a cooking one
-    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[1]) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[1]) < 0, timeout=30000)
 
     kitchen.board.setCurrentIndex(kitchen.model.index(0, 0))
     qtbot.keyClick(kitchen.board, Qt.Key.Key_Right)              # arrows move along the cards
     assert kitchen.board.selected_ticket().order_id == orders[2]
     qtbot.keyClick(kitchen.board, Qt.Key.Key_Enter)              # Enter bumps straight away
-    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) < 0, timeout=30000)
 
     qtbot.keyClick(kitchen.board, Qt.Key.Key_R)                  # R recalls the last bumped
-    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[2]) >= 0, timeout=30000)
     assert kitchen.bumped == [orders[1]]
 
 
@@ -62,12 +62,12 @@ def test_touch_buttons_start_and_bump(qtbot, shop, shop_app):
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     order_id = _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=30000)
     kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     qtbot.mouseClick(kitchen.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=30000)
     qtbot.mouseClick(kitchen.bump_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=30000)
 
 
 def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app):
@@ -75,20 +75,20 @@ def test_a_cancelled_ticket_is_struck_out_before_it_leaves(qtbot, shop, shop_app
     kitchen.model.linger_s = 0.6
     (item,) = menu_items(shop, 1)
     order_id = _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=30000)
 
     counter = shop_app.main.counter
-    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=30000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
     counter.cancel_dialog.typed.insert("손님 요청")   # Hangul comes from an input method, not key codes
     qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=5000)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cancelled", timeout=30000)
     assert str(order_id) in kitchen.message.text()
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=30000)
     qtbot.waitUntil(lambda: counter.orders.row_at(counter.orders.row_of_key(order_id)).status == "cancelled",
-                    timeout=5000)
+                    timeout=30000)
 
 
 def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop_app):
@@ -97,11 +97,11 @@ def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop
     shop.start_cooking(order_id)
     shop.finish_cooking(order_id)
     counter = shop_app.main.counter
-    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: counter.orders.row_of_key(order_id) >= 0, timeout=30000)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.cancel, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(counter.cancel_dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=5000)
+    qtbot.waitUntil(lambda: counter.message.kind == "error", timeout=30000)
     assert counter.message.text() and "Traceback" not in counter.message.text()
 
 
@@ -115,7 +115,7 @@ def _as_manager(qtbot, kitchen, button, pin: str, reason: str):
     """Tap ``button`` (Sold out, Restock) and answer the manager's PIN dialog with ``pin`` and ``reason``."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = kitchen.stock.manager_pin()
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.waitUntil(dialog.isVisible, timeout=30000)
     dialog.pin.setText(pin)
     dialog.reason.setText(reason)
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
@@ -134,14 +134,14 @@ def _stock_audit(staff_path: Path) -> list[tuple[str, str, str, str, str]]:
 def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, shop_app):
     kitchen, counter = shop_app.kitchen, shop_app.main.counter
     (item,) = menu_items(shop, 1)
-    qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=30000)
     _pick_in_stock_list(kitchen, item.code)
     dialog = _as_manager(qtbot, kitchen, kitchen.stock.sold_out_button, "9999", "burnt the batch")
-    qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=30000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30000)
     kitchen.stock.restock_amount.setValue(5)
     _as_manager(qtbot, kitchen, kitchen.stock.restock_button, "9999", "delivery came")
-    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=30000)
     assert counter.menu_panel.buttons[item.code].item.stock == 5
 
 
@@ -225,7 +225,7 @@ def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app
     release_at = counter.later_at.dateTime().toPython().astimezone()
     assert release_at.second == 0 and release_at.microsecond == 0
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
     assert counter.last_receipt.status == "placed", counter.message.text()
     order_id = counter.last_receipt.order_id
     alerts = kitchen.alerts
@@ -254,31 +254,31 @@ def test_recall_after_pickup_is_refused_with_a_message(qtbot, shop, shop_app):
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     order_id = _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=30000)
     kitchen.bump(order_id)
-    qtbot.waitUntil(lambda: kitchen.bumped == [order_id], timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.bumped == [order_id], timeout=30000)
     shop.pick_up(order_id, "rider")
     qtbot.mouseClick(kitchen.recall_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kitchen.message.kind == "error", timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.message.kind == "error", timeout=30000)
     assert kitchen.model.row_of(order_id) < 0
 
 
 def test_the_kitchen_names_the_open_shop(qtbot, shop, shop_app):
-    qtbot.waitUntil(lambda: shop.describe() in shop_app.kitchen.shop_sign.text(), timeout=5000)
+    qtbot.waitUntil(lambda: shop.describe() in shop_app.kitchen.shop_sign.text(), timeout=30000)
 
 
 def test_double_tap_starts_then_bumps(qtbot, shop, shop_app):
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     order_id = _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=30000)
     rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     qtbot.mouseClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=30000)
     rect = kitchen.board.visualRect(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     qtbot.mouseDClick(kitchen.board.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=30000)
 
 
 def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting(qtbot, shop, shop_app):
@@ -287,13 +287,13 @@ def test_recall_without_a_local_bump_takes_the_latest_cooked_order_still_waiting
     older, newer = _place(shop, item).order_id, _place(shop, item).order_id
     for order_id in (older, newer):                  # bumped elsewhere (another display, before a restart)
         shop.finish_cooking(order_id)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0 and kitchen.model.row_of(older) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) < 0 and kitchen.model.row_of(older) < 0, timeout=30000)
     assert kitchen.bumped == []
     kitchen.board.setFocus()
     qtbot.keyClick(kitchen.board, Qt.Key.Key_R)
     # settled: the recall's refetch has landed (a fetch begun before the bumps may land first, briefly)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0 and kitchen.tickets.idle, timeout=5000)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(older) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newer) >= 0 and kitchen.tickets.idle, timeout=30000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(older) < 0, timeout=30000)
     assert [t.order_id for t in shop.kitchen_tickets()] == [newer]
 
 
@@ -307,9 +307,9 @@ def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot
     kitchen.model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.row()))
     receipt = shop.place_order(PlaceOrder((OrderLine(first.code, 2, "맵게"), OrderLine(second.code, 1)),
                                           customer_name="김민수"))
-    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(receipt.order_id) >= 0, timeout=30000)
     qtbot.waitUntil(lambda: kitchen.tickets.idle and receipt.order_id not in kitchen.model._provisional,
-                    timeout=5000)
+                    timeout=30000)
     shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
     assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
     assert resets == [] and changed == []
@@ -352,18 +352,18 @@ def test_keys_reach_the_board_after_the_threshold_boxes_and_the_stock_list_are_t
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     order_id = _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=30000)
     kitchen.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is kitchen, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is kitchen, timeout=30000)
     for touched in (kitchen.warn_minutes, kitchen.late_minutes, kitchen.stock.stock_list, kitchen.all_day):
         qtbot.mouseClick(touched, Qt.MouseButton.LeftButton)
         assert QApplication.focusWidget() is kitchen.board, f"{type(touched).__name__} took the keys"
     kitchen.warn_minutes.stepUp()
     kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=5000)
+    qtbot.waitUntil(lambda: _status(kitchen, order_id) == "cooking", timeout=30000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) < 0, timeout=30000)
 
 
 def test_a_cards_key_stays_the_same_when_another_ticket_is_bumped(qtbot, shop, shop_app):
@@ -372,11 +372,11 @@ def test_a_cards_key_stays_the_same_when_another_ticket_is_bumped(qtbot, shop, s
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     orders = [_place(shop, item).order_id for _ in range(3)]
-    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=5000)
+    qtbot.waitUntil(lambda: all(kitchen.model.row_of(o) >= 0 for o in orders), timeout=30000)
     before = {o: kitchen.model.slot_of(o) for o in orders}
     assert sorted(before.values()) == [1, 2, 3]
     shop.finish_cooking(orders[0])
-    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[0]) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(orders[0]) < 0, timeout=30000)
     assert {o: kitchen.model.slot_of(o) for o in orders[1:]} == {o: before[o] for o in orders[1:]}
     kitchen.board.setFocus()
     qtbot.keyClick(kitchen.board, Qt.Key.Key_0 + before[orders[2]])
@@ -384,7 +384,7 @@ def test_a_cards_key_stays_the_same_when_another_ticket_is_bumped(qtbot, shop, s
     index = kitchen.model.index(kitchen.model.row_of(orders[2]), 0)
     assert index.data(SlotRole) == before[orders[2]]
     newcomer = _place(shop, item).order_id                       # takes the freed key, nobody else moves
-    qtbot.waitUntil(lambda: kitchen.model.row_of(newcomer) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(newcomer) >= 0, timeout=30000)
     assert kitchen.model.slot_of(newcomer) == before[orders[0]]
 
 
@@ -392,7 +392,7 @@ def test_every_window_opens_inside_the_screen_and_fits_a_1280_by_800_one(qtbot, 
     """Point 13: sized to the screen it opens on, never past its edge (this offscreen screen is smaller
     than a till's: where a window cannot shrink that far, it must still fit 1280x800 in both languages)."""
     from screens_common.i18n import set_language
-    qtbot.waitUntil(lambda: shop_app.kitchen.shop_label != "", timeout=5000)     # the long path is shown
+    qtbot.waitUntil(lambda: shop_app.kitchen.shop_label != "", timeout=30000)     # the long path is shown
     for language in ("en", "ko"):
         set_language(language)
         for window in shop_app.windows:
@@ -417,14 +417,14 @@ def test_the_kitchen_opens_full_screen_alone_and_maximized_beside_the_counter(qt
             qtbot.addWidget(window)
         built.show()
         kitchen = built.kitchen
-        qtbot.waitUntil(kitchen.isVisible, timeout=5000)
+        qtbot.waitUntil(kitchen.isVisible, timeout=30000)
         if screen == "kitchen":
             assert kitchen.isFullScreen()
-            qtbot.waitUntil(lambda: kitchen.frameGeometry() == kitchen.screen().geometry(), timeout=5000)
+            qtbot.waitUntil(lambda: kitchen.frameGeometry() == kitchen.screen().geometry(), timeout=30000)
         else:
             assert kitchen.isMaximized() and not kitchen.isFullScreen()
             available = kitchen.screen().availableGeometry()
-            qtbot.waitUntil(lambda: kitchen.frameGeometry() == available, timeout=5000)
+            qtbot.waitUntil(lambda: kitchen.frameGeometry() == available, timeout=30000)
     finally:
         built.close()
 
@@ -434,8 +434,8 @@ def test_the_kitchen_says_why_a_ticket_was_cancelled(qtbot, shop, shop_app):
     kitchen = shop_app.kitchen
     (item,) = menu_items(shop, 1)
     typed, coded = _place(shop, item).order_id, _place(shop, item).order_id
-    qtbot.waitUntil(lambda: kitchen.model.row_of(coded) >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.model.row_of(coded) >= 0, timeout=30000)
     shop.cancel_order(typed, "재료 소진")
-    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{typed} cancelled: 재료 소진", timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{typed} cancelled: 재료 소진", timeout=30000)
     shop.cancel_order(coded, "")
-    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{coded} cancelled: Customer's request", timeout=5000)
+    qtbot.waitUntil(lambda: kitchen.message.text() == f"Ticket #{coded} cancelled: Customer's request", timeout=30000)

@@ -232,7 +232,6 @@ def test_a_cooked_takeout_order_says_call_the_customer(qtbot, shop, shop_app):
 
 
 def test_an_older_closed_days_z_report_is_chosen_shown_and_exported(qtbot, shop, shop_app, tmp_path):
-    from PySide6.QtWidgets import QApplication
     older = shop.current_day().day_id
     shop.close_day(100_000, "manager")
     shop.open_day(50_000, "manager")
@@ -248,10 +247,9 @@ def test_an_older_closed_days_z_report_is_chosen_shown_and_exported(qtbot, shop,
     assert f"day,day_id,영업일 Day,,{older}" in rows and "cash,counted,실제현금 Cash counted,,100000" in rows
     # the report takes the dialog's height on a 1280x800 till: nothing empty under it
     dialog.resize(900, 760)
-    QApplication.processEvents()
     margin = dialog.layout().contentsMargins().bottom()
-    assert dialog.height() - dialog.view.geometry().bottom() - 1 <= margin
-    assert dialog.view.height() > 760 - 330
+    qtbot.waitUntil(lambda: dialog.height() - dialog.view.geometry().bottom() - 1 <= margin
+                    and dialog.view.height() > 760 - 330, timeout=10000)
 
 
 def test_the_closed_days_list_speaks_the_readers_language_and_is_never_cut(qtbot, shop, shop_app):
@@ -267,8 +265,7 @@ def test_the_closed_days_list_speaks_the_readers_language_and_is_never_cut(qtbot
     qtbot.waitUntil(lambda: dialog.closed_days.count() == 1, timeout=10000)
     for language in ("en", "ko"):
         set_language(language)
-        QApplication.processEvents()
-        assert dialog.closed_days.width() >= dialog.closed_days.sizeHint().width(), language
+        qtbot.waitUntil(lambda: dialog.closed_days.width() >= dialog.closed_days.sizeHint().width(), timeout=10000)
     assert "영업일" in dialog.closed_days.itemText(0) and "Day" not in dialog.closed_days.itemText(0)
     set_language("en")
     assert dialog.closed_days.itemText(0).startswith("Day ")

@@ -30,11 +30,11 @@ def test_the_bridge_delivers_events_from_another_thread_on_the_gui_thread(qtbot,
     threads, batches = set(), []
     events.event.connect(lambda record: threads.add(threading.get_ident()))
     events.batch.connect(batches.append)
-    qtbot.waitUntil(lambda: events.is_subscribed, timeout=5000)
+    qtbot.waitUntil(lambda: events.is_subscribed, timeout=30000)
     (item,) = menu_items(shop, 1)
     placed = [shop.place_order(PlaceOrder((OrderLine(item.code, 1),))) for _ in range(5)]
     qtbot.waitUntil(lambda: any(r.name == "StockChecked" and r.order_id == placed[-1].order_id
-                                for batch in batches for r in batch), timeout=5000)
+                                for batch in batches for r in batch), timeout=30000)
     assert threads == {gui_thread}
     assert len(batches) < 5 * 2              # bursts are coalesced, not one batch per event
     events.stop()
@@ -60,14 +60,14 @@ def test_print_buttons_save_a_pdf_when_no_printer_is_installed(qtbot, shop, shop
     (item,) = menu_items(shop, 1)
     order_id = shop.place_order(PlaceOrder((OrderLine(item.code, 1, "맵게"),), customer_name="김민수")).order_id
     qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0 and counter.orders.row_of_key(order_id) >= 0,
-                    timeout=5000)
+                    timeout=30000)
     kitchen.board.setCurrentIndex(kitchen.model.index(kitchen.model.row_of(order_id), 0))
     kitchen.board.setFocus()
     qtbot.keyClick(kitchen.board, Qt.Key.Key_P)
     counter.orders_view.selectRow(counter.orders.row_of_key(order_id))
     qtbot.mouseClick(counter.receipt, Qt.MouseButton.LeftButton)
     prints = tmp_path / "prints"
-    qtbot.waitUntil(lambda: len(list(prints.glob("*.pdf"))) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(list(prints.glob("*.pdf"))) == 2, timeout=30000)
     assert {p.name.split("-")[0] for p in prints.glob("*.pdf")} == {"ticket", "receipt"}
     assert "PDF" in counter.message.text()
 
