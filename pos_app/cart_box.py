@@ -4,7 +4,7 @@ four whole lines of cart."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView,
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout)
 
 from pos_app.cart_model import AMOUNT, NOTE, QTY, CartModel
@@ -18,8 +18,6 @@ class CartBox(QGroupBox):
         self.cart = cart
         self.view = view = QTableView()
         view.setModel(cart)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setFont(ui_font(12))
         tidy_table(view, stretch_column=0, lines=2)
         # two lines (the item, its note) in the cart's own font, not the largest table font

@@ -68,6 +68,7 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "counter.cancelled": ("Order #{id} cancelled.", "주문 #{id} 취소되었습니다."),
     "counter.pick_order": ("Select an order in the list first.", "먼저 목록에서 주문을 선택하세요."),
     "counter.print": ("Print receipt…", "영수증 인쇄…"),
+    "print.saved_pdf": ("Saved PDF: {path}", "PDF 저장됨: {path}"),
     "counter.receipt_sent": ("Receipt of order {id} sent to printer {printer}",
                              "주문 {id} 영수증을 {printer} 프린터로 보냈습니다"),
     "col.order": ("Order", "주문"),

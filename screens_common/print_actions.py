@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from screens_common.i18n import translator
+from screens_common.i18n import tr
 from screens_common.printing import print_slip_with_dialog, print_with_dialog, save_pdf, save_slip_pdf, ticket_html
 from screens_common.widgets import MessageBar
 from services import settings
@@ -43,8 +43,7 @@ def _print_or_save_with(print_it: Callable[[], object], save: Callable[[Path], P
     except Exception as exc:    # a full disk or a broken driver must not take the screen down
         message.error(exc)
         return None
-    saved = "PDF 저장됨" if translator.language == "ko" else "Saved PDF"
-    message.info(f"{saved}: {path}")
+    message.info(tr("print.saved_pdf", path=path))
     return path
 
 
@@ -54,7 +53,7 @@ def print_kitchen_ticket(ticket: Ticket, parent, message: MessageBar) -> Path | 
 
 def print_receipt(slip: Slip, number: str, parent, message: MessageBar) -> Path | None:
     """The receipt printer's slip on the system's printer, or as an 80 mm PDF. ``number``: what the
-    customer was told ("#12", "T-3", "#12 (T-3)"), for the file's name."""
+    customer was told ("12", "T-3", "12-T-3" once a queued order was sent), for the file's name."""
     stem = "receipt-" + "".join(char if char.isalnum() or char == "-" else "-" for char in number).strip("-")
     return _print_or_save_with(lambda: print_slip_with_dialog(slip, parent), lambda path: save_slip_pdf(slip, path),
                                stem, message)
