@@ -16,8 +16,8 @@ supervisord), then:
 3. CPU per order per process, from /proc (utime+stime) before and after. "postgres" counts every
    PostgreSQL backend on the machine: the server is shared, so other work there is counted too.
 Ends with one JSON line (issue 12's keys, plus the baselines; "gateway" is the Python gateway,
-"haproxy" the balancer in front of it and of the services). ``SIKDANG_BENCH_PROFILE=FILE`` records
-the gateway with py-spy (if installed) during the load, as raw folded stacks.
+"haproxy" the balancer in front of it and of the services). ``SIKDANG_BENCH_PROFILE=FOLDER`` records
+each Python process with py-spy (if installed) during the load, a file of raw folded stacks each.
 """
 from __future__ import annotations
 
@@ -197,10 +197,8 @@ def main(argv: list[str]) -> int:
         cpu_before = {k: cpu_seconds(v) for k, v in pids.items()}
         commits_before = _pg_commits(chain.settings.dsn)
         last_seq_before = asyncio.run(_last_seq(nats_server.url, chain.settings.stream))
-        if os.environ.get("SIKDANG_BENCH_PROFILE"):   # py-spy over the gateway while the load runs
-            subprocess.Popen(["py-spy", "record", "-d", str(int(args.duration)),
-                              "-o", os.environ["SIKDANG_BENCH_PROFILE"], "-f", "raw", "-p", str(pids["gateway"][0])],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if os.environ.get("SIKDANG_BENCH_PROFILE"):   # py-spy over each Python process while the load runs
+            _profile(Path(os.environ["SIKDANG_BENCH_PROFILE"]), pids, args.duration)
         watch = SagaWatch(nats_server.url, chain.settings.stream)
         result = asyncio.run(load(chain.layout.url, args.connections, args.duration, watch))
         cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in pids.items()}
@@ -224,6 +222,18 @@ def main(argv: list[str]) -> int:
         "pg_commit_baseline_per_s": round(pg_baseline, 1), "nats_ack_baseline_per_s": round(nats_baseline, 1),
     }))
     return 0
+
+
+def _profile(folder: Path, pids: dict[str, list[int]], seconds: float) -> None:
+    """py-spy (if installed) over each Python process for ``seconds``: what holds the GIL, as raw folded stacks."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, group in pids.items():
+        if name in ("haproxy", "nats", "postgres"):
+            continue
+        for pid in group:
+            subprocess.Popen(["py-spy", "record", "-d", str(int(seconds)), "-r", "50", "--gil", "-f", "raw",
+                              "-o", str(folder / f"{name}-{pid}.txt"), "-p", str(pid)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _pg_commits(dsn: str) -> int:
