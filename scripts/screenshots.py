@@ -40,6 +40,7 @@ def demo_day(shop) -> dict[str, int]:
     from services.commands import OrderLine, PlaceOrder
     menu = [item for item in shop.menu() if not item.sold_out]
     shop.open_day(100_000, "manager")     # 개점: the day's payments go into it
+    shop.set_gift_stock(shop.gift_stock().quantity, "사탕")   # a Korean shop's gift, like its customers' names
     customers = [("김민수", "010-1234-5678", "서울시 마포구 월드컵로 12"),
                  ("이영희", "010-2222-3333", "서울시 강남구 테헤란로 5"),
                  ("박지성", "010-3333-4444", "수원시 팔달구 1"), ("최유리", "010-4444-5555", "서울시 종로구 3"),
