@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0     # the relay looks at the outbox at least this often, NOTIFY or not
 RETRY_S = 1.0    # a follower asks for the lock this often
+# After a wake-up the relay lets the commits of the next few milliseconds join it: one read of the outbox
+# and one pipeline of publishes for all of them (docs/decisions/0025-the-chain-lingers.md).
+LINGER_S = 0.02
 
 
 class Leader:
@@ -69,6 +72,7 @@ class Leader:
             # A NOTIFY received meanwhile is kept in the connection's backlog: this returns at once then.
             async for _ in conn.notifies(timeout=POLL_S, stop_after=1):
                 pass
+            await asyncio.sleep(LINGER_S)
 
     async def _relay(self, conn: psycopg.AsyncConnection) -> None:
         js = self._jetstream()

@@ -57,7 +57,7 @@ class Relay:
         self.published = 0
 
     async def publish_pending(self, conn: psycopg.AsyncConnection, js) -> int:
-        """Publish unsent rows until none is left; returns how many were published. Raises on a broker
+        """Publish the rows due until none is left; returns how many were published. Raises on a broker
         or database failure (what was acked and marked stays marked; the rest is retried)."""
         total = 0
         while True:
@@ -76,6 +76,8 @@ class Relay:
                     RELAY_PUBLISHED.labels(self.context).inc(len(acked))
                 if len(acked) < len(chunk):
                     raise ConnectionError(f"{len(chunk) - len(acked)} events were not acknowledged by JetStream")
+            if len(rows) < BATCH:   # all that was due is sent; a row committed since NOTIFYs the leader again
+                return total
 
     async def _publish(self, js, rows) -> list[int]:
         """Publish ``rows`` together; returns the stream sequences of the acked prefix (stops at a failure)."""
