@@ -1,12 +1,13 @@
 """A context's NATS consumer: the durable pull consumer ``<context>`` shared by its replicas.
 
-Per fetched batch, one PostgreSQL transaction; per message, a savepoint holding the inbox row (the
-event id: a redelivered event finds it and changes nothing), the handler's effects and its outbox rows.
-Commit, then ack. A handler that fails is rolled back to its savepoint and the message NAKed with a
-growing delay; on its ``MAX_ATTEMPTS``-th delivery it is parked instead (a ``parked`` row, counted by
-``/readyz``) and acked, so one poison event cannot stop the context. A body that cannot be decoded is
-parked at once. A database failure aborts the whole batch: every message is NAKed and retried later,
-without counting towards parking (the event is not at fault).
+Per fetched batch, one PostgreSQL transaction holding, per message, the inbox row (the event id: a
+redelivered event finds it and changes nothing), the handler's effects and its outbox rows. Commit, then
+ack. A handler that fails sends the batch round again with a savepoint per message: the failing one is
+rolled back to its savepoint and the message NAKed with a growing delay; on its ``MAX_ATTEMPTS``-th
+delivery it is parked instead (a ``parked`` row, counted by ``/readyz``) and acked, so one poison event
+cannot stop the context. A body that cannot be decoded is parked at once. A database failure aborts the
+whole batch: every message is NAKed and retried later, without counting towards parking (the event is
+not at fault).
 
 Mypage keeps every event of an order in its ``timeline`` (position = stream sequence) and projects the
 order's row again from it with ``mypage.project``: its events come from several relays. Normally they
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import nullcontext
 from types import SimpleNamespace
 from typing import NamedTuple
 from collections.abc import Callable
@@ -58,6 +60,9 @@ MAX_ATTEMPTS = 5
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
 FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
+# After a batch smaller than FETCH_BATCH, wait this long before fetching again: each fetch, transaction
+# and commit then carries several events instead of one (docs/decisions/0025-the-chain-lingers.md).
+FETCH_LINGER_S = 0.05
 # A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
 # Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
 # subscription had received until the server redelivers it (ack_wait).
@@ -87,6 +92,11 @@ class Item(NamedTuple):
 class Outcome(NamedTuple):
     verdict: str          # ACK or NAK
     delay_s: float = 0.0
+    handled: bool = False  # the handler ran and its effects commit with the batch (not a redelivery)
+
+
+class _HandlerFailed(Exception):
+    """A handler failed in a batch run without savepoints: the batch runs again, each event in its own."""
 
 
 class Consumer:
@@ -153,6 +163,8 @@ class Consumer:
             raise
         finally:
             self.lag = pending
+        if len(messages) < FETCH_BATCH:   # caught up: let the next batch gather (one fetch and commit for many)
+            await asyncio.sleep(FETCH_LINGER_S)
 
     async def _finish_while_stopping(self, work: asyncio.Future, count: int) -> None:
         """Let the batch in hand commit and be acked, up to DRAIN_S, however often the stop asks again
@@ -191,24 +203,37 @@ class Consumer:
 
     # -- the transaction (a worker thread) -----------------------------------------------------------
     def process(self, items: list[Item]) -> list[Outcome]:
-        """Handle ``items`` in one transaction (see the module docstring); returns each one's verdict."""
+        """Handle ``items`` in one transaction (see the module docstring); returns each one's verdict.
+        Handlers almost never fail, so the batch runs first with no savepoint per event; if one fails,
+        that transaction is rolled back and the batch runs again with a savepoint each, so that only the
+        failing event is retried (as the local shop's writer does: docs/decisions/0004-optimistic-batches.md)."""
+        try:
+            outcomes = self._transaction(items, careful=False)
+        except _HandlerFailed:
+            outcomes = self._transaction(items, careful=True)
+        handled = sum(outcome.handled for outcome in outcomes)
+        self.handled += handled
+        CONSUMER_HANDLED.labels(self.spec.name, self.spec.name).inc(handled)
+        return outcomes
+
+    def _transaction(self, items: list[Item], careful: bool) -> list[Outcome]:
         orders = {item.order_id for item in items if item.order_id > 0}
         exclusive = any(item.order_id <= 0 for item in items)
         with self.store.transaction(orders=sorted(orders), exclusive=exclusive) as ctx:
-            return [self._one(ctx, item) for item in items]
+            return [self._one(ctx, item, careful) for item in items]
 
-    def _one(self, ctx: HandlerContext, item: Item) -> Outcome:
+    def _one(self, ctx: HandlerContext, item: Item, careful: bool) -> Outcome:
         with order_context(item.order_id if item.order_id > 0 else None):   # the handler's own log lines
-            return self._one_of_order(ctx, item)
+            return self._one_of_order(ctx, item, careful)
 
-    def _one_of_order(self, ctx: HandlerContext, item: Item) -> Outcome:
+    def _one_of_order(self, ctx: HandlerContext, item: Item, careful: bool) -> Outcome:
         conn = ctx.sql.conn
         try:
             received = wire.decode_event(item.body)
         except Exception as exc:  # noqa: BLE001 - it will never decode: park it now
             return self._park(ctx, item, f"undecodable: {exc!r}", event_id=f"seq:{item.seq}")
         try:
-            with conn.transaction():
+            with conn.transaction() if careful else nullcontext():
                 if conn.execute(_INBOX, (received.id, ctx.now)).rowcount == 0:
                     return Outcome(ACK)   # handled before: a redelivery
                 if self.spec.projection is not None:
@@ -218,14 +243,14 @@ class Consumer:
         except psycopg.OperationalError:
             raise
         except Exception as exc:  # noqa: BLE001 - the handler failed: retried, then parked
+            if not careful:
+                raise _HandlerFailed from exc
             if item.deliveries >= MAX_ATTEMPTS:
                 return self._park(ctx, item, f"{type(exc).__name__}: {exc}", event_id=received.id)
             log.warning("%s: %s (seq %d, delivery %d) failed: %r", self.spec.name, received.event.name, item.seq,
                         item.deliveries, exc)
             return Outcome(NAK, RETRY_DELAYS_S[min(item.deliveries, len(RETRY_DELAYS_S)) - 1])
-        self.handled += 1
-        CONSUMER_HANDLED.labels(self.spec.name, self.spec.name).inc()
-        return Outcome(ACK)
+        return Outcome(ACK, handled=True)
 
     def _park(self, ctx: HandlerContext, item: Item, error: str, event_id: str) -> Outcome:
         log.error("%s parked %s (seq %d) after %d deliveries: %s", self.spec.name, item.subject, item.seq,

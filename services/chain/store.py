@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +48,8 @@ from services.local.shop import _receipt
 # and channel at commit however many rows asked for it.
 _APPEND = ("INSERT INTO outbox (name, order_id, at, data, hold_until, msg_id) SELECT %s, %s, %s, %s, %s, %s"
            " FROM (SELECT pg_notify(%s, '')) AS wake")
+# A held row wakes nobody: it is not due before its hold is over, and the relay's poll finds it then.
+_APPEND_HELD = "INSERT INTO outbox (name, order_id, at, data, hold_until, msg_id) VALUES (%s, %s, %s, %s, %s, %s)"
 _HELD = "SELECT id, name, at, data FROM outbox WHERE order_id = %s AND hold_until IS NOT NULL ORDER BY id"
 # How long a called command's events wait for the caller's copy before this context publishes them.
 DEFAULT_HOLD_S = 30.0
@@ -88,6 +90,10 @@ def _check_if_idle(conn) -> None:
         ConnectionPool.check_connection(conn)
 
 
+class _CommandFailed(Exception):
+    """A command of a batch run without savepoints failed: the batch runs again, each in its own."""
+
+
 @dataclass(frozen=True)
 class Called:
     """What a called command answers: its result and the events it holds for the caller to publish
@@ -120,7 +126,10 @@ class HandlerContext:
         self._append(name, order_id, at, data, event_id)
 
     def _append(self, name: str, order_id: int, at: float, data: str, msg_id: str | None) -> None:
-        self.sql.conn.execute(_APPEND, (name, order_id, at, data, self.hold_until, msg_id, self._channel))
+        if self.hold_until is None:
+            self.sql.conn.execute(_APPEND, (name, order_id, at, data, None, msg_id, self._channel))
+        else:
+            self.sql.conn.execute(_APPEND_HELD, (name, order_id, at, data, self.hold_until, msg_id))
 
     def emit_all(self, events) -> None:
         """Emit ``events`` in order; an aggregate's own pending list is emptied (as the local bus does)."""
@@ -165,16 +174,29 @@ class Store:
         return result if self.spec.answer is None else self.spec.answer(command, result)
 
     def _run_batch(self, commands: list) -> list[tuple[bool, Any]]:
-        """For the batch writer: ``commands`` in one exclusive transaction, each in a savepoint."""
+        """For the batch writer: ``commands`` in one exclusive transaction. First with no savepoint per
+        command (they almost never fail); if one fails, that transaction is rolled back and the batch runs
+        again with a savepoint each, so that only the failing command is refused (the local shop's writer
+        does the same: docs/decisions/0004-optimistic-batches.md)."""
+        try:
+            return self._batch_transaction(commands, careful=False)
+        except _CommandFailed as failed:
+            if len(commands) == 1:            # its transaction is rolled back: that is its answer
+                return [(False, failed.__cause__)]
+            return self._batch_transaction(commands, careful=True)
+
+    def _batch_transaction(self, commands: list, careful: bool) -> list[tuple[bool, Any]]:
         outcomes: list[tuple[bool, Any]] = []
         with self.transaction(exclusive=True) as ctx:
             for command in commands:
                 try:
-                    with ctx.sql.conn.transaction():
+                    with ctx.sql.conn.transaction() if careful else nullcontext():
                         outcomes.append((True, self._handle(command, ctx)))
                 except psycopg.OperationalError:
                     raise                      # the connection is gone: the whole batch fails
                 except Exception as exc:  # noqa: BLE001 - this command's own error; the others stand
+                    if not careful:
+                        raise _CommandFailed from exc
                     outcomes.append((False, exc))
         return outcomes
 
