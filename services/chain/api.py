@@ -11,14 +11,14 @@ from contextlib import asynccontextmanager
 
 import orjson
 import psycopg
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
-from services.chain import pages, pos_views, views, wire
-from services.chain.store import Called
-from services.errors import InvalidInput, ShopError
+from services.chain import pages, pos_views, views
+from services.chain.command_path import CommandPath, database_unavailable
+from services.errors import ShopError
 from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
 from services.ops.metrics import instrument
 from services.port import DEFAULT_PAGE_SIZE
@@ -54,8 +54,7 @@ def create_app(service):
     @app.exception_handler(PoolTimeout)
     async def database_down(_request, error: Exception):
         log.warning("%s: database unavailable: %s", name, error)
-        return error_response(503, "busy", f"The {name} service cannot reach its database: try again shortly",
-                              RETRY_AFTER)
+        return error_response(503, **database_unavailable(name), headers=RETRY_AFTER)
 
     @app.get("/livez")
     async def livez():
@@ -65,20 +64,6 @@ def create_app(service):
     async def readyz():
         report = await service.readiness()
         return ORJSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
-
-    @app.post("/commands/{command_name}")
-    async def command(command_name: str, request: Request):
-        try:
-            body = orjson.loads(await request.body() or b"{}")
-        except orjson.JSONDecodeError as exc:
-            raise InvalidInput(f"The body is not JSON: {exc}") from None
-        parsed = wire.command_from_json(command_name, body)
-        result = await run_in_threadpool(service.store.execute, parsed)
-        order_id = getattr(parsed, "order_id", None) or getattr(result, "order_id", None)
-        log.info("%s: %s done", name, command_name, extra={"order_id": order_id})
-        if isinstance(result, Called):   # a called command also answers the events it holds for the caller
-            return {"result": wire.result_to_json(result.result), "events": result.events}
-        return {"result": wire.result_to_json(result)}
 
     def view(work, *args):
         return run_in_threadpool(service.store.read, lambda sql: work(sql, *args))
@@ -159,7 +144,9 @@ def create_app(service):
 
     # GET /metrics (prometheus-client, services.ops.metrics: every series labelled with this context and
     # replica, the gauges refreshed at each scrape), request counts and latencies, the X-Order-Id log context
-    return instrument(app, labels={"context": name, "replica": str(service.replica)}, refresh=service.refresh_metrics)
+    # POST /commands/{name} (services/chain/command_path.py) in front of FastAPI, inside the instrumentation
+    return instrument(CommandPath(app, service), labels={"context": name, "replica": str(service.replica)},
+                      refresh=service.refresh_metrics)
 
 
 def add_payment_views(app: FastAPI, view) -> None:

@@ -46,23 +46,23 @@ class PlaceOrderFastPath:
                 token = credentials.strip() if scheme.lower() == "bearer" else None
         try:
             authorize(self.staff, token, COUNTER_ROLES)
-            raw = await _read_body(receive)
+            raw = await read_body(receive)
             try:
                 body = PlaceOrderIn.model_validate_json(raw)
             except ValidationError as exc:
                 raise ApiError(422, "invalid_input", validation_message(exc.errors())) from None
             receipt = await self.shop.place_order_async(to_command(body))
         except ApiError as exc:
-            return await _send(send, exc.status, {"code": exc.code, "message": exc.message}, exc.headers)
+            return await send_json(send, exc.status, {"code": exc.code, "message": exc.message}, exc.headers)
         except ShopError as exc:
             status = STATUS_BY_CODE.get(exc.code, 400)
-            return await _send(send, status, {"code": exc.code, "message": exc.message},
+            return await send_json(send, status, {"code": exc.code, "message": exc.message},
                                RETRY_AFTER if status == 503 else None)
         out = OrderReceiptOut.model_validate(receipt).model_dump_json(by_alias=True).encode()
-        await _send_bytes(send, 201, out)
+        await send_bytes(send, 201, out)
 
 
-async def _read_body(receive) -> bytes:
+async def read_body(receive) -> bytes:
     chunks, message = [], {"more_body": True}
     while message.get("more_body"):
         message = await receive()
@@ -72,11 +72,11 @@ async def _read_body(receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _send(send, status: int, payload: dict, headers: dict | None = None) -> None:
-    await _send_bytes(send, status, json.dumps(payload, ensure_ascii=False).encode(), headers)
+async def send_json(send, status: int, payload: dict, headers: dict | None = None) -> None:
+    await send_bytes(send, status, json.dumps(payload, ensure_ascii=False).encode(), headers)
 
 
-async def _send_bytes(send, status: int, body: bytes, headers: dict | None = None) -> None:
+async def send_bytes(send, status: int, body: bytes, headers: dict | None = None) -> None:
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
