@@ -1,20 +1,9 @@
 """A context's NATS consumer: the durable pull consumer ``<context>`` shared by its replicas.
 
-Per fetched batch, one PostgreSQL transaction holding, per message, the inbox row (the event id: a
-redelivered event finds it and changes nothing), the handler's effects and its outbox rows. Commit, then
-ack. A handler that fails sends the batch round again with a savepoint per message: the failing one is
-rolled back to its savepoint and the message NAKed with a growing delay; on its ``MAX_ATTEMPTS``-th
-delivery it is parked instead (a ``parked`` row, counted by ``/readyz``) and acked, so one poison event
-cannot stop the context. A body that cannot be decoded is parked at once. A database failure aborts the
-whole batch: every message is NAKed and retried later, without counting towards parking (the event is
-not at fault).
-
-Mypage keeps every event of an order in its ``timeline`` (position = stream sequence) and projects the
-order's row again from it with ``mypage.project``: its events come from several relays. Normally they
-reach the stream in causal order (ordering publishes the gift's answer after ``Ordered``:
-services/chain/gift_client.py), but not always: with ordering's relay down past the gift's hold, the
-gift's own relay publishes ``GiftSent`` first. The projection, which skips any event older than the row
-and ignores anything before ``Ordered``, is therefore handed them Ordered first, then by position.
+Each fetched batch is handled in one PostgreSQL transaction (services/chain/event_batch.py: the inbox
+makes a redelivery change nothing; a failing handler is retried, then parked), committed, then acked:
+ACK or NAK (with the delay the batch asks for) per message. A database failure NAKs the whole batch,
+to be retried later without counting towards parking (the event is not at fault).
 
 One fetcher for a serial context. Replicas fetching from one durable consumer at once can commit two
 events of one order in the opposite order of the stream (replica B's later batch taking the lock before
@@ -37,27 +26,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import nullcontext
-from types import SimpleNamespace
-from typing import NamedTuple
 from collections.abc import Callable
 
 import nats.errors
-import psycopg
 from nats.js import JetStreamContext
 
 from services.chain import nats as chain_nats
 from services.chain import wire
-from services.chain.store import HandlerContext, Store
-from services.events import Ordered, event_from_dict
-from services.infra.sql import from_json, to_json
-from services.ops.logs import order_context
+from services.chain.event_batch import ACK, EventBatch, Item, Outcome
+from services.chain.store import Store
 from services.ops.metrics import CONSUMER_HANDLED, REDELIVERIES
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
 FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
 # After a batch smaller than FETCH_BATCH, wait this long before fetching again: each fetch, transaction
@@ -70,34 +51,6 @@ STALL_S = 30.0
 # How long a stopping replica waits for the batch in hand to commit and be acked (see "Draining"):
 # under the supervisor's stopwaitsecs (15 s) less uvicorn's graceful shutdown of open requests.
 DRAIN_S = 4.0
-_INBOX = "INSERT INTO inbox (event_id, at) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-_PARK = ("INSERT INTO parked (event_id, seq, subject, body, error, deliveries, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-         " ON CONFLICT DO NOTHING")
-_TIMELINE = ("INSERT INTO timeline (event_id, position, order_id, name, at, data) VALUES (%s, %s, %s, %s, %s, %s)"
-             " ON CONFLICT DO NOTHING")
-_ORDER_TIMELINE = "SELECT position, at, name, data FROM timeline WHERE order_id = %s ORDER BY position"
-
-ACK = "ack"
-NAK = "nak"
-
-
-class Item(NamedTuple):
-    subject: str
-    seq: int
-    deliveries: int
-    order_id: int
-    body: bytes
-
-
-class Outcome(NamedTuple):
-    verdict: str          # ACK or NAK
-    delay_s: float = 0.0
-    handled: bool = False  # the handler ran and its effects commit with the batch (not a redelivery)
-
-
-class _HandlerFailed(Exception):
-    """A handler failed in a batch run without savepoints: the batch runs again, each event in its own."""
-
 
 class Consumer:
     def __init__(self, store: Store, stream: str, jetstream: Callable[[], JetStreamContext | None],
@@ -107,7 +60,8 @@ class Consumer:
         self._active = active       # whether this replica fetches now (see "One fetcher" above)
         self._generation = 0        # bumped on every reconnection: the loop binds again
         self.lag: int | None = None  # messages not yet handled: pending in the consumer, or in hand
-        self.handled = self.parked = 0
+        self.batch = EventBatch(store)
+        self.handled = 0
 
     def rebind(self) -> None:
         self._generation += 1
@@ -192,7 +146,7 @@ class Consumer:
             for message, item in zip(wanted, items):
                 await _quietly(message.nak(delay=min(float(item.deliveries), 10.0)))
             return
-        for message, item, outcome in zip(wanted, items, outcomes):
+        for message, item, outcome in zip(wanted, items, outcomes, strict=True):
             if outcome.verdict == ACK:
                 await message.ack()
             else:
@@ -201,89 +155,13 @@ class Consumer:
                      "handled" if outcome.verdict == ACK else "will retry", message.subject.rsplit(".", 1)[-1],
                      item.seq, item.deliveries, extra={"order_id": item.order_id if item.order_id > 0 else None})
 
-    # -- the transaction (a worker thread) -----------------------------------------------------------
     def process(self, items: list[Item]) -> list[Outcome]:
-        """Handle ``items`` in one transaction (see the module docstring); returns each one's verdict.
-        Handlers almost never fail, so the batch runs first with no savepoint per event; if one fails,
-        that transaction is rolled back and the batch runs again with a savepoint each, so that only the
-        failing event is retried (as the local shop's writer does: docs/decisions/0004-optimistic-batches.md)."""
-        try:
-            outcomes = self._transaction(items, careful=False)
-        except _HandlerFailed:
-            outcomes = self._transaction(items, careful=True)
+        """Handle ``items`` in one transaction (a worker thread); returns each one's verdict."""
+        outcomes = self.batch.process(items)
         handled = sum(outcome.handled for outcome in outcomes)
         self.handled += handled
         CONSUMER_HANDLED.labels(self.spec.name, self.spec.name).inc(handled)
         return outcomes
-
-    def _transaction(self, items: list[Item], careful: bool) -> list[Outcome]:
-        orders = {item.order_id for item in items if item.order_id > 0}
-        exclusive = any(item.order_id <= 0 for item in items)
-        with self.store.transaction(orders=sorted(orders), exclusive=exclusive) as ctx:
-            return [self._one(ctx, item, careful) for item in items]
-
-    def _one(self, ctx: HandlerContext, item: Item, careful: bool) -> Outcome:
-        with order_context(item.order_id if item.order_id > 0 else None):   # the handler's own log lines
-            return self._one_of_order(ctx, item, careful)
-
-    def _one_of_order(self, ctx: HandlerContext, item: Item, careful: bool) -> Outcome:
-        conn = ctx.sql.conn
-        try:
-            received = wire.decode_event(item.body)
-        except Exception as exc:  # noqa: BLE001 - it will never decode: park it now
-            return self._park(ctx, item, f"undecodable: {exc!r}", event_id=f"seq:{item.seq}")
-        try:
-            with conn.transaction() if careful else nullcontext():
-                if conn.execute(_INBOX, (received.id, ctx.now)).rowcount == 0:
-                    return Outcome(ACK)   # handled before: a redelivery
-                if self.spec.projection is not None:
-                    self._project(self.spec.projection, ctx, item, received)
-                else:
-                    self.spec.event_handlers[type(received.event)](received.event, ctx)
-        except psycopg.OperationalError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the handler failed: retried, then parked
-            if not careful:
-                raise _HandlerFailed from exc
-            if item.deliveries >= MAX_ATTEMPTS:
-                return self._park(ctx, item, f"{type(exc).__name__}: {exc}", event_id=received.id)
-            log.warning("%s: %s (seq %d, delivery %d) failed: %r", self.spec.name, received.event.name, item.seq,
-                        item.deliveries, exc)
-            return Outcome(NAK, RETRY_DELAYS_S[min(item.deliveries, len(RETRY_DELAYS_S)) - 1])
-        return Outcome(ACK, handled=True)
-
-    def _park(self, ctx: HandlerContext, item: Item, error: str, event_id: str) -> Outcome:
-        log.error("%s parked %s (seq %d) after %d deliveries: %s", self.spec.name, item.subject, item.seq,
-                  item.deliveries, error)
-        with ctx.sql.conn.transaction():
-            ctx.sql.conn.execute(_PARK, (event_id, item.seq, item.subject, item.body.decode("utf-8", "replace"),
-                                         error, item.deliveries, ctx.now))
-            ctx.sql.conn.execute(_INBOX, (event_id, ctx.now))
-        self.parked += 1
-        return Outcome(ACK)
-
-    def _project(self, project: Callable, ctx: HandlerContext, item: Item, received: wire.ReceivedEvent) -> None:
-        event, conn = received.event, ctx.sql.conn
-        conn.execute(_TIMELINE, (received.id, item.seq, event.order_id, event.name, received.at,
-                                 to_json(event.__dict__)))
-        records = [(position, at, event_from_dict(name, from_json(data)))
-                   for position, at, name, data in conn.execute(_ORDER_TIMELINE, (event.order_id,)).fetchall()]
-        records.sort(key=lambda r: not isinstance(r[2], Ordered))        # Ordered first; stable: by position
-        records = [(0, at, e) if isinstance(e, Ordered) else (p, at, e) for p, at, e in records]
-        project(records, SimpleNamespace(repo=_Replay(ctx.repo)))
-
-
-class _Replay:
-    """The mypage repository as a replay sees it: no row yet (it is projected afresh), upserts as usual."""
-
-    def __init__(self, repo) -> None:
-        self._repo = repo
-
-    def rows(self, _order_ids) -> dict:
-        return {}
-
-    def upsert(self, rows) -> None:
-        self._repo.upsert(rows)
 
 
 def _order_id(headers) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from services.chain import wire
-from services.chain.consumer import MAX_ATTEMPTS
+from services.chain.event_batch import MAX_ATTEMPTS
 from services.chain.settings import CONTEXTS
 from tests.chain_services.support import (ServiceProcess, consumers_idle, order_events, publish_raw, query,
                                           run_async, scalar, stream_messages, wait_for)
