@@ -15,7 +15,6 @@ task (a contextvar). Across HTTP it travels as the ``X-Order-Id`` header (``orde
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import logging.config
 import logging.handlers
@@ -24,6 +23,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Iterator, Mapping
+
+import orjson
 
 from services.ops.settings import default_replica, log_dir
 
@@ -119,7 +120,7 @@ class JsonFormatter(logging.Formatter):
             line["order_id"] = order_id
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return orjson.dumps(line, default=str).decode()   # a line per event in the chain: orjson's speed counts
 
 
 def log_file(folder: Path, service: str, replica: str = "0") -> Path:

@@ -81,7 +81,8 @@ def test_mypage_projects_a_batch_at_once_as_it_would_one_event_at_a_time(pg_dsn)
         assert all(o.verdict == ACK and o.handled for o in outcomes)
         assert _mypage_rows(pg_dsn) == one_at_a_time
         assert [r[:5] for r in one_at_a_time] == [(91, "placed", "queued", "sent", "사탕"),
-                                                  (92, "placed", "out_of_stock", "", ""), (93, "placed", "", "sent", "사탕")]
+                                                  (92, "placed", "out_of_stock", "", ""),
+                                                  (93, "placed", "", "sent", "사탕")]
         assert not any(o.handled for o in consumer.process(_mypage_events()))   # redelivered: nothing new
         assert _mypage_rows(pg_dsn) == one_at_a_time
     finally:
