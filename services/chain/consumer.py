@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
 # After a batch smaller than FETCH_BATCH, wait this long before fetching again: each fetch, transaction
-# and commit then carries several events instead of one (docs/decisions/0025-the-chain-lingers.md).
+# and commit then carries several events instead of one (docs/decisions/0025-the-chain-batches-its-events.md).
 FETCH_LINGER_S = 0.05
 # A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
 # Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 POLL_S = 1.0     # the relay looks at the outbox at least this often, NOTIFY or not
 RETRY_S = 1.0    # a follower asks for the lock this often
 # After a wake-up the relay lets the commits of the next few milliseconds join it: one read of the outbox
-# and one pipeline of publishes for all of them (docs/decisions/0025-the-chain-lingers.md).
+# and one pipeline of publishes for all of them (docs/decisions/0025-the-chain-batches-its-events.md).
 LINGER_S = 0.02
 
 
