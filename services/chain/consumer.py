@@ -41,9 +41,11 @@ log = logging.getLogger(__name__)
 
 FETCH_BATCH = 100
 FETCH_TIMEOUT_S = 1.0
-# After a batch smaller than FETCH_BATCH, wait this long before fetching again: each fetch, transaction
-# and commit then carries several events instead of one (docs/decisions/0025-the-chain-batches-its-events.md).
-FETCH_LINGER_S = 0.05
+# While busy (the last fetch brought at least LINGER_FROM events, but less than a full batch), wait this
+# long before fetching again: each fetch, transaction and commit then carries many events instead of a
+# few. A quiet chain (one till) fetches again at once (docs/decisions/0025-the-chain-batches-its-events.md).
+FETCH_LINGER_S = 0.02
+LINGER_FROM = 4
 # A fetch asks for at most FETCH_TIMEOUT_S; one still pending after STALL_S is stuck (nats-py #933/#986).
 # Generous: on a starved machine a healthy fetch can be late, and binding again strands what the old
 # subscription had received until the server redelivers it (ack_wait).
@@ -117,7 +119,7 @@ class Consumer:
             raise
         finally:
             self.lag = pending
-        if len(messages) < FETCH_BATCH:   # caught up: let the next batch gather (one fetch and commit for many)
+        if LINGER_FROM <= len(messages) < FETCH_BATCH:   # busy but caught up: let the next batch gather
             await asyncio.sleep(FETCH_LINGER_S)
 
     async def _finish_while_stopping(self, work: asyncio.Future, count: int) -> None:

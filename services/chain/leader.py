@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0     # the relay looks at the outbox at least this often, NOTIFY or not
 RETRY_S = 1.0    # a follower asks for the lock this often
-# After a wake-up the relay lets the commits of the next few milliseconds join it: one read of the outbox
-# and one pipeline of publishes for all of them (docs/decisions/0025-the-chain-batches-its-events.md).
-LINGER_S = 0.02
+# While busy (the last round published at least LINGER_FROM rows), the relay lets the commits of the next
+# few milliseconds join a wake-up: one read of the outbox and one pipeline of publishes for all of them.
+# A quiet chain (one till) publishes at once (docs/decisions/0025-the-chain-batches-its-events.md).
+LINGER_S = 0.01
+LINGER_FROM = 4
 
 
 class Leader:
@@ -67,27 +69,30 @@ class Leader:
         self.is_leader, self.needs_catch_up = True, True
         await conn.execute(f"LISTEN {notify_channel(self.spec.name)}")
         while True:
-            await self._relay(conn)
+            published = await self._relay(conn)
             await self._timed_work()
             # A NOTIFY received meanwhile is kept in the connection's backlog: this returns at once then.
             async for _ in conn.notifies(timeout=POLL_S, stop_after=1):
                 pass
-            await asyncio.sleep(LINGER_S)
+            if published >= LINGER_FROM:
+                await asyncio.sleep(LINGER_S)
 
-    async def _relay(self, conn: psycopg.AsyncConnection) -> None:
+    async def _relay(self, conn: psycopg.AsyncConnection) -> int:
+        """Publish what is due; returns how many events were published."""
         js = self._jetstream()
         if js is None:
-            return
+            return 0
         try:
             if self.needs_catch_up:
                 await self.relay.catch_up(conn, js)
                 self.needs_catch_up = False
-            await self.relay.publish_pending(conn, js)
+            return await self.relay.publish_pending(conn, js)
         except psycopg.Error:
             raise                        # the leader's connection is gone: so is the lock
         except Exception as exc:  # noqa: BLE001 - the broker: retried on the next pass
             log.warning("%s relay: %s", self.spec.name, exc)
             await asyncio.sleep(0.2)
+            return 0
 
     async def _timed_work(self) -> None:
         now = time.monotonic()
