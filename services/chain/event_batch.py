@@ -95,8 +95,8 @@ class EventBatch:
         for index, item in enumerate(items):
             try:
                 decoded.append((index, item, wire.decode_event(item.body)))
-            except Exception as exc:  # noqa: BLE001 - it will never decode: park it now
-                outcomes[index] = self._park(ctx, item, f"undecodable: {exc!r}", event_id=f"seq:{item.seq}")
+            except Exception as exc:  # noqa: BLE001 - undecodable: parked when the batch goes one by one
+                raise _HandlerFailed from exc
         new = {row[0] for row in ctx.sql.conn.execute(_INBOX_ALL, (ctx.now, [r.id for _, _, r in decoded]))}
         todo = []
         for index, item, received in decoded:
