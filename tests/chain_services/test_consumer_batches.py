@@ -13,22 +13,26 @@ from services.chain.store import Store, open_pool
 from tests.chain_services.support import query, scalar
 
 
-def _ordered(seq: int, order_id: int, lines: list[dict]) -> Item:
-    message = wire.event_message("T", "ordering", seq, 1.0, "Ordered", order_id, {
-        "order_id": order_id, "customer_name": "", "phone": "", "address": "", "total": 9000, "placed_at": 1.0,
-        "lines": lines, "scheduled_for": None})
+STEW = [{"item_code": "kimchi-jjigae", "name_ko": "김치찌개", "name_en": "Kimchi stew", "quantity": 1, "note": "",
+         "unit_price": 9000}]
+
+
+def _event(context: str, seq: int, name: str, order_id: int, data: dict) -> Item:
+    message = wire.event_message("T", context, seq, 1.0 + seq, name, order_id, {"order_id": order_id, **data})
     return Item(message.subject, seq, 1, order_id, message.body)
 
 
-STEW = [{"item_code": "kimchi-jjigae", "name_ko": "김치찌개", "name_en": "Kimchi stew", "quantity": 1, "note": "",
-         "unit_price": 9000}]
+def _ordered(seq: int, order_id: int, lines: list[dict] | None = None) -> Item:
+    return _event("ordering", seq, "Ordered", order_id, {
+        "customer_name": f"C{order_id}", "phone": "010", "address": "a", "lines": lines or STEW, "total": 9000,
+        "placed_at": 1.0, "scheduled_for": None})
 
 
 def test_a_failing_event_sends_its_batch_round_again_and_only_it_is_retried(pg_dsn):
     store = Store(SPECS["kitchen"], open_pool(pg_dsn, "kitchen", min_size=1, max_size=2))
     consumer = Consumer(store, "T", jetstream=lambda: None)
     try:
-        items = [_ordered(1, 81, STEW), _ordered(2, 82, [{"what": 1}]), _ordered(3, 83, STEW)]
+        items = [_ordered(1, 81), _ordered(2, 82, [{"what": 1}]), _ordered(3, 83)]
         outcomes = consumer.process(items)
         assert [o.verdict for o in outcomes] == [ACK, NAK, ACK]
         assert [o.handled for o in outcomes] == [True, False, True] and consumer.handled == 2
@@ -44,20 +48,11 @@ def test_a_failing_event_sends_its_batch_round_again_and_only_it_is_retried(pg_d
         store.pool.close()
 
 
-def _event(context: str, seq: int, name: str, order_id: int, data: dict) -> Item:
-    message = wire.event_message("T", context, seq, 1.0 + seq, name, order_id, {"order_id": order_id, **data})
-    return Item(message.subject, seq, 1, order_id, message.body)
-
-
 def _mypage_events() -> list[Item]:
     """Three orders' events in one stream order, one of them with its gift published before its order
     (ordering's relay down past the gift's hold)."""
-    def ordered(seq, order_id):
-        return _event("ordering", seq, "Ordered", order_id, {
-            "customer_name": f"C{order_id}", "phone": "010", "address": "a", "lines": STEW, "total": 9000,
-            "placed_at": 1.0, "scheduled_for": None})
-    return [ordered(1, 91), _event("gift", 2, "GiftSent", 91, {"gift_kind": "사탕"}),
-            _event("gift", 3, "GiftSent", 93, {"gift_kind": "사탕"}), ordered(4, 92), ordered(5, 93),
+    return [_ordered(1, 91), _event("gift", 2, "GiftSent", 91, {"gift_kind": "사탕"}),
+            _event("gift", 3, "GiftSent", 93, {"gift_kind": "사탕"}), _ordered(4, 92), _ordered(5, 93),
             _event("kitchen", 6, "StockChecked", 91, {"in_stock": True}),
             _event("kitchen", 7, "StockChecked", 92, {"in_stock": False, "missing": ["kimchi-jjigae"]})]
 
