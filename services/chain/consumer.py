@@ -77,7 +77,7 @@ class Consumer:
             generation = self._generation
             try:
                 await chain_nats.ensure_stream(js, self.stream)
-                await chain_nats.ensure_consumer(js, self.stream, self.spec.name)
+                await chain_nats.ensure_consumer(js, self.stream, self.spec.name, self.spec.subjects)
                 subscription = await js.pull_subscribe_bind(durable=self.spec.name, stream=self.stream)
                 try:
                     while generation == self._generation and self._active():

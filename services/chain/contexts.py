@@ -55,6 +55,10 @@ class ContextSpec:
     called: frozenset[type] = frozenset()
     # What the caller gets for ``(command, handler result)`` when that is not the result itself.
     answer: Callable[[Any, Any], Any] | None = None
+    # The subjects its consumer asks the server for, after the stream's prefix: ``<emitting context>.<event
+    # name>``. Narrowed only where one filter covers every event it handles (nats-server 2.9 takes one
+    # filter per consumer); the others fetch the whole stream and ack unread what they do not handle.
+    subjects: str = ">"
 
     def wants(self, event_name: str, order_id: int | None = None) -> bool:
         """Whether this context handles the event ``event_name`` (known before decoding: the subject's last part)."""
@@ -69,13 +73,13 @@ class ContextSpec:
 
 SPECS: dict[str, ContextSpec] = {
     "ordering": ContextSpec("ordering", OrderingRepository, ordering.COMMAND_HANDLERS, ordering.EVENT_HANDLERS,
-                            timed=(Timed(5.0, c.RetryDeferredGifts),)),
+                            timed=(Timed(5.0, c.RetryDeferredGifts),), subjects="kitchen.>"),
     "kitchen": ContextSpec("kitchen", KitchenRepository, kitchen.COMMAND_HANDLERS, kitchen.EVENT_HANDLERS,
                            serial=True, timed=(Timed(2.0, c.ReleaseDueTickets),
                                                Timed(15.0, lambda: c.FlagLateTickets(DEFAULT_LATE_THRESHOLD_S)))),
     "delivery": ContextSpec("delivery", DeliveryRepository, delivery.COMMAND_HANDLERS, delivery.EVENT_HANDLERS),
     "gift": ContextSpec("gift", GiftRepository, gift.COMMAND_HANDLERS, gift.EVENT_HANDLERS, serial=True,
-                        called=frozenset({c.SendGift})),
+                        called=frozenset({c.SendGift}), subjects="*.OrderCancelled"),
     "mypage": ContextSpec("mypage", MypageRepository, projection=mypage.project),
     # Serial: every bill reads the one open day, and a bill's events must be taken in the stream's order
     # (an order's cancel handled before the order would leave an open bill for a cancelled order).

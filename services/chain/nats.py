@@ -41,21 +41,25 @@ async def ensure_stream(js, name: str):
         return await js.stream_info(name)
 
 
-def consumer_config(stream: str, context: str) -> ConsumerConfig:
+def consumer_config(stream: str, context: str, subjects: str = ">") -> ConsumerConfig:
     return ConsumerConfig(durable_name=context, name=context, deliver_policy=DeliverPolicy.ALL,
                           ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S, max_deliver=SERVER_MAX_DELIVER,
-                          max_ack_pending=MAX_ACK_PENDING, filter_subject=f"{subject_prefix(stream)}.>")
+                          max_ack_pending=MAX_ACK_PENDING, filter_subject=f"{subject_prefix(stream)}.{subjects}")
 
 
-async def ensure_consumer(js, stream: str, context: str) -> None:
-    """Create ``context``'s durable pull consumer on ``stream`` if missing (idempotent, race-safe)."""
+async def ensure_consumer(js, stream: str, context: str, subjects: str = ">") -> None:
+    """Create ``context``'s durable pull consumer on ``stream`` filtered to ``subjects`` if missing, or
+    update the filter of one made before with another (idempotent, race-safe)."""
+    config = consumer_config(stream, context, subjects)
     try:
-        await js.consumer_info(stream, context)
-        return
+        info = await js.consumer_info(stream, context)
+        if info.config.filter_subject == config.filter_subject:
+            return
+        log.info("consumer %s: filter %s -> %s", context, info.config.filter_subject, config.filter_subject)
     except NotFoundError:
         pass
-    try:
-        await js.add_consumer(stream, config=consumer_config(stream, context))
+    try:   # the server creates it, or updates it in place keeping its position (nats-server 2.9 allows it)
+        await js.add_consumer(stream, config=config)
     except nats.js.errors.BadRequestError:
         await js.consumer_info(stream, context)   # created meanwhile; anything else raises
 

@@ -205,6 +205,16 @@ async def publish_raw(url: str, subject: str, body: bytes, headers: dict[str, st
         await nc.close()
 
 
+async def consumer_info(url: str, stream: str, name: str):
+    """The server's ``ConsumerInfo`` of the durable consumer ``name``."""
+    import nats
+    nc = await nats.connect(url)
+    try:
+        return await nc.jetstream().consumer_info(stream, name)
+    finally:
+        await nc.close()
+
+
 async def consumers_idle(url: str, stream: str, names) -> bool:
     """Whether each named consumer has delivered and seen acked everything in the stream."""
     import nats

@@ -8,8 +8,8 @@ import json
 from services.chain import wire
 from services.chain.event_batch import MAX_ATTEMPTS
 from services.chain.settings import CONTEXTS
-from tests.chain_services.support import (ServiceProcess, consumers_idle, order_events, publish_raw, query,
-                                          run_async, scalar, stream_messages, wait_for)
+from tests.chain_services.support import (ServiceProcess, consumer_info, consumers_idle, order_events, publish_raw,
+                                          query, run_async, scalar, stream_messages, wait_for)
 
 CONSUMERS = ("ordering", "kitchen", "delivery", "gift", "mypage")
 # Everything the saga writes, in a stable order: compared before and after the redelivery.
@@ -64,6 +64,9 @@ def test_every_message_delivered_twice_changes_nothing(services, nats_server, st
     assert before["gift.gifts"] and len(before["mypage.mypage"]) == 3
 
     originals = run_async(stream_messages, nats_server.url, stream)
+    for name, wanted in (("gift", ".OrderCancelled"), ("ordering", ".kitchen.")):   # their narrowed filters
+        deliveries = run_async(consumer_info, nats_server.url, stream, name).delivered.consumer_seq
+        assert sum(wanted in m.subject for m in originals) <= deliveries < len(originals), name
     for message in originals:   # the same event again, under a new message id the server cannot dedupe
         headers = {**message.headers, wire.MSG_ID: f"again:{message.seq}"}
         run_async(publish_raw, nats_server.url, message.subject, message.data, headers)

@@ -17,8 +17,8 @@ from services.chain.gift_client import FAILPOINT
 from services.chain.relay import Relay
 from services.chain.store import Store, open_pool
 from services.remote import codec
-from tests.chain_services.support import (ServiceProcess, order_events, publish_raw, query, run_async, scalar,
-                                          stream_messages, wait_for)
+from tests.chain_services.support import (ServiceProcess, consumer_info, order_events, publish_raw, query, run_async,
+                                          scalar, stream_messages, wait_for)
 
 HOLD_S = "10"    # the gift's hold, shortened so the tests see its own (late) publish; long enough for a busy
 #                   machine's ordering relay to publish Ordered first
@@ -88,14 +88,7 @@ def test_ordered_reaches_the_stream_before_the_gift_and_mypage_shows_the_gift(se
 
 
 def _acked(url: str, stream: str, consumer: str) -> int:
-    async def floor() -> int:
-        import nats
-        nc = await nats.connect(url)
-        try:
-            return (await nc.jetstream().consumer_info(stream, consumer)).ack_floor.stream_seq
-        finally:
-            await nc.close()
-    return run_async(floor)
+    return run_async(consumer_info, url, stream, consumer).ack_floor.stream_seq
 
 
 def test_a_crash_between_the_gifts_commit_and_orderings_still_publishes_the_gift_once(
