@@ -18,6 +18,17 @@ def shop(tmp_path: Path):
     opened.close()
 
 
+@pytest.fixture
+def staffed_shop(tmp_path: Path):
+    """A shop whose manager PINs are checked against, and whose manager actions are audited in, a real
+    staff file (``tmp_path / "staff.sqlite"``; demo manager: 9999, demo counter: 1111)."""
+    from services.http.staff_file import StaffFile
+    from services.local import open_local_shop
+    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(autouse=True)
 def _print_dir(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SIKDANG_PRINT_DIR", str(tmp_path / "prints"))

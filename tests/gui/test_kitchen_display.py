@@ -1,27 +1,14 @@
-"""The kitchen display on a real shop: keyboard control, recall, cancel shown struck out, stock,
-and a scheduled order reaching the kitchen at its time."""
+"""The kitchen display on a real shop: keyboard and touch control, recall, a cancel shown struck out,
+live tickets, and the window on the screen. Stock: test_kitchen_stock.py; scheduled orders:
+test_kitchen_schedule.py."""
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from services.commands import OrderLine, PlaceOrder
-from services.http.auth import StaffStore
 from tests.gui.conftest import menu_items
-
-
-@pytest.fixture
-def shop(tmp_path: Path):
-    """The shop as main.py opens it: with its staff file, whose manager (PIN 9999) may sell out and restock."""
-    from services.http.staff_file import StaffFile
-    from services.local import open_local_shop
-    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "shop.staff.sqlite"))
-    yield opened
-    opened.close()
 
 
 def _place(shop, item, quantity: int = 1, **fields):
@@ -105,137 +92,6 @@ def test_cancel_after_cooking_is_refused_with_the_reason_shown(qtbot, shop, shop
     assert counter.message.text() and "Traceback" not in counter.message.text()
 
 
-def _pick_in_stock_list(kitchen, code: str) -> None:
-    stock_list = kitchen.stock.stock_list
-    stock_list.setCurrentRow(next(r for r in range(stock_list.count())
-                                  if stock_list.item(r).data(Qt.ItemDataRole.UserRole) == code))
-
-
-def _as_manager(qtbot, kitchen, button, pin: str, reason: str):
-    """Tap ``button`` (Sold out, Restock) and answer the manager's PIN dialog with ``pin`` and ``reason``."""
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    dialog = kitchen.stock.manager_pin()
-    qtbot.waitUntil(dialog.isVisible, timeout=30000)
-    dialog.pin.setText(pin)
-    dialog.reason.setText(reason)
-    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-    return dialog
-
-
-def _stock_audit(staff_path: Path) -> list[tuple[str, str, str, str, str]]:
-    store = StaffStore(staff_path)
-    try:
-        return [(a.staff_id, a.action, a.target, a.reason, a.outcome) for a in reversed(store.audit_log())
-                if a.action in ("sold_out", "restock")]
-    finally:
-        store.close()
-
-
-def test_sold_out_and_restock_from_the_kitchen_reach_the_counter(qtbot, shop, shop_app):
-    kitchen, counter = shop_app.kitchen, shop_app.main.counter
-    (item,) = menu_items(shop, 1)
-    qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=30000)
-    _pick_in_stock_list(kitchen, item.code)
-    dialog = _as_manager(qtbot, kitchen, kitchen.stock.sold_out_button, "9999", "burnt the batch")
-    qtbot.waitUntil(lambda: not counter.menu_panel.buttons[item.code].isEnabled(), timeout=30000)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30000)
-    kitchen.stock.restock_amount.setValue(5)
-    _as_manager(qtbot, kitchen, kitchen.stock.restock_button, "9999", "delivery came")
-    qtbot.waitUntil(lambda: counter.menu_panel.buttons[item.code].isEnabled(), timeout=30000)
-    assert counter.menu_panel.buttons[item.code].item.stock == 5
-
-
-@pytest.fixture(params=["local", "remote"])
-def kitchen_till(request, tmp_path: Path):
-    """(shop, staff file) of a kitchen display: the embedded shop on its staff file, or a till signed in
-    with the kitchen's own PIN over the real shop server on loopback."""
-    from tests.http.served import till_with_staff_file
-    with till_with_staff_file(request.param, tmp_path, who="kitchen:2222") as (till, staff_path, _):
-        yield till, staff_path
-
-
-@pytest.mark.parametrize("language", ["en", "ko"])
-def test_the_kitchen_sells_out_and_restocks_only_with_a_managers_pin_and_a_reason_audited(
-        qtbot, kitchen_till, language):
-    """Point 11: as at the counter, in every mode. A wrong PIN (the kitchen's own) or no reason changes
-    nothing; the manager's PIN does, recorded with the manager's name and the reason given."""
-    from pos_app.app import build_shop_app
-    from screens_common.i18n import set_language, tr
-    shop, staff_path = kitchen_till
-    built = build_shop_app(shop, "kitchen", language)
-    try:
-        for window in built.windows:
-            qtbot.addWidget(window)
-        built.show(kitchen_full_screen=False)
-        kitchen = built.kitchen
-        qtbot.waitUntil(lambda: kitchen.stock.stock_list.count() > 0, timeout=10000)
-        item = next(i for i in shop.menu() if i.stock > 0)
-        _pick_in_stock_list(kitchen, item.code)
-
-        dialog = _as_manager(qtbot, kitchen, kitchen.stock.sold_out_button, "", "burnt")
-        assert dialog.message.text() == tr("pin.ask")
-        dialog.pin.setText("9999")
-        dialog.reason.setText("  ")
-        qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-        assert dialog.message.text() == tr("mgr.need_reason")
-        dialog.pin.setText("2222")                                  # the kitchen's PIN is not a manager's
-        dialog.reason.setText("burnt")
-        qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.message.kind == "error" and dialog.message.text() not in
-                        (tr("pin.ask"), tr("mgr.need_reason")), timeout=10000)
-        assert dialog.isVisible() and dialog.pin.text() == "" and dialog.confirm.isEnabled()
-        assert next(i for i in shop.menu() if i.code == item.code).stock == item.stock
-        assert _stock_audit(staff_path) == []
-
-        if language == "ko":            # a Korean wall screen: the dialog reads in Korean
-            for label in (dialog.what, dialog.box.pin_label, dialog.box.reason_label, dialog.message):
-                assert re.search("[가-힣]", label.text()), label.text()
-            for button in (dialog.confirm, dialog.cancel):
-                assert not re.search("[A-Za-z]", button.text()), button.text()
-            assert re.search("[가-힣]", dialog.box.title()) and re.search("[가-힣]", dialog.windowTitle())
-
-        dialog.pin.setText("9999")
-        qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
-        qtbot.waitUntil(lambda: next(i for i in shop.menu() if i.code == item.code).sold_out, timeout=10000)
-        assert kitchen.message.text() == tr("mgr.saved_by", who="manager")
-
-        kitchen.stock.restock_amount.setValue(4)
-        _as_manager(qtbot, kitchen, kitchen.stock.restock_button, "9999", "delivery came")
-        qtbot.waitUntil(lambda: next(i for i in shop.menu() if i.code == item.code).stock == 4, timeout=10000)
-        qtbot.waitUntil(lambda: len(_stock_audit(staff_path)) == 2, timeout=10000)
-        assert _stock_audit(staff_path) == [("manager", "sold_out", item.code, "burnt", "ok"),
-                                            ("manager", "restock", f"{item.code} +4", "delivery came", "ok")]
-    finally:
-        built.close()
-        set_language("en")
-
-
-def test_a_scheduled_order_reaches_the_kitchen_at_its_time(qtbot, shop, shop_app):
-    """Placed at the counter for a few seconds from now; the core releases it then (TicketReleased)."""
-    from PySide6.QtCore import QDateTime
-    kitchen, counter = shop_app.kitchen, shop_app.main.counter
-    (item,) = menu_items(shop, 1)
-    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
-    counter.later.setChecked(True)
-    # the picker has whole minutes only (nothing hidden behind "HH:mm"): the next minute at least 3 s away
-    soon = QDateTime.currentDateTime().addSecs(3)
-    soon = soon.addSecs(60 - soon.time().second()).addMSecs(-soon.time().msec())
-    counter.later_at.setDateTime(soon)
-    release_at = counter.later_at.dateTime().toPython().astimezone()
-    assert release_at.second == 0 and release_at.microsecond == 0
-    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
-    assert counter.last_receipt.status == "placed", counter.message.text()
-    order_id = counter.last_receipt.order_id
-    alerts = kitchen.alerts
-    if datetime.now(timezone.utc) < release_at - timedelta(milliseconds=200):
-        assert kitchen.model.row_of(order_id) < 0              # not before its time
-    qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=90000)
-    assert datetime.now(timezone.utc) >= release_at - timedelta(milliseconds=200)
-    assert kitchen.alerts > alerts                              # and it raised the new-ticket alert
-
-
 def test_timer_colour_thresholds_are_configurable_and_kept(qtbot, shop, shop_app):
     from kitchen_display.ticket_card import AGE_COLOURS
     kitchen = shop_app.kitchen
@@ -313,37 +169,6 @@ def test_a_new_ticket_shown_from_the_feed_is_exactly_what_the_shop_reports(qtbot
     shown = kitchen.model.tickets()[kitchen.model.row_of(receipt.order_id)]
     assert shown == next(t for t in shop.kitchen_tickets() if t.order_id == receipt.order_id)
     assert resets == [] and changed == []
-
-
-def test_a_scheduled_order_due_while_the_shop_was_closed_is_on_the_board_at_opening_flagged_late(qtbot, tmp_path):
-    """Point 12: not at the first sweep 15 s after opening, and with the late mark on its card."""
-    import sqlite3
-    import time
-    from pos_app.app import build_shop_app
-    from services.local import open_local_shop
-    path = tmp_path / "closed.sqlite"
-    shop = open_local_shop(path, scheduler=False)
-    (item,) = menu_items(shop, 1)
-    order_id = _place(shop, item, scheduled_for=datetime.now(timezone.utc) + timedelta(hours=1)).order_id
-    shop.close()
-    with sqlite3.connect(path) as db:    # the shop stayed closed past the order's time (by an hour)
-        db.execute("UPDATE tickets SET release_at = ? WHERE order_id = ?", (time.time() - 3600, order_id))
-
-    opened_at = time.monotonic()
-    shop = open_local_shop(path)          # with its scheduler, as the app opens it
-    built = build_shop_app(shop, "kitchen", "en")
-    try:
-        for window in built.windows:
-            qtbot.addWidget(window)
-        built.show(kitchen_full_screen=False)
-        kitchen = built.kitchen
-        qtbot.waitUntil(lambda: kitchen.model.row_of(order_id) >= 0, timeout=60000)
-        assert time.monotonic() - opened_at < 10, "released at opening, not by the 15 s sweep"
-        ticket = kitchen.model.tickets()[kitchen.model.row_of(order_id)]
-        assert ticket.late and ticket.status == "queued"
-    finally:
-        built.close()
-        shop.close()
 
 
 def test_keys_reach_the_board_after_the_threshold_boxes_and_the_stock_list_are_touched(qtbot, shop, shop_app):

@@ -12,14 +12,8 @@ from services.http.auth import StaffStore
 
 
 @pytest.fixture
-def shop(tmp_path: Path):
-    """A shop whose manager PINs are checked against, and whose manager actions are audited in, a real
-    staff file (demo manager: 9999; demo counter: 1111)."""
-    from services.http.staff_file import StaffFile
-    from services.local import open_local_shop
-    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
-    yield opened
-    opened.close()
+def shop(staffed_shop):
+    return staffed_shop
 
 
 def _audit(tmp_path: Path) -> list[tuple[str, str, str, str, str]]:

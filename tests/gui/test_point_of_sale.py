@@ -3,7 +3,6 @@ payment dialog (cash with change, a split between two guests, a dine-in order pa
 day opened and closed with a manager's PIN, its Z report shown and exported, the menu editor."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,14 +13,10 @@ PAID_BY = "kim"     # the till's staff (SIKDANG_STAFF): who a payment, a refund 
 
 
 @pytest.fixture
-def shop(tmp_path: Path):
-    """A shop whose manager PINs are checked against a real staff file (demo manager: 9999)."""
-    from services.http.staff_file import StaffFile
-    from services.local import open_local_shop
-    opened = open_local_shop(tmp_path / "shop.sqlite", staff=StaffFile(tmp_path / "staff.sqlite"))
-    opened.open_day(100_000, "manager")
-    yield opened
-    opened.close()
+def shop(staffed_shop):
+    """The staffed shop (demo manager: 9999), its day open."""
+    staffed_shop.open_day(100_000, "manager")
+    return staffed_shop
 
 
 def _place(qtbot, counter, code: str, times: int = 1, kind: str = "takeout", table: int = 0, guests: int = 0):
