@@ -58,6 +58,7 @@ class ContextSpec:
     # The subjects its consumer asks the server for, after the stream's prefix: ``<emitting context>.<event
     # name>``. Narrowed only where one filter covers every event it handles (nats-server 2.9 takes one
     # filter per consumer); the others fetch the whole stream and ack unread what they do not handle.
+    # Widened later, a consumer is not sent again what it passed over: a new handler sees new events only.
     subjects: str = ">"
 
     def wants(self, event_name: str, order_id: int | None = None) -> bool:
