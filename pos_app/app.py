@@ -25,6 +25,7 @@ from pos_app.manager import ManagerDialog
 from pos_app.menu_editor import MenuEditor
 from pos_app.staff_dialog import StaffDialog
 from pos_app.mypage import MypageScreen
+from pos_app.printer_sign import PrinterSign
 from screens_common.bridge import ShopEvents
 from screens_common.connection import ConnectionSign
 from screens_common.i18n import set_language, shop_text, tr, translator
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.shop_sign)
         self.connection_sign = ConnectionSign(events)
         self.statusBar().addPermanentWidget(self.connection_sign)
+        self.printer_sign = PrinterSign(receipt_printer) if receipt_printer is not None else None
+        if self.printer_sign is not None:
+            self.statusBar().addWidget(self.printer_sign)
         self.manager: ManagerDialog | None = None
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
