@@ -4,7 +4,8 @@
 
 A short scripted day puts tickets on the kitchen display, cards on the delivery board and a full
 saga on mypage, then each screen is grabbed in English and in Korean at 1280x800 (a till's screen).
-Last, a remote till whose server has gone takes an order from its kept menu: the offline counter.
+Last, the till's warnings (scripts/till_scenes.py): a remote till whose server has gone takes an order
+from its kept menu (the offline counter), and a till whose kitchen printer is off.
 """
 from __future__ import annotations
 
@@ -175,50 +176,8 @@ def z_report(shop, main_window, app, out: Path) -> None:
 SIZE = (1280, 800)
 
 
-def offline_till(folder: Path, out: Path, app) -> None:
-    """A till on a shop server: it sees the menu once, the server goes, it takes an order as T-1."""
-    from pos_app.app import build_shop_app
-    from screens_common.i18n import set_language
-    from services.http.app import create_app
-    from services.http.auth import StaffStore
-    from services.http.server import ServerThread
-    from services.local import open_local_shop
-    from services.remote import open_remote_shop
-    served = open_local_shop(folder / "server-shop.sqlite", scheduler=False)
-    staff = StaffStore(folder / "server-shop.staff.sqlite")
-    server = ServerThread(create_app(served, staff)).start()
-    till = open_remote_shop(server.url, "counter:1111", queue_path=folder / "till-queue.sqlite")
-    try:
-        till.menu()                                   # seen once while online: kept beside the queue
-        built = build_shop_app(till, "counter", "en")
-        built.show(kitchen_full_screen=False)
-        main_window = built.main
-        main_window.resize(*SIZE)
-        while not built.events.is_subscribed:
-            settle(app, 0.1)
-        server.stop()
-        while built.events.connection.state != "offline":
-            settle(app, 0.1)
-        counter = main_window.counter
-        first = list(counter.menu_panel.buttons)[0]
-        counter.add_to_cart(counter.menu_panel.buttons[first].item)
-        counter.name.setText("김민수")
-        counter.phone.setText("010-1234-5678")
-        counter.place_order()
-        while counter.orders.rowCount() == 0:
-            settle(app, 0.1)
-        for language in ("en", "ko"):
-            set_language(language)
-            settle(app)
-            main_window.grab().save(str(out / f"counter-offline-{language}.png"))
-        built.close()
-    finally:
-        till.close()
-        staff.close()
-        served.close()
-
-
 def main(argv: list[str] | None = None) -> int:
+    from scripts.till_scenes import offline_till, printer_off
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
     args = parser.parse_args(argv)
@@ -294,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             save_preview_png(ticket_html(kitchen.model.tickets()[0]), args.out / "kitchen-ticket.png")
             built.close()
             offline_till(Path(folder), args.out, app)
+            printer_off(Path(folder), args.out, app)
         finally:
             shop.close()
     for path in sorted(args.out.glob("*.png")):
