@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QWidget)
 
 from screens_common.bridge import ShopEvents
-from screens_common.i18n import item_name, remember_items, tr, translator
+from screens_common.i18n import ItemName, item_name, remember_items, tr, translator
 from screens_common.manager_pin import ManagerPinDialog
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
@@ -105,11 +105,11 @@ class StockPanel(QWidget):
             return
         code, shop = item.code, self.shop
         self.manager_pin().ask(lambda who, why: shop.mark_sold_out(code, staff=who, reason=why),
-                               "kds.ask_sold_out", item=item_name(item.name_ko, item.name_en))
+                               "kds.ask_sold_out", item=ItemName(item.name_ko, item.name_en))
 
     def restock_selected(self) -> None:
         if (item := self.selected_item()) is None:
             return
         code, amount, shop = item.code, self.restock_amount.value(), self.shop
         self.manager_pin().ask(lambda who, why: shop.restock(code, amount, staff=who, reason=why),
-                               "kds.ask_restock", item=item_name(item.name_ko, item.name_en), n=amount)
+                               "kds.ask_restock", item=ItemName(item.name_ko, item.name_en), n=amount)

@@ -7,6 +7,7 @@ the key itself, so a missing translation shows up as readable text rather than a
 from __future__ import annotations
 
 import locale
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -117,3 +118,13 @@ def item_name(name_ko: str, name_en: str) -> str:
     if translator.language == "ko":
         return name_ko
     return f"{name_en} {name_ko}" if name_en and name_en != name_ko else name_ko
+
+
+@dataclass(frozen=True)
+class ItemName:
+    """A menu item's name as a ``tr`` field that a retranslated text words again in the new language."""
+    name_ko: str
+    name_en: str
+
+    def __str__(self) -> str:
+        return item_name(self.name_ko, self.name_en)

@@ -105,6 +105,10 @@ def test_the_kitchen_sells_out_and_restocks_only_with_a_managers_pin_and_a_reaso
             for button in (dialog.confirm, dialog.cancel):
                 assert not re.search("[A-Za-z]", button.text()), button.text()
             assert re.search("[가-힣]", dialog.box.title()) and re.search("[가-힣]", dialog.windowTitle())
+            assert item.name_en not in dialog.what.text()
+            set_language("en")          # switched while the dialog is open: the item is named again
+            assert item.name_en in dialog.what.text()
+            set_language("ko")
 
         dialog.pin.setText("9999")
         qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
