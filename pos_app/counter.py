@@ -20,7 +20,7 @@ from pos_app.payment_dialog import PaymentDialog
 from pos_app.todays_orders import TodaysOrders
 from screens_common.bridge import ShopEvents
 from screens_common.fmt import won
-from screens_common.i18n import item_name, reason_text, remember_items, tr, translator
+from screens_common.i18n import ItemName, reason_text, remember_items, tr, translator
 from screens_common.runner import PortRunner, Refetcher
 from screens_common.widgets import MessageBar, ui_font
 from services.commands import PlaceOrder
@@ -189,7 +189,7 @@ class CounterScreen(QWidget):
             self.cart_view.selectRow(row)
 
     def _over_stock(self, item: MenuItem) -> None:
-        self.message.error_key("counter.only_left", n=item.stock, name=item_name(item.name_ko, item.name_en))
+        self.message.error_key("counter.only_left", n=item.stock, name=ItemName(item.name_ko, item.name_en))
 
     def input_problem(self) -> str:
         """The i18n key of what the cashier must fix before the order can go, or "" (checked here, so

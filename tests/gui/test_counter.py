@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import QDateTime, Qt
 
+from screens_common.i18n import set_language
 from tests.gui.conftest import menu_items, wait_settled
 
 
@@ -13,7 +14,6 @@ from tests.gui.conftest import menu_items, wait_settled
 def test_an_out_of_stock_order_is_refused_with_its_reason(qtbot, shop, shop_app, language, words):
     """The cart had it; the last one went elsewhere before the order was placed: the kitchen refuses, and
     its reason, stored as a code, is worded in the reader's language from the menu names (issue 11 point 6)."""
-    from screens_common.i18n import set_language
     set_language(language)
     counter = shop_app.main.counter
     (item,) = menu_items(shop, 1)
@@ -44,6 +44,9 @@ def test_the_cart_stops_at_the_stock_left_with_a_clear_word(qtbot, shop, shop_ap
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [line.quantity for line in counter.cart.lines()] == [5]
     assert counter.message.kind == "error" and "Only 5" in counter.message.text()
+    set_language("ko")                  # the message follows the language, the item's name with it
+    assert item.name_ko in counter.message.text() and item.name_en not in counter.message.text()
+    set_language("en")
     assert not counter.cart.setData(counter.cart.index(0, 1), 6), "typing 6 is refused too"
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=30000)
@@ -118,7 +121,6 @@ def test_a_korean_local_till_signs_its_shop_and_its_connection_in_korean(qtbot, 
     import re
 
     from screens_common.connection import ConnectionSign, connection_text
-    from screens_common.i18n import set_language
     from services.port import Connection
     main = shop_app.main
     qtbot.waitUntil(lambda: main.shop_label != "" and shop_app.kitchen.shop_label != "", timeout=30000)
@@ -155,7 +157,6 @@ def test_an_order_can_be_taken_with_the_keyboard_alone(qtbot, shop, shop_app):
 
 def test_errors_are_korean_on_a_korean_screen(qtbot, shop, shop_app):
     """Point 6: the counter's own checks and the core's refusals, both in Korean, no English sentence."""
-    from screens_common.i18n import set_language
     counter = shop_app.main.counter
     set_language("ko")
     qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)        # empty cart
@@ -174,7 +175,6 @@ def test_errors_are_korean_on_a_korean_screen(qtbot, shop, shop_app):
 def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_readers_language(qtbot, shop, shop_app):
     """Points 6 and 10: one click opens a confirmation; "keep" cancels nothing; a reason from the list
     is stored as a code and read in Korean on a Korean screen."""
-    from screens_common.i18n import set_language
     from services.commands import OrderLine, PlaceOrder
     counter = shop_app.main.counter
     (item,) = menu_items(shop, 1)
@@ -206,7 +206,6 @@ def test_cancel_asks_first_and_stores_a_picked_reason_as_a_code_shown_in_the_rea
 def test_category_headings_speak_the_screens_language_and_follow_a_rename(qtbot, shop, shop_app):
     """A heading is the category's name in the screen's language (both on an English screen, as the
     buttons are); renamed by the manager on any till, it follows."""
-    from screens_common.i18n import set_language
     from services.port import SaveCategory
     panel = shop_app.main.counter.menu_panel
     stews = next(c for c in shop.categories() if c.code == "stews")
