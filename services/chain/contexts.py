@@ -59,6 +59,7 @@ class ContextSpec:
     # name>``. Narrowed only where one filter covers every event it handles (nats-server 2.9 takes one
     # filter per consumer); the others fetch the whole stream and ack unread what they do not handle.
     # Widened later, a consumer is not sent again what it passed over: a new handler sees new events only.
+    # Change it with every replica of the context on the new version: each start sets its own filter.
     subjects: str = ">"
 
     def wants(self, event_name: str, order_id: int | None = None) -> bool:

@@ -61,7 +61,9 @@ async def ensure_consumer(js, stream: str, context: str, subjects: str = ">") ->
     try:   # the server creates it, or updates it in place keeping its position (nats-server 2.9 allows it)
         await js.add_consumer(stream, config=config)
     except nats.js.errors.BadRequestError:
-        await js.consumer_info(stream, context)   # created meanwhile; anything else raises
+        info = await js.consumer_info(stream, context)   # created meanwhile by another replica: fine
+        if info.config.filter_subject != config.filter_subject:
+            raise                                        # the server refused the filter: say so
 
 
 async def connect(url: str, name: str, *, on_reconnect: Callable[[], Awaitable[None]] | None = None,

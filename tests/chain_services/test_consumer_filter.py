@@ -3,6 +3,7 @@ keeps its position (nothing acked comes again) and is sent only what the new fil
 from __future__ import annotations
 
 import nats
+import nats.js.errors
 
 from services.chain import nats as chain_nats
 from tests.chain_services.support import run_async
@@ -39,3 +40,23 @@ def test_a_consumer_narrowed_in_place_keeps_its_position(nats_server, stream):
     assert info.ack_floor.stream_seq == 2
     assert received == [(4, f"{stream.lower()}.ordering.OrderCancelled")]   # not GiftSent, not the acked ones
 
+
+
+async def narrow_to(url: str, stream: str, subjects: str):
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        await chain_nats.ensure_stream(js, stream)
+        await chain_nats.ensure_consumer(js, stream, "gift")
+        try:
+            await chain_nats.ensure_consumer(js, stream, "gift", subjects)
+        except nats.js.errors.BadRequestError as refused:
+            return refused, (await js.consumer_info(stream, "gift")).config.filter_subject
+        return None, (await js.consumer_info(stream, "gift")).config.filter_subject
+    finally:
+        await nc.close()
+
+
+def test_a_filter_the_server_refuses_stops_the_start_instead_of_passing_for_done(nats_server, stream):
+    refused, kept = run_async(narrow_to, nats_server.url, stream, "kitchen.>.Cooked")   # '>' must come last
+    assert refused is not None and kept == f"{stream.lower()}.>"
