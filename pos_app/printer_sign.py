@@ -3,11 +3,12 @@ paper, unplugged), naming it, how many slips wait and since when; gone once they
 
 Without it a kitchen printer that is off is silent: its tickets wait (docs/printing.md, "Exactly once")
 and only ``main.py printers waiting`` said so. The sign asks the print service running beside the
-screens every few seconds, on the window's worker thread (a read of its local SQLite file).
+screens every few seconds, on its own worker thread (a read of the service's local SQLite file), while
+its window shows.
 """
 from __future__ import annotations
 
-import time
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -20,9 +21,7 @@ from screens_common.runner import PortRunner
 from screens_common.widgets import ui_font
 from services.printing.jobs import Job
 
-# A slip is shown as held back once an attempt failed, or once it waited this long (a printer that
-# takes the connection and never answers fails only at its timeout).
-HELD_AFTER_S = 10.0
+log = logging.getLogger(__name__)
 POLL_MS = 3000
 
 
@@ -33,12 +32,15 @@ class HeldBack:
     since: float          # when the oldest of them was made (epoch seconds)
 
 
-def held_back(waiting: list[Job], now: float) -> HeldBack | None:
-    """What ``waiting`` (the print service's jobs not printed yet) says a staff member must see, if anything."""
-    held = [job for job in waiting if job.last_error or now - job.created_at >= HELD_AFTER_S]
+def held_back(waiting: list[Job]) -> HeldBack | None:
+    """The printers among ``waiting`` (the print service's jobs not printed yet) whose last attempt
+    failed, with every slip they hold. A printer that merely has a queue in a rush is not one: its
+    worker notes an error only when the printer refuses, times out or says it cannot print."""
+    printers = {job.printer for job in waiting if job.last_error}
+    held = [job for job in waiting if job.printer in printers]
     if not held:
         return None
-    return HeldBack(tuple(sorted({job.printer for job in held})), len(held), min(job.created_at for job in held))
+    return HeldBack(tuple(sorted(printers)), len(held), min(job.created_at for job in held))
 
 
 class PrinterSign(QLabel):
@@ -51,6 +53,7 @@ class PrinterSign(QLabel):
         self.setVisible(False)
         self.held: HeldBack | None = None
         self._desk = desk
+        self._failure = ""
         self._runner = PortRunner(self)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check)
@@ -59,15 +62,27 @@ class PrinterSign(QLabel):
         self.check()
 
     def check(self) -> None:
-        if not self._runner.busy:
-            self._runner.run(lambda: held_back(self._desk.waiting(), time.time()), self._show, lambda _: None)
+        if not self._runner.busy and (self.window() is self or self.window().isVisible()):
+            self._runner.run(lambda: held_back(self._desk.waiting()), self._show, self._failed)
 
     def retranslate(self, *_) -> None:
         self._show(self.held)
 
+    def _failed(self, error: Exception) -> None:
+        if str(error) != self._failure:          # once, not every few seconds
+            self._failure = str(error)
+            log.warning("printer sign: cannot read the print jobs: %s", error)
+
     def _show(self, held: HeldBack | None) -> None:
-        self.held = held
+        self.held, self._failure = held, ""
         self.setVisible(held is not None)
         if held is not None:
-            since = local_time(datetime.fromtimestamp(held.since, timezone.utc))[:5]
-            self.setText(tr("printer.held", printers=", ".join(held.printers), n=held.slips, since=since))
+            self.setText(sign_text(held, datetime.now(timezone.utc)))
+
+
+def sign_text(held: HeldBack, now: datetime) -> str:
+    """The sign in the screen's language; "since" has its date when it was not today (a night's backlog)."""
+    since = datetime.fromtimestamp(held.since, timezone.utc)
+    today = since.astimezone().date() == now.astimezone().date()
+    return tr("printer.held" if len(held.printers) == 1 else "printer.held_many", printers=", ".join(held.printers),
+              n=held.slips, since=local_time(since)[:5] if today else local_time(since, with_date=True))

@@ -20,12 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("SIKDANG_PRINT_DIR", tempfile.mkdtemp(prefix="sikdang-prints-"))
 
-
-def settle(app, seconds: float = 0.4) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+from scripts.grab import SIZE, settle  # noqa: E402 - after the path and the print folder are set
 
 
 # The demo day's shop clock runs behind, so tickets have ages and the timers show all three colours.
@@ -171,9 +166,6 @@ def z_report(shop, main_window, app, out: Path) -> None:
         settle(app)
         on_the_till(main_window, day, app).save(str(out / f"day-z-{language}.png"))
     day.hide()
-
-
-SIZE = (1280, 800)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,9 +2,10 @@
 server, and a kitchen printer that is off."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from scripts.screenshots import SIZE, settle
+from scripts.grab import SIZE, settle
 
 
 def offline_till(folder: Path, out: Path, app) -> None:
@@ -76,8 +77,10 @@ def printer_off(folder: Path, out: Path, app) -> None:
         codes = [item.code for item in shop.menu()][:2]
         for code in codes:
             shop.place_order(PlaceOrder((OrderLine(code, 1),), customer_name="김민수"))
-        sign = main_window.printer_sign
+        sign, deadline = main_window.printer_sign, time.monotonic() + 60
         while sign.held is None or sign.held.slips < len(codes):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the printer sign did not show {len(codes)} waiting slips within 60 s")
             settle(app, 0.2)
         for language in ("en", "ko"):
             set_language(language)

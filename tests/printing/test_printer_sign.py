@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timedelta, timezone
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from pos_app.printer_sign import HELD_AFTER_S, HeldBack, held_back
+from pos_app.printer_sign import HeldBack, held_back, sign_text
+from screens_common.i18n import set_language
 from services.printing.config import parse_config
 from services.printing.jobs import Job
 from tests.printing.conftest import printers_config
@@ -21,17 +23,29 @@ def job(printer: str, created_at: float, last_error: str = "") -> Job:
     return Job(1, 7, 1, printer, "ticket", "waiting", 1 if last_error else 0, last_error, created_at, None, None, "")
 
 
-def test_a_slip_is_held_back_after_a_failed_attempt_or_once_it_waited_long():
-    now = 1000.0
-    assert held_back([job("kitchen", now - 1)], now) is None                     # just made: the worker is on it
-    assert held_back([job("bar", now - 1, "connection refused"), job("kitchen", now - HELD_AFTER_S),
-                      job("kitchen", now - 2)], now) == HeldBack(("bar", "kitchen"), 2, now - HELD_AFTER_S)
+def test_a_printer_holds_slips_back_once_an_attempt_failed_and_a_queue_alone_is_not_that():
+    assert held_back([job("kitchen", 100.0), job("kitchen", 101.0)]) is None     # a rush: printing, in turn
+    waiting = [job("kitchen", 100.0), job("bar", 102.0, "connection refused"), job("bar", 103.0), job("grill", 99.0)]
+    assert held_back(waiting) == HeldBack(("bar",), 2, 102.0)
+
+
+def test_the_sign_names_several_printers_and_dates_a_backlog_from_another_day():
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+    yesterday = (now - timedelta(days=1)).timestamp()
+    try:
+        text = sign_text(HeldBack(("bar", "주방"), 3, yesterday), now)
+        assert text.startswith("Printers bar, 주방 are not printing (3 waiting since ")
+        assert datetime.fromtimestamp(yesterday).strftime("%m-%d %H:%M") in text
+        set_language("ko")
+        text = sign_text(HeldBack(("주방",), 1, now.timestamp()), now)
+        assert text.startswith("프린터 주방 출력 안 됨 (") and "1장 대기" in text and not re.search("[A-Za-z]", text)
+    finally:
+        set_language("en")
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_a_printer_that_is_off_is_named_on_the_till_until_it_has_printed(qtbot, shop, tmp_path, language):
     from pos_app.app import build_shop_app
-    from screens_common.i18n import set_language
     from services.printing import open_print_service
     port = free_port()                       # nothing listens there: the kitchen printer is off
     config = printers_config(port)
@@ -48,12 +62,9 @@ def test_a_printer_that_is_off_is_named_on_the_till_until_it_has_printed(qtbot, 
         order(shop, ("kimchi-jjigae", 1))
         order(shop, ("bibimbap", 2))
         qtbot.waitUntil(lambda: sign.isVisible() and sign.held.slips == 2, timeout=60000)
-        text = sign.text()
-        assert "주방" in text and "2" in text and sign.width() <= built.main.statusBar().width()
-        if language == "ko":
-            assert not re.search("[A-Za-z]", text), text
-        else:
-            assert "not printing" in text
+        assert sign.held.printers == ("주방",)
+        assert sign.text() == sign_text(sign.held, datetime.now(timezone.utc))
+        assert ("출력 안 됨" if language == "ko" else "is not printing") in sign.text()
 
         printer = FakePrinter(port)          # switched on: both tickets print, and the sign goes
         printer.wait_for_jobs(2)

@@ -1,0 +1,13 @@
+"""What the screenshot scripts share: a till's screen size and letting Qt paint for a while."""
+from __future__ import annotations
+
+import time
+
+SIZE = (1280, 800)      # a till's screen
+
+
+def settle(app, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
