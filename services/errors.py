@@ -45,6 +45,19 @@ class CancelRefused(InvalidTransition):
     code = "cancel_refused"
 
 
+class DayNotOpen(InvalidTransition):
+    """No business day is open: payments, closing and the X report wait for its opening (개점)."""
+    code = "day_not_open"
+
+
+class DayAlreadyOpen(InvalidTransition):
+    code = "day_already_open"
+
+
+class AlreadyPaid(InvalidTransition):
+    code = "already_paid"
+
+
 class PinRefused(ShopError):
     """A manager's PIN was asked for and the one given is not a manager's."""
     code = "pin_refused"

@@ -2,7 +2,7 @@
 
 Called by the gateway's ChainShop (and ordering's gift call); not public: no auth here, the gateway
 signs staff in. Errors have the gateway's shape ``{"code", "message"}`` and its status mapping
-(``services.http.gate.STATUS_BY_CODE``), so the caller rebuilds the same ShopError from ``code``.
+(``services.http.gate.status_of``), so the caller rebuilds the same ShopError from ``code``.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from services.chain import pages, pos_views, views
 from services.chain.command_path import CommandPath, database_unavailable
 from services.errors import ShopError
-from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, error_response
+from services.http.gate import RETRY_AFTER, error_response, status_of
 from services.ops.metrics import instrument
 from services.port import DEFAULT_PAGE_SIZE
 
@@ -48,7 +48,7 @@ def create_app(service):
 
     @app.exception_handler(ShopError)
     async def shop_error(_request, error: ShopError):
-        return error_response(STATUS_BY_CODE.get(error.code, 400), error.code, str(error))
+        return error_response(status_of(error), error.code, str(error))
 
     @app.exception_handler(psycopg.OperationalError)
     @app.exception_handler(PoolTimeout)

@@ -24,7 +24,7 @@ from services.chain import wire
 from services.chain.store import Called
 from services.errors import InvalidInput, ShopError
 from services.http.fastpath import read_body, send_bytes, send_json
-from services.http.gate import RETRY_AFTER, STATUS_BY_CODE
+from services.http.gate import RETRY_AFTER, status_of
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class CommandPath:
             parsed = wire.command_from_json(command_name, body)
             result = await asyncio.to_thread(self.service.store.execute, parsed)
         except ShopError as error:
-            status = STATUS_BY_CODE.get(error.code, 400)
+            status = status_of(error)
             return await send_json(send, status, {"code": error.code, "message": str(error)})
         except (psycopg.OperationalError, PoolTimeout) as error:
             log.warning("%s: database unavailable: %s", self.name, error)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from services.errors import ShopError
 from services.http.auth import StaffStore
-from services.http.gate import RETRY_AFTER, STATUS_BY_CODE, ApiError, admitted, authorize, validation_message
+from services.http.gate import RETRY_AFTER, ApiError, admitted, authorize, status_of, validation_message
 from services.http.routes.order import to_command
 from services.http.schemas import OrderReceiptOut, PlaceOrderIn
 from services.commands import PlaceOrder
@@ -55,7 +55,7 @@ class PlaceOrderFastPath:
         except ApiError as exc:
             return await send_json(send, exc.status, {"code": exc.code, "message": exc.message}, exc.headers)
         except ShopError as exc:
-            status = STATUS_BY_CODE.get(exc.code, 400)
+            status = status_of(exc)
             return await send_json(send, status, {"code": exc.code, "message": exc.message},
                                RETRY_AFTER if status == 503 else None)
         out = OrderReceiptOut.model_validate(receipt).model_dump_json(by_alias=True).encode()

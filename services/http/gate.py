@@ -32,6 +32,13 @@ STATUS_BY_CODE = {
 }
 RETRY_AFTER = {"Retry-After": "1"}
 
+
+def status_of(error: ShopError) -> int:
+    """The HTTP status of a refusal: its own code's, else its nearest base class's (a DayNotOpen is
+    an invalid transition: 409), else 400. The body's ``code`` stays the error's own."""
+    codes = (getattr(cls, "code", "") for cls in type(error).__mro__)
+    return next((STATUS_BY_CODE[code] for code in codes if code in STATUS_BY_CODE), 400)
+
 # Every status a route may answer with besides its success, documented so clients (and schemathesis)
 # know the error body. 408, 413, 415 and 503 come from the ASGI guards before any route runs.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -138,7 +145,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop(_: Request, exc: ShopError):
-        status = STATUS_BY_CODE.get(exc.code, 400)
+        status = status_of(exc)
         return error_response(status, exc.code, exc.message, RETRY_AFTER if status == 503 else None)
 
     @app.exception_handler(RequestValidationError)

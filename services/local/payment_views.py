@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import Engine
 
 from services.day_report import DayReport, build_report
-from services.errors import InvalidTransition, UnknownOrder
+from services.errors import DayNotOpen, InvalidTransition, UnknownOrder
 from services.infra.sql import Sql
 from services.local.views import when
 from services.payments.model import Bill, Day, Payment
@@ -95,8 +95,8 @@ class PaymentViews:
         def query(repo: PaymentsRepository):
             day = repo.open_day()
             if day is None:
-                raise InvalidTransition("No day is open: open the day (개점) for an X report, or read a closed "
-                                        "day's Z report")
+                raise DayNotOpen("No day is open: open the day (개점) for an X report, or read a closed "
+                                 "day's Z report")
             return build_report("X", day.__dict__, *repo.day_rows(day.id or 0), self._clock())
         return self._read(query)
 

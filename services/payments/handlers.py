@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.day_report import build_report
-from services.errors import InvalidTransition, UnknownOrder
+from services.errors import DayAlreadyOpen, DayNotOpen, UnknownOrder
 from services.events import GiftSendCancelled, GiftSent, OrderCancelled, Ordered
 from services.payment_commands import CloseDay, OpenDay, TakePayment
 from services.payments.context import PaymentsContext
@@ -50,7 +50,7 @@ def take_payment(command: TakePayment, ctx: PaymentsContext) -> Payment:
         return done.again(command)
     day = ctx.repo.open_day()
     if day is None or day.id is None:
-        raise InvalidTransition(DAY_NOT_OPEN)
+        raise DayNotOpen(DAY_NOT_OPEN)
     bill = ctx.repo.bill(command.order_id)
     if bill is None:
         raise UnknownOrder(f"There is no order {command.order_id}")
@@ -66,7 +66,7 @@ def take_payment(command: TakePayment, ctx: PaymentsContext) -> Payment:
 def open_day(command: OpenDay, ctx: PaymentsContext) -> int:
     current = ctx.repo.open_day()
     if current is not None:
-        raise InvalidTransition(f"Day {current.id} is already open: close it (마감) before opening another")
+        raise DayAlreadyOpen(f"Day {current.id} is already open: close it (마감) before opening another")
     day = Day.open(command.float_cash, command.staff, ctx.now)
     events = day.opened(ctx.repo.add_day(day))
     ctx.repo.adopt_strays(day.id or 0)
@@ -78,7 +78,7 @@ def close_day(command: CloseDay, ctx: PaymentsContext) -> dict:
     """Close the open day; returns its Z report (``DayReport.to_dict()``), which is kept with it."""
     day = ctx.repo.open_day()
     if day is None or day.id is None:
-        raise InvalidTransition("No day is open: there is nothing to close (a closed day's Z report can be read "
+        raise DayNotOpen("No day is open: there is nothing to close (a closed day's Z report can be read "
                                 "again)")
     bills, tenders, refunds = ctx.repo.day_rows(day.id)
     report = build_report("Z", day.__dict__, bills, tenders, refunds, ctx.now, command.counted_cash,

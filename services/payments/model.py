@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.errors import InvalidInput, InvalidTransition, PaymentRefused
+from services.errors import AlreadyPaid, InvalidInput, InvalidTransition, PaymentRefused
 from services.events import DayClosed, DayOpened, Event, Ordered, PaymentRefunded, PaymentTaken
 from services.payment_commands import TakePayment, Tender
 from services.statuses import BillStatus, DayStatus, OrderType
@@ -56,7 +56,7 @@ class Bill:
         if self.status == BillStatus.CANCELLED:
             raise InvalidTransition(f"Order {self.order_id} is cancelled: there is nothing to pay")
         if self.status == BillStatus.PAID:
-            raise InvalidTransition(f"Order {self.order_id} is already paid in full")
+            raise AlreadyPaid(f"Order {self.order_id} is already paid in full")
         amount = sum(t.amount for t in tenders)
         if amount > self.balance:
             raise PaymentRefused(f"₩{amount:,} is more than the ₩{self.balance:,} still due on order {self.order_id}"

@@ -9,7 +9,8 @@ from collections import Counter
 
 import pytest
 
-from services.errors import InvalidInput, InvalidTransition, PaymentRefused, PinRefused
+from services.errors import (AlreadyPaid, DayAlreadyOpen, DayNotOpen, InvalidInput, InvalidTransition, PaymentRefused,
+                             PinRefused)
 from services.port import Tender
 from tests.contract.helpers import order, wait_until
 
@@ -84,7 +85,7 @@ def test_a_paid_order_cash_with_change(shop):
     assert (bill.paid, bill.balance, bill.cash_receipt) == (19_000, 0, "010-1234-5678")
     assert [(t.kind, t.amount, t.tendered, t.change) for t in bill.tenders] == [("cash", 19_000, 50_000, 31_000)]
     assert next(s for s in shop.todays_orders() if s.order_id == receipt.order_id).bill_status == "paid"
-    with pytest.raises(InvalidTransition, match="already paid"):
+    with pytest.raises(AlreadyPaid, match="already paid"):
         shop.take_payment(receipt.order_id, [Tender("cash", 1000)])
 
 
@@ -153,7 +154,7 @@ def test_a_cancel_refunds_each_tender_with_who_and_why(shop):
 
 def test_payment_needs_an_open_day_and_a_well_formed_tender(shop):
     receipt = shop.place_order(order())
-    with pytest.raises(InvalidTransition, match="not open"):
+    with pytest.raises(DayNotOpen, match="not open"):
         shop.take_payment(receipt.order_id, [Tender("cash", 1000)])
     with pytest.raises(InvalidInput, match="last four"):
         Tender("card", 1000, approval="1234", last4="12")
@@ -202,7 +203,7 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
     shop.mark_sold_out("naengmyeon")
     day = shop.open_day(50_000, STAFF)
     assert (day.status, day.float_cash) == ("open", 50_000)
-    with pytest.raises(InvalidTransition, match="already open"):
+    with pytest.raises(DayAlreadyOpen, match="already open"):
         shop.open_day(0, STAFF)
     commands = [order(("bibimbap", 2), ("cola", 1), order_type="dine_in", table=1, guests=2, address=""),
                 order(("bulgogi", 1), order_type="takeout", address=""),
@@ -259,11 +260,11 @@ def test_a_day_opened_and_closed_its_z_report_adds_up(shop):
     assert (x.gross_sales, x.expected_cash) == (report.gross_sales, report.expected_cash)
 
     # A closed day cannot change; its report is kept and reads the same again.
-    with pytest.raises(InvalidTransition, match="No day is open"):
+    with pytest.raises(DayNotOpen, match="No day is open"):
         shop.close_day(0, STAFF)
-    with pytest.raises(InvalidTransition, match="not open"):
+    with pytest.raises(DayNotOpen, match="not open"):
         shop.take_payment(ids[3], [Tender("cash", 6_000)])
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(DayNotOpen):
         shop.x_report()
     assert shop.z_report(day.day_id) == report
     assert shop.current_day() is None and shop.days()[0].status == "closed"

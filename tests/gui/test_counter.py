@@ -219,3 +219,18 @@ def test_category_headings_speak_the_screens_language_and_follow_a_rename(qtbot,
     qtbot.waitUntil(lambda: heading() == "국물 요리", timeout=30000)
     set_language("en")
     assert heading() == "Soups 국물 요리"
+
+
+def test_a_payment_before_the_day_is_opened_says_so_in_korean(qtbot, shop, shop_app):
+    """The first thing a new shop meets: a Korean till names the missing opening (개점), not a vague refusal."""
+    counter = shop_app.main.counter
+    set_language("ko")
+    (item,) = menu_items(shop, 1)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.payment_dialog is not None and counter.payment_dialog.isVisible(), timeout=10000)
+    dialog = counter.payment_dialog
+    dialog.received.setValue(item.price)
+    qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
+    assert dialog.message.text() == "아직 개점하지 않았습니다. [개점 / 마감]에서 준비금을 넣고 개점하세요."
