@@ -187,6 +187,8 @@ class DayDialog(QDialog):
 
     def close_day(self) -> None:
         counted, pin = self.counted.value(), self.pin.text()
+        self.pin.clear()                         # asked again for the next try, whatever the outcome
+        self.message.clear_message()             # an earlier wrong PIN must not stand beside the Z report
 
         def close():
             manager = self.shop.verify_manager_pin(pin)
@@ -194,9 +196,9 @@ class DayDialog(QDialog):
         self.runner.run(close, self._closed, self.message.error)
 
     def _closed(self, report: DayReport) -> None:
-        self.pin.clear()
         self.day = None
         self._show_report(report)
+        self.message.info_key("day.closed_ok", hide_after_ms=60000, day=report.day_id, who=report.closed_by)
         self.closed_days.setCurrentIndex(-1)     # the list is read again: the day just closed comes first
         self.refresh()
 

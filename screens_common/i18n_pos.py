@@ -75,6 +75,8 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "day.reprint": ("Show Z report", "마감 보고서 (Z) 보기"),
     "day.closed_day": ("Day {day} · {at}", "{day}번 영업일 · {at}"),
     "day.none_closed": ("No day has been closed yet.", "마감된 영업일이 아직 없습니다."),
+    "day.closed_ok": ("Day {day} closed by {who}: its Z report is below.",
+                      "{day}번 영업일 마감 완료 ({who}): 마감 보고서는 아래와 같습니다."),
     # the manager PIN and the menu editor
     "pin.title": ("Manager PIN", "관리자 PIN"),
     "pin.ask": ("A manager's PIN is needed for this.", "관리자 PIN이 필요합니다."),

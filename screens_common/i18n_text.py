@@ -124,7 +124,7 @@ SCREEN_TEXT: dict[str, tuple[str, str]] = {   # key: (English, Korean)
     "error.unknown_order": ("{message}", "없는 주문입니다."),
     "error.invalid_transition": ("{message}", "지금 상태에서는 할 수 없습니다."),
     "error.cancel_refused": ("{message}", "이미 조리가 끝난 주문은 취소할 수 없습니다."),
-    "error.day_not_open": ("{message}", "아직 개점하지 않았습니다. [개점 / 마감]에서 준비금을 넣고 개점하세요."),
+    "error.day_not_open": ("{message}", "아직 개점하지 않았습니다. [개점 / 마감]에서 시재금을 넣고 개점하세요."),
     "error.day_already_open": ("{message}", "이미 개점했습니다. 새 영업일을 열려면 먼저 마감하세요."),
     "error.already_paid": ("{message}", "이미 전액 결제된 주문입니다."),
     "error.busy": ("{message}", "잠시 바쁩니다. 조금 뒤에 다시 시도하세요."),

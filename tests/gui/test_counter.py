@@ -233,4 +233,4 @@ def test_a_payment_before_the_day_is_opened_says_so_in_korean(qtbot, shop, shop_
     dialog.received.setValue(item.price)
     qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
-    assert dialog.message.text() == "아직 개점하지 않았습니다. [개점 / 마감]에서 준비금을 넣고 개점하세요."
+    assert dialog.message.text() == "아직 개점하지 않았습니다. [개점 / 마감]에서 시재금을 넣고 개점하세요."

@@ -127,10 +127,14 @@ def test_the_day_closes_with_a_manager_pin_and_its_z_report_exports(qtbot, shop,
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
     assert "manager" in dialog.message.text() and shop.current_day() is not None
+    assert dialog.pin.text() == ""                                           # asked again, not left typed
     dialog.pin.setText("9999")
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.kind == "Z", timeout=10000)
     assert dialog.report.closed_by == "manager" and dialog.report.over_short == 0
+    # the earlier refusal does not stand beside the Z report: the bar says the day closed
+    closed = f"Day {dialog.report.day_id} closed by manager: its Z report is below."
+    assert (dialog.message.kind, dialog.message.text()) == ("info", closed)
     assert "Over (+) / short (-)" in dialog.view.toPlainText() and not dialog.close_box.isEnabled()
     assert dialog.export(tmp_path / "z.csv", "csv").read_text(encoding="utf-8-sig").startswith("section,")
     assert dialog.export(tmp_path / "z.pdf", "pdf").read_bytes().startswith(b"%PDF-")
