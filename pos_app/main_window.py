@@ -3,6 +3,7 @@ the manager, the menu, the staff, the kitchen display) and a status bar of signs
 the link to its server, a printer holding slips back)."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QPushButton, QTabWidget, QToolBar
 
 from kitchen_display.window import KitchenDisplay
@@ -20,6 +21,8 @@ from screens_common.i18n import set_language, shop_text, tr, translator
 from screens_common.runner import PortRunner
 from screens_common.widgets import ui_font
 from services.port import Shop
+
+SHOP_SIGN_PX = 420   # the widest the shop's name and database path may be drawn in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +77,8 @@ class MainWindow(QMainWindow):
         self.connection_sign = ConnectionSign(events)
         self.statusBar().addPermanentWidget(self.connection_sign)
         self.printer_sign = PrinterSign(receipt_printer) if receipt_printer is not None else None
-        if self.printer_sign is not None:
-            self.statusBar().addWidget(self.printer_sign)
+        if self.printer_sign is not None:   # permanent: a status message (e.g. why a screen did not open) beside it
+            self.statusBar().insertPermanentWidget(0, self.printer_sign)
         self.manager: ManagerDialog | None = None
         translator.language_changed.connect(self.retranslate)
         self.retranslate()
@@ -96,7 +99,13 @@ class MainWindow(QMainWindow):
         self.menu_button.setText(tr("menu_edit.button"))
         self.staff_button.setText(tr("staff.button"))
         self.kitchen_button.setText(tr("menu.kitchen_window"))
-        self.shop_sign.setText(tr("shop.open", shop=shop_text(self.shop_label)))
+        # A long database path is cut in the middle (whole in the tooltip and the window title), so the
+        # signs beside it (the server link, a printer that is off) keep their room on a 1280-pixel screen.
+        shop = shop_text(self.shop_label)
+        metrics = self.shop_sign.fontMetrics()
+        self.shop_sign.setText(tr("shop.open", shop=metrics.elidedText(shop, Qt.TextElideMode.ElideMiddle,
+                                                                        SHOP_SIGN_PX)))
+        self.shop_sign.setToolTip(shop)
         self.language.blockSignals(True)
         self.language.setCurrentIndex(1 if translator.language == "ko" else 0)
         self.language.blockSignals(False)

@@ -23,6 +23,10 @@ from services.printing.jobs import Job
 
 log = logging.getLogger(__name__)
 POLL_MS = 3000
+# The sign shares the status bar of a 1280-pixel screen with the shop's sign: long printer names are
+# cut short (all of them in the tooltip) so the count and what to check always show.
+NAME_CHARS = 14
+NAMES_SHOWN = 2
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,18 @@ class PrinterSign(QLabel):
         self.setVisible(held is not None)
         if held is not None:
             self.setText(sign_text(held, datetime.now(timezone.utc)))
+            self.setToolTip(", ".join(held.printers))
 
 
 def sign_text(held: HeldBack, now: datetime) -> str:
     """The sign in the screen's language; "since" has its date when it was not today (a night's backlog)."""
     since = datetime.fromtimestamp(held.since, timezone.utc)
     today = since.astimezone().date() == now.astimezone().date()
-    return tr("printer.held" if len(held.printers) == 1 else "printer.held_many", printers=", ".join(held.printers),
+    return tr("printer.held" if len(held.printers) == 1 else "printer.held_many", printers=_names(held.printers),
               n=held.slips, since=local_time(since)[:5] if today else local_time(since, with_date=True))
+
+
+def _names(printers: tuple[str, ...]) -> str:
+    shown = [name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "…" for name in printers[:NAMES_SHOWN]]
+    more = len(printers) - len(shown)
+    return ", ".join(shown) + (tr("printer.more", n=more) if more else "")

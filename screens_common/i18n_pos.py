@@ -21,6 +21,7 @@ POS_TEXT: dict[str, tuple[str, str]] = {
     "printer.held_many": ("Printers {printers} are not printing ({n} waiting since {since}): "
                           "check their power and paper",
                           "프린터 {printers} 출력 안 됨 ({since}부터 {n}장 대기): 전원과 용지를 확인하세요"),
+    "printer.more": (" and {n} more", " 외 {n}대"),
     # payment
     "pay.title": ("Payment · order #{id}", "결제 · 주문 #{id}"),
     "pay.due": ("Order #{id}\n{due} due (total {total})", "주문 #{id}\n받을 금액 {due} (합계 {total})"),

@@ -111,8 +111,11 @@ def test_language_switch_retranslates_every_screen(qtbot, shop, shop_app):
 
 def test_the_open_shop_is_named_on_screen(qtbot, shop, shop_app):
     qtbot.waitUntil(lambda: shop_app.main.shop_label != "", timeout=30000)
-    assert shop.describe() in shop_app.main.shop_sign.text()
-    assert shop.describe() in shop_app.main.windowTitle()
+    sign = shop_app.main.shop_sign
+    assert sign.toolTip() == shop.describe() and shop.describe() in shop_app.main.windowTitle()
+    # a long database path is cut in the middle on the sign, its start and its file name kept
+    assert sign.text().startswith("Shop: Local shop · /") and sign.text().endswith("/shop.sqlite")
+    assert sign.fontMetrics().horizontalAdvance(sign.text()) <= sign.fontMetrics().horizontalAdvance("Shop: ") + 420
 
 
 def test_a_korean_local_till_signs_its_shop_and_its_connection_in_korean(qtbot, shop, shop_app):
@@ -126,7 +129,7 @@ def test_a_korean_local_till_signs_its_shop_and_its_connection_in_korean(qtbot, 
     qtbot.waitUntil(lambda: main.shop_label != "" and shop_app.kitchen.shop_label != "", timeout=30000)
     set_language("ko")
     where = shop.describe().partition(" · ")[2]
-    assert main.shop_sign.text() == f"매장: 로컬 매장 · {where}"
+    assert main.shop_sign.toolTip() == f"로컬 매장 · {where}" and main.shop_sign.text().startswith("매장: 로컬 매장 · ")
     assert shop_app.kitchen.shop_sign.text() == f"매장: 로컬 매장 · {where}"
     assert f"로컬 매장 · {where}" in main.windowTitle() and "Local" not in main.windowTitle()
     badge = main.findChild(ConnectionSign)

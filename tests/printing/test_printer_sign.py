@@ -19,6 +19,9 @@ from tests.printing.fake_printer import FakePrinter, free_port
 from tests.printing.test_print_service import order
 
 
+LONG_NAME = "주방 메인 프린터 (1층 그릴 스테이션)"
+
+
 def job(printer: str, created_at: float, last_error: str = "") -> Job:
     return Job(1, 7, 1, printer, "ticket", "waiting", 1 if last_error else 0, last_error, created_at, None, None, "")
 
@@ -36,9 +39,14 @@ def test_the_sign_names_several_printers_and_dates_a_backlog_from_another_day():
         text = sign_text(HeldBack(("bar", "주방"), 3, yesterday), now)
         assert text.startswith("Printers bar, 주방 are not printing (3 waiting since ")
         assert datetime.fromtimestamp(yesterday).strftime("%m-%d %H:%M") in text
+        names = ("주방 메인 프린터 (1층 그릴 스테이션)", "bar", "포장 코너")      # cut short, two of them named
+        assert sign_text(HeldBack(names, 3, now.timestamp()), now).startswith(
+            "Printers 주방 메인 프린터 (1층…, bar and 1 more are not printing (3 waiting since ")
         set_language("ko")
         text = sign_text(HeldBack(("주방",), 1, now.timestamp()), now)
         assert text.startswith("프린터 주방 출력 안 됨 (") and "1장 대기" in text and not re.search("[A-Za-z]", text)
+        text = sign_text(HeldBack(names, 3, now.timestamp()), now)
+        assert text.startswith("프린터 주방 메인 프린터 (1층…, bar 외 1대 출력")
     finally:
         set_language("en")
 
@@ -49,7 +57,7 @@ def test_a_printer_that_is_off_is_named_on_the_till_until_it_has_printed(qtbot, 
     from services.printing import open_print_service
     port = free_port()                       # nothing listens there: the kitchen printer is off
     config = printers_config(port)
-    config["printer"][0]["name"] = "주방"
+    config["printer"][0]["name"] = LONG_NAME
     service = open_print_service(shop, parse_config(config), tmp_path / "shop-printing.sqlite")
     built = build_shop_app(shop, "counter", language, receipt_printer=service)
     printer = None
@@ -62,9 +70,11 @@ def test_a_printer_that_is_off_is_named_on_the_till_until_it_has_printed(qtbot, 
         order(shop, ("kimchi-jjigae", 1))
         order(shop, ("bibimbap", 2))
         qtbot.waitUntil(lambda: sign.isVisible() and sign.held.slips == 2, timeout=60000)
-        assert sign.held.printers == ("주방",)
+        assert sign.held.printers == (LONG_NAME,) and sign.toolTip() == LONG_NAME
         assert sign.text() == sign_text(sign.held, datetime.now(timezone.utc))
         assert ("출력 안 됨" if language == "ko" else "is not printing") in sign.text()
+        built.main.resize(1280, 800)         # a till's screen: the whole sign shows beside the shop's
+        qtbot.waitUntil(lambda: sign.width() >= sign.sizeHint().width(), timeout=10000)
 
         printer = FakePrinter(port)          # switched on: both tickets print, and the sign goes
         printer.wait_for_jobs(2)
