@@ -41,7 +41,7 @@ DATA_KO = {
     "Park Jisoo": "박지수", "7 Teheran-ro, Gangnam-gu": "강남구 테헤란로 7",
     "Lee Seojun": "이서준", "3 Itaewon-ro, Yongsan-gu": "용산구 이태원로 3",
     "Choi Yuna": "최유나", "21 Hongik-ro, Mapo-gu": "마포구 홍익로 21",
-    "customer called to cancel": "고객이 전화로 취소", "Jung": "정", "too late?": "너무 늦었나요?", "Candy": "사탕",
+    "customer called to cancel": "고객이 전화로 취소", "Jung": "정", "too late?": "너무 늦었나요?",
 }
 
 
@@ -162,8 +162,6 @@ def run_demo(db_path: Path | None = None) -> int:
         try:
             print(say("Sikdang POS demo on {path}\n", path=path))
             _menu_names.update({item.code: (item.name_ko, item.name_en) for item in shop.menu()})
-            if _korean():                     # the new shop's gift, named for a Korean demo
-                shop.set_gift_stock(shop.gift_stock().quantity, _data("Candy"))
             order_ids = script(shop)
             print(say("\nMypage - every order's status at a glance, with its saga:"))
             for order_id in order_ids:

@@ -13,7 +13,7 @@ def test_the_demo_day_prints_every_workflow_on_mypage(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "order=placed    cook=cooked       delivery=delivered  gift=sent Candy" in out
+    assert "order=placed    cook=cooked       delivery=delivered  gift=sent 사탕" in out
     assert "Out of stock: Spicy chicken stir-fry" in out
     assert "customer called to cancel" in out and "CookCancelled" in out and "GiftSendCancelled" in out
     assert "is already cooked and can no longer be cancelled" in out

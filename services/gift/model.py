@@ -14,7 +14,7 @@ from services.statuses import GiftStatus
 
 # Kept for code that names them: members of GiftStatus.
 SENT, OUT_OF_STOCK, CANCELLED = GiftStatus.SENT, GiftStatus.OUT_OF_STOCK, GiftStatus.CANCELLED
-DEFAULT_KIND = "Candy"  # the seed's gift (giftKind "Candy")
+DEFAULT_KIND = "사탕"  # candy, the seed's gift (giftKind "Candy"), named as a Korean shop names it
 
 
 @dataclass(frozen=True)

@@ -237,3 +237,17 @@ def test_a_payment_before_the_day_is_opened_says_so_in_korean(qtbot, shop, shop_
     qtbot.mouseClick(dialog.pay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.kind == "error", timeout=10000)
     assert dialog.message.text() == "아직 개점하지 않았습니다. [개점 / 마감]에서 시재금을 넣고 개점하세요."
+
+
+def test_a_new_shops_order_reads_all_in_korean_gift_included(qtbot, shop, shop_app):
+    """A new shop's own gift (the demo menu's, and the default) is named in Korean: "사은품: Candy" was
+    English in the first order's message on a Korean till."""
+    import re
+    counter = shop_app.main.counter
+    set_language("ko")
+    (item,) = menu_items(shop, 1)
+    qtbot.mouseClick(counter.menu_panel.buttons[item.code], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(counter.place, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.last_receipt is not None, timeout=10000)
+    assert counter.last_receipt.gift_kind == "사탕" and "사은품: 사탕" in counter.message.text()
+    assert not re.search("[A-Za-z]", counter.message.text()), counter.message.text()

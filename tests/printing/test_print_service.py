@@ -149,7 +149,7 @@ def test_the_receipt_prints_with_vat_split_and_a_marked_copy(shop, printer, serv
         assert any(line.startswith("합계 Total") and line.endswith(f"{total:,}") for line in printed)
         assert any(line.startswith("공급가액 Supply value") and line.endswith(f"{supply:,}") for line in printed)
         assert any(line.startswith("부가세 VAT (10%)") and line.endswith(f"{total - supply:,}") for line in printed)
-        assert "사은품 Gift: Candy" in printed
+        assert "사은품 Gift: 사탕" in printed
         again = service.print_receipt(placed)
         assert again.version == 2
         lines, _ = read_escpos(receipt_printer.wait_for_jobs(2)[1])
