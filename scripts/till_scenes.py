@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from scripts.grab import SIZE, settle
+from scripts.grab import SIZE, grab_in_both_languages, settle
 
 
 def offline_till(folder: Path, out: Path, app) -> None:
     """A till on a shop server: it sees the menu once, the server goes, it takes an order as T-1."""
     from pos_app.app import build_shop_app
-    from screens_common.i18n import set_language
     from services.http.app import create_app
     from services.http.auth import StaffStore
     from services.http.server import ServerThread
@@ -40,10 +39,7 @@ def offline_till(folder: Path, out: Path, app) -> None:
         counter.place_order()
         while counter.orders.rowCount() == 0:
             settle(app, 0.1)
-        for language in ("en", "ko"):
-            set_language(language)
-            settle(app)
-            main_window.grab().save(str(out / f"counter-offline-{language}.png"))
+        grab_in_both_languages(app, main_window, lambda language: out / f"counter-offline-{language}.png")
         built.close()
     finally:
         till.close()
@@ -56,7 +52,6 @@ def printer_off(folder: Path, out: Path, app) -> None:
     import socket
 
     from pos_app.app import build_shop_app
-    from screens_common.i18n import set_language
     from services.commands import OrderLine, PlaceOrder
     from services.local import open_local_shop
     from services.printing import open_print_service
@@ -82,10 +77,7 @@ def printer_off(folder: Path, out: Path, app) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the printer sign did not show {len(codes)} waiting slips within 60 s")
             settle(app, 0.2)
-        for language in ("en", "ko"):
-            set_language(language)
-            settle(app)
-            main_window.grab().save(str(out / f"counter-printer-off-{language}.png"))
+        grab_in_both_languages(app, main_window, lambda language: out / f"counter-printer-off-{language}.png")
         built.close()
     finally:
         service.close()
